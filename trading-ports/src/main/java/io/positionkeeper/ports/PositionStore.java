@@ -1,0 +1,49 @@
+package io.positionkeeper.ports;
+
+import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.NewPosition;
+import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSide;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The stored positions. Ids are database ids ({@code long > 0}): a position that has no row cannot
+ * be named here. Every change takes the audit event that describes it and writes both in one
+ * transaction, so a crash can never keep one without the other. Changing a position that does not
+ * exist, or in a way its status forbids, is a {@link RejectedException}.
+ */
+public interface PositionStore {
+
+  /**
+   * Inserts an active position and its creation event, and returns the new id. The event must carry
+   * no position id; it is stored with the new one. At most one open position per exchange and
+   * symbol: a second is a {@link RejectedException}.
+   */
+  long insert(NewPosition position, AuditRecord created);
+
+  /** The position with that id. */
+  Optional<PositionRecord> find(long id);
+
+  /** Every position whose status is open (active or closing). */
+  List<PositionRecord> loadOpen();
+
+  /** Sets side, quantity and entry price (fills, or the exchange's view on reconciliation). */
+  void updatePosition(
+      long id, PositionSide side, BigDecimal quantity, BigDecimal entryPrice, AuditRecord event);
+
+  /** Records the stop-loss now working on the exchange for this position. */
+  void recordStop(long id, ClientOrderId stopClientId, BigDecimal stopPrice, AuditRecord event);
+
+  /** Marks an active position as closing (a close order is on its way). */
+  void markClosing(long id, AuditRecord event);
+
+  /** Closes an open position. */
+  void close(long id, PositionClose close, AuditRecord event);
+
+  /** Marks an open position as rolled back (its opening failed and was undone), with the reason. */
+  void markRolledBack(long id, String reason, AuditRecord event);
+}

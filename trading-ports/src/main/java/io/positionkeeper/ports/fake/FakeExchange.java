@@ -1,0 +1,895 @@
+package io.positionkeeper.ports.fake;
+
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.ExchangeStreams;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StreamListener;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.ConnectionState;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.ExchangeOrderId;
+import io.positionkeeper.ports.model.ExchangePosition;
+import io.positionkeeper.ports.model.InstrumentRules;
+import io.positionkeeper.ports.model.MarkPrice;
+import io.positionkeeper.ports.model.MarketOrderRequest;
+import io.positionkeeper.ports.model.OrderReport;
+import io.positionkeeper.ports.model.OrderStatus;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionSnapshot;
+import io.positionkeeper.ports.model.Side;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.StreamEvent;
+import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An in-memory venue in one-way mode: market orders fill at the mark price, stop-losses close the
+ * whole position when the mark crosses their trigger, and every change is pushed to the stream
+ * listener as the real venues push it. It serves as both {@link ExchangeGateway} and {@link
+ * ExchangeStreams}, for tests and for paper mode.
+ *
+ * <p>Fault knobs ({@link #faults()}) fail or delay any operation; stream knobs drop, hold, reorder
+ * or delay events. Operation latency and delayed events use the {@link Clock} given: with a {@link
+ * ManualClock} everything is deterministic.
+ */
+public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
+
+  /** The operations the fault knobs address. */
+  public enum Op {
+    INSTRUMENTS,
+    PLACE_ORDER,
+    QUERY_ORDER,
+    CANCEL_ORDER,
+    PLACE_STOP,
+    MOVE_STOP,
+    CANCEL_STOP,
+    OPEN_STOPS,
+    POSITIONS,
+    OPENING_ORDER,
+    MARK_PRICE,
+    SERVER_TIME
+  }
+
+  /** What a market order's response says: the final fill, or only that it was accepted. */
+  public enum ResponseMode {
+    /** Like Binance {@code newOrderRespType=RESULT}: the response carries the fill. */
+    RESULT,
+    /** Like Binance ACK or Bybit: the response says NEW; the fill comes on the stream. */
+    ACK
+  }
+
+  private record Pos(BigDecimal signedSize, BigDecimal entryPrice, Instant updatedAt) {}
+
+  private final Exchange exchange;
+  private final Clock clock;
+  private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
+
+  private final Map<Symbol, InstrumentRules> instruments = new TreeMap<>();
+  private final Map<Symbol, BigDecimal> marks = new HashMap<>();
+  private final Map<Symbol, Pos> positions = new TreeMap<>();
+  private final Map<Symbol, ExchangeOrderId> openingOrders = new HashMap<>();
+  private final Map<ClientOrderId, OrderReport> orders = new LinkedHashMap<>();
+  private final Map<ClientOrderId, StopOrder> stops = new LinkedHashMap<>();
+  private final List<MarketOrderRequest> orderRequests = new ArrayList<>();
+  private long nextOrderId = 1_000_000_000_000_000L;
+
+  private ResponseMode responseMode = ResponseMode.RESULT;
+  private BigDecimal nextFillRatio;
+  private String nextSnapshotIncompleteReason;
+
+  // Streams
+  private StreamListener listener;
+  private ConnectionState connection = ConnectionState.DISCONNECTED;
+  private boolean resyncOnConnect = true;
+  private final Set<Symbol> watched = new HashSet<>();
+  private final Map<Class<? extends StreamEvent>, Integer> dropNext = new HashMap<>();
+  private boolean holding;
+  private final List<StreamEvent> held = new ArrayList<>();
+  private Duration streamDelay = Duration.ZERO;
+  private final Deque<StreamEvent> outbox = new ArrayDeque<>();
+  private boolean delivering;
+  private final List<StreamEvent> delivered = new ArrayList<>();
+
+  public FakeExchange(Exchange exchange, Clock clock) {
+    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  // ---------------------------------------------------------------- setup and knobs
+
+  /** The fault plan of every gateway operation. */
+  public FaultKnobs<Op> faults() {
+    return faults;
+  }
+
+  /** Lists an instrument with its rules. */
+  public synchronized FakeExchange addInstrument(InstrumentRules rules) {
+    instruments.put(rules.symbol(), rules);
+    return this;
+  }
+
+  /** How market order responses look from now on. */
+  public synchronized FakeExchange responseMode(ResponseMode mode) {
+    this.responseMode = Objects.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  /**
+   * The next market order fills only {@code ratio} of its quantity (rounded down to the step) and
+   * the rest expires, as an IOC market order does on a thin book.
+   */
+  public synchronized FakeExchange fillNextPartially(BigDecimal ratio) {
+    if (ratio.signum() < 0 || ratio.compareTo(BigDecimal.ONE) > 0) {
+      throw new IllegalArgumentException("ratio must be in [0, 1], was " + ratio);
+    }
+    this.nextFillRatio = ratio;
+    return this;
+  }
+
+  /** The next position snapshot is {@link PositionSnapshot.Incomplete} for this reason. */
+  public synchronized FakeExchange nextSnapshotIncomplete(String reason) {
+    this.nextSnapshotIncompleteReason = Objects.requireNonNull(reason, "reason");
+    return this;
+  }
+
+  /**
+   * Whether (re)connecting reports RESYNCED by itself (default true) or waits for {@link
+   * #resync()}.
+   */
+  public synchronized FakeExchange resyncOnConnect(boolean value) {
+    this.resyncOnConnect = value;
+    return this;
+  }
+
+  /** The next {@code count} stream events of the given type are lost. */
+  public synchronized FakeExchange dropNext(Class<? extends StreamEvent> type, int count) {
+    dropNext.merge(type, count, Integer::sum);
+    return this;
+  }
+
+  /** Stream events are held back until {@link #releaseHeld()} or {@link #releaseHeldReversed()}. */
+  public synchronized FakeExchange holdStream() {
+    holding = true;
+    return this;
+  }
+
+  /** Delivers the held events in order and stops holding. */
+  public void releaseHeld() {
+    release(false);
+  }
+
+  /** Delivers the held events in reverse order (a reordering) and stops holding. */
+  public void releaseHeldReversed() {
+    release(true);
+  }
+
+  private void release(boolean reversed) {
+    List<StreamEvent> events;
+    synchronized (this) {
+      holding = false;
+      events = new ArrayList<>(held);
+      held.clear();
+    }
+    if (reversed) {
+      Collections.reverse(events);
+    }
+    deliverNow(events);
+  }
+
+  /**
+   * Every stream event reaches the listener {@code delay} after it happened (needs a ManualClock).
+   */
+  public synchronized FakeExchange delayStream(Duration delay) {
+    if (delay.isPositive() && !(clock instanceof ManualClock)) {
+      throw new IllegalStateException("stream delays need a ManualClock");
+    }
+    this.streamDelay = delay;
+    return this;
+  }
+
+  /**
+   * Sets the mark price: pushes it to watchers and fires the stop-losses it crosses, as the venue
+   * would.
+   */
+  public void setMarkPrice(Symbol symbol, BigDecimal price) {
+    List<StreamEvent> events = new ArrayList<>();
+    synchronized (this) {
+      if (price.signum() <= 0) {
+        throw new IllegalArgumentException("mark price must be > 0, was " + price);
+      }
+      marks.put(symbol, price);
+      if (watched.contains(symbol)) {
+        events.add(new StreamEvent.MarkPriceChanged(symbol, price, clock.now()));
+      }
+      for (StopOrder stop : List.copyOf(stops.values())) {
+        if (stop.symbol().equals(symbol)
+            && stop.status() == StopStatus.WORKING
+            && crosses(stop, price)) {
+          trigger(stop, price, events);
+        }
+      }
+    }
+    emit(events);
+  }
+
+  /**
+   * A position opened outside this program (by hand, by another bot), with its opening order id.
+   */
+  public void seedPosition(
+      Symbol symbol,
+      BigDecimal signedSize,
+      BigDecimal entryPrice,
+      Optional<ExchangeOrderId> order) {
+    List<StreamEvent> events = new ArrayList<>();
+    synchronized (this) {
+      positions.put(symbol, new Pos(signedSize, entryPrice, clock.now()));
+      order.ifPresentOrElse(
+          id -> openingOrders.put(symbol, id), () -> openingOrders.remove(symbol));
+      events.add(new StreamEvent.PositionChanged(symbol, signedSize, entryPrice, clock.now()));
+    }
+    emit(events);
+  }
+
+  /**
+   * The position disappears without any order of ours (liquidation, closed by hand on the venue).
+   */
+  public void closeExternally(Symbol symbol) {
+    List<StreamEvent> events = new ArrayList<>();
+    synchronized (this) {
+      Pos pos = positions.get(symbol);
+      if (pos == null || pos.signedSize.signum() == 0) {
+        return;
+      }
+      setPosition(symbol, BigDecimal.ZERO, BigDecimal.ZERO, events);
+    }
+    emit(events);
+  }
+
+  /** A stop-loss cancelled outside this program (by hand on the venue). */
+  public void cancelStopExternally(ClientOrderId stopClientId) {
+    List<StreamEvent> events = new ArrayList<>();
+    synchronized (this) {
+      StopOrder stop = stops.get(stopClientId);
+      if (stop != null && !stop.status().isFinal()) {
+        finishStop(stop, StopStatus.CANCELED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+      }
+    }
+    emit(events);
+  }
+
+  /** Drops the connection: DISCONNECTED is pushed; events stop until {@link #reconnect()}. */
+  public void disconnect(String detail) {
+    setConnection(ConnectionState.DISCONNECTED, detail);
+  }
+
+  /** Reconnects: CONNECTED, then RESYNCED unless {@link #resyncOnConnect(boolean)} is off. */
+  public void reconnect() {
+    setConnection(ConnectionState.CONNECTED, "reconnected");
+    boolean resync;
+    synchronized (this) {
+      resync = resyncOnConnect;
+    }
+    if (resync) {
+      resync();
+    }
+  }
+
+  /** Reports RESYNCED: the local view was refreshed after the last connect. */
+  public void resync() {
+    setConnection(ConnectionState.RESYNCED, "resynced after connect");
+  }
+
+  private void setConnection(ConnectionState state, String detail) {
+    synchronized (this) {
+      connection = state;
+    }
+    // Connection changes bypass the stream knobs: they are about the stream itself.
+    deliverNow(List.of(new StreamEvent.ConnectionChanged(state, detail, clock.now())));
+  }
+
+  // ---------------------------------------------------------------- inspection for tests
+
+  /** Every market order request received, in order (duplicates included). */
+  public synchronized List<MarketOrderRequest> orderRequests() {
+    return List.copyOf(orderRequests);
+  }
+
+  /** Every distinct order the venue holds. */
+  public synchronized List<OrderReport> orders() {
+    return List.copyOf(orders.values());
+  }
+
+  /** The stop-losses working on a symbol, without going through the fault knobs. */
+  public synchronized List<StopOrder> workingStops(Symbol symbol) {
+    return stops.values().stream()
+        .filter(s -> s.symbol().equals(symbol) && s.status() == StopStatus.WORKING)
+        .toList();
+  }
+
+  /** Every stop-loss ever placed, in its latest state. */
+  public synchronized List<StopOrder> allStops() {
+    return List.copyOf(stops.values());
+  }
+
+  /** The non-flat positions, without going through the fault knobs. */
+  public synchronized List<ExchangePosition> openPositions() {
+    return positions.entrySet().stream()
+        .filter(e -> e.getValue().signedSize.signum() != 0)
+        .map(e -> toExchangePosition(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  /** The signed size of a symbol's position (zero when flat or unknown). */
+  public synchronized BigDecimal positionSize(Symbol symbol) {
+    Pos p = positions.get(symbol);
+    return p == null ? BigDecimal.ZERO : p.signedSize;
+  }
+
+  /** Every event that reached the listener, in order. */
+  public synchronized List<StreamEvent> deliveredEvents() {
+    return List.copyOf(delivered);
+  }
+
+  // ---------------------------------------------------------------- ExchangeGateway
+
+  @Override
+  public Exchange exchange() {
+    return exchange;
+  }
+
+  @Override
+  public List<InstrumentRules> instruments() {
+    return call(Op.INSTRUMENTS, events -> List.copyOf(instruments.values()));
+  }
+
+  @Override
+  public InstrumentRules instrument(Symbol symbol) {
+    return call(Op.INSTRUMENTS, events -> rulesOf(symbol));
+  }
+
+  @Override
+  public OrderReport placeMarketOrder(MarketOrderRequest request) {
+    return call(Op.PLACE_ORDER, events -> placeMarket(request, events));
+  }
+
+  @Override
+  public Optional<OrderReport> queryOrder(Symbol symbol, ClientOrderId clientOrderId) {
+    return call(
+        Op.QUERY_ORDER,
+        events ->
+            Optional.ofNullable(orders.get(clientOrderId)).filter(o -> o.symbol().equals(symbol)));
+  }
+
+  @Override
+  public OrderReport cancelOrder(Symbol symbol, ClientOrderId clientOrderId) {
+    return call(
+        Op.CANCEL_ORDER,
+        events -> {
+          OrderReport order = orders.get(clientOrderId);
+          if (order == null || !order.symbol().equals(symbol)) {
+            throw new RejectedException("NO_SUCH_ORDER", "Unknown order sent: " + clientOrderId);
+          }
+          // Market orders are final as soon as they are placed; there is nothing to cancel.
+          return order;
+        });
+  }
+
+  @Override
+  public StopOrder placeStopLoss(StopLossRequest request) {
+    return call(Op.PLACE_STOP, events -> placeStop(request));
+  }
+
+  @Override
+  public StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement) {
+    return call(
+        Op.MOVE_STOP,
+        events -> {
+          StopOrder old = stops.get(current.clientId());
+          if (old == null || old.status() != StopStatus.WORKING) {
+            throw new RejectedException(
+                "STOP_NOT_WORKING", "stop " + current.clientId() + " is not working");
+          }
+          // Place the replacement first, then cancel: never a moment without a stop.
+          StopOrder placed = placeStop(replacement);
+          finishStop(old, StopStatus.CANCELED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+          return placed;
+        });
+  }
+
+  @Override
+  public void cancelStopLoss(Symbol symbol, ClientOrderId stopClientId) {
+    call(
+        Op.CANCEL_STOP,
+        events -> {
+          StopOrder stop = stops.get(stopClientId);
+          if (stop != null && stop.symbol().equals(symbol) && !stop.status().isFinal()) {
+            finishStop(stop, StopStatus.CANCELED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<StopOrder> openStopLosses(Symbol symbol) {
+    return call(
+        Op.OPEN_STOPS,
+        events ->
+            stops.values().stream()
+                .filter(s -> s.symbol().equals(symbol) && !s.status().isFinal())
+                .toList());
+  }
+
+  @Override
+  public PositionSnapshot positions() {
+    return call(
+        Op.POSITIONS,
+        events -> {
+          List<ExchangePosition> rows =
+              positions.entrySet().stream()
+                  .map(e -> toExchangePosition(e.getKey(), e.getValue()))
+                  .toList();
+          String incomplete = nextSnapshotIncompleteReason;
+          nextSnapshotIncompleteReason = null;
+          if (incomplete != null) {
+            List<ExchangePosition> partial = rows.subList(0, rows.size() / 2);
+            return new PositionSnapshot.Incomplete(exchange, partial, incomplete, clock.now());
+          }
+          return new PositionSnapshot.Complete(exchange, rows, clock.now());
+        });
+  }
+
+  @Override
+  public Optional<ExchangeOrderId> openingOrderId(Symbol symbol, PositionSide side) {
+    return call(
+        Op.OPENING_ORDER,
+        events -> {
+          Pos pos = positions.get(symbol);
+          if (pos == null || pos.signedSize.signum() != side.sign()) {
+            return Optional.empty();
+          }
+          return Optional.ofNullable(openingOrders.get(symbol));
+        });
+  }
+
+  @Override
+  public MarkPrice markPrice(Symbol symbol) {
+    return call(Op.MARK_PRICE, events -> new MarkPrice(symbol, markOf(symbol), clock.now()));
+  }
+
+  @Override
+  public Instant serverTime() {
+    return call(Op.SERVER_TIME, events -> clock.now());
+  }
+
+  // ---------------------------------------------------------------- ExchangeStreams
+
+  @Override
+  public void start(StreamListener listener) {
+    synchronized (this) {
+      if (this.listener != null) {
+        throw new IllegalStateException("streams already started");
+      }
+      this.listener = Objects.requireNonNull(listener, "listener");
+    }
+    reconnect();
+  }
+
+  @Override
+  public synchronized void watchMarkPrices(Set<Symbol> symbols) {
+    watched.clear();
+    watched.addAll(symbols);
+  }
+
+  @Override
+  public synchronized ConnectionState connectionState() {
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    setConnection(ConnectionState.DISCONNECTED, "closed");
+    synchronized (this) {
+      listener = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- venue mechanics
+
+  private interface Effect<T> {
+    T apply(List<StreamEvent> events);
+  }
+
+  /**
+   * One gateway call: injected faults, the effect under the lock, its events pushed, then the
+   * response latency, then an after-effect fault if one was planned.
+   */
+  private <T> T call(Op op, Effect<T> effect) {
+    PortException afterEffect = faults.beforeEffect(op);
+    List<StreamEvent> events = new ArrayList<>();
+    T result;
+    synchronized (this) {
+      result = effect.apply(events);
+    }
+    emit(events);
+    Duration latency = faults.delayOf(op);
+    if (latency.isPositive()) {
+      try {
+        clock.sleep(latency);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.positionkeeper.ports.OutcomeUnknownException(
+            "interrupted while waiting for the " + op + " response", e);
+      }
+    }
+    FaultKnobs.afterEffect(afterEffect);
+    return result;
+  }
+
+  private InstrumentRules rulesOf(Symbol symbol) {
+    InstrumentRules rules = instruments.get(symbol);
+    if (rules == null) {
+      throw new RejectedException("INVALID_SYMBOL", "Invalid symbol: " + symbol);
+    }
+    return rules;
+  }
+
+  private BigDecimal markOf(Symbol symbol) {
+    BigDecimal mark = marks.get(symbol);
+    if (mark == null) {
+      throw new RejectedException("NO_MARK_PRICE", "no mark price yet for " + symbol);
+    }
+    return mark;
+  }
+
+  private OrderReport placeMarket(MarketOrderRequest request, List<StreamEvent> events) {
+    orderRequests.add(request);
+    OrderReport existing = orders.get(request.clientOrderId());
+    if (existing != null) {
+      return existing; // idempotent by client order id: the first attempt landed
+    }
+    InstrumentRules rules = rulesOf(request.symbol());
+    BigDecimal mark = markOf(request.symbol());
+    BigDecimal qty = request.quantity();
+    if (qty.remainder(rules.stepSize()).signum() != 0) {
+      throw new RejectedException(
+          "BAD_PRECISION", "quantity " + qty.toPlainString() + " is not a multiple of the step");
+    }
+    if (qty.compareTo(rules.minQuantity()) < 0 || qty.compareTo(rules.maxQuantity()) > 0) {
+      throw new RejectedException(
+          "BAD_QUANTITY", "quantity " + qty.toPlainString() + " is outside the lot size");
+    }
+    Pos pos =
+        positions.getOrDefault(
+            request.symbol(), new Pos(BigDecimal.ZERO, BigDecimal.ZERO, clock.now()));
+    int dir = request.side() == Side.BUY ? 1 : -1;
+    if (request.reduceOnly()) {
+      if (pos.signedSize.signum() == 0 || pos.signedSize.signum() == dir) {
+        throw new RejectedException("REDUCE_ONLY_REJECT", "reduce-only order would not reduce");
+      }
+      qty = qty.min(pos.signedSize.abs());
+    } else if (qty.multiply(mark).compareTo(rules.minNotional()) < 0) {
+      throw new RejectedException(
+          "MIN_NOTIONAL",
+          "Order's notional must be no smaller than " + rules.minNotional().toPlainString());
+    }
+    BigDecimal filled = qty;
+    if (nextFillRatio != null) {
+      filled =
+          qty.multiply(nextFillRatio)
+              .divide(rules.stepSize(), 0, RoundingMode.DOWN)
+              .multiply(rules.stepSize());
+      nextFillRatio = null;
+    }
+    ExchangeOrderId orderId = ExchangeOrderId.of(nextOrderId++);
+    OrderStatus status =
+        filled.compareTo(request.quantity()) == 0 ? OrderStatus.FILLED : OrderStatus.EXPIRED;
+    BigDecimal realized = BigDecimal.ZERO;
+    if (filled.signum() > 0) {
+      realized = applyFill(request.symbol(), dir, filled, mark, orderId, events);
+    }
+    OrderReport report =
+        new OrderReport(
+            request.symbol(),
+            request.clientOrderId(),
+            orderId,
+            request.side(),
+            status,
+            request.quantity(),
+            filled,
+            filled.signum() > 0 ? mark : BigDecimal.ZERO,
+            request.reduceOnly(),
+            clock.now());
+    orders.put(request.clientOrderId(), report);
+    events.add(
+        0,
+        new StreamEvent.OrderChanged(
+            request.symbol(),
+            Optional.of(request.clientOrderId()),
+            orderId,
+            request.side(),
+            status,
+            filled,
+            filled.signum() > 0 ? mark : BigDecimal.ZERO,
+            filled,
+            report.averagePrice(),
+            realized,
+            request.reduceOnly(),
+            clock.now()));
+    return switch (responseMode) {
+      case RESULT -> report;
+      case ACK ->
+          new OrderReport(
+              report.symbol(),
+              report.clientOrderId(),
+              orderId,
+              report.side(),
+              OrderStatus.NEW,
+              report.quantity(),
+              BigDecimal.ZERO,
+              BigDecimal.ZERO,
+              report.reduceOnly(),
+              report.updatedAt());
+    };
+  }
+
+  /** Applies a fill to the position and returns the realized PnL of the part that reduced it. */
+  private BigDecimal applyFill(
+      Symbol symbol,
+      int dir,
+      BigDecimal qty,
+      BigDecimal price,
+      ExchangeOrderId orderId,
+      List<StreamEvent> events) {
+    Pos pos =
+        positions.getOrDefault(symbol, new Pos(BigDecimal.ZERO, BigDecimal.ZERO, clock.now()));
+    BigDecimal size = pos.signedSize;
+    BigDecimal delta = dir > 0 ? qty : qty.negate();
+    BigDecimal newSize = size.add(delta);
+    BigDecimal realized = BigDecimal.ZERO;
+    BigDecimal entry;
+    if (size.signum() == 0 || size.signum() == dir) {
+      // Opening or adding: volume-weighted entry.
+      entry =
+          size.abs()
+              .multiply(pos.entryPrice)
+              .add(qty.multiply(price))
+              .divide(newSize.abs(), 12, RoundingMode.HALF_EVEN)
+              .stripTrailingZeros();
+      if (size.signum() == 0) {
+        openingOrders.put(symbol, orderId);
+      }
+    } else {
+      BigDecimal closed = qty.min(size.abs());
+      realized =
+          price
+              .subtract(pos.entryPrice)
+              .multiply(closed)
+              .multiply(BigDecimal.valueOf(size.signum()));
+      entry = newSize.signum() == 0 ? BigDecimal.ZERO : pos.entryPrice;
+      if (newSize.signum() != 0 && newSize.signum() != size.signum()) {
+        entry = price; // flipped through zero: the remainder opened at this price
+        openingOrders.put(symbol, orderId);
+      }
+    }
+    setPosition(symbol, newSize, entry, events);
+    return realized;
+  }
+
+  private void setPosition(
+      Symbol symbol, BigDecimal signedSize, BigDecimal entry, List<StreamEvent> events) {
+    positions.put(symbol, new Pos(signedSize, entry, clock.now()));
+    events.add(new StreamEvent.PositionChanged(symbol, signedSize, entry, clock.now()));
+    if (signedSize.signum() == 0) {
+      openingOrders.remove(symbol);
+      // A close-position stop has nothing left to close: the venue expires it.
+      for (StopOrder stop : List.copyOf(stops.values())) {
+        if (stop.symbol().equals(symbol) && !stop.status().isFinal()) {
+          finishStop(stop, StopStatus.EXPIRED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+        }
+      }
+    }
+  }
+
+  private StopOrder placeStop(StopLossRequest request) {
+    if (stops.containsKey(request.clientId())) {
+      throw new RejectedException(
+          "DUPLICATE_CLIENT_ID", "ClientOrderId is duplicated: " + request.clientId());
+    }
+    InstrumentRules rules = rulesOf(request.symbol());
+    if (request.triggerPrice().remainder(rules.tickSize()).signum() != 0) {
+      throw new RejectedException(
+          "BAD_PRECISION",
+          "trigger " + request.triggerPrice().toPlainString() + " is not a multiple of the tick");
+    }
+    BigDecimal mark = markOf(request.symbol());
+    StopOrder stop =
+        new StopOrder(
+            request.symbol(),
+            request.clientId(),
+            Optional.of(ExchangeOrderId.of(nextOrderId++)),
+            request.positionSide(),
+            request.triggerPrice(),
+            StopStatus.WORKING);
+    if (crosses(stop, mark)) {
+      throw new RejectedException(
+          "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.");
+    }
+    stops.put(request.clientId(), stop);
+    return stop;
+  }
+
+  private static boolean crosses(StopOrder stop, BigDecimal mark) {
+    return switch (stop.positionSide()) {
+      case LONG -> mark.compareTo(stop.triggerPrice()) <= 0;
+      case SHORT -> mark.compareTo(stop.triggerPrice()) >= 0;
+    };
+  }
+
+  private void trigger(StopOrder stop, BigDecimal mark, List<StreamEvent> events) {
+    StopOrder triggered = withStatus(stop, StopStatus.TRIGGERED);
+    stops.put(stop.clientId(), triggered);
+    events.add(
+        new StreamEvent.StopChanged(
+            stop.symbol(),
+            stop.clientId(),
+            StopStatus.TRIGGERED,
+            stop.triggerPrice(),
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            clock.now()));
+    Pos pos = positions.get(stop.symbol());
+    int side = pos == null ? 0 : pos.signedSize.signum();
+    if (side != stop.positionSide().sign()) {
+      finishStop(triggered, StopStatus.EXPIRED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+      return;
+    }
+    BigDecimal qty = pos.signedSize.abs();
+    ExchangeOrderId orderId = ExchangeOrderId.of(nextOrderId++);
+    Side exit = stop.positionSide().exitSide();
+    // The venue marks the stop finished before the position update expires the other stops.
+    stops.put(stop.clientId(), withStatus(triggered, StopStatus.FILLED));
+    List<StreamEvent> fillEvents = new ArrayList<>();
+    BigDecimal realized =
+        applyFill(stop.symbol(), exit == Side.BUY ? 1 : -1, qty, mark, orderId, fillEvents);
+    // Binance sends the triggered order's fills with the algo's client id.
+    events.add(
+        new StreamEvent.OrderChanged(
+            stop.symbol(),
+            Optional.of(stop.clientId()),
+            orderId,
+            exit,
+            OrderStatus.FILLED,
+            qty,
+            mark,
+            qty,
+            mark,
+            realized,
+            true,
+            clock.now()));
+    events.addAll(fillEvents);
+    events.add(
+        new StreamEvent.StopChanged(
+            stop.symbol(),
+            stop.clientId(),
+            StopStatus.FILLED,
+            stop.triggerPrice(),
+            qty,
+            mark,
+            clock.now()));
+  }
+
+  private void finishStop(
+      StopOrder stop,
+      StopStatus status,
+      BigDecimal filled,
+      BigDecimal avg,
+      List<StreamEvent> events) {
+    stops.put(stop.clientId(), withStatus(stop, status));
+    events.add(
+        new StreamEvent.StopChanged(
+            stop.symbol(), stop.clientId(), status, stop.triggerPrice(), filled, avg, clock.now()));
+  }
+
+  private static StopOrder withStatus(StopOrder stop, StopStatus status) {
+    return new StopOrder(
+        stop.symbol(),
+        stop.clientId(),
+        stop.orderId(),
+        stop.positionSide(),
+        stop.triggerPrice(),
+        status);
+  }
+
+  private ExchangePosition toExchangePosition(Symbol symbol, Pos pos) {
+    BigDecimal mark = marks.getOrDefault(symbol, pos.entryPrice);
+    return new ExchangePosition(symbol, pos.signedSize, pos.entryPrice, mark, pos.updatedAt);
+  }
+
+  // ---------------------------------------------------------------- stream delivery
+
+  /** Applies the stream knobs (drop, hold, delay) and delivers what remains. */
+  private void emit(List<StreamEvent> events) {
+    List<StreamEvent> now = new ArrayList<>();
+    Duration delay;
+    synchronized (this) {
+      delay = streamDelay;
+      for (StreamEvent e : events) {
+        Integer drops = dropNext.get(e.getClass());
+        if (drops != null && drops > 0) {
+          dropNext.put(e.getClass(), drops - 1);
+          continue;
+        }
+        if (holding) {
+          held.add(e);
+        } else {
+          now.add(e);
+        }
+      }
+    }
+    if (now.isEmpty()) {
+      return;
+    }
+    if (delay.isPositive()) {
+      ((ManualClock) clock).schedule(delay, () -> deliverNow(now));
+    } else {
+      deliverNow(now);
+    }
+  }
+
+  /**
+   * Delivers events in order. A listener that calls back into the venue gets the resulting events
+   * after it returns, never nested inside its own handling.
+   */
+  private void deliverNow(List<StreamEvent> events) {
+    synchronized (this) {
+      outbox.addAll(events);
+      if (delivering) {
+        return;
+      }
+      delivering = true;
+    }
+    try {
+      while (true) {
+        StreamEvent next;
+        StreamListener target;
+        synchronized (this) {
+          next = outbox.pollFirst();
+          if (next == null) {
+            return;
+          }
+          target = listener;
+          boolean connected = connection != ConnectionState.DISCONNECTED;
+          if (target == null || !(connected || next instanceof StreamEvent.ConnectionChanged)) {
+            continue; // nobody is listening: the event is lost, as on a real socket
+          }
+          delivered.add(next);
+        }
+        target.onEvent(next);
+      }
+    } finally {
+      synchronized (this) {
+        delivering = false;
+      }
+    }
+  }
+}

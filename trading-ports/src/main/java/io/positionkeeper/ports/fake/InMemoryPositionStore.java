@@ -1,0 +1,317 @@
+package io.positionkeeper.ports.fake;
+
+import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.NewPosition;
+import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionStatus;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Positions in memory. Each change and its audit event are stored under one lock into this store
+ * and the {@link InMemoryAuditJournal} given, the in-memory equivalent of one database transaction.
+ */
+public final class InMemoryPositionStore implements PositionStore {
+
+  /** The operations the fault knobs address. */
+  public enum Op {
+    INSERT,
+    FIND,
+    LOAD_OPEN,
+    UPDATE_POSITION,
+    RECORD_STOP,
+    MARK_CLOSING,
+    CLOSE,
+    MARK_ROLLED_BACK
+  }
+
+  /** One call that changed a row, for tests that assert what was written. */
+  public record Write(Op op, long id) {}
+
+  private final InMemoryAuditJournal journal;
+  private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
+  private final Map<Long, PositionRecord> rows = new TreeMap<>();
+  private final List<Write> writes = new ArrayList<>();
+  private long nextId = 1;
+
+  public InMemoryPositionStore(InMemoryAuditJournal journal) {
+    this.journal = Objects.requireNonNull(journal, "journal");
+  }
+
+  public FaultKnobs<Op> faults() {
+    return faults;
+  }
+
+  @Override
+  public long insert(NewPosition p, AuditRecord created) {
+    Objects.requireNonNull(p, "position");
+    Objects.requireNonNull(created, "created");
+    return PortExceptionHolder.call(
+        faults,
+        Op.INSERT,
+        () -> {
+          synchronized (this) {
+            if (created.positionId().isPresent()) {
+              throw new IllegalArgumentException(
+                  "the creation event of a new row must not carry a position id");
+            }
+            boolean duplicate =
+                rows.values().stream()
+                    .anyMatch(
+                        r ->
+                            r.status().isOpen()
+                                && r.exchange() == p.exchange()
+                                && r.symbol().equals(p.symbol()));
+            if (duplicate) {
+              throw new RejectedException(
+                  "UNIQUE_OPEN_POSITION",
+                  "an open position exists already for " + p.exchange() + " " + p.symbol());
+            }
+            long id = nextId++;
+            rows.put(
+                id,
+                new PositionRecord(
+                    id,
+                    p.exchange(),
+                    p.symbol(),
+                    p.side(),
+                    p.quantity(),
+                    p.entryPrice(),
+                    PositionStatus.ACTIVE,
+                    p.exchangeOrderId(),
+                    p.entryClientOrderId(),
+                    p.signalId(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    p.openedAt(),
+                    p.openedAt(),
+                    Optional.empty()));
+            journal.storeAll(List.of(created.withPositionId(id)));
+            writes.add(new Write(Op.INSERT, id));
+            return id;
+          }
+        });
+  }
+
+  @Override
+  public Optional<PositionRecord> find(long id) {
+    return PortExceptionHolder.call(
+        faults,
+        Op.FIND,
+        () -> {
+          synchronized (this) {
+            return Optional.ofNullable(rows.get(id));
+          }
+        });
+  }
+
+  @Override
+  public List<PositionRecord> loadOpen() {
+    return PortExceptionHolder.call(
+        faults,
+        Op.LOAD_OPEN,
+        () -> {
+          synchronized (this) {
+            return rows.values().stream().filter(r -> r.status().isOpen()).toList();
+          }
+        });
+  }
+
+  @Override
+  public void updatePosition(
+      long id, PositionSide side, BigDecimal quantity, BigDecimal entryPrice, AuditRecord event) {
+    change(
+        Op.UPDATE_POSITION,
+        id,
+        event,
+        r ->
+            copy(
+                r,
+                side,
+                quantity,
+                entryPrice,
+                r.status(),
+                r.stopClientId(),
+                r.stopPrice(),
+                Optional.empty(),
+                r.note(),
+                event.time()));
+  }
+
+  @Override
+  public void recordStop(
+      long id, ClientOrderId stopClientId, BigDecimal stopPrice, AuditRecord event) {
+    change(
+        Op.RECORD_STOP,
+        id,
+        event,
+        r ->
+            copy(
+                r,
+                r.side(),
+                r.quantity(),
+                r.entryPrice(),
+                r.status(),
+                Optional.of(stopClientId),
+                Optional.of(stopPrice),
+                Optional.empty(),
+                r.note(),
+                event.time()));
+  }
+
+  @Override
+  public void markClosing(long id, AuditRecord event) {
+    change(
+        Op.MARK_CLOSING,
+        id,
+        event,
+        r ->
+            copy(
+                r,
+                r.side(),
+                r.quantity(),
+                r.entryPrice(),
+                PositionStatus.CLOSING,
+                r.stopClientId(),
+                r.stopPrice(),
+                Optional.empty(),
+                r.note(),
+                event.time()));
+  }
+
+  @Override
+  public void close(long id, PositionClose close, AuditRecord event) {
+    change(
+        Op.CLOSE,
+        id,
+        event,
+        r ->
+            new PositionRecord(
+                r.id(),
+                r.exchange(),
+                r.symbol(),
+                r.side(),
+                r.quantity(),
+                r.entryPrice(),
+                PositionStatus.CLOSED,
+                r.exchangeOrderId(),
+                r.entryClientOrderId(),
+                r.signalId(),
+                r.stopClientId(),
+                r.stopPrice(),
+                Optional.of(close.exitPrice()),
+                Optional.of(close.realizedPnl()),
+                Optional.of(close.reason()),
+                r.note(),
+                r.openedAt(),
+                event.time(),
+                Optional.of(close.closedAt())));
+  }
+
+  @Override
+  public void markRolledBack(long id, String reason, AuditRecord event) {
+    Objects.requireNonNull(reason, "reason");
+    change(
+        Op.MARK_ROLLED_BACK,
+        id,
+        event,
+        r ->
+            copy(
+                r,
+                r.side(),
+                r.quantity(),
+                r.entryPrice(),
+                PositionStatus.ROLLED_BACK,
+                r.stopClientId(),
+                r.stopPrice(),
+                Optional.of(event.time()),
+                Optional.of(reason),
+                event.time()));
+  }
+
+  private void change(Op op, long id, AuditRecord event, UnaryOperator<PositionRecord> update) {
+    Objects.requireNonNull(event, "event");
+    PortExceptionHolder.run(
+        faults,
+        op,
+        () -> {
+          synchronized (this) {
+            PositionRecord row = rows.get(id);
+            if (row == null) {
+              throw new RejectedException("NOT_FOUND", "no position with id " + id);
+            }
+            if (!row.status().isOpen()) {
+              throw new RejectedException(
+                  "ILLEGAL_TRANSITION",
+                  "position " + id + " is " + row.status() + "; " + op + " refused");
+            }
+            if (event.positionId().isPresent() && event.positionId().getAsLong() != id) {
+              throw new IllegalArgumentException(
+                  "event is about position " + event.positionId().getAsLong() + ", not " + id);
+            }
+            rows.put(id, update.apply(row));
+            journal.storeAll(List.of(event.withPositionId(id)));
+            writes.add(new Write(op, id));
+          }
+        });
+  }
+
+  private static PositionRecord copy(
+      PositionRecord r,
+      PositionSide side,
+      BigDecimal quantity,
+      BigDecimal entry,
+      PositionStatus status,
+      Optional<ClientOrderId> stopClientId,
+      Optional<BigDecimal> stopPrice,
+      Optional<Instant> closedAt,
+      Optional<String> note,
+      Instant updatedAt) {
+    return new PositionRecord(
+        r.id(),
+        r.exchange(),
+        r.symbol(),
+        side,
+        quantity,
+        entry,
+        status,
+        r.exchangeOrderId(),
+        r.entryClientOrderId(),
+        r.signalId(),
+        stopClientId,
+        stopPrice,
+        r.exitPrice(),
+        r.realizedPnl(),
+        r.closeReason(),
+        note,
+        r.openedAt(),
+        updatedAt,
+        closedAt.isPresent() ? closedAt : r.closedAt());
+  }
+
+  /** Every row, whatever its status. */
+  public synchronized List<PositionRecord> all() {
+    return List.copyOf(rows.values());
+  }
+
+  /** Every successful write, in order. */
+  public synchronized List<Write> writes() {
+    return List.copyOf(writes);
+  }
+}
