@@ -7,6 +7,8 @@
 --   scale it was written with. numeric(p,s) would round a 19th decimal away without a word;
 --   here nothing is rounded, and the checks bound the sign instead.
 -- * Times are timestamptz (microsecond precision).
+-- * Text is varchar (in PostgreSQL the same as text), bounded where the port's records bound it;
+--   jOOQ's build-time interpreter cannot index a `text` column.
 -- * jOOQ's DDLDatabase reads this file at build time to generate the adapter's code; it
 --   interprets the statements on H2, so PostgreSQL-only statements sit between
 --   [jooq ignore start] and [jooq ignore stop] comments. They are still run by Flyway.
@@ -18,21 +20,21 @@
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE monitoring.positions (
     id                    bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
-    exchange              text        NOT NULL,
-    symbol                text        NOT NULL,
-    side                  text        NOT NULL,
+    exchange              varchar(16) NOT NULL,
+    symbol                varchar(40) NOT NULL,
+    side                  varchar(8)  NOT NULL,
     quantity              numeric     NOT NULL,
     entry_price           numeric     NOT NULL,
-    status                text        NOT NULL,
-    signal_id             text,
-    exchange_order_id     text        NOT NULL,
-    entry_client_order_id text,
-    stop_client_id        text,
+    status                varchar(16) NOT NULL,
+    signal_id             varchar,
+    exchange_order_id     varchar     NOT NULL,
+    entry_client_order_id varchar(36),
+    stop_client_id        varchar(36),
     stop_price            numeric,
     exit_price            numeric,
     realized_pnl          numeric,
-    close_reason          text,
-    note                  text,
+    close_reason          varchar(16),
+    note                  varchar,
     opened_at             timestamptz NOT NULL,
     updated_at            timestamptz NOT NULL,
     closed_at             timestamptz,
@@ -114,13 +116,13 @@ CREATE TRIGGER positions_finished_is_final
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE monitoring.events (
     id              bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
-    event_id        text        NOT NULL,
+    event_id        varchar(64) NOT NULL,
     position_id     bigint,
-    correlation_key text        NOT NULL,
-    exchange        text        NOT NULL,
-    symbol          text,
-    type            text        NOT NULL,
-    severity        text        NOT NULL,
+    correlation_key varchar     NOT NULL,
+    exchange        varchar(16) NOT NULL,
+    symbol          varchar(40),
+    type            varchar(64) NOT NULL,
+    severity        varchar(16) NOT NULL,
     payload         jsonb       NOT NULL,
     event_time      timestamptz NOT NULL,
     recorded_at     timestamptz DEFAULT CURRENT_TIMESTAMP NOT NULL,
@@ -172,12 +174,12 @@ CREATE TRIGGER events_append_only
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE monitoring.trailing_stop_state (
     position_id      bigint      NOT NULL,
-    symbol           text        NOT NULL,
-    side             text        NOT NULL,
+    symbol           varchar(40) NOT NULL,
+    side             varchar(8)  NOT NULL,
     entry_price      numeric     NOT NULL,
     activation_price numeric     NOT NULL,
     callback_rate    numeric     NOT NULL,
-    status           text        NOT NULL,
+    status           varchar(16) NOT NULL,
     peak             numeric     NOT NULL,
     current_stop     numeric,
     update_count     integer     NOT NULL,
@@ -208,13 +210,13 @@ COMMENT ON TABLE monitoring.trailing_stop_state IS
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE monitoring.dead_letter_events (
     id               bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
-    event_id         text        NOT NULL,
-    correlation_key  text        NOT NULL,
-    exchange         text        NOT NULL,
-    type             text        NOT NULL,
+    event_id         varchar(64) NOT NULL,
+    correlation_key  varchar     NOT NULL,
+    exchange         varchar(16) NOT NULL,
+    type             varchar(64) NOT NULL,
     event_time       timestamptz NOT NULL,
     record           json        NOT NULL,
-    reason           text        NOT NULL,
+    reason           varchar     NOT NULL,
     dead_lettered_at timestamptz DEFAULT CURRENT_TIMESTAMP NOT NULL,
     CONSTRAINT dead_letter_events_pkey PRIMARY KEY (id)
 );
@@ -229,20 +231,20 @@ CREATE INDEX dead_letter_events_event_id_idx ON monitoring.dead_letter_events (e
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE monitoring.signals (
     id                          bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
-    exchange                    text        NOT NULL,
-    symbol                      text        NOT NULL,
-    side                        text        NOT NULL,
+    exchange                    varchar(16) NOT NULL,
+    symbol                      varchar(40) NOT NULL,
+    side                        varchar(8)  NOT NULL,
     size                        numeric     NOT NULL,
-    size_unit                   text        NOT NULL,
+    size_unit                   varchar(8)  NOT NULL,
     stop_loss_percent           numeric     NOT NULL,
     trailing_activation_percent numeric     NOT NULL,
     trailing_callback_percent   numeric     NOT NULL,
     created_at                  timestamptz DEFAULT CURRENT_TIMESTAMP NOT NULL,
     claimed_at                  timestamptz,
-    claimed_by                  text,
+    claimed_by                  varchar,
     completed_at                timestamptz,
-    outcome                     text,
-    detail                      text,
+    outcome                     varchar(16),
+    detail                      varchar,
     CONSTRAINT signals_pkey PRIMARY KEY (id),
     CONSTRAINT signals_exchange_check CHECK (exchange IN ('BINANCE', 'BYBIT', 'PAPER')),
     CONSTRAINT signals_side_check CHECK (side IN ('LONG', 'SHORT')),
