@@ -1,5 +1,6 @@
 package io.positionkeeper.postgres;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -34,9 +35,11 @@ final class Database {
           .withRenderSchema(true);
 
   private final DataSource dataSource;
+  private final HikariDataSource pool;
 
   Database(DataSource dataSource) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.pool = dataSource instanceof HikariDataSource hikari ? hikari : null;
   }
 
   static DSLContext dsl(Connection connection) {
@@ -51,16 +54,16 @@ final class Database {
       connection.setAutoCommit(false);
       result = work.run(dsl(connection), connection);
     } catch (SQLException | DataAccessException e) {
-      rollbackAndClose(connection, e);
+      rollbackAndRelease(connection, e);
       throw SqlErrors.translate(operation, e);
     } catch (RuntimeException | Error e) {
-      rollbackAndClose(connection, e);
+      rollbackAndRelease(connection, e);
       throw e;
     }
     try {
       connection.commit();
     } catch (SQLException e) {
-      closeAfter(connection, e);
+      release(connection, e);
       throw SqlErrors.translateCommit(operation, e);
     }
     closeAfterSuccess(connection, operation);
@@ -74,10 +77,10 @@ final class Database {
     try {
       result = work.run(dsl(connection), connection);
     } catch (SQLException | DataAccessException e) {
-      closeAfter(connection, e);
+      release(connection, e);
       throw SqlErrors.translate(operation, e);
     } catch (RuntimeException | Error e) {
-      closeAfter(connection, e);
+      release(connection, e);
       throw e;
     }
     closeAfterSuccess(connection, operation);
@@ -92,18 +95,29 @@ final class Database {
     }
   }
 
-  private static void rollbackAndClose(Connection connection, Throwable failure) {
-    try {
-      connection.rollback();
-    } catch (SQLException rollbackFailure) {
-      // Most likely the connection is gone, and the server rolls back by itself; the secondary
-      // failure stays visible on the primary one.
-      failure.addSuppressed(rollbackFailure);
+  private void rollbackAndRelease(Connection connection, Throwable failure) {
+    if (!SqlErrors.isConnectionLoss(failure)) {
+      try {
+        connection.rollback();
+      } catch (SQLException rollbackFailure) {
+        failure.addSuppressed(rollbackFailure);
+      }
     }
-    closeAfter(connection, failure);
+    // A lost connection rolls back on the server's side by itself.
+    release(connection, failure);
   }
 
-  private static void closeAfter(Connection connection, Throwable failure) {
+  /**
+   * Gives the connection back after a failure. One the failure says is gone is evicted from the
+   * pool: HikariCP sees the failures of calls made through its proxy, but not those of calls on the
+   * unwrapped driver connection (COPY), and it re-validates a connection only when it has been idle
+   * for a while, so a retry loop would otherwise get the same dead connection again and again.
+   */
+  private void release(Connection connection, Throwable failure) {
+    if (pool != null && SqlErrors.isConnectionLoss(failure)) {
+      pool.evictConnection(connection);
+      return;
+    }
     try {
       connection.close();
     } catch (SQLException closeFailure) {

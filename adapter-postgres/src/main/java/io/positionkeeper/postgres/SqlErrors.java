@@ -118,6 +118,11 @@ final class SqlErrors {
     return Optional.empty();
   }
 
+  /** Whether {@code failure} says the connection it happened on is gone. */
+  static boolean isConnectionLoss(Throwable failure) {
+    return sqlCause(failure).map(sql -> isConnectionLoss(sql, sqlState(sql))).orElse(false);
+  }
+
   private static boolean isConnectionLoss(SQLException sql, String state) {
     return sql instanceof SQLTransientConnectionException
         || state.startsWith("08")
