@@ -759,6 +759,14 @@ public final class BinanceEmulator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The next request to {@code method path} gets this raw answer instead of the venue's, without
+     * taking effect (malformed answers, odd rows).
+     */
+    public Faults answerNext(String method, String path, int status, String body) {
+      return failNext(method, path, 1, status, 0, body);
+    }
+
     /** The next request to {@code method path} takes effect, but its answer is this error. */
     public synchronized Faults failNextAfterEffect(
         String method, String path, int status, int code, String msg) {
