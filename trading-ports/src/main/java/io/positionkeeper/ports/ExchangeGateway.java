@@ -62,7 +62,10 @@ public interface ExchangeGateway {
   /** The stop-losses working on a symbol. */
   List<StopOrder> openStopLosses(Symbol symbol);
 
-  /** The account's positions, flat rows included, saying whether the answer is complete. */
+  /**
+   * The account's positions, saying whether the answer is complete. Rows may include flat ones
+   * (size zero), as the venues list them; readers filter them by their raw size.
+   */
   PositionSnapshot positions();
 
   /**

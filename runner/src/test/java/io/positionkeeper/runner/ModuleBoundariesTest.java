@@ -1,0 +1,115 @@
+package io.positionkeeper.runner;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module graph of DESIGN §2, checked on the classes themselves. The enforcer rules of each pom
+ * stop a wrong Maven dependency; this test also stops what no dependency shows: a JDK module the
+ * pure modules must not use (JDBC, HTTP), and imports between adapters that a shared dependency
+ * would let through.
+ */
+class ModuleBoundariesTest {
+  private static final String PORTS = "io.positionkeeper.ports..";
+  private static final String DOMAIN = "io.positionkeeper.domain..";
+  private static final String BINANCE = "io.positionkeeper.binance..";
+  private static final String BYBIT = "io.positionkeeper.bybit..";
+  private static final String POSTGRES = "io.positionkeeper.postgres..";
+  private static final String MIGRATIONS = "io.positionkeeper.migrations..";
+  private static final String RUNNER = "io.positionkeeper.runner..";
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.positionkeeper");
+  }
+
+  @Test
+  void ports_useTheJdkOnly_andNoIo() {
+    noClasses()
+        .that()
+        .resideInAPackage(PORTS)
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(PORTS, "java..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "javax.sql..", "java.net.http..")
+        .check(classes);
+  }
+
+  @Test
+  void domain_usesPortsAndSlf4jOnly_andNoJdbcNoHttp() {
+    noClasses()
+        .that()
+        .resideInAPackage(DOMAIN)
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(DOMAIN, PORTS, "java..", "org.slf4j..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "javax.sql..", "java.net.http..")
+        .check(classes);
+  }
+
+  @Test
+  void domainAndPorts_neverUseTheFakesInMainCode() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(DOMAIN, BINANCE, BYBIT, POSTGRES)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.positionkeeper.ports.fake..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void adapters_neverUseTheDomainOrEachOther() {
+    noClasses()
+        .that()
+        .resideInAPackage(BINANCE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(DOMAIN, BYBIT, POSTGRES, MIGRATIONS, RUNNER)
+        .allowEmptyShould(true)
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage(BYBIT)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(DOMAIN, BINANCE, POSTGRES, MIGRATIONS, RUNNER)
+        .allowEmptyShould(true)
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage(POSTGRES)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(DOMAIN, BINANCE, BYBIT, RUNNER)
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void migrations_knowNoOtherModule() {
+    noClasses()
+        .that()
+        .resideInAPackage(MIGRATIONS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(PORTS, DOMAIN, BINANCE, BYBIT, POSTGRES, RUNNER)
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+}

@@ -1,0 +1,69 @@
+package io.positionkeeper.domain.position;
+
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Symbol;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Deterministic client order ids. The entry id is a hash of the intent, so the same intent sent
+ * twice (a retry, a restart) names the same order and the venue never creates a second one. Stop
+ * and close ids derive from the entry id, numbered per attempt; all fit the venues' 36 characters.
+ */
+public final class ClientIds {
+  private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+  private ClientIds() {}
+
+  /** The entry order id of an intent: {@code pko-} and 20 characters of its SHA-256. */
+  public static ClientOrderId entry(
+      Exchange exchange, Symbol symbol, PositionSide side, String intentId) {
+    return ClientOrderId.of("pko-" + hash(exchange + "|" + symbol + "|" + side + "|" + intentId));
+  }
+
+  /** The n-th stop-loss order id of the position opened by {@code entry}. */
+  public static ClientOrderId stop(ClientOrderId entry, int n) {
+    return derived("pks-", entry, n);
+  }
+
+  /** The n-th close order id of the position opened by {@code entry}. */
+  public static ClientOrderId close(ClientOrderId entry, int n) {
+    return derived("pkc-", entry, n);
+  }
+
+  private static ClientOrderId derived(String prefix, ClientOrderId entry, int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("attempt numbers start at 1, was " + n);
+    }
+    String base =
+        entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
+    return ClientOrderId.of(prefix + base + "-" + n);
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      StringBuilder out = new StringBuilder(20);
+      int buffer = 0;
+      int bits = 0;
+      for (byte b : digest) {
+        buffer = (buffer << 8) | (b & 0xff);
+        bits += 8;
+        while (bits >= 5 && out.length() < 20) {
+          out.append(BASE32[(buffer >> (bits - 5)) & 31]);
+          bits -= 5;
+        }
+        if (out.length() == 20) {
+          break;
+        }
+      }
+      return out.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.positionkeeper.domain.position;
+
+import io.positionkeeper.domain.audit.AuditEvent;
+import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.trailing.TrailingStops;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.MarketOrderRequest;
+import io.positionkeeper.ports.model.OrderReport;
+import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.Severity;
+import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends stored positions: when the exchange reports one flat (its stop fired, a close order filled,
+ * it was liquidated) and when a close is asked for (a trader's command, an emergency). Exactly one
+ * caller finalizes a position, whichever of the stream and the close command gets there first.
+ */
+public final class PositionCloser {
+  private static final Logger log = LoggerFactory.getLogger(PositionCloser.class);
+
+  private final Map<Exchange, ExchangeGateway> gateways;
+  private final PositionStore store;
+  private final PositionBook book;
+  private final AuditTrail audit;
+  private final TrailingStops trailing;
+  private final Clock clock;
+  private final Map<PositionKey, CloseReason> requested = new ConcurrentHashMap<>();
+  private final java.time.Duration orderDeadline;
+
+  public PositionCloser(
+      Map<Exchange, ExchangeGateway> gateways,
+      PositionStore store,
+      PositionBook book,
+      AuditTrail audit,
+      TrailingStops trailing,
+      Clock clock,
+      java.time.Duration orderDeadline) {
+    this.orderDeadline = Objects.requireNonNull(orderDeadline, "orderDeadline");
+    this.gateways = new EnumMap<>(gateways);
+    this.store = Objects.requireNonNull(store, "store");
+    this.book = Objects.requireNonNull(book, "book");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.trailing = Objects.requireNonNull(trailing, "trailing");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** What a close command achieved. */
+  public sealed interface CloseOutcome {
+    /** The position is closed on the exchange at {@code exitPrice} (the close order's average). */
+    record Closed(long dbId, BigDecimal exitPrice) implements CloseOutcome {}
+
+    /** The close order was sent but the exchange still shows the position (partly) open. */
+    record StillOpen(long dbId, BigDecimal remaining, String detail) implements CloseOutcome {}
+
+    /** The close could not be attempted or failed; the position is as it was. */
+    record Failed(String reason) implements CloseOutcome {}
+  }
+
+  /**
+   * Closes a stored position at market with a reduce-only order for its whole size.
+   *
+   * @param attempt a number distinguishing this close attempt's order id from earlier ones
+   */
+  public CloseOutcome close(PositionKey key, CloseReason reason, int attempt) {
+    Optional<Position> current = book.get(key);
+    if (current.isEmpty() || !(current.get().id() instanceof PositionId.Db db)) {
+      return new CloseOutcome.Failed("no stored position on " + key);
+    }
+    Position position = current.get();
+    ClientOrderId closeId = ClientIds.close(position.entryOrderId(), attempt);
+    if (book.transition(key, position.id(), Phase.ACTIVE, Phase.CLOSING).isEmpty()
+        && position.phase() != Phase.CLOSING) {
+      return new CloseOutcome.Failed(key + " is " + position.phase() + ", not closable");
+    }
+    requested.put(key, reason);
+    try {
+      store.markClosing(
+          db.value(),
+          audit.toRecord(new AuditEvent.PositionClosing(Subject.of(position), reason, closeId)));
+    } catch (PortException e) {
+      // The exchange is what matters: a position we want gone must go even if the row lags.
+      audit.record(
+          new AuditEvent.OperationFailed(
+              Subject.of(position), "markClosing", describe(e), Severity.ERROR));
+    }
+    ExchangeGateway gateway = gatewayOf(key);
+    var request =
+        new MarketOrderRequest(
+            key.symbol(), position.side().exitSide(), position.quantity(), closeId, true);
+    OrderReport report;
+    switch (Orders.place(gateway, request, clock, orderDeadline)) {
+      case Orders.Placement.Placed placed -> report = placed.report();
+      case Orders.Placement.Refused refused -> {
+        book.transition(key, position.id(), Phase.CLOSING, Phase.ACTIVE);
+        requested.remove(key);
+        return new CloseOutcome.Failed(
+            "close order refused: " + refused.code() + " " + refused.reason());
+      }
+      case Orders.Placement.Unresolved unresolved -> {
+        // The order may be working: stay CLOSING; the stream or reconciliation settles it.
+        return new CloseOutcome.Failed("close order outcome unknown: " + unresolved.reason());
+      }
+    }
+    // The stream may already have finalized the close (its flat event can beat the response).
+    Optional<Position> after = book.get(key).filter(p -> p.id().equals(position.id()));
+    if (after.isEmpty()) {
+      return closedOutcome(db.value(), report);
+    }
+    BigDecimal remaining = position.quantity().subtract(report.filledQuantity());
+    if (remaining.signum() > 0) {
+      return new CloseOutcome.StillOpen(
+          db.value(),
+          remaining,
+          "close order " + report.status() + " filled " + report.filledQuantity().toPlainString());
+    }
+    Position.Fill fill =
+        new Position.Fill(
+            closeId,
+            report.status(),
+            report.filledQuantity(),
+            report.averagePrice(),
+            pnlOf(position, report.averagePrice(), report.filledQuantity()));
+    finalizeClose(position, db.value(), reason, Optional.of(fill));
+    return closedOutcome(db.value(), report);
+  }
+
+  private static CloseOutcome closedOutcome(long dbId, OrderReport report) {
+    return new CloseOutcome.Closed(dbId, report.averagePrice());
+  }
+
+  /** The exchange reports a stored position flat: record why and how it ended. */
+  public void onFlat(Position before, long dbId) {
+    CloseReason reason = reasonOf(before, dbId);
+    finalizeClose(before, dbId, reason, before.exitFill());
+  }
+
+  private CloseReason reasonOf(Position before, long dbId) {
+    CloseReason asked = requested.get(before.key());
+    if (asked != null) {
+      return asked;
+    }
+    if (before.exitFill().isPresent()
+        && before.stopId().equals(Optional.of(before.exitFill().get().orderId()))) {
+      return trailing.hasMovedStop(dbId) ? CloseReason.TRAILING_STOP : CloseReason.STOP_LOSS;
+    }
+    return CloseReason.EXTERNAL;
+  }
+
+  /**
+   * Writes the close once: the first caller to take the position out of ACTIVE/CLOSING wins, later
+   * ones find nothing to do.
+   */
+  void finalizeClose(Position before, long dbId, CloseReason reason, Optional<Position.Fill> exit) {
+    PositionKey key = before.key();
+    Phase from =
+        book.get(key).filter(p -> p.id().equals(before.id())).map(Position::phase).orElse(null);
+    if (from != Phase.ACTIVE && from != Phase.CLOSING) {
+      return;
+    }
+    if (book.transition(key, before.id(), from, Phase.CLOSED).isEmpty()) {
+      return;
+    }
+    requested.remove(key);
+    BigDecimal exitPrice =
+        exit.map(Position.Fill::averagePrice)
+            .filter(p -> p.signum() > 0)
+            .or(() -> before.markPrice())
+            .orElse(before.entryPrice());
+    BigDecimal pnl =
+        exit.map(Position.Fill::realizedPnl)
+            .filter(p -> p.signum() != 0)
+            .orElseGet(() -> pnlOf(before, exitPrice, before.quantity()));
+    Subject subject = Subject.of(before);
+    try {
+      store.close(
+          dbId,
+          new PositionClose(exitPrice, pnl, reason, clock.now()),
+          audit.toRecord(new AuditEvent.PositionClosed(subject, reason, exitPrice, pnl)));
+    } catch (PortException e) {
+      log.error("closing position {} in the store failed; reconciliation will retry", dbId, e);
+      audit.record(
+          new AuditEvent.OperationFailed(subject, "close", describe(e), Severity.CRITICAL));
+    }
+    try {
+      trailing.stop(dbId);
+    } catch (PortException e) {
+      audit.record(
+          new AuditEvent.OperationFailed(subject, "trailing.stop", describe(e), Severity.ERROR));
+    }
+    book.remove(key, before.id());
+  }
+
+  private static BigDecimal pnlOf(Position p, BigDecimal exitPrice, BigDecimal quantity) {
+    return exitPrice
+        .subtract(p.entryPrice())
+        .multiply(quantity)
+        .multiply(BigDecimal.valueOf(p.side().sign()));
+  }
+
+  private ExchangeGateway gatewayOf(PositionKey key) {
+    ExchangeGateway g = gateways.get(key.exchange());
+    if (g == null) {
+      throw new IllegalStateException("no gateway for " + key.exchange());
+    }
+    return g;
+  }
+
+  static String describe(PortException e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}

@@ -1,0 +1,24 @@
+package io.positionkeeper.domain.trailing;
+
+import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.ports.model.StopOrder;
+
+/** The hand-off between a position's life and its trailing stop. */
+public interface TrailingStops {
+
+  /**
+   * Starts trailing a freshly protected position and persists the initial state.
+   *
+   * @param position the stored position (its id is a database id)
+   * @param stop the stop-loss working on the exchange, which the trailing stop will move
+   */
+  void start(
+      Position position, long dbId, Instrument instrument, TrailingParams params, StopOrder stop);
+
+  /** Stops trailing a position that is closed or rolled back, and removes its state. */
+  void stop(long dbId);
+
+  /** Whether the trailing stop has moved the exchange stop of this position at least once. */
+  boolean hasMovedStop(long dbId);
+}

@@ -1,0 +1,222 @@
+package io.positionkeeper.ports.fake;
+
+import static io.positionkeeper.ports.fake.FakeVenue.BTC;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.ConnectionState;
+import io.positionkeeper.ports.model.MarketOrderRequest;
+import io.positionkeeper.ports.model.OrderStatus;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionSnapshot;
+import io.positionkeeper.ports.model.Side;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.StreamEvent;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FakeExchangeKnobsTest {
+  private FakeVenue venue;
+  private FakeExchange exchange;
+  private final List<StreamEvent> received = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    venue = new FakeVenue();
+    exchange = venue.exchange;
+    exchange.setMarkPrice(BTC, new BigDecimal("64000"));
+    exchange.start(received::add);
+    received.clear();
+  }
+
+  private MarketOrderRequest buy(String id) {
+    return new MarketOrderRequest(
+        BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of(id), false);
+  }
+
+  @Test
+  void failNext_beforeEffect_placesNothing() {
+    exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.PLACE_ORDER, new RejectedException("-2019", "Margin is insufficient."));
+
+    assertThatThrownBy(() -> exchange.placeMarketOrder(buy("a1")))
+        .isInstanceOf(RejectedException.class);
+    assertThat(exchange.orders()).isEmpty();
+    assertThat(exchange.positionSize(BTC)).isZero();
+  }
+
+  @Test
+  void failNext_afterEffect_fillsTheOrderButLosesTheResponse() {
+    exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.PLACE_ORDER,
+            new OutcomeUnknownException("read timed out"),
+            FaultKnobs.When.AFTER_EFFECT);
+
+    assertThatThrownBy(() -> exchange.placeMarketOrder(buy("a1")))
+        .isInstanceOf(OutcomeUnknownException.class);
+    assertThat(exchange.queryOrder(BTC, ClientOrderId.of("a1")))
+        .hasValueSatisfying(o -> assertThat(o.status()).isEqualTo(OrderStatus.FILLED));
+    assertThat(exchange.positionSize(BTC)).isEqualByComparingTo("0.010");
+  }
+
+  @Test
+  void failAfter_letsNCallsThrough_thenFailsEveryCall() {
+    exchange.faults().failAfter(FakeExchange.Op.MARK_PRICE, 2, new RetryableException("503"));
+
+    exchange.markPrice(BTC);
+    exchange.markPrice(BTC);
+    assertThatThrownBy(() -> exchange.markPrice(BTC)).isInstanceOf(RetryableException.class);
+    assertThatThrownBy(() -> exchange.markPrice(BTC)).isInstanceOf(RetryableException.class);
+    assertThat(exchange.faults().calls(FakeExchange.Op.MARK_PRICE)).isEqualTo(4);
+  }
+
+  @Test
+  void delay_advancesTheManualClock_andStreamEventsArriveBeforeTheResponse() {
+    exchange.faults().delay(FakeExchange.Op.PLACE_ORDER, Duration.ofMillis(50));
+    exchange.delayStream(Duration.ofMillis(1));
+    var before = venue.clock.now();
+    List<java.time.Instant> eventTimes = new ArrayList<>();
+    received.clear();
+
+    exchange.placeMarketOrder(buy("a1"));
+
+    assertThat(venue.clock.now()).isEqualTo(before.plusMillis(50));
+    assertThat(received).isNotEmpty();
+    exchange.deliveredEvents().forEach(e -> eventTimes.add(e.time()));
+    assertThat(exchange.deliveredEvents()).anyMatch(e -> e instanceof StreamEvent.PositionChanged);
+  }
+
+  @Test
+  void ackMode_reportsNew_whileTheFillArrivesOnTheStream() {
+    exchange.responseMode(FakeExchange.ResponseMode.ACK);
+
+    var report = exchange.placeMarketOrder(buy("a1"));
+
+    assertThat(report.status()).isEqualTo(OrderStatus.NEW);
+    assertThat(report.filledQuantity()).isZero();
+    assertThat(received)
+        .filteredOn(e -> e instanceof StreamEvent.OrderChanged)
+        .singleElement()
+        .satisfies(
+            e -> assertThat(((StreamEvent.OrderChanged) e).status()).isEqualTo(OrderStatus.FILLED));
+  }
+
+  @Test
+  void dropNext_losesTheEventOfThatType_only() {
+    exchange.dropNext(StreamEvent.PositionChanged.class, 1);
+
+    exchange.placeMarketOrder(buy("a1"));
+
+    assertThat(received).noneMatch(e -> e instanceof StreamEvent.PositionChanged);
+    assertThat(received).anyMatch(e -> e instanceof StreamEvent.OrderChanged);
+  }
+
+  @Test
+  void holdAndReleaseReversed_reordersEvents() {
+    exchange.holdStream();
+    exchange.placeMarketOrder(buy("a1"));
+    assertThat(received).isEmpty();
+
+    exchange.releaseHeldReversed();
+
+    assertThat(received).hasSize(2);
+    assertThat(received.get(0)).isInstanceOf(StreamEvent.PositionChanged.class);
+    assertThat(received.get(1)).isInstanceOf(StreamEvent.OrderChanged.class);
+  }
+
+  @Test
+  void partialFill_fillsPartOfTheOrder_andExpiresTheRest() {
+    exchange.fillNextPartially(new BigDecimal("0.5"));
+
+    var report = exchange.placeMarketOrder(buy("a1"));
+
+    assertThat(report.status()).isEqualTo(OrderStatus.EXPIRED);
+    assertThat(report.filledQuantity()).isEqualByComparingTo("0.005");
+    assertThat(exchange.positionSize(BTC)).isEqualByComparingTo("0.005");
+  }
+
+  @Test
+  void stopTrigger_emitsTheVenuesSequence_andFlattensThePosition() {
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.placeStopLoss(
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("63000.0"), ClientOrderId.of("sl1")));
+    received.clear();
+
+    exchange.setMarkPrice(BTC, new BigDecimal("62990"));
+
+    assertThat(received)
+        .extracting(e -> e.getClass().getSimpleName())
+        .containsExactly("StopChanged", "OrderChanged", "PositionChanged", "StopChanged");
+    assertThat(((StreamEvent.StopChanged) received.get(3)).status()).isEqualTo(StopStatus.FILLED);
+    assertThat(((StreamEvent.OrderChanged) received.get(1)).realizedPnl())
+        .isEqualByComparingTo("-10.100");
+    assertThat(exchange.positionSize(BTC)).isZero();
+  }
+
+  @Test
+  void incompleteSnapshot_isSaidToBeIncomplete() {
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.nextSnapshotIncomplete("page 2 missing");
+
+    assertThat(exchange.positions()).isInstanceOf(PositionSnapshot.Incomplete.class);
+    assertThat(exchange.positions()).isInstanceOf(PositionSnapshot.Complete.class);
+  }
+
+  @Test
+  void disconnect_stopsDelivery_andReconnectReportsResynced() {
+    exchange.disconnect("socket closed");
+    exchange.seedPosition(BTC, new BigDecimal("1"), new BigDecimal("60000"), Optional.empty());
+    exchange.reconnect();
+
+    assertThat(received)
+        .extracting(
+            e ->
+                e instanceof StreamEvent.ConnectionChanged c
+                    ? c.state().name()
+                    : e.getClass().getSimpleName())
+        .containsExactly("DISCONNECTED", "CONNECTED", "RESYNCED");
+    assertThat(exchange.connectionState()).isEqualTo(ConnectionState.RESYNCED);
+  }
+
+  @Test
+  void listenerCallingBackIntoTheVenue_getsThoseEventsAfterItReturns() {
+    List<String> order = new ArrayList<>();
+    var nested = new FakeVenue();
+    nested.exchange.setMarkPrice(BTC, new BigDecimal("64000"));
+    nested.exchange.start(
+        e -> {
+          order.add("start " + e.getClass().getSimpleName());
+          if (e instanceof StreamEvent.PositionChanged p && p.signedSize().signum() > 0) {
+            nested.exchange.placeStopLoss(
+                new StopLossRequest(
+                    BTC, PositionSide.LONG, new BigDecimal("60000.0"), ClientOrderId.of("sl")));
+            nested.exchange.cancelStopLoss(BTC, ClientOrderId.of("sl"));
+          }
+          order.add("end " + e.getClass().getSimpleName());
+        });
+    order.clear();
+
+    nested.exchange.placeMarketOrder(buy("a1"));
+
+    assertThat(order)
+        .containsExactly(
+            "start OrderChanged", "end OrderChanged",
+            "start PositionChanged", "end PositionChanged",
+            "start StopChanged", "end StopChanged");
+  }
+}

@@ -1,0 +1,49 @@
+package io.positionkeeper.ports.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManualClockTest {
+
+  @Test
+  void advance_runsDueTasksInTimeOrder_eachAtItsOwnInstant() {
+    ManualClock clock = ManualClock.atDefaultStart();
+    Instant start = clock.now();
+    List<String> seen = new ArrayList<>();
+    clock.schedule(
+        Duration.ofMillis(30),
+        () -> seen.add("b@" + Duration.between(start, clock.now()).toMillis()));
+    clock.schedule(
+        Duration.ofMillis(10),
+        () -> seen.add("a@" + Duration.between(start, clock.now()).toMillis()));
+    clock.schedule(Duration.ofMillis(90), () -> seen.add("late"));
+
+    clock.advance(Duration.ofMillis(50));
+
+    assertThat(seen).containsExactly("a@10", "b@30");
+    assertThat(clock.now()).isEqualTo(start.plusMillis(50));
+  }
+
+  @Test
+  void sleep_advancesInsteadOfWaiting_andIsCounted() {
+    ManualClock clock = ManualClock.atDefaultStart();
+    Instant start = clock.now();
+
+    clock.sleep(Duration.ofSeconds(10));
+
+    assertThat(clock.now()).isEqualTo(start.plusSeconds(10));
+    assertThat(clock.sleepCount()).isEqualTo(1);
+  }
+
+  @Test
+  void goingBack_isRefused() {
+    assertThatThrownBy(() -> ManualClock.atDefaultStart().advance(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
