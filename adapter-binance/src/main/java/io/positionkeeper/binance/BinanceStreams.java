@@ -463,6 +463,11 @@ public final class BinanceStreams implements ExchangeStreams {
     } catch (WireFormatException e) {
       unreadable(link, typeOf(text), e.getMessage(), text.length());
       return;
+    } catch (RuntimeException e) {
+      // Not expected from the decoder; still a frame we could not read, never a dead stream.
+      log.error("{} stream: decoder failure", link.name, e);
+      unreadable(link, typeOf(text), e.toString(), text.length());
+      return;
     }
     switch (message) {
       case StreamMessage.ListenKeyExpired expired -> {
