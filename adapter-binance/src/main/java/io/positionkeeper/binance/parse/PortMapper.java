@@ -154,12 +154,30 @@ public final class PortMapper {
         () -> new MarkPrice(symbol(p.symbol()), p.markPrice(), time(p.time())));
   }
 
+  /**
+   * Symbols seen so far: the port's constructor validates with a Unicode regex, too slow to run on
+   * every stream event. Bounded, since a venue lists a few hundred symbols.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Symbol> SYMBOLS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int SYMBOL_CACHE_LIMIT = 4096;
+
   public static Symbol symbol(String wire) {
+    Symbol cached = SYMBOLS.get(wire);
+    if (cached != null) {
+      return cached;
+    }
+    Symbol symbol;
     try {
-      return Symbol.of(wire);
+      symbol = Symbol.of(wire);
     } catch (IllegalArgumentException e) {
       throw new WireFormatException("unusable symbol '" + wire + "'", e);
     }
+    if (SYMBOLS.size() < SYMBOL_CACHE_LIMIT) {
+      SYMBOLS.putIfAbsent(wire, symbol);
+    }
+    return symbol;
   }
 
   /** A client id the port accepts, or empty (web/app orders and liquidations use other forms). */

@@ -31,7 +31,7 @@ public final class StreamDecoder {
   }
 
   /** The authoritative path: Gson's streaming reader, for every frame the fast scanner declines. */
-  static StreamMessage decodeWithGson(String frame) {
+  public static StreamMessage decodeWithGson(String frame) {
     Fields root;
     List<Fields> array = null;
     try {

@@ -2,6 +2,7 @@ package io.positionkeeper.binance.ws;
 
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangeOrderId;
+import io.positionkeeper.ports.model.OrderStatus;
 import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
@@ -41,8 +42,13 @@ public final class StreamState {
   private final Map<ExchangeOrderId, OpenOrder> openOrders = new LinkedHashMap<>();
   private final Map<ClientOrderId, LiveStop> liveStops = new LinkedHashMap<>();
   private final Map<Symbol, Instant> markTimes = new HashMap<>();
-  private final Bounded<String> seenOrderEvents;
-  private final Bounded<String> seenStopEvents;
+
+  private record OrderKey(ExchangeOrderId id, OrderStatus status, BigDecimal filled, long time) {}
+
+  private record StopKey(ClientOrderId id, StopStatus status, BigDecimal filled) {}
+
+  private final Bounded<OrderKey> seenOrderEvents;
+  private final Bounded<StopKey> seenStopEvents;
   private final Bounded<ExchangeOrderId> finalOrders;
   private final Bounded<ClientOrderId> finalStops;
 
@@ -91,14 +97,13 @@ public final class StreamState {
   }
 
   private boolean admitOrder(StreamEvent.OrderChanged o) {
-    String key =
-        o.orderId().value()
-            + '|'
-            + o.status()
-            + '|'
-            + o.filledQuantity().stripTrailingZeros().toPlainString()
-            + '|'
-            + o.time().toEpochMilli();
+    // stripTrailingZeros: "0.010" and "0.0100" are the same fill (BigDecimal.equals sees scale).
+    OrderKey key =
+        new OrderKey(
+            o.orderId(),
+            o.status(),
+            o.filledQuantity().stripTrailingZeros(),
+            o.time().toEpochMilli());
     if (seenOrderEvents.contains(key)) {
       return false;
     }
@@ -124,12 +129,7 @@ public final class StreamState {
   }
 
   private boolean admitStop(StreamEvent.StopChanged s) {
-    String key =
-        s.clientId().value()
-            + '|'
-            + s.status()
-            + '|'
-            + s.filledQuantity().stripTrailingZeros().toPlainString();
+    StopKey key = new StopKey(s.clientId(), s.status(), s.filledQuantity().stripTrailingZeros());
     if (seenStopEvents.contains(key)) {
       return false;
     }
