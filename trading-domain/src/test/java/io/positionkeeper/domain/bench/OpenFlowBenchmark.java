@@ -10,6 +10,7 @@ import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.position.PositionTracker;
 import io.positionkeeper.domain.trailing.TrailingParams;
+import io.positionkeeper.domain.trailing.TrailingPolicy;
 import io.positionkeeper.domain.trailing.TrailingStopManager;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
@@ -77,7 +78,15 @@ public class OpenFlowBenchmark {
     AuditTrail audit = new AuditTrail(clock, r -> audited++);
     PositionBook book = new PositionBook(clock);
     TrailingStopManager trailing =
-        new TrailingStopManager(new InMemoryTrailingStopStore(), audit, clock);
+        new TrailingStopManager(
+            Exchange.BINANCE,
+            exchange,
+            store,
+            new InMemoryTrailingStopStore(),
+            audit,
+            clock,
+            TrailingPolicy.standard(),
+            Runnable::run);
     closer =
         new PositionCloser(
             Map.of(Exchange.BINANCE, exchange),
