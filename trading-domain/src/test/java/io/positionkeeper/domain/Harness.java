@@ -102,6 +102,7 @@ public final class Harness {
           tracker.onEvent(event);
           trailing.onEvent(event);
         });
+    exchange.watchMarkPrices(java.util.Set.of(BTC, SKL, DBR));
   }
 
   public static InstrumentRules rules(

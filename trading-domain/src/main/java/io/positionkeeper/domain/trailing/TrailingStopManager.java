@@ -211,10 +211,17 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         return Decision.NONE;
       }
       if (!TrailingRule.isNewPeak(t.side, price, t.peak)) {
+        Decision activation = Decision.NONE;
+        if (s.status() == TrailingStatus.INACTIVE
+            && TrailingRule.reachedActivation(t.side, t.peak, s.activationPrice())) {
+          // The peak so far already qualifies (an activation at or behind the entry): activate
+          // once.
+          activation = newPeak(t, t.peak, now);
+        }
         if (t.triggerLevel != null && TrailingRule.triggers(t.side, price, t.triggerLevel)) {
           return triggered(t, now);
         }
-        return Decision.NONE;
+        return activation;
       }
       return newPeak(t, price, now);
     }
