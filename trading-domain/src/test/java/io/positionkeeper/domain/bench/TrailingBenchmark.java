@@ -60,7 +60,7 @@ public class TrailingBenchmark {
   public static class Ticks {
     TrailingStopManager manager;
     Symbol[] symbols = new Symbol[ACTIVE];
-    BigDecimal below = new BigDecimal("100.10");
+    BigDecimal below = new BigDecimal("101.80"); // under the peak, above the trigger level
     BigDecimal[] rising = new BigDecimal[4096];
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
     int next;
@@ -133,7 +133,11 @@ public class TrailingBenchmark {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public Object tickCommon(Ticks t) {
     Symbol s = t.symbols[t.next++ % ACTIVE];
-    return t.manager.onMark(s, t.below, t.now);
+    TrailingStopManager.Decision d = t.manager.onMark(s, t.below, t.now);
+    if (d != TrailingStopManager.Decision.NONE) {
+      throw new IllegalStateException("not the common path: " + d);
+    }
+    return d;
   }
 
   /** A tick that makes a new peak on one position (state replaced, stop recomputed). */
