@@ -259,22 +259,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
             t.desired == null ? candidate : TrailingRule.tighter(t.side, t.desired, candidate);
       }
     }
-    t.state =
-        new TrailingStopState(
-            s.positionId(),
-            s.symbol(),
-            s.side(),
-            s.entryPrice(),
-            s.activationPrice(),
-            s.callbackRate(),
-            status,
-            price,
-            s.currentStop(),
-            s.updateCount(),
-            activatedAt,
-            s.lastMovedAt(),
-            s.lastSavedPeak(),
-            s.lastSavedAt());
+    t.state = s.withPeak(price, status, activatedAt);
     if (decision == Decision.ACTIVATED) {
       audit.record(
           new AuditEvent.TrailingActivated(
@@ -293,22 +278,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
 
   private Decision triggered(Tracked t, Instant now) {
     TrailingStopState s = t.state;
-    t.state =
-        new TrailingStopState(
-            s.positionId(),
-            s.symbol(),
-            s.side(),
-            s.entryPrice(),
-            s.activationPrice(),
-            s.callbackRate(),
-            TrailingStatus.TRIGGERED,
-            s.peak(),
-            s.currentStop(),
-            s.updateCount(),
-            s.activatedAt(),
-            s.lastMovedAt(),
-            s.lastSavedPeak(),
-            s.lastSavedAt());
+    t.state = s.withStatus(TrailingStatus.TRIGGERED);
     scheduleSave(t);
     return Decision.TRIGGERED;
   }
@@ -369,22 +339,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       synchronized (t) {
         t.placed = Optional.of(moved);
         TrailingStopState s = t.state;
-        t.state =
-            new TrailingStopState(
-                s.positionId(),
-                s.symbol(),
-                s.side(),
-                s.entryPrice(),
-                s.activationPrice(),
-                s.callbackRate(),
-                s.status(),
-                s.peak(),
-                Optional.of(moved.triggerPrice()),
-                s.updateCount() + 1,
-                s.activatedAt(),
-                Optional.of(now),
-                s.peak(),
-                now);
+        t.state = s.moved(moved.triggerPrice(), now);
         saved = t.state;
       }
       positions.recordStop(
@@ -438,43 +393,13 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           Instant now = clock.now();
           synchronized (t) {
             TrailingStopState s = t.state;
-            toSave =
-                new TrailingStopState(
-                    s.positionId(),
-                    s.symbol(),
-                    s.side(),
-                    s.entryPrice(),
-                    s.activationPrice(),
-                    s.callbackRate(),
-                    s.status(),
-                    s.peak(),
-                    s.currentStop(),
-                    s.updateCount(),
-                    s.activatedAt(),
-                    s.lastMovedAt(),
-                    s.peak(),
-                    now);
+            toSave = s.saved(s.peak(), now);
           }
           try {
             store.save(toSave);
             synchronized (t) {
               TrailingStopState s = t.state;
-              t.state =
-                  new TrailingStopState(
-                      s.positionId(),
-                      s.symbol(),
-                      s.side(),
-                      s.entryPrice(),
-                      s.activationPrice(),
-                      s.callbackRate(),
-                      s.status(),
-                      s.peak(),
-                      s.currentStop(),
-                      s.updateCount(),
-                      s.activatedAt(),
-                      s.lastMovedAt(),
-                      toSave.lastSavedPeak(),
-                      toSave.lastSavedAt());
+              t.state = s.saved(toSave.lastSavedPeak(), toSave.lastSavedAt());
             }
           } catch (PortException e) {
             log.warn(
