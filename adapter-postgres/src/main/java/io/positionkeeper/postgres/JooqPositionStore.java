@@ -1,0 +1,228 @@
+package io.positionkeeper.postgres;
+
+import static io.positionkeeper.postgres.schema.Tables.POSITIONS;
+
+import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.ExchangeOrderId;
+import io.positionkeeper.ports.model.NewPosition;
+import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.postgres.schema.tables.records.PositionsRecord;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.UpdateSetMoreStep;
+
+/**
+ * {@link PositionStore} on PostgreSQL. Every change and its audit event are written in one
+ * transaction; a change applies only to an open row (one statement guarded by the status, so two
+ * writers racing on one position cannot resurrect a closed one); the database's partial unique
+ * index keeps one open position per exchange and symbol.
+ */
+public final class JooqPositionStore implements PositionStore {
+  private static final List<PositionStatus> OPEN =
+      List.of(PositionStatus.ACTIVE, PositionStatus.CLOSING);
+
+  private final Database db;
+
+  public JooqPositionStore(DataSource dataSource) {
+    this.db = new Database(dataSource);
+  }
+
+  @Override
+  public long insert(NewPosition p, AuditRecord created) {
+    Objects.requireNonNull(p, "position");
+    Objects.requireNonNull(created, "created");
+    if (created.positionId().isPresent()) {
+      throw new IllegalArgumentException(
+          "the creation event of a new row must not carry a position id");
+    }
+    return db.inTransaction(
+        "insert position " + p.exchange() + " " + p.symbol(),
+        (ctx, c) -> {
+          long id =
+              ctx.insertInto(POSITIONS)
+                  .set(POSITIONS.EXCHANGE, p.exchange())
+                  .set(POSITIONS.SYMBOL, p.symbol().value())
+                  .set(POSITIONS.SIDE, p.side())
+                  .set(POSITIONS.QUANTITY, p.quantity())
+                  .set(POSITIONS.ENTRY_PRICE, p.entryPrice())
+                  .set(POSITIONS.STATUS, PositionStatus.ACTIVE)
+                  .set(POSITIONS.SIGNAL_ID, p.signalId().orElse(null))
+                  .set(POSITIONS.EXCHANGE_ORDER_ID, p.exchangeOrderId().value())
+                  .set(
+                      POSITIONS.ENTRY_CLIENT_ORDER_ID,
+                      p.entryClientOrderId().map(ClientOrderId::value).orElse(null))
+                  .set(POSITIONS.OPENED_AT, AuditRows.micros(p.openedAt()))
+                  .set(POSITIONS.UPDATED_AT, AuditRows.micros(p.openedAt()))
+                  .returning(POSITIONS.ID)
+                  .fetchSingle(POSITIONS.ID);
+          AuditRows.insert(ctx, created.withPositionId(id));
+          return id;
+        });
+  }
+
+  @Override
+  public Optional<PositionRecord> find(long id) {
+    return db.autoCommit(
+        "find position " + id,
+        (ctx, c) ->
+            ctx.selectFrom(POSITIONS)
+                .where(POSITIONS.ID.eq(id))
+                .fetchOptional()
+                .map(JooqPositionStore::toRecord));
+  }
+
+  @Override
+  public List<PositionRecord> loadOpen() {
+    return db.autoCommit(
+        "load open positions",
+        (ctx, c) ->
+            ctx.selectFrom(POSITIONS)
+                .where(POSITIONS.STATUS.in(OPEN))
+                .orderBy(POSITIONS.ID)
+                .fetch(JooqPositionStore::toRecord));
+  }
+
+  @Override
+  public void updatePosition(
+      long id, PositionSide side, BigDecimal quantity, BigDecimal entryPrice, AuditRecord event) {
+    Objects.requireNonNull(side, "side");
+    Objects.requireNonNull(quantity, "quantity");
+    Objects.requireNonNull(entryPrice, "entryPrice");
+    change(
+        "update position",
+        id,
+        event,
+        u ->
+            u.set(POSITIONS.SIDE, side)
+                .set(POSITIONS.QUANTITY, quantity)
+                .set(POSITIONS.ENTRY_PRICE, entryPrice));
+  }
+
+  @Override
+  public void recordStop(
+      long id, ClientOrderId stopClientId, BigDecimal stopPrice, AuditRecord event) {
+    Objects.requireNonNull(stopClientId, "stopClientId");
+    Objects.requireNonNull(stopPrice, "stopPrice");
+    change(
+        "record stop",
+        id,
+        event,
+        u ->
+            u.set(POSITIONS.STOP_CLIENT_ID, stopClientId.value())
+                .set(POSITIONS.STOP_PRICE, stopPrice));
+  }
+
+  @Override
+  public void markClosing(long id, AuditRecord event) {
+    change("mark closing", id, event, u -> u.set(POSITIONS.STATUS, PositionStatus.CLOSING));
+  }
+
+  @Override
+  public void close(long id, PositionClose close, AuditRecord event) {
+    Objects.requireNonNull(close, "close");
+    change(
+        "close position",
+        id,
+        event,
+        u ->
+            u.set(POSITIONS.STATUS, PositionStatus.CLOSED)
+                .set(POSITIONS.EXIT_PRICE, close.exitPrice())
+                .set(POSITIONS.REALIZED_PNL, close.realizedPnl())
+                .set(POSITIONS.CLOSE_REASON, close.reason())
+                .set(POSITIONS.CLOSED_AT, AuditRows.micros(close.closedAt())));
+  }
+
+  @Override
+  public void markRolledBack(long id, String reason, AuditRecord event) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(event, "event");
+    change(
+        "mark rolled back",
+        id,
+        event,
+        u ->
+            u.set(POSITIONS.STATUS, PositionStatus.ROLLED_BACK)
+                .set(POSITIONS.NOTE, reason)
+                .set(POSITIONS.CLOSED_AT, AuditRows.micros(event.time())));
+  }
+
+  private void change(
+      String operation,
+      long id,
+      AuditRecord event,
+      UnaryOperator<UpdateSetMoreStep<PositionsRecord>> changes) {
+    Objects.requireNonNull(event, "event");
+    if (event.positionId().isPresent() && event.positionId().getAsLong() != id) {
+      throw new IllegalArgumentException(
+          "event is about position " + event.positionId().getAsLong() + ", not " + id);
+    }
+    db.inTransaction(
+        operation + " " + id,
+        (ctx, c) -> {
+          int updated =
+              changes
+                  .apply(
+                      ctx.update(POSITIONS)
+                          .set(POSITIONS.UPDATED_AT, AuditRows.micros(event.time())))
+                  .where(POSITIONS.ID.eq(id))
+                  .and(POSITIONS.STATUS.in(OPEN))
+                  .execute();
+          if (updated == 0) {
+            throw refusal(ctx, operation, id);
+          }
+          AuditRows.insert(ctx, event.withPositionId(id));
+          return null;
+        });
+  }
+
+  /** Why a guarded update touched no row: the row is missing, or it is no longer open. */
+  private static RejectedException refusal(DSLContext ctx, String operation, long id) {
+    Optional<PositionStatus> status =
+        ctx.select(POSITIONS.STATUS)
+            .from(POSITIONS)
+            .where(POSITIONS.ID.eq(id))
+            .fetchOptional(POSITIONS.STATUS);
+    return status
+        .map(
+            s ->
+                new RejectedException(
+                    "ILLEGAL_TRANSITION",
+                    "position " + id + " is " + s + "; " + operation + " refused"))
+        .orElseGet(() -> new RejectedException("NOT_FOUND", "no position with id " + id));
+  }
+
+  static PositionRecord toRecord(PositionsRecord r) {
+    return new PositionRecord(
+        r.getId(),
+        r.getExchange(),
+        new Symbol(r.getSymbol()),
+        r.getSide(),
+        r.getQuantity(),
+        r.getEntryPrice(),
+        r.getStatus(),
+        new ExchangeOrderId(r.getExchangeOrderId()),
+        Optional.ofNullable(r.getEntryClientOrderId()).map(ClientOrderId::new),
+        Optional.ofNullable(r.getSignalId()),
+        Optional.ofNullable(r.getStopClientId()).map(ClientOrderId::new),
+        Optional.ofNullable(r.getStopPrice()),
+        Optional.ofNullable(r.getExitPrice()),
+        Optional.ofNullable(r.getRealizedPnl()),
+        Optional.ofNullable(r.getCloseReason()),
+        Optional.ofNullable(r.getNote()),
+        r.getOpenedAt(),
+        r.getUpdatedAt(),
+        Optional.ofNullable(r.getClosedAt()));
+  }
+}

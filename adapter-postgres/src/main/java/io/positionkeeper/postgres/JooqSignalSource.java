@@ -1,0 +1,113 @@
+package io.positionkeeper.postgres;
+
+import static io.positionkeeper.postgres.schema.Tables.SIGNALS;
+
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.SignalSource;
+import io.positionkeeper.ports.model.Signal;
+import io.positionkeeper.ports.model.SignalOutcome;
+import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.postgres.schema.tables.records.SignalsRecord;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.jooq.impl.DSL;
+
+/**
+ * {@link SignalSource} on the {@code monitoring.signals} table. Claiming takes the oldest waiting
+ * rows with {@code FOR UPDATE SKIP LOCKED} and marks them claimed by this source in the same
+ * statement, so two runners on one database never take the same signal and never wait for each
+ * other. A claimed signal is never handed out again, even if its runner dies before completing it:
+ * opening a position twice is worse than a signal a person has to look at.
+ */
+public final class JooqSignalSource implements SignalSource {
+  private final Database db;
+  private final String consumer;
+
+  /**
+   * @param consumer who claims: a name unique among the runners on this database (host and process,
+   *     say); {@link #complete} accepts only signals this name claimed
+   */
+  public JooqSignalSource(DataSource dataSource, String consumer) {
+    this.db = new Database(dataSource);
+    this.consumer = Objects.requireNonNull(consumer, "consumer");
+    if (consumer.isBlank()) {
+      throw new IllegalArgumentException("consumer must not be blank");
+    }
+  }
+
+  @Override
+  public List<Signal> claim(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max must be > 0, was " + max);
+    }
+    return db.autoCommit(
+        "claim signals",
+        (ctx, c) ->
+            ctx
+                .update(SIGNALS)
+                .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
+                .set(SIGNALS.CLAIMED_BY, consumer)
+                .where(
+                    SIGNALS.ID.in(
+                        DSL.select(SIGNALS.ID)
+                            .from(SIGNALS)
+                            .where(SIGNALS.CLAIMED_AT.isNull())
+                            .orderBy(SIGNALS.CREATED_AT, SIGNALS.ID)
+                            .limit(max)
+                            .forUpdate()
+                            .skipLocked()))
+                .returning()
+                .fetch()
+                .stream()
+                // RETURNING has no order; the port promises oldest first.
+                .sorted(
+                    Comparator.comparing(SignalsRecord::getCreatedAt)
+                        .thenComparing(SignalsRecord::getId))
+                .map(JooqSignalSource::toSignal)
+                .toList());
+  }
+
+  @Override
+  public void complete(long signalId, SignalOutcome outcome, String detail) {
+    Objects.requireNonNull(outcome, "outcome");
+    db.inTransaction(
+        "complete signal " + signalId,
+        (ctx, c) -> {
+          int updated =
+              ctx.update(SIGNALS)
+                  .set(SIGNALS.COMPLETED_AT, DSL.currentInstant())
+                  .set(SIGNALS.OUTCOME, outcome)
+                  .set(SIGNALS.DETAIL, detail)
+                  .where(SIGNALS.ID.eq(signalId))
+                  .and(SIGNALS.CLAIMED_BY.eq(consumer))
+                  .and(SIGNALS.COMPLETED_AT.isNull())
+                  .execute();
+          if (updated == 1) {
+            return null;
+          }
+          SignalsRecord row = ctx.selectFrom(SIGNALS).where(SIGNALS.ID.eq(signalId)).fetchOne();
+          if (row == null || !consumer.equals(row.getClaimedBy())) {
+            throw new RejectedException(
+                "NOT_CLAIMED", "signal " + signalId + " was not claimed by this source");
+          }
+          throw new RejectedException(
+              "ALREADY_COMPLETED", "signal " + signalId + " is already completed");
+        });
+  }
+
+  static Signal toSignal(SignalsRecord r) {
+    return new Signal(
+        r.getId(),
+        r.getExchange(),
+        new Symbol(r.getSymbol()),
+        r.getSide(),
+        r.getSize(),
+        r.getSizeUnit(),
+        r.getStopLossPercent(),
+        r.getTrailingActivationPercent(),
+        r.getTrailingCallbackPercent(),
+        r.getCreatedAt());
+  }
+}

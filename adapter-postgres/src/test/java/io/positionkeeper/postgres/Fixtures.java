@@ -1,0 +1,57 @@
+package io.positionkeeper.postgres;
+
+import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.ExchangeOrderId;
+import io.positionkeeper.ports.model.NewPosition;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Severity;
+import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/** Records for the tests; times are whole microseconds, as PostgreSQL keeps them. */
+final class Fixtures {
+  static final Instant T0 = Instant.parse("2025-10-24T01:06:31.193456Z");
+
+  private Fixtures() {}
+
+  static NewPosition position(Exchange exchange, String symbol) {
+    return new NewPosition(
+        exchange,
+        Symbol.of(symbol),
+        PositionSide.LONG,
+        new BigDecimal("0.015"),
+        new BigDecimal("67234.10"),
+        ExchangeOrderId.of(8389765123456789012L),
+        Optional.of(ClientOrderId.of("pk-open-" + symbol)),
+        Optional.of("42"),
+        T0);
+  }
+
+  static AuditRecord event(String type) {
+    return event(type, OptionalLong.empty());
+  }
+
+  static AuditRecord event(String type, OptionalLong positionId) {
+    return event(type, positionId, Map.of("note", "ok"));
+  }
+
+  static AuditRecord event(String type, OptionalLong positionId, Map<String, String> payload) {
+    return new AuditRecord(
+        UUID.randomUUID().toString(),
+        T0,
+        Exchange.BINANCE,
+        Optional.of(Symbol.of("BTCUSDT")),
+        positionId,
+        "pk-open-BTCUSDT",
+        type,
+        Severity.INFO,
+        payload);
+  }
+}

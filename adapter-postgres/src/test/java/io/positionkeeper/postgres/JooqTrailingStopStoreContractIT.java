@@ -1,0 +1,29 @@
+package io.positionkeeper.postgres;
+
+import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.ports.contract.ContractData;
+import io.positionkeeper.ports.contract.TrailingStopStoreContract;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Symbol;
+import org.junit.jupiter.api.BeforeEach;
+
+class JooqTrailingStopStoreContractIT extends TrailingStopStoreContract {
+  private final JooqTrailingStopStore store = new JooqTrailingStopStore(TestDatabase.pool());
+  private final JooqPositionStore positions = new JooqPositionStore(TestDatabase.pool());
+
+  @BeforeEach
+  void emptyDatabase() {
+    TestDatabase.clean();
+  }
+
+  @Override
+  protected TrailingStopStore store() {
+    return store;
+  }
+
+  @Override
+  protected long createPosition(Symbol symbol, PositionSide side) {
+    return positions.insert(
+        ContractData.newPosition(symbol, side), ContractData.event("POSITION_CREATED"));
+  }
+}

@@ -1,0 +1,193 @@
+package io.positionkeeper.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+
+/** The schema itself refuses bad states, whoever writes: not only our adapter. */
+class SchemaConstraintsIT {
+  private static DataSource db;
+
+  @BeforeAll
+  static void migrate() {
+    db = TestDatabases.emptyDatabase();
+    Migrations.migrate(db);
+  }
+
+  @BeforeEach
+  void clean() throws SQLException {
+    sql(
+        "TRUNCATE monitoring.events, monitoring.trailing_stop_state, monitoring.positions,"
+            + " monitoring.signals, monitoring.dead_letter_events");
+  }
+
+  @Test
+  void secondOpenPosition_onSameExchangeAndSymbol_isRefused() throws SQLException {
+    long first = openPosition("BINANCE", "BTCUSDT");
+
+    assertRefused(() -> openPosition("BINANCE", "BTCUSDT"), "positions_one_open_per_symbol");
+
+    // Another venue is another position; a closed one no longer counts.
+    openPosition("BYBIT", "BTCUSDT");
+    sql(
+        "UPDATE monitoring.positions SET status = 'CLOSED', exit_price = 1, realized_pnl = 0,"
+            + " close_reason = 'MANUAL', closed_at = now() WHERE id = "
+            + first);
+    openPosition("BINANCE", "BTCUSDT");
+  }
+
+  @Test
+  void closedPosition_withoutExitPrice_isRefused() throws SQLException {
+    long id = openPosition("BINANCE", "ETHUSDT");
+
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'CLOSED', realized_pnl = 0,"
+                    + " close_reason = 'MANUAL', closed_at = now() WHERE id = "
+                    + id),
+        "positions_closed_check");
+  }
+
+  @Test
+  void finishedPosition_cannotBeReopened() throws SQLException {
+    long id = openPosition("BINANCE", "ETHUSDT");
+    sql(
+        "UPDATE monitoring.positions SET status = 'ROLLED_BACK', note = 'no fill',"
+            + " closed_at = now() WHERE id = "
+            + id);
+
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'ACTIVE', note = NULL, closed_at = NULL"
+                    + " WHERE id = "
+                    + id),
+        "positions_finished_is_final");
+  }
+
+  @Test
+  void position_withBlankExchangeOrderId_orLowerCaseStatus_isRefused() {
+    assertRefused(
+        () ->
+            sql(
+                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
+                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('BINANCE',"
+                    + " 'BTCUSDT', 'LONG', 1, 1, 'ACTIVE', '  ', now(), now())"),
+        "positions_exchange_order_id_check");
+    assertRefused(
+        () ->
+            sql(
+                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
+                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('BINANCE',"
+                    + " 'BTCUSDT', 'LONG', 1, 1, 'active', '1', now(), now())"),
+        "positions_status_check");
+  }
+
+  @Test
+  void decimals_comeBackExactlyAsWritten_withoutRounding() throws SQLException {
+    long id = openPosition("BINANCE", "PEPEUSDT");
+    BigDecimal tiny = new BigDecimal("0.000000000000000000000123");
+    BigDecimal scaled = new BigDecimal("1.50");
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE monitoring.positions SET quantity = ?, entry_price = ? WHERE id = ?")) {
+      ps.setBigDecimal(1, tiny);
+      ps.setBigDecimal(2, scaled);
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    }
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT quantity, entry_price FROM monitoring.positions WHERE id = " + id)) {
+      rs.next();
+      assertThat(rs.getBigDecimal(1)).isEqualTo(tiny);
+      assertThat(rs.getBigDecimal(2)).isEqualTo(scaled);
+    }
+  }
+
+  @Test
+  void events_areAppendOnly_andReferenceExistingPositions() throws SQLException {
+    long id = openPosition("BYBIT", "SOLUSDT");
+    sql(event("e-1", Long.toString(id), "'{}'"));
+
+    assertRefused(
+        () -> sql("UPDATE monitoring.events SET severity = 'DEBUG'"), "events_append_only");
+    assertRefused(() -> sql("DELETE FROM monitoring.events"), "events_append_only");
+    assertRefused(() -> sql(event("e-2", "987654321", "'{}'")), "events_position_id_fkey");
+    assertRefused(() -> sql(event("e-3", "NULL", "'[1]'")), "events_payload_check");
+    assertRefused(() -> sql(event("e-1", "NULL", "'{}'")), "events_event_id_key");
+  }
+
+  @Test
+  void signal_completedWithoutClaim_isRefused() {
+    assertRefused(
+        () ->
+            sql(
+                "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+                    + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent,"
+                    + " completed_at, outcome) VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1, 'BASE', 2,"
+                    + " 1, 0.5, now(), 'OPENED')"),
+        "signals_completion_check");
+  }
+
+  private static String event(String eventId, String positionId, String payload) {
+    return "INSERT INTO monitoring.events (event_id, position_id, correlation_key, exchange, type,"
+        + " severity, payload, event_time) VALUES ('"
+        + eventId
+        + "', "
+        + positionId
+        + ", 'k', 'BYBIT', 'T', 'INFO', "
+        + payload
+        + ", now())";
+  }
+
+  private static long openPosition(String exchange, String symbol) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
+                    + " status, exchange_order_id, opened_at, updated_at)"
+                    + " VALUES (?, ?, 'LONG', 1, 100, 'ACTIVE', '12345', now(), now()) RETURNING"
+                    + " id")) {
+      ps.setString(1, exchange);
+      ps.setString(2, symbol);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static void sql(String statement) throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static void assertRefused(ThrowingCallable call, String constraint) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            PSQLException.class,
+            e -> {
+              assertThat(e.getSQLState()).startsWith("23");
+              assertThat(e.getServerErrorMessage().getConstraint()).isEqualTo(constraint);
+            });
+  }
+}
