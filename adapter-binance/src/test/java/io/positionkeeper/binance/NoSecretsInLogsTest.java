@@ -79,19 +79,19 @@ class NoSecretsInLogsTest {
   void signedCallsErrorsAndStreams_logNoKeySecretSignatureOrListenKey() {
     try (BinanceGateway gateway = new BinanceGateway(venue.config(), venue.credentials());
         BinanceGateway wrongSecret =
-            new BinanceGateway(venue.config(), Credentials.of(venue.apiKey(), "wrong-secret"))) {
-      BinanceStreams streams =
-          new BinanceStreams(
-              new BinanceGateway(
-                  venue
-                      .config()
-                      .withStreamTimings(
-                          Duration.ofMillis(100),
-                          Duration.ofHours(1),
-                          Duration.ofSeconds(30),
-                          Duration.ofSeconds(90),
-                          Duration.ofMillis(20)),
-                  venue.credentials()));
+            new BinanceGateway(venue.config(), Credentials.of(venue.apiKey(), "wrong-secret"));
+        BinanceGateway streamGateway =
+            new BinanceGateway(
+                venue
+                    .config()
+                    .withStreamTimings(
+                        Duration.ofMillis(100),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(20)),
+                venue.credentials())) {
+      BinanceStreams streams = new BinanceStreams(streamGateway);
       RecordingListener events = new RecordingListener();
       streams.start(events);
       events.awaitState(ConnectionState.RESYNCED, 0);
