@@ -10,6 +10,7 @@ import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.position.PositionTracker;
 import io.positionkeeper.domain.trailing.TrailingParams;
+import io.positionkeeper.domain.trailing.TrailingPolicy;
 import io.positionkeeper.domain.trailing.TrailingStopManager;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
@@ -52,7 +53,16 @@ public final class Harness {
       };
   public final AuditTrail audit = new AuditTrail(clock, sink);
   public final PositionBook book = new PositionBook(clock);
-  public final TrailingStopManager trailing = new TrailingStopManager(trailingStore, audit, clock);
+  public final TrailingStopManager trailing =
+      new TrailingStopManager(
+          Exchange.BINANCE,
+          exchange,
+          store,
+          trailingStore,
+          audit,
+          clock,
+          TrailingPolicy.standard(),
+          Runnable::run);
   public final PositionCloser closer =
       new PositionCloser(
           Map.of(Exchange.BINANCE, exchange),
@@ -87,7 +97,12 @@ public final class Harness {
     exchange.setMarkPrice(BTC, new BigDecimal("64000"));
     exchange.setMarkPrice(SKL, new BigDecimal("0.03245"));
     exchange.setMarkPrice(DBR, new BigDecimal("0.012345"));
-    exchange.start(tracker);
+    exchange.start(
+        event -> {
+          tracker.onEvent(event);
+          trailing.onEvent(event);
+        });
+    exchange.watchMarkPrices(java.util.Set.of(BTC, SKL, DBR));
   }
 
   public static InstrumentRules rules(

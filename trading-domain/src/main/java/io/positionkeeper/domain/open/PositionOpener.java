@@ -16,6 +16,7 @@ import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.position.Retries;
 import io.positionkeeper.domain.trailing.TrailingStops;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
@@ -24,12 +25,15 @@ import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.OrderReport;
+import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
@@ -348,43 +352,56 @@ public final class PositionOpener {
     List<ClientOrderId> tried = new ArrayList<>();
     boolean ambiguous = false;
     String last = "no attempt";
-    for (int attempt = 1; ; attempt++) {
-      if (ambiguous) {
-        Optional<StopOrder> landed = findLanded(progress, tried);
-        if (landed.isPresent()) {
-          return new StopAttempt.Placed(landed.get(), attempt - 1);
+    int attempt = 0;
+    for (int round = 1; ; round++) {
+      Duration wait = policy.backoff().delay(round);
+      // After an ambiguous answer, never place another stop until the venue says the last did not
+      // land.
+      Landed landed = ambiguous ? findLanded(progress, tried) : new Landed.None();
+      switch (landed) {
+        case Landed.Found found -> {
+          return new StopAttempt.Placed(found.stop(), attempt);
+        }
+        case Landed.CannotTell cannot ->
+            last = "an earlier attempt may have landed; " + cannot.why();
+        case Landed.None none -> {
+          ambiguous = false;
+          attempt++;
+          ClientOrderId stopId = ClientIds.stop(progress.entryId, attempt);
+          tried.add(stopId);
+          try {
+            StopOrder stop =
+                progress.gateway.placeStopLoss(
+                    new StopLossRequest(
+                        progress.intent.symbol(),
+                        progress.intent.side(),
+                        stopPrice.value(),
+                        stopId));
+            return new StopAttempt.Placed(stop, attempt);
+          } catch (RejectedException e) {
+            audit.record(
+                new AuditEvent.StopPlacementFailed(
+                    progress.subject(), attempt, describe(e), false));
+            return new StopAttempt.Failed("refused: " + e.code() + " " + e.reason());
+          } catch (RateLimitedException e) {
+            last = describe(e);
+            wait = e.retryAfter();
+          } catch (OutcomeUnknownException e) {
+            ambiguous = true;
+            last = describe(e);
+          } catch (PortException e) {
+            last = describe(e);
+          }
+          audit.record(
+              new AuditEvent.StopPlacementFailed(
+                  progress.subject(), attempt, last, !clock.now().plus(wait).isAfter(until)));
         }
       }
-      ClientOrderId stopId = ClientIds.stop(progress.entryId, attempt);
-      tried.add(stopId);
-      Duration wait = policy.backoff().delay(attempt);
-      try {
-        StopOrder stop =
-            progress.gateway.placeStopLoss(
-                new StopLossRequest(
-                    progress.intent.symbol(), progress.intent.side(), stopPrice.value(), stopId));
-        return new StopAttempt.Placed(stop, attempt);
-      } catch (RejectedException e) {
-        audit.record(
-            new AuditEvent.StopPlacementFailed(progress.subject(), attempt, describe(e), false));
-        return new StopAttempt.Failed("refused: " + e.code() + " " + e.reason());
-      } catch (RateLimitedException e) {
-        last = describe(e);
-        wait = e.retryAfter();
-      } catch (OutcomeUnknownException e) {
-        ambiguous = true;
-        last = describe(e);
-      } catch (PortException e) {
-        last = describe(e);
-      }
-      boolean willRetry = !clock.now().plus(wait).isAfter(until);
-      audit.record(
-          new AuditEvent.StopPlacementFailed(progress.subject(), attempt, last, willRetry));
-      if (!willRetry) {
+      if (clock.now().plus(wait).isAfter(until)) {
         if (ambiguous) {
-          Optional<StopOrder> landed = findLanded(progress, tried);
-          if (landed.isPresent()) {
-            return new StopAttempt.Placed(landed.get(), attempt);
+          Landed lastLook = findLanded(progress, tried);
+          if (lastLook instanceof Landed.Found found) {
+            return new StopAttempt.Placed(found.stop(), attempt);
           }
         }
         return new StopAttempt.Failed("no stop-loss within " + policy.stopDeadline() + ": " + last);
@@ -398,15 +415,24 @@ public final class PositionOpener {
     }
   }
 
-  /** One of our earlier, ambiguous attempts may have landed: the venue's open stops tell. */
-  private Optional<StopOrder> findLanded(Progress progress, List<ClientOrderId> tried) {
+  /** Whether one of our earlier, ambiguous stop attempts is working on the venue. */
+  private sealed interface Landed {
+    record Found(StopOrder stop) implements Landed {}
+
+    record None() implements Landed {}
+
+    record CannotTell(String why) implements Landed {}
+  }
+
+  private Landed findLanded(Progress progress, List<ClientOrderId> tried) {
     try {
       return progress.gateway.openStopLosses(progress.intent.symbol()).stream()
           .filter(s -> tried.contains(s.clientId()))
-          .findFirst();
+          .findFirst()
+          .<Landed>map(Landed.Found::new)
+          .orElse(new Landed.None());
     } catch (PortException e) {
-      log.warn("listing open stops of {} failed", progress.key, e);
-      return Optional.empty();
+      return new Landed.CannotTell("listing open stops failed: " + describe(e));
     }
   }
 
@@ -460,7 +486,11 @@ public final class PositionOpener {
                 failures,
                 "cancel-stop",
                 () -> {
-                  progress.gateway.cancelStopLoss(stop.symbol(), stop.clientId());
+                  Retries.idempotent(
+                      clock,
+                      policy.stopDeadline(),
+                      policy.backoff(),
+                      () -> progress.gateway.cancelStopLoss(stop.symbol(), stop.clientId()));
                   return "cancelled " + stop.clientId();
                 }));
     progress.dbId.ifPresent(
@@ -470,11 +500,15 @@ public final class PositionOpener {
                 failures,
                 "mark-row-rolled-back",
                 () -> {
-                  store.markRolledBack(
-                      dbId,
-                      reason,
-                      audit.toRecord(new AuditEvent.RolledBack(progress.subject(), reason)));
-                  trailing.stop(dbId);
+                  AuditRecord rolledBack =
+                      audit.toRecord(new AuditEvent.RolledBack(progress.subject(), reason));
+                  Retries.idempotent(
+                      clock,
+                      policy.stopDeadline(),
+                      policy.backoff(),
+                      () -> store.markRolledBack(dbId, reason, rolledBack));
+                  Retries.idempotent(
+                      clock, policy.stopDeadline(), policy.backoff(), () -> trailing.stop(dbId));
                   return "row " + dbId + " rolled back";
                 }));
     step(
@@ -488,32 +522,62 @@ public final class PositionOpener {
     return new OpenResult.Failed(stage, reason, failures);
   }
 
+  /**
+   * Closes what the entry may have filled with reduce-only orders (which can never open anything),
+   * trying as often as an emergency close would.
+   */
   private String closeFilled(Progress progress) {
-    BigDecimal quantity = progress.filled.signum() > 0 ? progress.filled : progress.requested;
-    var request =
-        new MarketOrderRequest(
-            progress.intent.symbol(),
-            progress.intent.side().exitSide(),
-            quantity,
-            ClientIds.close(progress.entryId, 1),
-            true);
-    return switch (Orders.place(progress.gateway, request, clock, policy.orderDeadline())) {
-      case Orders.Placement.Placed placed ->
-          "closed "
+    BigDecimal quantity = progress.filled;
+    if (quantity.signum() == 0) {
+      // The fill is unknown: ask the venue what is open rather than guess from an error code.
+      Optional<BigDecimal> open = openSizeOnExchange(progress);
+      if (open.isPresent() && open.get().signum() == 0) {
+        return "nothing to close: the position list shows no position";
+      }
+      quantity = open.orElse(progress.requested);
+    }
+    List<String> refusals = new ArrayList<>();
+    for (int attempt = 1; attempt <= policy.emergencyCloseAttempts(); attempt++) {
+      var request =
+          new MarketOrderRequest(
+              progress.intent.symbol(),
+              progress.intent.side().exitSide(),
+              quantity,
+              ClientIds.close(progress.entryId, attempt),
+              true);
+      switch (Orders.place(progress.gateway, request, clock, policy.orderDeadline())) {
+        case Orders.Placement.Placed placed -> {
+          return "closed "
               + placed.report().filledQuantity().toPlainString()
               + " at "
               + placed.report().averagePrice().toPlainString();
-      case Orders.Placement.Refused refused -> {
-        if (progress.filled.signum() == 0) {
-          // Nothing was known to be filled: a refused reduce-only order means there was nothing.
-          yield "nothing to close (" + refused.code() + ")";
         }
-        throw new IllegalStateException(
-            "close refused: " + refused.code() + " " + refused.reason());
+        case Orders.Placement.Refused refused ->
+            refusals.add(refused.code() + " " + refused.reason());
+        case Orders.Placement.Unresolved unresolved ->
+            refusals.add("unknown: " + unresolved.reason());
       }
-      case Orders.Placement.Unresolved unresolved ->
-          throw new IllegalStateException("close outcome unknown: " + unresolved.reason());
-    };
+    }
+    throw new IllegalStateException("close failed " + refusals.size() + " times: " + refusals);
+  }
+
+  /** Our side's open size on the venue (zero when none), or empty when the venue cannot say. */
+  private Optional<BigDecimal> openSizeOnExchange(Progress progress) {
+    try {
+      return switch (progress.gateway.positions()) {
+        case PositionSnapshot.Complete complete ->
+            Optional.of(
+                complete
+                    .find(progress.intent.symbol())
+                    .filter(r -> r.side().equals(Optional.of(progress.intent.side())))
+                    .map(ExchangePosition::size)
+                    .orElse(BigDecimal.ZERO));
+        case PositionSnapshot.Incomplete incomplete -> Optional.empty();
+      };
+    } catch (PortException e) {
+      log.warn("reading positions of {} during rollback failed", progress.key, e);
+      return Optional.empty();
+    }
   }
 
   private interface Step {

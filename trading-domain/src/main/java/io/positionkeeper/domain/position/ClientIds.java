@@ -29,6 +29,16 @@ public final class ClientIds {
     return derived("pks-", entry, n);
   }
 
+  /**
+   * The id of a trailing move of the stop of the position opened by {@code entry}: unique per
+   * millisecond, and at most one move happens per minimum interval.
+   */
+  public static ClientOrderId stopMove(ClientOrderId entry, java.time.Instant now) {
+    String base =
+        entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
+    return ClientOrderId.of("pkm-" + base + "-" + Long.toString(now.toEpochMilli(), 36));
+  }
+
   /** The n-th close order id of the position opened by {@code entry}. */
   public static ClientOrderId close(ClientOrderId entry, int n) {
     return derived("pkc-", entry, n);

@@ -4,55 +4,443 @@ import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.position.ClientIds;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Severity;
+import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.StreamEvent;
+import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.ports.model.TrailingStatus;
 import io.positionkeeper.ports.model.TrailingStopState;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Keeps the trailing stops of stored positions, in memory and persisted. */
-public final class TrailingStopManager implements TrailingStops {
+/**
+ * Keeps the trailing stops of one exchange's stored positions. Every mark-price tick is evaluated
+ * against the positions of its symbol only; the common tick (no new peak, no trigger) compares
+ * prices and allocates nothing. Moves of the exchange stop and saves of the state run on the given
+ * executor, so a tick never waits on I/O; moves are coalesced: the newest stop is the one applied.
+ * When the trailing level is crossed locally, nothing is sent: the exchange stop is what closes.
+ */
+public final class TrailingStopManager implements TrailingStops, StreamListener {
+  private static final Logger log = LoggerFactory.getLogger(TrailingStopManager.class);
+
+  private final Exchange exchange;
+  private final ExchangeGateway gateway;
+  private final PositionStore positions;
   private final TrailingStopStore store;
   private final AuditTrail audit;
   private final Clock clock;
-  private final Map<Long, TrailingStopState> states = new ConcurrentHashMap<>();
+  private final TrailingPolicy policy;
+  private final Executor io;
+  private final Map<Long, Tracked> byId = new ConcurrentHashMap<>();
+  private final Map<Symbol, Tracked> bySymbol = new ConcurrentHashMap<>();
+  private final Map<Symbol, Instrument> instruments = new ConcurrentHashMap<>();
 
-  public TrailingStopManager(TrailingStopStore store, AuditTrail audit, Clock clock) {
+  public TrailingStopManager(
+      Exchange exchange,
+      ExchangeGateway gateway,
+      PositionStore positions,
+      TrailingStopStore store,
+      AuditTrail audit,
+      Clock clock,
+      TrailingPolicy policy,
+      Executor io) {
+    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.positions = Objects.requireNonNull(positions, "positions");
     this.store = Objects.requireNonNull(store, "store");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.io = Objects.requireNonNull(io, "io");
   }
+
+  /** One position's trailing stop; all access under its own monitor. */
+  private static final class Tracked {
+    final long dbId;
+    final PositionKey key;
+    final PositionSide side;
+    final ClientOrderId correlation;
+    TrailingStopState state;
+    BigDecimal peak;
+    BigDecimal triggerLevel;
+    Optional<StopOrder> placed;
+    BigDecimal desired;
+    boolean moveInFlight;
+    boolean saveInFlight;
+
+    Tracked(
+        long dbId,
+        PositionKey key,
+        ClientOrderId correlation,
+        TrailingStopState state,
+        Optional<StopOrder> placed) {
+      this.dbId = dbId;
+      this.key = key;
+      this.side = state.side();
+      this.correlation = correlation;
+      this.state = state;
+      this.peak = state.peak();
+      this.placed = placed;
+      this.desired = state.currentStop().orElse(null);
+      this.triggerLevel =
+          state.status() == TrailingStatus.ACTIVE
+              ? TrailingRule.triggerLevel(side, peak, state.callbackRate())
+              : null;
+    }
+
+    Subject subject() {
+      return Subject.stored(key, dbId, correlation.value());
+    }
+  }
+
+  // ------------------------------------------------------------------ life cycle
 
   @Override
   public void start(
       Position position, long dbId, Instrument instrument, TrailingParams params, StopOrder stop) {
+    instruments.put(instrument.symbol(), instrument);
     TrailingStopState initial =
         TrailingRule.initialState(
-            dbId, position, instrument, params, stop.triggerPrice(), clock.now());
+            dbId, position, params, Optional.of(stop.triggerPrice()), clock.now());
     store.save(initial);
-    states.put(dbId, initial);
+    track(new Tracked(dbId, position.key(), position.entryOrderId(), initial, Optional.of(stop)));
     audit.record(
         new AuditEvent.TrailingStarted(
             Subject.of(position), initial.activationPrice(), initial.callbackRate(), "opened"));
   }
 
+  /** Takes over a state restored at startup, with the stop the position's row records. */
+  public void adopt(
+      PositionKey key,
+      ClientOrderId correlation,
+      TrailingStopState state,
+      Optional<StopOrder> placed) {
+    track(new Tracked(state.positionId(), key, correlation, state, placed));
+  }
+
+  private void track(Tracked t) {
+    byId.put(t.dbId, t);
+    bySymbol.put(t.key.symbol(), t);
+  }
+
   @Override
   public void stop(long dbId) {
-    states.remove(dbId);
+    Tracked t = byId.remove(dbId);
+    if (t != null) {
+      bySymbol.remove(t.key.symbol(), t);
+    }
     store.delete(dbId);
   }
 
   @Override
   public boolean hasMovedStop(long dbId) {
-    return Optional.ofNullable(states.get(dbId)).map(s -> s.updateCount() > 0).orElse(false);
+    Tracked t = byId.get(dbId);
+    if (t == null) {
+      return false;
+    }
+    synchronized (t) {
+      return t.state.updateCount() > 0;
+    }
   }
 
-  /** The in-memory state of a position's trailing stop. */
+  /** The current state of a position's trailing stop. */
   public Optional<TrailingStopState> stateOf(long dbId) {
-    return Optional.ofNullable(states.get(dbId));
+    Tracked t = byId.get(dbId);
+    if (t == null) {
+      return Optional.empty();
+    }
+    synchronized (t) {
+      return Optional.of(t.state);
+    }
+  }
+
+  /** The audit subject of a tracked position (its real correlation key). */
+  public Optional<Subject> subjectOf(long dbId) {
+    return Optional.ofNullable(byId.get(dbId)).map(Tracked::subject);
+  }
+
+  /** The ids of every tracked position. */
+  public List<Long> trackedIds() {
+    return List.copyOf(byId.keySet());
+  }
+
+  // ------------------------------------------------------------------ ticks
+
+  @Override
+  public void onEvent(StreamEvent event) {
+    if (event instanceof StreamEvent.MarkPriceChanged m) {
+      onMark(m.symbol(), m.markPrice(), m.time());
+    }
+  }
+
+  /**
+   * Evaluates one mark price for the position of its symbol. Returns what was decided (for tests
+   * and the benchmark); the common case is {@link Decision#NONE} with no allocation.
+   */
+  public Decision onMark(Symbol symbol, BigDecimal price, Instant now) {
+    Tracked t = bySymbol.get(symbol);
+    if (t == null) {
+      return Decision.NONE;
+    }
+    synchronized (t) {
+      TrailingStopState s = t.state;
+      if (s.status() == TrailingStatus.TRIGGERED) {
+        return Decision.NONE;
+      }
+      if (!TrailingRule.isNewPeak(t.side, price, t.peak)) {
+        Decision activation = Decision.NONE;
+        if (s.status() == TrailingStatus.INACTIVE
+            && TrailingRule.reachedActivation(t.side, t.peak, s.activationPrice())) {
+          // The peak so far already qualifies (an activation at or behind the entry): activate
+          // once.
+          activation = newPeak(t, t.peak, now);
+        }
+        if (t.triggerLevel != null && TrailingRule.triggers(t.side, price, t.triggerLevel)) {
+          return triggered(t, now);
+        }
+        return activation;
+      }
+      return newPeak(t, price, now);
+    }
+  }
+
+  /** The outcome of one evaluation. */
+  public enum Decision {
+    NONE,
+    PEAK,
+    ACTIVATED,
+    MOVE,
+    MOVE_PENDING,
+    TRIGGERED
+  }
+
+  private Decision newPeak(Tracked t, BigDecimal price, Instant now) {
+    TrailingStopState s = t.state;
+    t.peak = price;
+    Decision decision = Decision.PEAK;
+    TrailingStatus status = s.status();
+    Optional<Instant> activatedAt = s.activatedAt();
+    if (status == TrailingStatus.INACTIVE
+        && TrailingRule.reachedActivation(t.side, price, s.activationPrice())) {
+      status = TrailingStatus.ACTIVE;
+      activatedAt = Optional.of(now);
+      decision = Decision.ACTIVATED;
+    }
+    if (status == TrailingStatus.ACTIVE) {
+      t.triggerLevel = TrailingRule.triggerLevel(t.side, price, s.callbackRate());
+      Optional<Instrument> instrument = instrumentOf(t.key.symbol());
+      if (instrument.isPresent()) {
+        BigDecimal candidate =
+            TrailingRule.stopFor(t.side, price, s.callbackRate(), instrument.get());
+        t.desired =
+            t.desired == null ? candidate : TrailingRule.tighter(t.side, t.desired, candidate);
+      }
+    }
+    t.state = s.withPeak(price, status, activatedAt);
+    if (decision == Decision.ACTIVATED) {
+      audit.record(
+          new AuditEvent.TrailingActivated(
+              t.subject(), price, Optional.ofNullable(t.desired).orElse(price)));
+      scheduleSave(t);
+    }
+    Decision move = considerMove(t, now);
+    if (move != Decision.NONE) {
+      return move;
+    }
+    if (saveDue(t.state, now)) {
+      scheduleSave(t);
+    }
+    return decision;
+  }
+
+  private Decision triggered(Tracked t, Instant now) {
+    TrailingStopState s = t.state;
+    t.state = s.withStatus(TrailingStatus.TRIGGERED);
+    scheduleSave(t);
+    return Decision.TRIGGERED;
+  }
+
+  /**
+   * Decides whether the exchange stop moves now: only to a tighter stop, by at least the minimum
+   * step, and not sooner than the minimum interval after the last move. A move that must wait stays
+   * pending; the timer ({@link #onTimer}) applies the newest desired stop when the interval allows.
+   */
+  private Decision considerMove(Tracked t, Instant now) {
+    if (t.desired == null || t.placed.isEmpty() || t.moveInFlight) {
+      return Decision.NONE;
+    }
+    BigDecimal placed = t.placed.get().triggerPrice();
+    BigDecimal gain = TrailingRule.improvement(t.side, t.desired, placed);
+    BigDecimal minStep = placed.multiply(policy.minStepPercent()).movePointLeft(2);
+    if (gain.signum() <= 0 || gain.compareTo(minStep) < 0) {
+      return Decision.NONE;
+    }
+    Optional<Instant> last = t.state.lastMovedAt();
+    if (last.isPresent()
+        && Duration.between(last.get(), now).compareTo(policy.minMoveInterval()) < 0) {
+      return Decision.MOVE_PENDING;
+    }
+    t.moveInFlight = true;
+    io.execute(() -> move(t));
+    return Decision.MOVE;
+  }
+
+  /** Applies pending moves whose interval has passed and saves states that are due. */
+  public void onTimer() {
+    Instant now = clock.now();
+    for (Tracked t : byId.values()) {
+      synchronized (t) {
+        if (t.state.status() == TrailingStatus.TRIGGERED) {
+          continue;
+        }
+        if (considerMove(t, now) == Decision.NONE && saveDue(t.state, now)) {
+          scheduleSave(t);
+        }
+      }
+    }
+  }
+
+  private void move(Tracked t) {
+    StopOrder current;
+    BigDecimal target;
+    synchronized (t) {
+      current = t.placed.orElseThrow();
+      target = t.desired;
+    }
+    ClientOrderId newId = ClientIds.stopMove(t.correlation, clock.now());
+    try {
+      StopOrder moved =
+          gateway.moveStopLoss(current, new StopLossRequest(t.key.symbol(), t.side, target, newId));
+      Instant now = clock.now();
+      TrailingStopState saved;
+      synchronized (t) {
+        t.placed = Optional.of(moved);
+        TrailingStopState s = t.state;
+        t.state = s.moved(moved.triggerPrice(), now);
+        saved = t.state;
+      }
+      positions.recordStop(
+          t.dbId,
+          moved.clientId(),
+          moved.triggerPrice(),
+          audit.toRecord(
+              new AuditEvent.StopMoved(
+                  t.subject(),
+                  current.clientId(),
+                  moved.clientId(),
+                  current.triggerPrice(),
+                  moved.triggerPrice())));
+      store.save(saved);
+    } catch (PortException e) {
+      log.warn("moving the stop of position {} to {} failed", t.dbId, target, e);
+      audit.record(
+          new AuditEvent.OperationFailed(
+              t.subject(),
+              "moveStop",
+              e.getClass().getSimpleName() + ": " + e.getMessage(),
+              Severity.WARNING));
+    } finally {
+      synchronized (t) {
+        t.moveInFlight = false;
+      }
+    }
+  }
+
+  private boolean saveDue(TrailingStopState s, Instant now) {
+    if (Duration.between(s.lastSavedAt(), now).compareTo(policy.saveInterval()) >= 0
+        && s.peak().compareTo(s.lastSavedPeak()) != 0) {
+      return true;
+    }
+    BigDecimal change = s.peak().subtract(s.lastSavedPeak()).abs();
+    return change
+                .multiply(BigDecimal.valueOf(100))
+                .compareTo(s.lastSavedPeak().multiply(policy.savePeakChangePercent()))
+            >= 0
+        && change.signum() > 0;
+  }
+
+  private void scheduleSave(Tracked t) {
+    if (t.saveInFlight) {
+      return;
+    }
+    t.saveInFlight = true;
+    io.execute(
+        () -> {
+          TrailingStopState toSave;
+          Instant now = clock.now();
+          synchronized (t) {
+            TrailingStopState s = t.state;
+            toSave = s.saved(s.peak(), now);
+          }
+          try {
+            store.save(toSave);
+            synchronized (t) {
+              TrailingStopState s = t.state;
+              t.state = s.saved(toSave.lastSavedPeak(), toSave.lastSavedAt());
+            }
+          } catch (PortException e) {
+            log.warn(
+                "saving the trailing state of position {} failed; the next save retries",
+                t.dbId,
+                e);
+          } finally {
+            synchronized (t) {
+              t.saveInFlight = false;
+            }
+          }
+        });
+  }
+
+  private Optional<Instrument> instrumentOf(Symbol symbol) {
+    Instrument known = instruments.get(symbol);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    try {
+      Instrument fetched = new Instrument(gateway.instrument(symbol));
+      instruments.put(symbol, fetched);
+      return Optional.of(fetched);
+    } catch (PortException e) {
+      log.warn(
+          "rules of {} unavailable; the trailing stop of {} waits for them", symbol, exchange, e);
+      return Optional.empty();
+    }
+  }
+
+  /** The stop a position's row records, as the port's stop order (the venue id is not needed). */
+  public static Optional<StopOrder> recordedStop(
+      Symbol symbol,
+      PositionSide side,
+      Optional<ClientOrderId> stopId,
+      Optional<BigDecimal> stopPrice) {
+    if (stopId.isEmpty() || stopPrice.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new StopOrder(
+            symbol, stopId.get(), Optional.empty(), side, stopPrice.get(), StopStatus.WORKING));
   }
 }

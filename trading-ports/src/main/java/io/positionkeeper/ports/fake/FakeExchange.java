@@ -90,6 +90,8 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   private final Map<Symbol, ExchangeOrderId> openingOrders = new HashMap<>();
   private final Map<ClientOrderId, OrderReport> orders = new LinkedHashMap<>();
   private final Map<ClientOrderId, StopOrder> stops = new LinkedHashMap<>();
+  // The stops not yet final, per symbol: what a price or position change has to look at.
+  private final Map<Symbol, Map<ClientOrderId, StopOrder>> liveStops = new HashMap<>();
   private final List<MarketOrderRequest> orderRequests = new ArrayList<>();
   private long nextOrderId = 1_000_000_000_000_000L;
 
@@ -221,10 +223,8 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       if (watched.contains(symbol)) {
         events.add(new StreamEvent.MarkPriceChanged(symbol, price, clock.now()));
       }
-      for (StopOrder stop : List.copyOf(stops.values())) {
-        if (stop.symbol().equals(symbol)
-            && stop.status() == StopStatus.WORKING
-            && crosses(stop, price)) {
+      for (StopOrder stop : liveStopsOf(symbol)) {
+        if (stop.status() == StopStatus.WORKING && crosses(stop, price)) {
           trigger(stop, price, events);
         }
       }
@@ -431,12 +431,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   @Override
   public List<StopOrder> openStopLosses(Symbol symbol) {
-    return call(
-        Op.OPEN_STOPS,
-        events ->
-            stops.values().stream()
-                .filter(s -> s.symbol().equals(symbol) && !s.status().isFinal())
-                .toList());
+    return call(Op.OPEN_STOPS, events -> liveStopsOf(symbol));
   }
 
   @Override
@@ -702,10 +697,8 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     if (signedSize.signum() == 0) {
       openingOrders.remove(symbol);
       // A close-position stop has nothing left to close: the venue expires it.
-      for (StopOrder stop : List.copyOf(stops.values())) {
-        if (stop.symbol().equals(symbol) && !stop.status().isFinal()) {
-          finishStop(stop, StopStatus.EXPIRED, BigDecimal.ZERO, BigDecimal.ZERO, events);
-        }
+      for (StopOrder stop : liveStopsOf(symbol)) {
+        finishStop(stop, StopStatus.EXPIRED, BigDecimal.ZERO, BigDecimal.ZERO, events);
       }
     }
   }
@@ -734,8 +727,24 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       throw new RejectedException(
           "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.");
     }
-    stops.put(request.clientId(), stop);
+    putStop(stop);
     return stop;
+  }
+
+  private void putStop(StopOrder stop) {
+    stops.put(stop.clientId(), stop);
+    Map<ClientOrderId, StopOrder> live =
+        liveStops.computeIfAbsent(stop.symbol(), k -> new LinkedHashMap<>());
+    if (stop.status().isFinal()) {
+      live.remove(stop.clientId());
+    } else {
+      live.put(stop.clientId(), stop);
+    }
+  }
+
+  private List<StopOrder> liveStopsOf(Symbol symbol) {
+    Map<ClientOrderId, StopOrder> live = liveStops.get(symbol);
+    return live == null ? List.of() : List.copyOf(live.values());
   }
 
   private static boolean crosses(StopOrder stop, BigDecimal mark) {
@@ -747,7 +756,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   private void trigger(StopOrder stop, BigDecimal mark, List<StreamEvent> events) {
     StopOrder triggered = withStatus(stop, StopStatus.TRIGGERED);
-    stops.put(stop.clientId(), triggered);
+    putStop(triggered);
     events.add(
         new StreamEvent.StopChanged(
             stop.symbol(),
@@ -767,7 +776,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     ExchangeOrderId orderId = ExchangeOrderId.of(nextOrderId++);
     Side exit = stop.positionSide().exitSide();
     // The venue marks the stop finished before the position update expires the other stops.
-    stops.put(stop.clientId(), withStatus(triggered, StopStatus.FILLED));
+    putStop(withStatus(triggered, StopStatus.FILLED));
     List<StreamEvent> fillEvents = new ArrayList<>();
     BigDecimal realized =
         applyFill(stop.symbol(), exit == Side.BUY ? 1 : -1, qty, mark, orderId, fillEvents);
@@ -804,7 +813,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       BigDecimal filled,
       BigDecimal avg,
       List<StreamEvent> events) {
-    stops.put(stop.clientId(), withStatus(stop, status));
+    putStop(withStatus(stop, status));
     events.add(
         new StreamEvent.StopChanged(
             stop.symbol(), stop.clientId(), status, stop.triggerPrice(), filled, avg, clock.now()));

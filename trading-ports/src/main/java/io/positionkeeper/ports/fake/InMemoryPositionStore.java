@@ -44,6 +44,8 @@ public final class InMemoryPositionStore implements PositionStore {
   private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
   private final Map<Long, PositionRecord> rows = new TreeMap<>();
   private final List<Write> writes = new ArrayList<>();
+  // Open rows per exchange and symbol: the unique-open check without scanning every row.
+  private final Map<String, Long> openBySymbol = new java.util.HashMap<>();
   private long nextId = 1;
 
   public InMemoryPositionStore(InMemoryAuditJournal journal) {
@@ -67,14 +69,7 @@ public final class InMemoryPositionStore implements PositionStore {
               throw new IllegalArgumentException(
                   "the creation event of a new row must not carry a position id");
             }
-            boolean duplicate =
-                rows.values().stream()
-                    .anyMatch(
-                        r ->
-                            r.status().isOpen()
-                                && r.exchange() == p.exchange()
-                                && r.symbol().equals(p.symbol()));
-            if (duplicate) {
+            if (openBySymbol.containsKey(p.exchange() + ":" + p.symbol())) {
               throw new RejectedException(
                   "UNIQUE_OPEN_POSITION",
                   "an open position exists already for " + p.exchange() + " " + p.symbol());
@@ -103,6 +98,7 @@ public final class InMemoryPositionStore implements PositionStore {
                     p.openedAt(),
                     Optional.empty()));
             journal.storeAll(List.of(created.withPositionId(id)));
+            openBySymbol.put(p.exchange() + ":" + p.symbol(), id);
             writes.add(new Write(Op.INSERT, id));
             return id;
           }
@@ -265,7 +261,11 @@ public final class InMemoryPositionStore implements PositionStore {
               throw new IllegalArgumentException(
                   "event is about position " + event.positionId().getAsLong() + ", not " + id);
             }
-            rows.put(id, update.apply(row));
+            PositionRecord updated = update.apply(row);
+            rows.put(id, updated);
+            if (!updated.status().isOpen()) {
+              openBySymbol.remove(updated.exchange() + ":" + updated.symbol(), id);
+            }
             journal.storeAll(List.of(event.withPositionId(id)));
             writes.add(new Write(op, id));
           }

@@ -46,4 +46,69 @@ public record TrailingStopState(
     Checks.positive(lastSavedPeak, "lastSavedPeak");
     Objects.requireNonNull(lastSavedAt, "lastSavedAt");
   }
+
+  /** The state with a new peak, status and activation time. */
+  public TrailingStopState withPeak(
+      BigDecimal newPeak, TrailingStatus newStatus, Optional<Instant> newActivatedAt) {
+    return new TrailingStopState(
+        positionId,
+        symbol,
+        side,
+        entryPrice,
+        activationPrice,
+        callbackRate,
+        newStatus,
+        newPeak,
+        currentStop,
+        updateCount,
+        newActivatedAt,
+        lastMovedAt,
+        lastSavedPeak,
+        lastSavedAt);
+  }
+
+  /** The state with another status. */
+  public TrailingStopState withStatus(TrailingStatus newStatus) {
+    return withPeak(peak, newStatus, activatedAt);
+  }
+
+  /**
+   * The state after the exchange stop moved to {@code stop} at {@code at} (a move is also a save).
+   */
+  public TrailingStopState moved(BigDecimal stop, Instant at) {
+    return new TrailingStopState(
+        positionId,
+        symbol,
+        side,
+        entryPrice,
+        activationPrice,
+        callbackRate,
+        status,
+        peak,
+        Optional.of(stop),
+        updateCount + 1,
+        activatedAt,
+        Optional.of(at),
+        peak,
+        at);
+  }
+
+  /** The state once saved with {@code savedPeak} at {@code at}. */
+  public TrailingStopState saved(BigDecimal savedPeak, Instant at) {
+    return new TrailingStopState(
+        positionId,
+        symbol,
+        side,
+        entryPrice,
+        activationPrice,
+        callbackRate,
+        status,
+        peak,
+        currentStop,
+        updateCount,
+        activatedAt,
+        lastMovedAt,
+        savedPeak,
+        at);
+  }
 }

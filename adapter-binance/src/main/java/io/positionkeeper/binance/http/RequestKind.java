@@ -1,0 +1,41 @@
+package io.positionkeeper.binance.http;
+
+/**
+ * What a request does, which decides which rate-limit blocks stop it and whether a lost answer
+ * leaves its outcome unknown.
+ */
+public enum RequestKind {
+  /** Reads (queries, positions, exchange info): no effect, safe to repeat. */
+  READ,
+  /** The listen-key endpoints: idempotent, API-key only. */
+  USER_STREAM,
+  /** A cancel: reduces risk; costs IP weight but no order count. */
+  CANCEL,
+  /** A new order that may open or add to a position. */
+  ORDER,
+  /**
+   * A reduce-only or close-position order: still accepted while the venue throttles with -1008
+   * (change log 2025-10-14).
+   */
+  ORDER_EXEMPT;
+
+  /** Whether the request changes state at the venue, so a lost answer means "outcome unknown". */
+  public boolean mutates() {
+    return switch (this) {
+      case READ, USER_STREAM -> false;
+      case CANCEL, ORDER, ORDER_EXEMPT -> true;
+    };
+  }
+
+  boolean placesOrder() {
+    return switch (this) {
+      case ORDER, ORDER_EXEMPT -> true;
+      case READ, USER_STREAM, CANCEL -> false;
+    };
+  }
+
+  boolean costsWeight() {
+    // Order endpoints cost 0 on the IP weight limit, only on the order-count limits.
+    return !placesOrder();
+  }
+}

@@ -1,0 +1,214 @@
+package io.positionkeeper.binance.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.positionkeeper.binance.BinanceGateway;
+import io.positionkeeper.binance.auth.RequestSigner;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.MarketOrderRequest;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Side;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The emulator speaks the venue's protocol: event sequences, signing rules, routed streams. */
+class BinanceEmulatorTest {
+  private BinanceEmulator venue;
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeEach
+  void start() {
+    venue = BinanceEmulator.start();
+    venue.setMarkPrice("BTCUSDT", new BigDecimal("50000.00"));
+  }
+
+  @AfterEach
+  void stop() {
+    http.close();
+    venue.close();
+  }
+
+  private static String describe(String frame) {
+    JsonObject e = JsonParser.parseString(frame).getAsJsonObject();
+    String type = e.get("e").getAsString();
+    return switch (type) {
+      case "ALGO_UPDATE" -> type + " " + e.getAsJsonObject("o").get("X").getAsString();
+      case "ORDER_TRADE_UPDATE" ->
+          type
+              + " "
+              + e.getAsJsonObject("o").get("x").getAsString()
+              + "/"
+              + e.getAsJsonObject("o").get("X").getAsString();
+      default -> type;
+    };
+  }
+
+  @Test
+  void aStopTriggeredByTheMark_emitsTheVenuesEventSequence() {
+    try (BinanceGateway gateway = new BinanceGateway(venue.config(), venue.credentials())) {
+      gateway.placeMarketOrder(
+          new MarketOrderRequest(
+              Symbol.of("BTCUSDT"),
+              Side.BUY,
+              new BigDecimal("0.010"),
+              ClientOrderId.of("e1"),
+              false));
+      gateway.placeStopLoss(
+          new StopLossRequest(
+              Symbol.of("BTCUSDT"),
+              PositionSide.LONG,
+              new BigDecimal("49000.0"),
+              ClientOrderId.of("sl1")));
+      int from = venue.userFrames().size();
+
+      venue.setMarkPrice("BTCUSDT", new BigDecimal("48000.00"));
+
+      List<String> after = venue.userFrames().subList(from, venue.userFrames().size());
+      assertThat(after.stream().map(BinanceEmulatorTest::describe).toList())
+          .containsExactly(
+              "ALGO_UPDATE TRIGGERING",
+              "ALGO_UPDATE TRIGGERED",
+              "ORDER_TRADE_UPDATE NEW/NEW",
+              "TRADE_LITE",
+              "ORDER_TRADE_UPDATE TRADE/FILLED",
+              "ACCOUNT_UPDATE",
+              "ALGO_UPDATE FINISHED");
+      JsonObject triggered =
+          JsonParser.parseString(after.get(1)).getAsJsonObject().getAsJsonObject("o");
+      JsonObject fill = JsonParser.parseString(after.get(4)).getAsJsonObject().getAsJsonObject("o");
+      // The matching-engine order id (ai) is the order that fills, under the algo's client id.
+      assertThat(fill.get("i").getAsString()).isEqualTo(triggered.get("ai").getAsString());
+      assertThat(fill.get("c").getAsString()).isEqualTo("sl1");
+      JsonObject finished =
+          JsonParser.parseString(after.get(6)).getAsJsonObject().getAsJsonObject("o");
+      assertThat(finished.get("aq").getAsString()).isEqualTo("0.010");
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String query, String body)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(venue.restBaseUrl() + path + (query.isEmpty() ? "" : "?" + query)))
+            .header("X-MBX-APIKEY", venue.apiKey())
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String sign(String totalParams) {
+    return new RequestSigner(venue.credentials()).sign(totalParams);
+  }
+
+  @Test
+  void signatures_coverTheQueryStringConcatenatedWithTheBody() throws Exception {
+    long ts = venue.serverTime();
+    String query = "symbol=BTCUSDT&side=BUY&type=MARKET";
+    String body = "quantity=0.010&newClientOrderId=body1&timestamp=" + ts;
+
+    HttpResponse<String> ok =
+        send("POST", "/fapi/v1/order", query, body + "&signature=" + sign(query + body));
+    HttpResponse<String> reordered =
+        send(
+            "POST",
+            "/fapi/v1/order",
+            "side=BUY&symbol=BTCUSDT&type=MARKET",
+            body + "&signature=" + sign(query + body));
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).contains("\"status\":\"FILLED\"");
+    assertThat(reordered.statusCode()).isEqualTo(400);
+    assertThat(reordered.body()).contains("-1022");
+  }
+
+  @Test
+  void timestamps_outsideTheVenuesWindow_areRefusedWithMinus1021() throws Exception {
+    String ahead = "timestamp=" + (venue.serverTime() + 1500);
+    String stale = "recvWindow=1000&timestamp=" + (venue.serverTime() - 2000);
+
+    assertThat(send("GET", "/fapi/v3/positionRisk", ahead + "&signature=" + sign(ahead), "").body())
+        .contains("-1021");
+    assertThat(send("GET", "/fapi/v3/positionRisk", stale + "&signature=" + sign(stale), "").body())
+        .contains("-1021");
+  }
+
+  private static final class Probe extends WebSocketClient {
+    final List<String> received = new CopyOnWriteArrayList<>();
+    final CountDownLatch open = new CountDownLatch(1);
+    final CountDownLatch closed = new CountDownLatch(1);
+    final CountDownLatch message = new CountDownLatch(1);
+
+    Probe(URI uri) {
+      super(uri);
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshake) {
+      open.countDown();
+    }
+
+    @Override
+    public void onMessage(String text) {
+      received.add(text);
+      message.countDown();
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+      closed.countDown();
+    }
+
+    @Override
+    public void onError(Exception ex) {}
+  }
+
+  @Test
+  void anUnroutedStreamPath_connectsButStaysSilent_whileTheRoutedOneGetsMarkPrices()
+      throws Exception {
+    Probe unrouted = new Probe(URI.create(venue.unroutedStreamUrl() + "/ws/btcusdt@markPrice@1s"));
+    Probe routed = new Probe(URI.create(venue.marketStreamUrl() + "/ws/btcusdt@markPrice@1s"));
+    try {
+      assertThat(unrouted.connectBlocking(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(routed.connectBlocking(5, TimeUnit.SECONDS)).isTrue();
+
+      venue.setMarkPrice("BTCUSDT", new BigDecimal("50100.00"));
+
+      assertThat(routed.message.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(routed.received.getFirst())
+          .contains("\"e\":\"markPriceUpdate\"")
+          .contains("50100.00");
+      assertThat(unrouted.received).isEmpty();
+    } finally {
+      unrouted.closeBlocking();
+      routed.closeBlocking();
+    }
+  }
+
+  @Test
+  void aUserStreamWithAnUnknownListenKey_isClosedByTheVenue() throws Exception {
+    Probe probe = new Probe(URI.create(venue.privateStreamUrl() + "/ws/not-a-key"));
+
+    probe.connectBlocking(5, TimeUnit.SECONDS);
+
+    assertThat(probe.closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(probe.received).isEmpty();
+  }
+}

@@ -1,0 +1,671 @@
+package io.positionkeeper.binance.emulator;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The matching and account side of the emulated venue (one-way mode): market orders fill at the
+ * mark price, close-position algo stops trigger on the mark price with the venue's event sequence
+ * (ALGO_UPDATE NEW, TRIGGERING, TRIGGERED, ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, ALGO_UPDATE
+ * FINISHED), and every change is published as the venue's stream frames. Not thread-safe: the
+ * emulator calls it under its lock.
+ */
+final class EmulatedVenue {
+  private static final Pattern CLIENT_ID = Pattern.compile("^[.A-Z:/a-z0-9_-]{1,36}$");
+
+  /** Where the venue's stream frames go. */
+  interface Publisher {
+    void user(String frame);
+
+    void mark(String symbol, String frame);
+  }
+
+  record Instrument(
+      String symbol,
+      String status,
+      BigDecimal tickSize,
+      BigDecimal stepSize,
+      BigDecimal minQty,
+      BigDecimal maxQty,
+      BigDecimal minNotional) {}
+
+  static final class Pos {
+    BigDecimal amount = BigDecimal.ZERO;
+    BigDecimal entry = BigDecimal.ZERO;
+    long updateTime;
+  }
+
+  static final class Order {
+    long orderId;
+    String clientOrderId;
+    String symbol;
+    String side;
+    String type = "MARKET";
+    BigDecimal origQty;
+    BigDecimal executedQty = BigDecimal.ZERO;
+    BigDecimal avgPrice = BigDecimal.ZERO;
+    String status = "NEW";
+    boolean reduceOnly;
+    boolean closePosition;
+    long time;
+    long updateTime;
+  }
+
+  static final class Algo {
+    long algoId;
+    String clientAlgoId;
+    String symbol;
+    String side;
+    String orderType = "STOP_MARKET";
+    BigDecimal triggerPrice;
+    String workingType;
+    boolean priceProtect;
+    boolean closePosition;
+    String status = "NEW";
+    String actualOrderId = "";
+    BigDecimal avgPrice = BigDecimal.ZERO;
+    BigDecimal executedQty = BigDecimal.ZERO;
+    String rejectReason = "";
+    long createTime;
+    long updateTime;
+    long triggerTime;
+
+    boolean open() {
+      return status.equals("NEW");
+    }
+  }
+
+  static final class Trade {
+    long id;
+    long orderId;
+    String symbol;
+    String side;
+    BigDecimal price;
+    BigDecimal qty;
+    BigDecimal realizedPnl;
+    long time;
+  }
+
+  private final LongSupplier serverTime;
+  private final Publisher publisher;
+  final Map<String, Instrument> instruments = new TreeMap<>();
+  final Map<String, BigDecimal> marks = new TreeMap<>();
+  final Map<String, Pos> positions = new TreeMap<>();
+  final Map<Long, Order> orders = new LinkedHashMap<>();
+  final Map<String, Order> ordersByClientId = new LinkedHashMap<>();
+  final Map<Long, Algo> algos = new LinkedHashMap<>();
+  final Map<String, Algo> algosByClientId = new LinkedHashMap<>();
+  final List<Trade> trades = new ArrayList<>();
+
+  // Ids above 2^53, as the live venue hands out: a double-based parser fails on them.
+  private long nextOrderId = 8_389_766_058_155_948_588L;
+  private long nextAlgoId = 1_000_000_033_225_453L;
+  private long nextTradeId = 9_007_199_254_740_993L;
+  private long clientIdSeq;
+
+  EmulatedVenue(LongSupplier serverTime, Publisher publisher) {
+    this.serverTime = serverTime;
+    this.publisher = publisher;
+  }
+
+  // ------------------------------------------------------------------ driver
+
+  void addInstrument(Instrument i) {
+    instruments.put(i.symbol(), i);
+  }
+
+  void setMark(String symbol, BigDecimal mark) {
+    long now = serverTime.getAsLong();
+    marks.put(symbol, mark);
+    publisher.mark(symbol, Frames.markPriceUpdate(symbol, mark, now));
+    for (Algo a : List.copyOf(algos.values())) {
+      if (a.symbol.equals(symbol) && a.open() && crosses(a, mark)) {
+        trigger(a, mark);
+      }
+    }
+  }
+
+  /** A position opened elsewhere, with the fill (and so the opening order) in the trade history. */
+  long seedPosition(String symbol, BigDecimal signedAmount, BigDecimal entry) {
+    Order o = new Order();
+    o.orderId = nextOrderId++;
+    o.clientOrderId = "web_" + (++clientIdSeq);
+    o.symbol = symbol;
+    o.side = signedAmount.signum() > 0 ? "BUY" : "SELL";
+    o.origQty = signedAmount.abs();
+    o.time = o.updateTime = serverTime.getAsLong();
+    orders.put(o.orderId, o);
+    ordersByClientId.put(o.clientOrderId, o);
+    fill(o, signedAmount.abs(), entry);
+    return o.orderId;
+  }
+
+  void closeExternally(String symbol) {
+    Pos p = positions.get(symbol);
+    if (p == null || p.amount.signum() == 0) {
+      return;
+    }
+    Order o = new Order();
+    o.orderId = nextOrderId++;
+    o.clientOrderId = "autoclose-" + (++clientIdSeq);
+    o.symbol = symbol;
+    o.side = p.amount.signum() > 0 ? "SELL" : "BUY";
+    o.origQty = p.amount.abs();
+    o.reduceOnly = true;
+    o.time = o.updateTime = serverTime.getAsLong();
+    orders.put(o.orderId, o);
+    ordersByClientId.put(o.clientOrderId, o);
+    BigDecimal mark = marks.getOrDefault(symbol, p.entry);
+    fill(o, o.origQty, mark);
+  }
+
+  // ------------------------------------------------------------------ REST operations
+
+  JsonObject newOrder(Map<String, String> q) {
+    String symbol = required(q, "symbol");
+    Instrument instrument = instrument(symbol);
+    String side = side(required(q, "side"));
+    String type = required(q, "type");
+    switch (type) {
+      case "MARKET" -> {}
+      case "STOP_MARKET", "TAKE_PROFIT_MARKET", "STOP", "TAKE_PROFIT", "TRAILING_STOP_MARKET" ->
+          throw VenueError.badRequest(
+              -4120,
+              "Order type not supported for this endpoint. Please use the Algo Order API"
+                  + " endpoints instead.");
+      default -> throw VenueError.badRequest(-1116, "Invalid orderType.");
+    }
+    if (q.containsKey("positionSide") && !q.get("positionSide").equals("BOTH")) {
+      throw VenueError.badRequest(-4061, "Order's position side does not match user's setting.");
+    }
+    BigDecimal qty = decimal(q, "quantity");
+    if (qty.signum() <= 0) {
+      throw VenueError.badRequest(-4003, "Quantity less than or equal to zero.");
+    }
+    if (qty.remainder(instrument.stepSize()).signum() != 0) {
+      throw VenueError.badRequest(-1111, "Precision is over the maximum defined for this asset.");
+    }
+    if (qty.compareTo(instrument.minQty()) < 0) {
+      throw VenueError.badRequest(-4003, "Quantity less than or equal to zero.");
+    }
+    if (qty.compareTo(instrument.maxQty()) > 0) {
+      throw VenueError.badRequest(-4005, "Quantity greater than max quantity.");
+    }
+    String clientId = q.getOrDefault("newClientOrderId", "emu" + (++clientIdSeq));
+    if (!CLIENT_ID.matcher(clientId).matches()) {
+      throw VenueError.badRequest(
+          -1100, "Illegal characters found in parameter 'newClientOrderId'.");
+    }
+    if (ordersByClientId.containsKey(clientId)) {
+      throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
+    }
+    boolean reduceOnly = bool(q, "reduceOnly");
+    BigDecimal mark = marks.get(symbol);
+    if (mark == null) {
+      throw new VenueError(503, -1000, "No mark price for " + symbol + " (emulator not driven)");
+    }
+    Pos pos = positions.computeIfAbsent(symbol, s -> new Pos());
+    int dir = side.equals("BUY") ? 1 : -1;
+    if (reduceOnly) {
+      if (pos.amount.signum() == 0 || pos.amount.signum() == dir) {
+        throw VenueError.badRequest(-2022, "ReduceOnly Order is rejected.");
+      }
+    } else if (qty.multiply(mark).compareTo(instrument.minNotional()) < 0) {
+      throw VenueError.badRequest(
+          -4164,
+          "Order's notional must be no smaller than "
+              + instrument.minNotional().toPlainString()
+              + " (unless you choose reduce only).");
+    }
+    Order o = new Order();
+    o.orderId = nextOrderId++;
+    o.clientOrderId = clientId;
+    o.symbol = symbol;
+    o.side = side;
+    o.origQty = qty;
+    o.reduceOnly = reduceOnly;
+    o.time = o.updateTime = serverTime.getAsLong();
+    orders.put(o.orderId, o);
+    ordersByClientId.put(clientId, o);
+    publisher.user(
+        Frames.orderTradeUpdate(
+            o,
+            "NEW",
+            "NEW",
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            0,
+            BigDecimal.ZERO,
+            o.time));
+    BigDecimal fillQty = reduceOnly ? qty.min(pos.amount.abs()) : qty;
+    fill(o, fillQty, mark);
+    if (fillQty.compareTo(qty) < 0) {
+      o.status = "EXPIRED"; // the unfilled rest of a reduce-only order larger than the position
+    }
+    return "ACK".equals(q.get("newOrderRespType")) ? Frames.orderAck(o) : Frames.order(o);
+  }
+
+  JsonObject queryOrder(Map<String, String> q) {
+    return Frames.order(findOrder(q, -2013, "Order does not exist."));
+  }
+
+  JsonObject cancelOrder(Map<String, String> q) {
+    Order o = findOrder(q, -2011, "Unknown order sent.");
+    if (!o.status.equals("NEW") && !o.status.equals("PARTIALLY_FILLED")) {
+      throw VenueError.badRequest(-2011, "Unknown order sent.");
+    }
+    o.status = "CANCELED";
+    o.updateTime = serverTime.getAsLong();
+    return Frames.order(o);
+  }
+
+  JsonArray openOrders(Map<String, String> q) {
+    JsonArray out = new JsonArray();
+    String symbol = q.get("symbol");
+    for (Order o : orders.values()) {
+      if ((symbol == null || o.symbol.equals(symbol))
+          && (o.status.equals("NEW") || o.status.equals("PARTIALLY_FILLED"))) {
+        out.add(Frames.order(o));
+      }
+    }
+    return out;
+  }
+
+  JsonObject newAlgoOrder(Map<String, String> q) {
+    if (!"CONDITIONAL".equals(q.get("algoType"))) {
+      throw VenueError.badRequest(
+          -1102, "Mandatory parameter 'algoType' was not sent or is invalid.");
+    }
+    String symbol = required(q, "symbol");
+    Instrument instrument = instrument(symbol);
+    String side = side(required(q, "side"));
+    String type = required(q, "type");
+    if (!type.equals("STOP_MARKET")) {
+      throw VenueError.badRequest(-1116, "Invalid orderType (the emulator knows STOP_MARKET).");
+    }
+    boolean closePosition = bool(q, "closePosition");
+    if (closePosition && q.containsKey("quantity")) {
+      throw VenueError.badRequest(-1106, "Parameter 'quantity' sent when not required.");
+    }
+    if (closePosition && q.containsKey("reduceOnly")) {
+      throw VenueError.badRequest(-1106, "Parameter 'reduceOnly' sent when not required.");
+    }
+    if (!closePosition) {
+      throw VenueError.badRequest(
+          -1102, "Mandatory parameter 'quantity' was not sent (the emulator knows closePosition).");
+    }
+    BigDecimal trigger = decimal(q, "triggerPrice");
+    if (trigger.signum() <= 0) {
+      throw VenueError.badRequest(-4006, "Stop price less than or equal to zero.");
+    }
+    if (trigger.remainder(instrument.tickSize()).signum() != 0) {
+      throw VenueError.badRequest(-4014, "Price not increased by tick size.");
+    }
+    String workingType = q.getOrDefault("workingType", "CONTRACT_PRICE");
+    if (!workingType.equals("MARK_PRICE") && !workingType.equals("CONTRACT_PRICE")) {
+      throw VenueError.badRequest(-1102, "Invalid workingType.");
+    }
+    String clientId = q.getOrDefault("clientAlgoId", "emuAlgo" + (++clientIdSeq));
+    if (!CLIENT_ID.matcher(clientId).matches()) {
+      throw VenueError.badRequest(-1100, "Illegal characters found in parameter 'clientAlgoId'.");
+    }
+    if (algosByClientId.containsKey(clientId)) {
+      throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
+    }
+    BigDecimal mark = marks.get(symbol);
+    if (mark == null) {
+      throw new VenueError(503, -1000, "No mark price for " + symbol + " (emulator not driven)");
+    }
+    Algo a = new Algo();
+    a.algoId = nextAlgoId++;
+    a.clientAlgoId = clientId;
+    a.symbol = symbol;
+    a.side = side;
+    a.triggerPrice = trigger;
+    a.workingType = workingType;
+    a.priceProtect = bool(q, "priceProtect");
+    a.closePosition = true;
+    if (crosses(a, mark)) {
+      throw VenueError.badRequest(-2021, "Order would immediately trigger.");
+    }
+    a.createTime = a.updateTime = serverTime.getAsLong();
+    algos.put(a.algoId, a);
+    algosByClientId.put(clientId, a);
+    publisher.user(Frames.algoUpdate(a, a.createTime));
+    return Frames.algo(a, false);
+  }
+
+  JsonObject queryAlgoOrder(Map<String, String> q) {
+    return Frames.algo(findAlgo(q, -2013, "Order does not exist."), true);
+  }
+
+  JsonObject cancelAlgoOrder(Map<String, String> q) {
+    Algo a = findAlgo(q, -2011, "Unknown order sent.");
+    if (!a.open()) {
+      throw VenueError.badRequest(-2011, "Unknown order sent.");
+    }
+    finishAlgo(a, "CANCELED");
+    JsonObject j = new JsonObject();
+    j.addProperty("algoId", a.algoId);
+    j.addProperty("clientAlgoId", a.clientAlgoId);
+    j.addProperty("code", "200");
+    j.addProperty("msg", "success");
+    return j;
+  }
+
+  JsonArray openAlgoOrders(Map<String, String> q) {
+    String symbol = q.get("symbol");
+    JsonArray out = new JsonArray();
+    for (Algo a : algos.values()) {
+      if (a.open() && (symbol == null || a.symbol.equals(symbol))) {
+        out.add(Frames.algo(a, true));
+      }
+    }
+    return out;
+  }
+
+  /** v3: only symbols with a position or an open order, flat ones included (as the venue does). */
+  JsonArray positionRiskV3() {
+    JsonArray out = new JsonArray();
+    for (Map.Entry<String, Pos> e : positions.entrySet()) {
+      String symbol = e.getKey();
+      boolean openOrders =
+          algos.values().stream().anyMatch(a -> a.open() && a.symbol.equals(symbol));
+      if (e.getValue().amount.signum() != 0 || openOrders) {
+        out.add(Frames.position(symbol, e.getValue(), markOr(symbol, e.getValue().entry)));
+      }
+    }
+    return out;
+  }
+
+  /** v2: every listed symbol, flat rows included. */
+  JsonArray positionRiskV2() {
+    JsonArray out = new JsonArray();
+    for (String symbol : instruments.keySet()) {
+      Pos p = positions.getOrDefault(symbol, new Pos());
+      out.add(Frames.position(symbol, p, markOr(symbol, p.entry)));
+    }
+    return out;
+  }
+
+  JsonArray userTrades(Map<String, String> q) {
+    String symbol = required(q, "symbol");
+    int limit = Integer.parseInt(q.getOrDefault("limit", "500"));
+    List<Trade> mine = trades.stream().filter(t -> t.symbol.equals(symbol)).toList();
+    JsonArray out = new JsonArray();
+    for (Trade t : mine.subList(Math.max(0, mine.size() - limit), mine.size())) {
+      out.add(Frames.trade(t));
+    }
+    return out;
+  }
+
+  JsonElement premiumIndex(Map<String, String> q) {
+    String symbol = q.get("symbol");
+    if (symbol == null) {
+      JsonArray all = new JsonArray();
+      marks.keySet().forEach(s -> all.add(premium(s)));
+      return all;
+    }
+    instrument(symbol);
+    if (!marks.containsKey(symbol)) {
+      throw new VenueError(503, -1000, "No mark price for " + symbol + " (emulator not driven)");
+    }
+    return premium(symbol);
+  }
+
+  private JsonObject premium(String symbol) {
+    BigDecimal mark = marks.get(symbol);
+    JsonObject j = new JsonObject();
+    j.addProperty("symbol", symbol);
+    j.addProperty("markPrice", Frames.plain(mark));
+    j.addProperty("indexPrice", Frames.plain(mark));
+    j.addProperty("estimatedSettlePrice", Frames.plain(mark));
+    j.addProperty("lastFundingRate", "0.00010000");
+    j.addProperty("interestRate", "0.00010000");
+    j.addProperty("nextFundingTime", 0);
+    j.addProperty("time", serverTime.getAsLong());
+    return j;
+  }
+
+  JsonObject exchangeInfo() {
+    JsonObject j = new JsonObject();
+    j.addProperty("timezone", "UTC");
+    j.addProperty("serverTime", serverTime.getAsLong());
+    j.addProperty("futuresType", "U_MARGINED");
+    JsonArray limits = new JsonArray();
+    limits.add(Frames.rateLimit("REQUEST_WEIGHT", "MINUTE", 1, 2400));
+    limits.add(Frames.rateLimit("ORDERS", "MINUTE", 1, 1200));
+    limits.add(Frames.rateLimit("ORDERS", "SECOND", 10, 300));
+    j.add("rateLimits", limits);
+    j.add("exchangeFilters", new JsonArray());
+    JsonArray symbols = new JsonArray();
+    instruments.values().forEach(i -> symbols.add(Frames.symbolInfo(i)));
+    j.add("symbols", symbols);
+    return j;
+  }
+
+  // ------------------------------------------------------------------ mechanics
+
+  private BigDecimal markOr(String symbol, BigDecimal fallback) {
+    return marks.getOrDefault(symbol, fallback);
+  }
+
+  /** SELL stops fire when the mark falls to the trigger, BUY stops when it rises to it. */
+  private static boolean crosses(Algo a, BigDecimal mark) {
+    return a.side.equals("SELL")
+        ? mark.compareTo(a.triggerPrice) <= 0
+        : mark.compareTo(a.triggerPrice) >= 0;
+  }
+
+  private void trigger(Algo a, BigDecimal mark) {
+    long now = serverTime.getAsLong();
+    a.status = "TRIGGERING";
+    a.triggerTime = now;
+    a.updateTime = now;
+    publisher.user(Frames.algoUpdate(a, now));
+    Pos pos = positions.computeIfAbsent(a.symbol, s -> new Pos());
+    int closes = a.side.equals("SELL") ? 1 : -1; // a SELL close-position stop closes a long
+    Order o = new Order();
+    o.orderId = nextOrderId++;
+    // The triggered order carries the algo's client id (as nautilus_trader relies on).
+    o.clientOrderId = a.clientAlgoId;
+    o.symbol = a.symbol;
+    o.side = a.side;
+    o.origQty = pos.amount.signum() == closes ? pos.amount.abs() : BigDecimal.ZERO;
+    o.reduceOnly = true;
+    o.closePosition = true;
+    o.time = o.updateTime = now;
+    orders.put(o.orderId, o);
+    a.status = "TRIGGERED";
+    a.actualOrderId = Long.toString(o.orderId);
+    publisher.user(Frames.algoUpdate(a, now));
+    if (o.origQty.signum() > 0) {
+      publisher.user(
+          Frames.orderTradeUpdate(
+              o,
+              "NEW",
+              "NEW",
+              BigDecimal.ZERO,
+              BigDecimal.ZERO,
+              BigDecimal.ZERO,
+              BigDecimal.ZERO,
+              0,
+              BigDecimal.ZERO,
+              now));
+      fill(o, o.origQty, mark);
+      a.avgPrice = o.avgPrice;
+      a.executedQty = o.executedQty;
+    } else {
+      o.status = "EXPIRED";
+    }
+    if (a.status.equals("TRIGGERED")) {
+      finishAlgo(a, "FINISHED");
+    }
+  }
+
+  private void finishAlgo(Algo a, String status) {
+    a.status = status;
+    a.updateTime = serverTime.getAsLong();
+    publisher.user(Frames.algoUpdate(a, a.updateTime));
+  }
+
+  /** Fills {@code qty} of an order at {@code price}: trade, position, events. */
+  private void fill(Order o, BigDecimal qty, BigDecimal price) {
+    long now = serverTime.getAsLong();
+    Pos pos = positions.computeIfAbsent(o.symbol, s -> new Pos());
+    int dir = o.side.equals("BUY") ? 1 : -1;
+    BigDecimal size = pos.amount;
+    BigDecimal delta = dir > 0 ? qty : qty.negate();
+    BigDecimal newSize = size.add(delta);
+    BigDecimal realized = BigDecimal.ZERO;
+    if (size.signum() == 0 || size.signum() == dir) {
+      pos.entry =
+          size.abs()
+              .multiply(pos.entry)
+              .add(qty.multiply(price))
+              .divide(newSize.abs(), 8, RoundingMode.HALF_EVEN)
+              .stripTrailingZeros();
+    } else {
+      BigDecimal closed = qty.min(size.abs());
+      realized =
+          price.subtract(pos.entry).multiply(closed).multiply(BigDecimal.valueOf(size.signum()));
+      if (newSize.signum() == 0) {
+        pos.entry = BigDecimal.ZERO;
+      } else if (newSize.signum() != size.signum()) {
+        pos.entry = price;
+      }
+    }
+    Instrument instrument = instruments.get(o.symbol);
+    // The venue pads quantities to the instrument's step scale ("0.010").
+    pos.amount =
+        instrument == null
+            ? newSize
+            : newSize.setScale(
+                Math.max(newSize.scale(), instrument.stepSize().scale()), RoundingMode.UNNECESSARY);
+    pos.updateTime = now;
+    o.executedQty = o.executedQty.add(qty);
+    o.avgPrice = price;
+    o.status = o.executedQty.compareTo(o.origQty) >= 0 ? "FILLED" : "PARTIALLY_FILLED";
+    o.updateTime = now;
+    Trade t = new Trade();
+    t.id = nextTradeId++;
+    t.orderId = o.orderId;
+    t.symbol = o.symbol;
+    t.side = o.side;
+    t.price = price;
+    t.qty = qty;
+    t.realizedPnl = realized;
+    t.time = now;
+    trades.add(t);
+    publisher.user(Frames.tradeLite(o, qty, price, t.id, now));
+    publisher.user(
+        Frames.orderTradeUpdate(
+            o, "TRADE", o.status, qty, price, o.executedQty, o.avgPrice, t.id, realized, now));
+    publisher.user(Frames.accountUpdate("ORDER", o.symbol, pos, now));
+    if (newSize.signum() == 0) {
+      // Nothing left to close: the venue expires the symbol's other close-position stops.
+      for (Algo a : List.copyOf(algos.values())) {
+        if (a.symbol.equals(o.symbol) && a.open() && a.closePosition) {
+          finishAlgo(a, "EXPIRED");
+        }
+      }
+    }
+  }
+
+  private Order findOrder(Map<String, String> q, int code, String msg) {
+    String symbol = required(q, "symbol");
+    Order o = null;
+    if (q.containsKey("orderId")) {
+      o = orders.get(Long.parseLong(q.get("orderId")));
+    } else if (q.containsKey("origClientOrderId")) {
+      o = ordersByClientId.get(q.get("origClientOrderId"));
+    } else {
+      throw VenueError.badRequest(
+          -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+    }
+    if (o == null || !o.symbol.equals(symbol)) {
+      throw VenueError.badRequest(code, msg);
+    }
+    return o;
+  }
+
+  private Algo findAlgo(Map<String, String> q, int code, String msg) {
+    Algo a;
+    if (q.containsKey("algoId")) {
+      a = algos.get(Long.parseLong(q.get("algoId")));
+    } else if (q.containsKey("clientAlgoId")) {
+      a = algosByClientId.get(q.get("clientAlgoId"));
+    } else {
+      throw VenueError.badRequest(
+          -1102, "Param 'clientAlgoId' or 'algoId' must be sent, but both were empty/null!");
+    }
+    if (a == null) {
+      throw VenueError.badRequest(code, msg);
+    }
+    return a;
+  }
+
+  private Instrument instrument(String symbol) {
+    Instrument i = instruments.get(symbol);
+    if (i == null) {
+      throw VenueError.badRequest(-1121, "Invalid symbol.");
+    }
+    return i;
+  }
+
+  Optional<Pos> position(String symbol) {
+    return Optional.ofNullable(positions.get(symbol));
+  }
+
+  private static String required(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null || v.isEmpty()) {
+      throw VenueError.badRequest(
+          -1102, "Mandatory parameter '" + name + "' was not sent, was empty/null, or malformed.");
+    }
+    return v;
+  }
+
+  private static String side(String v) {
+    if (!v.equals("BUY") && !v.equals("SELL")) {
+      throw VenueError.badRequest(-1117, "Invalid side.");
+    }
+    return v;
+  }
+
+  private static BigDecimal decimal(Map<String, String> q, String name) {
+    String v = required(q, name);
+    try {
+      return new BigDecimal(v);
+    } catch (NumberFormatException e) {
+      throw VenueError.badRequest(-1102, "Parameter '" + name + "' is malformed.");
+    }
+  }
+
+  private static boolean bool(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null) {
+      return false;
+    }
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw VenueError.badRequest(-1102, "Parameter '" + name + "' is not a boolean.");
+  }
+}

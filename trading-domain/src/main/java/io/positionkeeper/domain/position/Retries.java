@@ -1,0 +1,55 @@
+package io.positionkeeper.domain.position;
+
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PersistenceException;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.RetryableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * Runs an idempotent port call, retrying every failure that may pass (retryable, rate limited,
+ * unknown outcome, store unreachable) with backoff until a deadline. A definitive refusal, or the
+ * last failure at the deadline, is thrown.
+ */
+public final class Retries {
+  private Retries() {}
+
+  public static <T> T idempotent(
+      Clock clock, Duration deadline, Backoff backoff, Supplier<T> call) {
+    Instant until = clock.now().plus(deadline);
+    for (int attempt = 1; ; attempt++) {
+      Duration wait;
+      PortException failure;
+      try {
+        return call.get();
+      } catch (RejectedException e) {
+        throw e;
+      } catch (RateLimitedException e) {
+        failure = e;
+        wait = e.retryAfter();
+      } catch (RetryableException | OutcomeUnknownException | PersistenceException e) {
+        failure = e;
+        wait = backoff.delay(attempt);
+      }
+      if (!Orders.waitUntil(clock, until, wait)) {
+        throw failure;
+      }
+    }
+  }
+
+  public static void idempotent(Clock clock, Duration deadline, Backoff backoff, Runnable call) {
+    idempotent(
+        clock,
+        deadline,
+        backoff,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+}
