@@ -70,8 +70,11 @@ final class Database {
     return result;
   }
 
-  /** Runs {@code work} in auto-commit mode: for reads of one statement. */
-  <T> T autoCommit(String operation, Work<T> work) {
+  /**
+   * Runs {@code work} in auto-commit mode: for reads only. (A write goes through {@link
+   * #inTransaction}, so a connection lost while committing it is told apart.)
+   */
+  <T> T read(String operation, Work<T> work) {
     Connection connection = connect(operation);
     T result;
     try {

@@ -30,7 +30,7 @@ public final class JooqDeadLetterStore implements DeadLetterStore {
   public void deadLetter(AuditRecord record, String reason) {
     Objects.requireNonNull(record, "record");
     Objects.requireNonNull(reason, "reason");
-    db.autoCommit(
+    db.inTransaction(
         "dead-letter event " + record.eventId(),
         (ctx, c) ->
             ctx.insertInto(DEAD_LETTER_EVENTS)

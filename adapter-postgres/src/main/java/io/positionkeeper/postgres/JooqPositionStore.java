@@ -74,7 +74,7 @@ public final class JooqPositionStore implements PositionStore {
 
   @Override
   public Optional<PositionRecord> find(long id) {
-    return db.autoCommit(
+    return db.read(
         "find position " + id,
         (ctx, c) ->
             ctx.selectFrom(POSITIONS)
@@ -85,7 +85,7 @@ public final class JooqPositionStore implements PositionStore {
 
   @Override
   public List<PositionRecord> loadOpen() {
-    return db.autoCommit(
+    return db.read(
         "load open positions",
         (ctx, c) ->
             ctx.selectFrom(POSITIONS)

@@ -42,7 +42,7 @@ public final class JooqSignalSource implements SignalSource {
     if (max <= 0) {
       throw new IllegalArgumentException("max must be > 0, was " + max);
     }
-    return db.autoCommit(
+    return db.inTransaction(
         "claim signals",
         (ctx, c) ->
             ctx

@@ -27,7 +27,7 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
   public void save(TrailingStopState s) {
     Objects.requireNonNull(s, "state");
     TrailingStopStateRecord row = toRow(s);
-    db.autoCommit(
+    db.inTransaction(
         "save trailing stop of position " + s.positionId(),
         (ctx, c) ->
             ctx.insertInto(TRAILING_STOP_STATE)
@@ -40,7 +40,7 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
 
   @Override
   public List<TrailingStopState> loadAll() {
-    return db.autoCommit(
+    return db.read(
         "load trailing stops",
         (ctx, c) ->
             ctx.selectFrom(TRAILING_STOP_STATE)
@@ -50,7 +50,7 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
 
   @Override
   public void delete(long positionId) {
-    db.autoCommit(
+    db.inTransaction(
         "delete trailing stop of position " + positionId,
         (ctx, c) ->
             ctx.deleteFrom(TRAILING_STOP_STATE)
