@@ -22,20 +22,26 @@ import org.slf4j.LoggerFactory;
  * record not yet written to the journal, and {@code <file>.corrupt} receives lines that cannot be
  * decoded (a line cut short by a crash mid-append), so nothing unreadable is ever dropped unseen.
  *
- * <p>The head is persisted after the journal has the records, so a crash can only replay records,
- * never skip one; replays are harmless because the journal is idempotent by event id. When the
- * spool is drained the file is truncated. Appends reach the operating system at once (they survive
- * a crash of the process); {@link #sync()} forces them to the disk.
+ * <p>The head is persisted after the journal has the records (every megabyte of progress, when
+ * drained, and at close), so a crash can only replay records, never skip one; replays are harmless
+ * because the journal is idempotent by event id (a refused record may be dead-lettered twice). When
+ * the spool is drained the file is truncated. Appends reach the operating system at once (they
+ * survive a crash of the process); {@link #sync()} forces them to the disk.
  */
 public final class AuditSpool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditSpool.class);
   private static final int CHUNK = 64 * 1024;
+  // The head is saved after this much progress (and when drained, and at close): a crash replays
+  // at most this much, which the idempotent journal ignores, and draining does not pay a file
+  // replace per batch.
+  private static final long PERSIST_EVERY_BYTES = 1024 * 1024;
 
   private final Path file;
   private final Path headFile;
   private final Path corruptFile;
   private FileChannel channel;
   private long head;
+  private long persistedHead;
   private long tail;
   private long lines;
   private long quarantinedUpTo;
@@ -144,6 +150,7 @@ public final class AuditSpool implements AutoCloseable {
     tail = lastLineEnd;
     lines = count;
     quarantinedUpTo = head;
+    persistedHead = head;
   }
 
   private long readHead() throws IOException {
@@ -288,14 +295,16 @@ public final class AuditSpool implements AutoCloseable {
     if (head == tail) {
       // Persist "from the start" before truncating: a crash in between replays, never skips.
       writeHead(0);
+      persistedHead = 0;
       channel.truncate(0);
       head = 0;
       tail = 0;
       lines = 0;
       quarantinedUpTo = 0;
       unsynced = false;
-    } else {
+    } else if (head - persistedHead >= PERSIST_EVERY_BYTES) {
       writeHead(head);
+      persistedHead = head;
     }
   }
 
@@ -344,6 +353,7 @@ public final class AuditSpool implements AutoCloseable {
     }
     // Head to 0 first: a crash before the move replays the old file, never skips the new one.
     writeHead(0);
+    persistedHead = 0;
     channel.close();
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     channel =
@@ -388,6 +398,10 @@ public final class AuditSpool implements AutoCloseable {
   public synchronized void close() throws IOException {
     if (channel != null && channel.isOpen()) {
       sync();
+      if (head != persistedHead) {
+        writeHead(head);
+        persistedHead = head;
+      }
       channel.close();
     }
   }

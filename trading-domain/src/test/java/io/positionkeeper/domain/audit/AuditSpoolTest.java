@@ -58,6 +58,20 @@ class AuditSpoolTest {
   }
 
   @Test
+  void aCrashBeforeTheHeadIsSaved_replaysWrittenRecords_butNeverSkipsOne() throws Exception {
+    AuditSpool crashed = AuditSpool.open(file());
+    IntStream.rangeClosed(1, 4).forEach(i -> append(crashed, numbered(i)));
+    crashed.commit(crashed.peek(2), 2); // written to the journal; the head is not saved yet
+    // The process dies here: no close.
+
+    try (AuditSpool reopened = AuditSpool.open(file())) {
+      assertThat(ids(reopened.peek(10).records()))
+          .containsExactly("evt-1", "evt-2", "evt-3", "evt-4");
+    }
+    crashed.close();
+  }
+
+  @Test
   void aLineCutShortByACrash_isMovedToTheCorruptFile_andTheRestIsKept() throws Exception {
     try (AuditSpool spool = AuditSpool.open(file())) {
       spool.append(numbered(1));
