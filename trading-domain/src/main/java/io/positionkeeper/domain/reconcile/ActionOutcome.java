@@ -1,0 +1,28 @@
+package io.positionkeeper.domain.reconcile;
+
+import java.util.Objects;
+
+/** What became of one action: planned (dry run), applied, skipped, or failed, and the details. */
+public record ActionOutcome(ReconcileAction action, Status status, String detail) {
+
+  public enum Status {
+    /** A dry run: decided, not applied. */
+    PLANNED,
+    APPLIED,
+    /** Nothing to do any more (the state changed since it was read), or already reported. */
+    SKIPPED,
+    /** It could not be done; the detail says why and what was done instead. */
+    FAILED
+  }
+
+  public ActionOutcome {
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(detail, "detail");
+  }
+
+  @Override
+  public String toString() {
+    return status + " " + action.describe() + (detail.isEmpty() ? "" : " — " + detail);
+  }
+}

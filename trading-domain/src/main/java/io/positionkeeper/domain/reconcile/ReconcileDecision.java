@@ -1,0 +1,146 @@
+package io.positionkeeper.domain.reconcile;
+
+import io.positionkeeper.domain.position.Phase;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionId;
+import io.positionkeeper.ports.model.ExchangePosition;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionSnapshot;
+import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.Symbol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The reconciliation rule, as a pure function of what was read: no port, no clock, no side effect.
+ *
+ * <ul>
+ *   <li>Exchange rows of raw size zero are not positions (seed 003: stale flat rows made phantoms).
+ *   <li>A pending registration is never a phantom; older than the deadline, it leaves the book.
+ *   <li>A row absent from the snapshot <em>and</em> from the confirming one is a phantom.
+ *   <li>A row present with another side or size follows the exchange.
+ *   <li>An active row whose side has no open stop-loss gets one again (when the stops are known).
+ *   <li>An exchange position with neither a row nor a book entry is missing: adopted, ignored or
+ *       closed as the policy says.
+ * </ul>
+ *
+ * Actions come in that order, each group sorted by symbol, so a plan reads the same every time.
+ */
+public final class ReconcileDecision {
+  private ReconcileDecision() {}
+
+  public static List<ReconcileAction> decide(ReconcileInputs in, ReconcilePolicy policy) {
+    Map<Symbol, ExchangePosition> live = live(in.snapshot());
+    Optional<Map<Symbol, ExchangePosition>> confirmed =
+        in.confirmation().map(ReconcileDecision::live);
+    List<PositionRecord> rows =
+        in.stored().stream()
+            .filter(r -> r.exchange() == in.exchange() && r.status().isOpen())
+            .sorted(Comparator.comparing(PositionRecord::symbol))
+            .toList();
+    List<Position> book =
+        in.book().stream()
+            .filter(p -> p.key().exchange() == in.exchange())
+            .sorted(Comparator.comparing(p -> p.key().symbol()))
+            .toList();
+
+    List<ReconcileAction> expire = new ArrayList<>();
+    for (Position p : book) {
+      if (p.id() instanceof PositionId.Pending) {
+        Duration age = Duration.between(p.registeredAt(), in.now());
+        if (age.compareTo(policy.pendingDeadline()) > 0) {
+          expire.add(new ReconcileAction.ExpirePending(p, age));
+        }
+      }
+    }
+
+    List<ReconcileAction> phantoms = new ArrayList<>();
+    List<ReconcileAction> follow = new ArrayList<>();
+    List<ReconcileAction> stops = new ArrayList<>();
+    for (PositionRecord row : rows) {
+      ExchangePosition onExchange = live.get(row.symbol());
+      if (onExchange == null) {
+        boolean confirmedAbsent = confirmed.map(c -> !c.containsKey(row.symbol())).orElse(false);
+        if (confirmedAbsent) {
+          phantoms.add(new ReconcileAction.ClosePhantom(row));
+        }
+        continue;
+      }
+      PositionSide side = onExchange.side().orElseThrow();
+      boolean sameSide = side == row.side();
+      if (!sameSide || onExchange.size().compareTo(row.quantity()) != 0) {
+        follow.add(
+            new ReconcileAction.FollowExchange(
+                row, side, onExchange.size(), onExchange.entryPrice()));
+      }
+      List<StopOrder> working = in.stops().get(row.symbol());
+      if (working != null && row.status() == PositionStatus.ACTIVE && !closing(book, row)) {
+        boolean protectedNow =
+            working.stream().anyMatch(s -> !s.status().isFinal() && s.positionSide() == side);
+        if (!protectedNow) {
+          stops.add(
+              new ReconcileAction.ReplaceStop(
+                  row,
+                  side,
+                  sameSide ? row.entryPrice() : onExchange.entryPrice(),
+                  sameSide ? row.stopPrice() : Optional.empty()));
+        }
+      }
+    }
+
+    Set<Symbol> known =
+        rows.stream().map(PositionRecord::symbol).collect(Collectors.toCollection(HashSet::new));
+    book.forEach(p -> known.add(p.key().symbol()));
+    List<ReconcileAction> missing = new ArrayList<>();
+    for (ExchangePosition p : live.values()) {
+      if (known.contains(p.symbol())) {
+        continue;
+      }
+      missing.add(
+          switch (policy.missing()) {
+            case ADOPT_AND_PROTECT -> new ReconcileAction.AdoptMissing(p);
+            case IGNORE -> new ReconcileAction.IgnoreMissing(p);
+            case CLOSE -> new ReconcileAction.CloseMissing(p);
+          });
+    }
+
+    List<ReconcileAction> all = new ArrayList<>();
+    all.addAll(expire);
+    all.addAll(phantoms);
+    all.addAll(follow);
+    all.addAll(stops);
+    all.addAll(missing);
+    return List.copyOf(all);
+  }
+
+  /** The snapshot's positions by symbol, without the flat rows (judged by their raw size). */
+  public static Map<Symbol, ExchangePosition> live(PositionSnapshot snapshot) {
+    Map<Symbol, ExchangePosition> live = new TreeMap<>();
+    for (ExchangePosition p : snapshot.positions()) {
+      if (!p.isFlat()) {
+        live.put(p.symbol(), p);
+      }
+    }
+    return live;
+  }
+
+  private static boolean closing(List<Position> book, PositionRecord row) {
+    return book.stream()
+        .anyMatch(
+            p ->
+                p.key().symbol().equals(row.symbol())
+                    && p.id() instanceof PositionId.Db db
+                    && db.value() == row.id()
+                    && p.phase() != Phase.ACTIVE);
+  }
+}

@@ -1,0 +1,62 @@
+package io.positionkeeper.domain.reconcile;
+
+import io.positionkeeper.ports.model.Exchange;
+import java.util.List;
+import java.util.Objects;
+
+/** The result of one reconciliation: refused without touching anything, or completed. */
+public sealed interface ReconcileResult {
+
+  Exchange exchange();
+
+  /**
+   * Nothing was read to a conclusion and nothing was changed: the streams were not resynced, a
+   * snapshot was incomplete, a read failed, or the connection changed while reading.
+   */
+  record Refused(Exchange exchange, String reason) implements ReconcileResult {
+    public Refused {
+      Objects.requireNonNull(exchange, "exchange");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * What was compared and what was decided; in a dry run every outcome is {@code PLANNED}.
+   *
+   * @param storedOpen open rows of the exchange
+   * @param exchangeOpen exchange positions, flat rows left out
+   * @param flatRowsIgnored exchange rows of raw size zero, not counted as positions
+   * @param inSync rows found on the exchange as stored, with a working stop (or unknown stops)
+   */
+  record Completed(
+      Exchange exchange,
+      boolean dryRun,
+      int storedOpen,
+      int exchangeOpen,
+      int flatRowsIgnored,
+      int inSync,
+      List<ActionOutcome> outcomes)
+      implements ReconcileResult {
+    public Completed {
+      Objects.requireNonNull(exchange, "exchange");
+      outcomes = List.copyOf(outcomes);
+    }
+
+    /** The decided actions, in order. */
+    public List<ReconcileAction> actions() {
+      return outcomes.stream().map(ActionOutcome::action).toList();
+    }
+
+    /** How many actions of a kind ended with a status. */
+    public long count(Class<? extends ReconcileAction> kind, ActionOutcome.Status status) {
+      return outcomes.stream()
+          .filter(o -> kind.isInstance(o.action()) && o.status() == status)
+          .count();
+    }
+
+    /** How many actions failed. */
+    public long errors() {
+      return outcomes.stream().filter(o -> o.status() == ActionOutcome.Status.FAILED).count();
+    }
+  }
+}
