@@ -611,9 +611,17 @@ public final class Reconciler {
               + " works on the exchange, but recording it failed: "
               + describe(e));
     }
-    book.get(key)
-        .filter(p -> p.id() instanceof PositionId.Db db && db.value() == dbId)
-        .ifPresent(p -> book.recordStop(key, p.id(), stop.clientId()));
+    Optional<Position> protectedPosition =
+        book.get(key)
+            .filter(p -> p.id() instanceof PositionId.Db db && db.value() == dbId)
+            .flatMap(p -> book.recordStop(key, p.id(), stop.clientId()));
+    try {
+      protectedPosition.ifPresent(p -> trailing.onStopPlaced(p, dbId, stop));
+    } catch (PortException e) {
+      audit.record(
+          new AuditEvent.OperationFailed(
+              subject, "trailing.onStopPlaced", describe(e), Severity.WARNING));
+    }
     return applied(
         action, "stop " + stop.clientId() + " at " + stop.triggerPrice().toPlainString());
   }

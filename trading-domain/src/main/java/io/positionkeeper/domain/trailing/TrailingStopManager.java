@@ -132,6 +132,34 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
             Subject.of(position), initial.activationPrice(), initial.callbackRate(), "opened"));
   }
 
+  @Override
+  public void onStopPlaced(Position position, long dbId, StopOrder stop) {
+    Tracked t = byId.get(dbId);
+    if (t == null) {
+      TrailingStopState initial =
+          TrailingRule.initialState(
+              dbId, position, policy.defaults(), Optional.of(stop.triggerPrice()), clock.now());
+      store.save(initial);
+      track(new Tracked(dbId, position.key(), position.entryOrderId(), initial, Optional.of(stop)));
+      audit.record(
+          new AuditEvent.TrailingStarted(
+              Subject.of(position),
+              initial.activationPrice(),
+              initial.callbackRate(),
+              "stop placed"));
+      return;
+    }
+    TrailingStopState updated;
+    synchronized (t) {
+      t.placed = Optional.of(stop);
+      t.state = t.state.withCurrentStop(stop.triggerPrice());
+      updated = t.state;
+      // If the trailing stop was already tighter than the new stop, the next tick or timer moves
+      // it.
+    }
+    store.save(updated);
+  }
+
   /** Takes over a state restored at startup, with the stop the position's row records. */
   public void adopt(
       PositionKey key,

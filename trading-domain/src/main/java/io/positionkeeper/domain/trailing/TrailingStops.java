@@ -16,6 +16,13 @@ public interface TrailingStops {
   void start(
       Position position, long dbId, Instrument instrument, TrailingParams params, StopOrder stop);
 
+  /**
+   * A stop-loss was placed for a stored position outside the trailing stop (re-placed after someone
+   * cancelled it, or protecting an adopted position): trail from it. A position not trailed yet
+   * starts trailing with the default parameters.
+   */
+  void onStopPlaced(Position position, long dbId, StopOrder stop);
+
   /** Stops trailing a position that is closed or rolled back, and removes its state. */
   void stop(long dbId);
 

@@ -232,6 +232,7 @@ final class ReconcileFixture implements AutoCloseable {
   static final class RecordingTrailingStops implements TrailingStops {
     final List<Long> started = new ArrayList<>();
     final List<Long> stopped = new ArrayList<>();
+    final List<Long> stopsPlaced = new ArrayList<>();
     private final InMemoryTrailingStopStore store;
 
     RecordingTrailingStops(InMemoryTrailingStopStore store) {
@@ -246,6 +247,11 @@ final class ReconcileFixture implements AutoCloseable {
         TrailingParams params,
         StopOrder stop) {
       started.add(dbId);
+    }
+
+    @Override
+    public void onStopPlaced(Position position, long dbId, StopOrder stop) {
+      stopsPlaced.add(dbId);
     }
 
     @Override

@@ -303,6 +303,7 @@ class ReconcilerTest {
     assertThat(working.triggerPrice()).isEqualByComparingTo("62720");
     assertThat(row(id).stopClientId()).contains(working.clientId());
     assertThat(f.book.get(f.key(BTC)).orElseThrow().stopId()).contains(working.clientId());
+    assertThat(f.trailing.stopsPlaced).containsExactly(id); // the trailing stop trails the new one
     assertThat(f.journal.recordsOf(id).getLast())
         .satisfies(
             r -> {

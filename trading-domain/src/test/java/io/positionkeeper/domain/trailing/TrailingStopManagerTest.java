@@ -3,14 +3,24 @@ package io.positionkeeper.domain.trailing;
 import static io.positionkeeper.domain.trailing.TrailingFixture.SYM;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.positionkeeper.domain.position.Phase;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.ports.model.TrailingStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TrailingStopManagerTest {
@@ -155,9 +165,7 @@ class TrailingStopManagerTest {
   void recordingAMoveWhileTheStoreIsDown_isReported_andTheExchangeStopStands() {
     f.positions
         .faults()
-        .failNext(
-            InMemoryPositionStore.Op.RECORD_STOP,
-            new io.positionkeeper.ports.PersistenceException("down"));
+        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("down"));
 
     f.tick("102", 5000);
 
@@ -165,5 +173,74 @@ class TrailingStopManagerTest {
         .singleElement()
         .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("100.98"));
     assertThat(f.journal.types()).contains("OPERATION_FAILED");
+  }
+
+  @Test
+  void aStopReplacedOutsideTheTrailingStop_isTheOneMovedNext() {
+    f.tick("102", 5000); // the trailing stop moved the exchange stop to 100.98
+    StopOrder cancelled = f.exchange.workingStops(SYM).getFirst();
+    f.exchange.cancelStopExternally(cancelled.clientId());
+    StopOrder replaced =
+        f.exchange.placeStopLoss(
+            new StopLossRequest(
+                SYM,
+                PositionSide.LONG,
+                new BigDecimal("99.00"),
+                ClientOrderId.of("pks-replaced-1")));
+    var position =
+        Position.active(
+            f.positionId,
+            new PositionKey(Exchange.BINANCE, SYM),
+            PositionSide.LONG,
+            BigDecimal.TEN,
+            new BigDecimal("100"),
+            ClientOrderId.of("pko-trailing"),
+            Optional.of(replaced.clientId()),
+            Phase.ACTIVE,
+            f.clock.now());
+
+    f.manager.onStopPlaced(position, f.positionId, replaced);
+    f.clock.advance(Duration.ofSeconds(3));
+    f.manager
+        .onTimer(); // the trailing level (100.98) is tighter than the replacement: move it back up
+
+    assertThat(f.exchange.workingStops(SYM))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("100.98"));
+  }
+
+  @Test
+  void aStopPlacedForAnUntrackedPosition_startsTrailingWithTheDefaults() {
+    var position =
+        Position.active(
+            42,
+            new PositionKey(Exchange.BINANCE, Symbol.of("ADOPTUSDT")),
+            PositionSide.SHORT,
+            BigDecimal.ONE,
+            new BigDecimal("50"),
+            ClientOrderId.of("pka-42"),
+            Optional.empty(),
+            Phase.ACTIVE,
+            f.clock.now());
+    StopOrder stop =
+        new StopOrder(
+            Symbol.of("ADOPTUSDT"),
+            ClientOrderId.of("pks-a-1"),
+            Optional.empty(),
+            PositionSide.SHORT,
+            new BigDecimal("51"),
+            StopStatus.WORKING);
+
+    f.manager.onStopPlaced(position, 42, stop);
+
+    assertThat(f.manager.stateOf(42))
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.callbackRate())
+                  .isEqualByComparingTo(policy.defaults().callbackPercent());
+              assertThat(s.activationPrice()).isEqualByComparingTo("49.5"); // 50 − 1 %
+              assertThat(s.currentStop()).contains(new BigDecimal("51"));
+            });
+    assertThat(f.store.find(42)).isPresent();
   }
 }

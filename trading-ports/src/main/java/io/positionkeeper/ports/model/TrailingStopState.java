@@ -93,6 +93,25 @@ public record TrailingStopState(
         at);
   }
 
+  /** The state trailing from another exchange stop (one placed outside the trailing stop). */
+  public TrailingStopState withCurrentStop(BigDecimal stop) {
+    return new TrailingStopState(
+        positionId,
+        symbol,
+        side,
+        entryPrice,
+        activationPrice,
+        callbackRate,
+        status,
+        peak,
+        Optional.of(stop),
+        updateCount,
+        activatedAt,
+        lastMovedAt,
+        lastSavedPeak,
+        lastSavedAt);
+  }
+
   /** The state once saved with {@code savedPeak} at {@code at}. */
   public TrailingStopState saved(BigDecimal savedPeak, Instant at) {
     return new TrailingStopState(
