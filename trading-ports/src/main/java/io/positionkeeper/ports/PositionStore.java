@@ -14,7 +14,8 @@ import java.util.Optional;
  * The stored positions. Ids are database ids ({@code long > 0}): a position that has no row cannot
  * be named here. Every change takes the audit event that describes it and writes both in one
  * transaction, so a crash can never keep one without the other. Changing a position that does not
- * exist, or in a way its status forbids, is a {@link RejectedException}.
+ * exist, or in a way its status forbids, is a {@link RejectedException}. A connection lost while
+ * committing is an {@link OutcomeUnknownException}: the change may or may not be stored.
  */
 public interface PositionStore {
 
@@ -38,7 +39,7 @@ public interface PositionStore {
   /** Records the stop-loss now working on the exchange for this position. */
   void recordStop(long id, ClientOrderId stopClientId, BigDecimal stopPrice, AuditRecord event);
 
-  /** Marks an active position as closing (a close order is on its way). */
+  /** Marks an open position as closing (a close order is on its way); repeating it is allowed. */
   void markClosing(long id, AuditRecord event);
 
   /** Closes an open position. */
