@@ -17,7 +17,6 @@ import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.fake.InMemoryTrailingStopStore;
 import io.positionkeeper.ports.fake.ManualClock;
-import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.PositionSide;
@@ -26,7 +25,6 @@ import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +43,8 @@ public final class Harness {
   public final InMemoryAuditJournal journal = new InMemoryAuditJournal();
   public final InMemoryPositionStore store = new InMemoryPositionStore(journal);
   public final InMemoryTrailingStopStore trailingStore = new InMemoryTrailingStopStore();
-  public final List<AuditRecord> submitted = new ArrayList<>();
   public final AuditSink sink =
       record -> {
-        submitted.add(record);
         journal.append(List.of(record));
       };
   public final AuditTrail audit = new AuditTrail(clock, sink);

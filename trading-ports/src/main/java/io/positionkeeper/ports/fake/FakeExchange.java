@@ -321,9 +321,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   /** The stop-losses working on a symbol, without going through the fault knobs. */
   public synchronized List<StopOrder> workingStops(Symbol symbol) {
-    return stops.values().stream()
-        .filter(s -> s.symbol().equals(symbol) && s.status() == StopStatus.WORKING)
-        .toList();
+    return liveStopsOf(symbol).stream().filter(s -> s.status() == StopStatus.WORKING).toList();
   }
 
   /** Every stop-loss ever placed, in its latest state. */

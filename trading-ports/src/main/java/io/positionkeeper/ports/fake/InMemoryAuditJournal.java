@@ -4,14 +4,11 @@ import io.positionkeeper.ports.AuditJournal;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.model.AuditRecord;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -114,17 +111,5 @@ public final class InMemoryAuditJournal implements AuditJournal {
   /** How many records were offered again after being stored (and ignored). */
   public synchronized int duplicatesIgnored() {
     return duplicatesIgnored;
-  }
-
-  /** Ids that were stored more than once (always empty: the journal is idempotent). */
-  public synchronized Set<String> duplicateIds() {
-    Set<String> seen = new HashSet<>();
-    List<String> dups = new ArrayList<>();
-    for (AuditRecord r : records.values()) {
-      if (!seen.add(r.eventId())) {
-        dups.add(r.eventId());
-      }
-    }
-    return Set.copyOf(dups);
   }
 }

@@ -81,12 +81,4 @@ public final class ManualClock implements Clock {
       next.action.run();
     }
   }
-
-  /** Moves time forward to {@code instant} (no-op if it is not later than now). */
-  public void advanceTo(Instant instant) {
-    Duration d = Duration.between(now(), instant);
-    if (d.isPositive()) {
-      advance(d);
-    }
-  }
 }
