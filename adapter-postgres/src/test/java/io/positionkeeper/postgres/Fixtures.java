@@ -2,6 +2,7 @@ package io.positionkeeper.postgres;
 
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.EventIds;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.NewPosition;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 
 /** Records for the tests; times are whole microseconds, as PostgreSQL keeps them. */
 final class Fixtures {
@@ -44,7 +44,7 @@ final class Fixtures {
 
   static AuditRecord event(String type, OptionalLong positionId, Map<String, String> payload) {
     return new AuditRecord(
-        UUID.randomUUID().toString(),
+        EventIds.next(),
         T0,
         Exchange.BINANCE,
         Optional.of(Symbol.of("BTCUSDT")),

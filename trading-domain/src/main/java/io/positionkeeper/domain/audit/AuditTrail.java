@@ -2,8 +2,8 @@ package io.positionkeeper.domain.audit;
 
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.EventIds;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Turns typed events into journal records (each with a fresh event id and the clock's time), either
@@ -22,7 +22,7 @@ public final class AuditTrail {
   public AuditRecord toRecord(AuditEvent event) {
     Subject s = event.subject();
     return new AuditRecord(
-        UUID.randomUUID().toString(),
+        EventIds.next(),
         clock.now(),
         s.exchange(),
         s.symbol(),

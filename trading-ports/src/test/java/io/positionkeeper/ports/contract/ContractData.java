@@ -2,6 +2,7 @@ package io.positionkeeper.ports.contract;
 
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.EventIds;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.NewPosition;
@@ -36,7 +37,7 @@ public final class ContractData {
 
   public static AuditRecord event(String type, OptionalLong positionId, String correlationKey) {
     return new AuditRecord(
-        UUID.randomUUID().toString(),
+        EventIds.next(),
         T0,
         Exchange.BINANCE,
         Optional.of(Symbol.of("BTCUSDT")),
