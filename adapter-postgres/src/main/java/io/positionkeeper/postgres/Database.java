@@ -1,9 +1,16 @@
 package io.positionkeeper.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PortException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -27,6 +34,19 @@ final class Database {
   interface Work<T> {
     T run(DSLContext ctx, Connection connection) throws SQLException;
   }
+
+  /** Work on one part of something larger, on a connection of its own. */
+  @FunctionalInterface
+  interface PartWork<P> {
+    void run(DSLContext ctx, Connection connection, P part) throws SQLException;
+  }
+
+  /**
+   * Taken while one caller gets the several connections of {@link #inTransactions}: two callers
+   * that each held some of a small pool's connections while waiting for more would wait on each
+   * other until the pool's timeout. Callers that take one connection at a time never wait here.
+   */
+  private static final ReentrantLock SEVERAL_CONNECTIONS = new ReentrantLock();
 
   private static final Settings SETTINGS =
       new Settings()
@@ -68,6 +88,158 @@ final class Database {
     }
     closeAfterSuccess(connection, operation);
     return result;
+  }
+
+  /**
+   * Runs {@code work} on every part at once, each part in a transaction of its own on a connection
+   * of its own (the caller's thread takes the first part, virtual threads the others), then commits
+   * them all when every part has succeeded, or rolls them all back when any part failed: a failure
+   * before the commits leaves nothing written. The commits go at once; should some fail while
+   * others succeed, the outcome is unknown ({@link OutcomeUnknownException}): some parts are
+   * stored, and doing the work again must be harmless (it is for idempotent work, which is what
+   * this is for). When every commit fails, the failure is that of a single transaction's commit.
+   *
+   * <p>When parts fail, the failure thrown is a refused value or constraint (SQLState 22 or 23) if
+   * any part has one, so that the caller can look for the refused data; the others are suppressed
+   * into it.
+   */
+  <P> void inTransactions(String operation, List<P> parts, PartWork<P> work) {
+    List<Connection> connections = connectSeveral(operation, parts.size());
+    Throwable[] failures = new Throwable[parts.size()];
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 1; i < parts.size(); i++) {
+        int part = i;
+        threads.execute(
+            () -> failures[part] = runPart(connections.get(part), parts.get(part), work));
+      }
+      failures[0] = runPart(connections.get(0), parts.get(0), work);
+    } // waits for every part
+    Throwable failure = mostTelling(failures);
+    if (failure != null) {
+      for (int i = 0; i < parts.size(); i++) {
+        rollbackAndRelease(connections.get(i), failures[i] != null ? failures[i] : failure);
+      }
+      throw rethrow(operation, failure);
+    }
+    // The commits go at once too: PostgreSQL then flushes the WAL of both in one go where it can.
+    SQLException[] commitFailures = new SQLException[parts.size()];
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 1; i < parts.size(); i++) {
+        int part = i;
+        threads.execute(() -> commitFailures[part] = commit(connections.get(part)));
+      }
+      commitFailures[0] = commit(connections.get(0));
+    }
+    SQLException firstFailure = null;
+    int failed = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      if (commitFailures[i] == null) {
+        closeAfterSuccess(connections.get(i), operation);
+        continue;
+      }
+      release(connections.get(i), commitFailures[i]);
+      failed++;
+      if (firstFailure == null) {
+        firstFailure = commitFailures[i];
+      } else {
+        firstFailure.addSuppressed(commitFailures[i]);
+      }
+    }
+    if (firstFailure == null) {
+      return;
+    }
+    if (failed == parts.size()) {
+      throw SqlErrors.translateCommit(operation, firstFailure);
+    }
+    throw new OutcomeUnknownException(
+        operation
+            + ": "
+            + failed
+            + " of "
+            + parts.size()
+            + " parts failed to commit while the others committed; those may or may not be"
+            + " stored: "
+            + SqlErrors.describe(firstFailure),
+        firstFailure);
+  }
+
+  private static SQLException commit(Connection connection) {
+    try {
+      connection.commit();
+      return null;
+    } catch (SQLException e) {
+      return e;
+    }
+  }
+
+  private List<Connection> connectSeveral(String operation, int count) {
+    List<Connection> connections = new ArrayList<>(count);
+    SEVERAL_CONNECTIONS.lock();
+    try {
+      for (int i = 0; i < count; i++) {
+        connections.add(connect(operation));
+      }
+      return connections;
+    } catch (PortException e) {
+      connections.forEach(c -> release(c, e));
+      throw e;
+    } finally {
+      SEVERAL_CONNECTIONS.unlock();
+    }
+  }
+
+  /** Runs one part; returns its failure, or null when it succeeded. */
+  private static <P> Throwable runPart(Connection connection, P part, PartWork<P> work) {
+    try {
+      connection.setAutoCommit(false);
+      work.run(dsl(connection), connection, part);
+      return null;
+    } catch (SQLException | RuntimeException | Error e) {
+      return e;
+    }
+  }
+
+  /** The failure to throw: a refused value or constraint if any part has one, else the first. */
+  private static Throwable mostTelling(Throwable[] failures) {
+    Throwable first = null;
+    Throwable refused = null;
+    for (Throwable f : failures) {
+      if (f == null) {
+        continue;
+      }
+      if (first == null) {
+        first = f;
+      }
+      if (refused == null && isRefusal(f)) {
+        refused = f;
+      }
+    }
+    Throwable chosen = refused != null ? refused : first;
+    if (chosen != null) {
+      for (Throwable f : failures) {
+        if (f != null && f != chosen) {
+          chosen.addSuppressed(f);
+        }
+      }
+    }
+    return chosen;
+  }
+
+  private static boolean isRefusal(Throwable failure) {
+    return SqlErrors.sqlCause(failure)
+        .map(SqlErrors::sqlState)
+        .filter(state -> state.startsWith("22") || state.startsWith("23"))
+        .isPresent();
+  }
+
+  private static RuntimeException rethrow(String operation, Throwable failure) {
+    return switch (failure) {
+      case SQLException sql -> SqlErrors.translate(operation, sql);
+      case DataAccessException jooq -> SqlErrors.translate(operation, jooq);
+      case RuntimeException unchecked -> unchecked;
+      case Error error -> throw error;
+      default -> new IllegalStateException(operation + " failed", failure);
+    };
   }
 
   /**

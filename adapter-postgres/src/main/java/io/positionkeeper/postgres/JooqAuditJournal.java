@@ -1,5 +1,6 @@
 package io.positionkeeper.postgres;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.ports.AuditJournal;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RejectedException;
@@ -8,7 +9,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -18,6 +21,21 @@ import org.jooq.exception.DataAccessException;
  * {@link AuditJournal} on {@code monitoring.events}. A batch is written in one transaction with one
  * bulk statement ({@link JournalWriteMethod}); an event id stored already is skipped ({@code ON
  * CONFLICT (event_id) DO NOTHING}), so replaying a batch after a failure is safe.
+ *
+ * <p>A large batch is written in parts on several connections at once (by default two, each part at
+ * least {@value #MIN_PART} records), so that PostgreSQL works on it with more than one core; the
+ * parts are committed only when every one of them is written, so a refused or failed batch still
+ * leaves nothing behind. Only a commit lost half-way through the parts leaves some of them stored
+ * ({@link io.positionkeeper.ports.OutcomeUnknownException}; appending the batch again completes
+ * it). Within a part the rows keep the batch's order in {@code id}; across parts, read the trail in
+ * the order of its event ids, which are made in time order ({@link
+ * io.positionkeeper.ports.model.EventIds}). A record whose event id comes twice in one batch is
+ * written once, as the first.
+ *
+ * <p>Two appends that carry the same event ids at the same moment (a replay running beside the
+ * original) could each wait for a part of the other through locks PostgreSQL cannot see as a cycle;
+ * the statement timeout that {@link PostgresPool} sets ends such a wait, and the append fails as a
+ * {@link io.positionkeeper.ports.PersistenceException} to be tried again.
  *
  * <p>When PostgreSQL refuses a batch (a constraint or a bad value), nothing of it is written, and
  * the journal finds out which records were refused before it throws: it tries each record alone,
@@ -29,21 +47,51 @@ public final class JooqAuditJournal implements AuditJournal {
   /** The most refused records a rejection lists by name. */
   static final int MAX_NAMED = 20;
 
+  /** The fewest records a part of a batch written on several connections has. */
+  static final int MIN_PART = 500;
+
+  /** Connections a large batch is written on at once, unless told otherwise. */
+  public static final int DEFAULT_CONNECTIONS = 2;
+
   private final Database db;
   private final EventWriter writer;
+  private final int connections;
 
-  /** A journal that writes with {@link JournalWriteMethod#COPY}, the faster method. */
+  /**
+   * A journal that writes with {@link JournalWriteMethod#COPY}, the faster method, on up to {@value
+   * #DEFAULT_CONNECTIONS} connections at once.
+   */
   public JooqAuditJournal(DataSource dataSource) {
     this(dataSource, JournalWriteMethod.COPY);
   }
 
   public JooqAuditJournal(DataSource dataSource, JournalWriteMethod method) {
+    this(dataSource, method, DEFAULT_CONNECTIONS);
+  }
+
+  /**
+   * @param connections how many connections a large batch is written on at once (1 writes every
+   *     batch on one); no more than the pool has
+   */
+  public JooqAuditJournal(DataSource dataSource, JournalWriteMethod method, int connections) {
     this.db = new Database(dataSource);
     this.writer =
         switch (Objects.requireNonNull(method, "method")) {
           case COPY -> new CopyEventWriter();
           case BATCH -> new BatchEventWriter();
         };
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections must be >= 1, was " + connections);
+    }
+    if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < connections) {
+      throw new IllegalArgumentException(
+          "connections ("
+              + connections
+              + ") must not exceed the pool's maximum size ("
+              + pool.getMaximumPoolSize()
+              + "): a batch would wait for connections that never come");
+    }
+    this.connections = connections;
   }
 
   @Override
@@ -55,15 +103,43 @@ public final class JooqAuditJournal implements AuditJournal {
     }
     String operation = "append " + batch.size() + " audit events";
     try {
-      db.inTransaction(
-          operation,
-          (ctx, connection) -> {
-            writer.write(ctx, connection, batch);
-            return null;
-          });
+      List<List<AuditRecord>> parts = parts(batch);
+      if (parts.size() == 1) {
+        db.inTransaction(
+            operation,
+            (ctx, connection) -> {
+              writer.write(ctx, connection, batch);
+              return null;
+            });
+      } else {
+        db.inTransactions(operation, parts, writer::write);
+      }
     } catch (RejectedException refused) {
       throw withRefusedRecords(operation, batch, refused);
     }
+  }
+
+  /**
+   * The batch cut into as many parts as it has connections for, in order, each of at least {@value
+   * #MIN_PART} records; when there is more than one, an event id that comes twice is kept once (as
+   * the first): two uncommitted parts holding the same id would wait on each other for ever.
+   */
+  private List<List<AuditRecord>> parts(List<AuditRecord> batch) {
+    int count = Math.min(connections, batch.size() / MIN_PART);
+    if (count <= 1) {
+      return List.of(batch);
+    }
+    Map<String, AuditRecord> distinct = new LinkedHashMap<>(batch.size() * 2);
+    for (AuditRecord r : batch) {
+      distinct.putIfAbsent(r.eventId(), r);
+    }
+    List<AuditRecord> records = new ArrayList<>(distinct.values());
+    count = Math.max(1, Math.min(count, records.size() / MIN_PART));
+    List<List<AuditRecord>> parts = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      parts.add(records.subList(records.size() * i / count, records.size() * (i + 1) / count));
+    }
+    return parts;
   }
 
   /** The refusal of a batch, naming the records PostgreSQL refuses when each is tried alone. */

@@ -90,6 +90,25 @@ final class TestDatabase {
             ctx.selectFrom(EVENTS).orderBy(EVENTS.ID).fetch(AuditRows::toRecord).stream().toList());
   }
 
+  /**
+   * Every stored audit record in the order of its event id: the order in which records made by
+   * {@link io.positionkeeper.ports.model.EventIds} were made, however many transactions wrote them.
+   */
+  static List<AuditRecord> eventsByEventId() {
+    return jooq(
+        ctx ->
+            ctx.selectFrom(EVENTS).orderBy(EVENTS.EVENT_ID).fetch(AuditRows::toRecord).stream()
+                .toList());
+  }
+
+  /** How many transactions wrote the stored events (their distinct {@code xmin}). */
+  static int eventTransactions() {
+    return jooq(
+        ctx ->
+            ctx.fetchOne("SELECT count(DISTINCT xmin::text) FROM monitoring.events")
+                .get(0, Integer.class));
+  }
+
   /** The stored audit records about one position. */
   static List<AuditRecord> eventsOf(long positionId) {
     return jooq(

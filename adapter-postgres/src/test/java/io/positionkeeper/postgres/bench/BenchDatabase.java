@@ -26,7 +26,7 @@ final class BenchDatabase implements AutoCloseable {
         PostgresPool.create(
             PostgresConfig.of(
                     "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres", "postgres", "")
-                .withMaximumPoolSize(2));
+                .withMaximumPoolSize(4));
   }
 
   @Override

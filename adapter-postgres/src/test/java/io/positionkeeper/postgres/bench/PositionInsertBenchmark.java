@@ -68,6 +68,6 @@ public class PositionInsertBenchmark {
             Optional.of(ClientOrderId.of("pk-" + n)),
             Optional.of("signal-" + n),
             Instant.now().truncatedTo(ChronoUnit.MICROS)),
-        AuditJournalBenchmark.event(OptionalLong.empty()));
+        AuditJournalBenchmark.event(OptionalLong.empty(), "pk-" + n));
   }
 }
