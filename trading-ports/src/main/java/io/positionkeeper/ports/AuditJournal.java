@@ -12,7 +12,10 @@ public interface AuditJournal {
   /**
    * Appends a batch, all or nothing. {@link RejectedException} when the journal refuses the data
    * (the caller splits the batch to find the bad records); {@link PersistenceException} when the
-   * journal cannot be reached (the caller keeps the batch and tries later).
+   * journal cannot be reached (the caller keeps the batch and tries later); {@link
+   * OutcomeUnknownException} when the journal cannot tell what it stored (a commit lost on the way;
+   * a journal that writes a large batch in parts may then have stored some parts): appending the
+   * same batch again completes it.
    */
   void append(List<AuditRecord> batch);
 }
