@@ -19,8 +19,7 @@ import org.postgresql.copy.CopyIn;
  * skip conflicts). The fast way meets a stored id as a unique violation, which aborts the
  * transaction with nothing written; the writer rolls it back and takes the careful way, so the
  * outcome is the same as if it had gone the careful way at once. Replays are rare (a flush whose
- * commit was lost, a spool read again after a crash); the careful way costs about half as much
- * again per event.
+ * commit was lost, a spool read again after a crash), and the careful way writes every row twice.
  *
  * <p>The rows go in COPY's binary format ({@link CopyRows}), streamed while they are encoded, so
  * the server parses and indexes the first rows while the client encodes the last.

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,9 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * is the batch size over the mean flush time, times the number of writers. The two write methods,
  * one writer and two writers sharing the journal, run side by side in one run.
  *
- * <p>The events are shaped like a bot's: time-ordered ids ({@link EventIds}), half about one of 8
- * stored positions (a foreign-key check each), half about one of 8 pending ones; each position's
- * events share its correlation key (its entry order id).
+ * <p>The events are shaped like a bot's: time-ordered ids ({@link EventIds}; {@code -p
+ * ids=RANDOM_V4} for random ones, to compare), half about one of 8 stored positions (a foreign-key
+ * check each), half about one of 8 pending ones; each position's events share its correlation key
+ * (its entry order id).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -63,6 +65,17 @@ public class AuditJournalBenchmark {
 
   @Param({"100", "1000"})
   public int batchSize;
+
+  /** How the events' ids are made. */
+  public enum Ids {
+    /** As the domain makes them ({@link EventIds}): time-ordered. */
+    UUID_V7,
+    /** Random ({@link UUID#randomUUID()}), as the domain made them before: for comparison. */
+    RANDOM_V4
+  }
+
+  @Param({"UUID_V7"})
+  public Ids ids;
 
   /** Connections one append may write a large batch on at once (1: one transaction, as before). */
   @Param({"1", "2"})
@@ -113,8 +126,11 @@ public class AuditJournalBenchmark {
         int position = (i / 2) % POSITIONS;
         records.add(
             i % 2 == 0
-                ? event(OptionalLong.of(bench.positionIds[position]), bench.storedKeys[position])
-                : event(OptionalLong.empty(), bench.pendingKeys[position]));
+                ? event(
+                    bench.nextId(),
+                    OptionalLong.of(bench.positionIds[position]),
+                    bench.storedKeys[position])
+                : event(bench.nextId(), OptionalLong.empty(), bench.pendingKeys[position]));
       }
     }
   }
@@ -148,14 +164,25 @@ public class AuditJournalBenchmark {
     return id.toString();
   }
 
+  private String nextId() {
+    return switch (ids) {
+      case UUID_V7 -> EventIds.next();
+      case RANDOM_V4 -> UUID.randomUUID().toString();
+    };
+  }
+
   static AuditRecord event(OptionalLong positionId, String correlationKey) {
+    return event(EventIds.next(), positionId, correlationKey);
+  }
+
+  private static AuditRecord event(String eventId, OptionalLong positionId, String correlationKey) {
     Map<String, String> payload = new LinkedHashMap<>();
     payload.put("markPrice", "67301.25");
     payload.put("peak", "67420.10");
     payload.put("stop", "67083.00");
     payload.put("reason", "peak moved by 0.12 %");
     return new AuditRecord(
-        EventIds.next(),
+        eventId,
         Instant.now().truncatedTo(ChronoUnit.MICROS),
         Exchange.BINANCE,
         Optional.of(Symbol.of("BTCUSDT")),
