@@ -100,8 +100,8 @@ final class Database {
    * this is for). When every commit fails, the failure is that of a single transaction's commit.
    *
    * <p>When parts fail, the failure thrown is a refused value or constraint (SQLState 22 or 23) if
-   * any part has one, so that the caller can look for the refused data; the others are suppressed
-   * into it.
+   * any part has one (and no part met an {@link Error}), so that the caller can look for the
+   * refused data; the others are suppressed into it.
    */
   <P> void inTransactions(String operation, List<P> parts, PartWork<P> work) {
     List<Connection> connections = connectSeveral(operation, parts.size());
@@ -199,10 +199,14 @@ final class Database {
     }
   }
 
-  /** The failure to throw: a refused value or constraint if any part has one, else the first. */
+  /**
+   * The failure to throw: an {@link Error} if a part met one (it must not end up as a suppressed
+   * detail), else a refused value or constraint if a part has one, else the first.
+   */
   private static Throwable mostTelling(Throwable[] failures) {
     Throwable first = null;
     Throwable refused = null;
+    Throwable error = null;
     for (Throwable f : failures) {
       if (f == null) {
         continue;
@@ -213,8 +217,11 @@ final class Database {
       if (refused == null && isRefusal(f)) {
         refused = f;
       }
+      if (error == null && f instanceof Error) {
+        error = f;
+      }
     }
-    Throwable chosen = refused != null ? refused : first;
+    Throwable chosen = error != null ? error : refused != null ? refused : first;
     if (chosen != null) {
       for (Throwable f : failures) {
         if (f != null && f != chosen) {
