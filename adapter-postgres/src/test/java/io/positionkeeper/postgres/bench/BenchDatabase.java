@@ -11,11 +11,11 @@ import java.io.IOException;
  * An embedded PostgreSQL 17 for one benchmark trial, configured as production would be: commits are
  * durable when acknowledged ({@code synchronous_commit=on}; zonky's default is off).
  */
-final class BenchDatabase implements AutoCloseable {
-  final EmbeddedPostgres server;
-  final HikariDataSource pool;
+public final class BenchDatabase implements AutoCloseable {
+  public final EmbeddedPostgres server;
+  public final HikariDataSource pool;
 
-  BenchDatabase() throws IOException {
+  public BenchDatabase() throws IOException {
     server =
         EmbeddedPostgres.builder()
             .setServerConfig("synchronous_commit", "on")

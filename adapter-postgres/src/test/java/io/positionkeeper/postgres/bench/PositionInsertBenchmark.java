@@ -1,6 +1,7 @@
 package io.positionkeeper.postgres.bench;
 
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.EventIds;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.NewPosition;
@@ -68,6 +69,6 @@ public class PositionInsertBenchmark {
             Optional.of(ClientOrderId.of("pk-" + n)),
             Optional.of("signal-" + n),
             Instant.now().truncatedTo(ChronoUnit.MICROS)),
-        AuditJournalBenchmark.event(OptionalLong.empty(), "pk-" + n));
+        BotTrail.event(EventIds.next(), OptionalLong.empty(), "pk-" + n));
   }
 }

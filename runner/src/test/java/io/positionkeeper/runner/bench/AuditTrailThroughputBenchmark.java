@@ -1,31 +1,19 @@
 package io.positionkeeper.runner.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.domain.audit.AuditSpool;
 import io.positionkeeper.domain.audit.AuditWriterPolicy;
 import io.positionkeeper.domain.audit.AuditWriterStats;
 import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.position.Backoff;
-import io.positionkeeper.migrations.Migrations;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.AuditRecord;
-import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.EventIds;
-import io.positionkeeper.ports.model.Exchange;
-import io.positionkeeper.ports.model.ExchangeOrderId;
-import io.positionkeeper.ports.model.NewPosition;
-import io.positionkeeper.ports.model.PositionSide;
-import io.positionkeeper.ports.model.Severity;
-import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.JooqAuditJournal;
 import io.positionkeeper.postgres.JooqDeadLetterStore;
-import io.positionkeeper.postgres.JooqPositionStore;
 import io.positionkeeper.postgres.JournalWriteMethod;
-import io.positionkeeper.postgres.PostgresConfig;
-import io.positionkeeper.postgres.PostgresPool;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.positionkeeper.postgres.bench.BenchDatabase;
+import io.positionkeeper.postgres.bench.BotTrail;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,15 +21,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -62,12 +44,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The audit trail end to end, as a bot runs it: one thread submits events to the domain's {@link
  * BatchingAuditWriter} at an offered rate, and the writer's flusher writes them through {@link
- * JooqAuditJournal} into an embedded PostgreSQL 17 with durable commits ({@code
- * synchronous_commit=on}). One operation is {@value #EVENTS} events, from the first submit until
- * the last is committed. At a rate the trail sustains, the operation lasts the offered time
- * ({@value #EVENTS} / rate) plus one flush, and no record has to wait in the spool file; at a rate
- * it does not, the backlog goes to the spool (as it would in a bot) and the operation lasts as long
- * as the trail needs. Every iteration checks that each event is in the database exactly once.
+ * JooqAuditJournal} into an embedded PostgreSQL 17 with durable commits ({@link BenchDatabase}),
+ * events shaped like a bot's ({@link BotTrail}). One operation is {@value #EVENTS} events, from the
+ * first submit until the last is committed. At a rate the trail sustains, the operation lasts the
+ * offered time ({@value #EVENTS} / rate) plus one flush, and no record has to wait in the spool
+ * file; at a rate it does not, the backlog goes to the spool (as it would in a bot) and the
+ * operation lasts as long as the trail needs. Every iteration checks that each event is in the
+ * database exactly once.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -77,7 +60,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class AuditTrailThroughputBenchmark {
   static final int EVENTS = 200_000;
-  private static final int POSITIONS = 8;
 
   /** Events the producer submits at once, then it waits until the rate allows the next ones. */
   private static final int BURST = 500;
@@ -98,11 +80,10 @@ public class AuditTrailThroughputBenchmark {
   @Param({"1", "2"})
   public int connections;
 
-  private EmbeddedPostgres server;
-  private HikariDataSource pool;
+  private BenchDatabase db;
   private JooqAuditJournal journal;
   private JooqDeadLetterStore deadLetters;
-  private final long[] positionIds = new long[POSITIONS];
+  private BotTrail trail;
 
   private Path dir;
   private BatchingAuditWriter writer;
@@ -111,36 +92,10 @@ public class AuditTrailThroughputBenchmark {
 
   @Setup(Level.Trial)
   public void startDatabase() throws IOException {
-    server =
-        EmbeddedPostgres.builder()
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("shared_buffers", "256MB")
-            .start();
-    Migrations.migrate(server.getPostgresDatabase());
-    pool =
-        PostgresPool.create(
-            PostgresConfig.of(
-                    "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres", "postgres", "")
-                .withMaximumPoolSize(4));
-    journal = new JooqAuditJournal(pool, JournalWriteMethod.COPY, connections);
-    deadLetters = new JooqDeadLetterStore(pool);
-    JooqPositionStore positions = new JooqPositionStore(pool);
-    for (int i = 0; i < POSITIONS; i++) {
-      String entry = "pko-benchposition" + i + "aaa";
-      positionIds[i] =
-          positions.insert(
-              new NewPosition(
-                  Exchange.BINANCE,
-                  Symbol.of("SYM" + i + "USDT"),
-                  PositionSide.LONG,
-                  new BigDecimal("0.015"),
-                  new BigDecimal("67234.10"),
-                  ExchangeOrderId.of(8389765123456789012L + i),
-                  Optional.of(ClientOrderId.of(entry)),
-                  Optional.empty(),
-                  Instant.now().truncatedTo(ChronoUnit.MICROS)),
-              event(OptionalLong.empty(), entry));
-    }
+    db = new BenchDatabase();
+    journal = new JooqAuditJournal(db.pool, JournalWriteMethod.COPY, connections);
+    deadLetters = new JooqDeadLetterStore(db.pool);
+    trail = new BotTrail(db.pool);
   }
 
   /** A new writer with an empty spool, and the events, made before the clock starts. */
@@ -148,12 +103,7 @@ public class AuditTrailThroughputBenchmark {
   public void startWriter() throws IOException {
     records = new ArrayList<>(EVENTS);
     for (int i = 0; i < EVENTS; i++) {
-      int position = (i / 2) % POSITIONS;
-      records.add(
-          i % 2 == 0
-              ? event(
-                  OptionalLong.of(positionIds[position]), "pko-benchposition" + position + "aaa")
-              : event(OptionalLong.empty(), "pko-benchpending" + position + "aaa"));
+      records.add(trail.event(i, EventIds::next));
     }
     dir = Files.createTempDirectory("audit-trail-bench");
     writer =
@@ -211,12 +161,11 @@ public class AuditTrailThroughputBenchmark {
 
   @TearDown(Level.Trial)
   public void stopDatabase() throws IOException {
-    pool.close();
-    server.close();
+    db.close();
   }
 
   private long storedEvents() {
-    try (Connection c = pool.getConnection();
+    try (Connection c = db.pool.getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM monitoring.events")) {
       rs.next();
@@ -224,23 +173,5 @@ public class AuditTrailThroughputBenchmark {
     } catch (SQLException e) {
       throw new IllegalStateException("counting the stored events failed", e);
     }
-  }
-
-  private static AuditRecord event(OptionalLong positionId, String correlationKey) {
-    Map<String, String> payload = new LinkedHashMap<>();
-    payload.put("markPrice", "67301.25");
-    payload.put("peak", "67420.10");
-    payload.put("stop", "67083.00");
-    payload.put("reason", "peak moved by 0.12 %");
-    return new AuditRecord(
-        EventIds.next(),
-        Instant.now().truncatedTo(ChronoUnit.MICROS),
-        Exchange.BINANCE,
-        Optional.of(Symbol.of("BTCUSDT")),
-        positionId,
-        correlationKey,
-        "TRAILING_STOP_MOVED",
-        Severity.INFO,
-        payload);
   }
 }
