@@ -157,8 +157,13 @@ class NoSecretsInLogsTest {
     }
     assertThat(secrets).hasSizeGreaterThan(10); // the run really signed things and used keys
 
+    List<ILoggingEvent> events;
+    // Stream threads may still be logging: copy under the appender's lock (its doAppend holds it).
+    synchronized (captured) {
+      events = new ArrayList<>(captured.list);
+    }
     List<String> texts = new ArrayList<>();
-    for (ILoggingEvent e : captured.list) {
+    for (ILoggingEvent e : events) {
       texts.add(e.getFormattedMessage());
       for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
         texts.add(t.getClassName() + ": " + t.getMessage());
