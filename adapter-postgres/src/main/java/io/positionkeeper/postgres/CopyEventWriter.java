@@ -115,7 +115,7 @@ final class CopyEventWriter implements EventWriter {
         rows.text(r.type());
         rows.text(r.severity().name());
         rows.jsonb(Json.write(r.payload()));
-        rows.timestamptz(r.time(), "event " + r.eventId());
+        rows.timestamptz(r.time(), r.eventId());
       }
       rows.finish();
       copy.endCopy();

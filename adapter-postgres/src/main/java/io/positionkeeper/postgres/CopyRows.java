@@ -77,9 +77,10 @@ final class CopyRows {
   /**
    * A {@code timestamptz} at microsecond precision (the rest is dropped, towards the past). A time
    * whose microseconds do not fit a {@code long} is outside PostgreSQL's range whatever it is, and
-   * refused here as the server would refuse it ({@code 22008}); the server checks the others.
+   * refused here as the server would refuse it ({@code 22008}, naming the event); the server checks
+   * the others.
    */
-  void timestamptz(Instant time, String whose) throws SQLException {
+  void timestamptz(Instant time, String eventId) throws SQLException {
     long micros;
     try {
       micros =
@@ -88,7 +89,7 @@ final class CopyRows {
               time.getNano() / 1_000);
     } catch (ArithmeticException e) {
       throw new SQLException(
-          whose + ": time " + time + " is out of PostgreSQL's range", "22008", e);
+          "event " + eventId + ": time " + time + " is out of PostgreSQL's range", "22008", e);
     }
     int8(micros);
   }
