@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A version 7 UUID starts with its Unix time in milliseconds, so ids made later sort after ids
  * made earlier, as bytes and as text. This is what keeps the journal fast: its unique index on the
  * event id then grows at its right edge, one hot page, instead of at a random leaf for every event
- * (random version 4 ids cost the journal about a third of its throughput, see BENCHMARKS.md).
+ * (random version 4 ids cost the journal a quarter to a third of its throughput, see
+ * BENCHMARKS.md).
  *
  * <p>Within this JVM the ids are strictly increasing: the 12 bits after the version count the ids
  * of one millisecond (RFC 9562, method 1), and a clock that steps back does not make an id go back
