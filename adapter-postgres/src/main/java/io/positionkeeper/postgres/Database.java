@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -105,15 +106,9 @@ final class Database {
    */
   <P> void inTransactions(String operation, List<P> parts, PartWork<P> work) {
     List<Connection> connections = connectSeveral(operation, parts.size());
-    Throwable[] failures = new Throwable[parts.size()];
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 1; i < parts.size(); i++) {
-        int part = i;
-        threads.execute(
-            () -> failures[part] = runPart(connections.get(part), parts.get(part), work));
-      }
-      failures[0] = runPart(connections.get(0), parts.get(0), work);
-    } // waits for every part
+    Throwable[] failures =
+        atOnce(
+            parts.size(), Throwable[]::new, i -> runPart(connections.get(i), parts.get(i), work));
     Throwable failure = mostTelling(failures);
     if (failure != null) {
       for (int i = 0; i < parts.size(); i++) {
@@ -122,14 +117,8 @@ final class Database {
       throw rethrow(operation, failure);
     }
     // The commits go at once too: PostgreSQL then flushes the WAL of both in one go where it can.
-    SQLException[] commitFailures = new SQLException[parts.size()];
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 1; i < parts.size(); i++) {
-        int part = i;
-        threads.execute(() -> commitFailures[part] = commit(connections.get(part)));
-      }
-      commitFailures[0] = commit(connections.get(0));
-    }
+    SQLException[] commitFailures =
+        atOnce(parts.size(), SQLException[]::new, i -> commit(connections.get(i)));
     SQLException firstFailure = null;
     int failed = 0;
     for (int i = 0; i < parts.size(); i++) {
@@ -161,6 +150,22 @@ final class Database {
             + " stored: "
             + SqlErrors.describe(firstFailure),
         firstFailure);
+  }
+
+  /**
+   * {@code task(i)} for every {@code i < count}, all at once: the caller's thread takes 0, virtual
+   * threads the others. Returns when every one has returned, with their results in order.
+   */
+  private static <R> R[] atOnce(int count, IntFunction<R[]> array, IntFunction<R> task) {
+    R[] results = array.apply(count);
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 1; i < count; i++) {
+        int index = i;
+        threads.execute(() -> results[index] = task.apply(index));
+      }
+      results[0] = task.apply(0);
+    } // close() waits for every task
+    return results;
   }
 
   private static SQLException commit(Connection connection) {

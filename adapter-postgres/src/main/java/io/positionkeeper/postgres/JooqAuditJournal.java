@@ -108,7 +108,7 @@ public final class JooqAuditJournal implements AuditJournal {
         db.inTransaction(
             operation,
             (ctx, connection) -> {
-              writer.write(ctx, connection, batch);
+              writer.write(ctx, connection, parts.getFirst());
               return null;
             });
       } else {
