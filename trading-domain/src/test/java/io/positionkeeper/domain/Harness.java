@@ -1,17 +1,14 @@
 package io.positionkeeper.domain;
 
 import io.positionkeeper.domain.audit.AuditSink;
-import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.keeper.Keeper;
+import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenPolicy;
-import io.positionkeeper.domain.open.PositionOpener;
 import io.positionkeeper.domain.position.PositionBook;
-import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionKey;
-import io.positionkeeper.domain.position.PositionTracker;
 import io.positionkeeper.domain.trailing.TrailingParams;
-import io.positionkeeper.domain.trailing.TrailingPolicy;
-import io.positionkeeper.domain.trailing.TrailingStopManager;
+import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
@@ -24,14 +21,13 @@ import io.positionkeeper.ports.model.SizeUnit;
 import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The domain wired to the fakes on a manual clock, as the runner wires it to real adapters. Audit
- * records go straight to the in-memory journal, so tests read the trail at once.
+ * The keeper's one assembly on the fakes and a manual clock, started, as a bot would run it. Audit
+ * records go straight to the in-memory journal, so tests read the trail at once; stop moves run on
+ * the test's thread.
  */
 public final class Harness {
   public static final Symbol BTC = Symbol.of("BTCUSDT");
@@ -43,62 +39,36 @@ public final class Harness {
   public final InMemoryAuditJournal journal = new InMemoryAuditJournal();
   public final InMemoryPositionStore store = new InMemoryPositionStore(journal);
   public final InMemoryTrailingStopStore trailingStore = new InMemoryTrailingStopStore();
-  public final AuditSink sink =
-      record -> {
-        journal.append(List.of(record));
-      };
-  public final AuditTrail audit = new AuditTrail(clock, sink);
-  public final PositionBook book = new PositionBook(clock);
-  public final TrailingStopManager trailing =
-      new TrailingStopManager(
-          Exchange.BINANCE,
-          exchange,
-          store,
-          trailingStore,
-          audit,
-          clock,
-          TrailingPolicy.standard(),
-          Runnable::run);
-  public final PositionCloser closer =
-      new PositionCloser(
-          Map.of(Exchange.BINANCE, exchange),
-          store,
-          book,
-          audit,
-          trailing,
-          clock,
-          Duration.ofSeconds(5));
-  public final PositionTracker tracker =
-      new PositionTracker(Exchange.BINANCE, book, store, audit, closer);
-  public final PositionOpener opener;
+  public final AuditSink sink = record -> journal.append(List.of(record));
+  public final Keeper keeper;
+  public final PositionBook book;
+  public final StreamListener stream;
 
   public Harness() {
-    this(OpenPolicy.standard());
+    this(KeeperPolicy.standard());
   }
 
   public Harness(OpenPolicy policy) {
-    opener =
-        new PositionOpener(
-            Map.of(Exchange.BINANCE, exchange),
-            store,
-            book,
-            audit,
-            trailing,
-            closer,
-            clock,
-            policy);
+    this(KeeperPolicy.standard().withOpen(policy));
+  }
+
+  public Harness(KeeperPolicy policy) {
     exchange.addInstrument(rules(BTC, "0.10", "0.001", "0.001", "120", "100"));
     exchange.addInstrument(rules(SKL, "0.00001", "1", "1", "1000000", "5"));
     exchange.addInstrument(rules(DBR, "0.000001", "1", "1", "10000000", "5"));
     exchange.setMarkPrice(BTC, new BigDecimal("64000"));
     exchange.setMarkPrice(SKL, new BigDecimal("0.03245"));
     exchange.setMarkPrice(DBR, new BigDecimal("0.012345"));
-    exchange.start(
-        event -> {
-          tracker.onEvent(event);
-          trailing.onEvent(event);
-        });
-    exchange.watchMarkPrices(java.util.Set.of(BTC, SKL, DBR));
+    keeper =
+        Keeper.builder(clock, store, trailingStore)
+            .venue(exchange, exchange)
+            .policy(policy)
+            .audit(sink)
+            .io(Runnable::run)
+            .build();
+    keeper.start();
+    book = keeper.book();
+    stream = keeper.listener(Exchange.BINANCE);
   }
 
   public static InstrumentRules rules(

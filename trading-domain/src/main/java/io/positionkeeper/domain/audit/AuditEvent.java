@@ -384,6 +384,39 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * The price crossed a trailing stop's level while the venue's stop was looser: what is done about
+   * it ({@code action}).
+   */
+  record TrailingTriggered(
+      Subject subject, BigDecimal price, BigDecimal level, BigDecimal venueStop, String action)
+      implements AuditEvent {
+    public TrailingTriggered {
+      Objects.requireNonNull(subject, "subject");
+      positive(price, "price");
+      positive(level, "level");
+      positive(venueStop, "venueStop");
+      text(action, "action");
+    }
+
+    public String type() {
+      return "TRAILING_TRIGGERED";
+    }
+
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    public Map<String, String> payload() {
+      return Payload.with()
+          .put("price", price)
+          .put("level", level)
+          .put("venueStop", venueStop)
+          .put("action", action)
+          .build();
+    }
+  }
+
   /** A stored trailing state could not be used at restore and a fresh one was created. */
   record TrailingReset(Subject subject, String reason) implements AuditEvent {
     public TrailingReset {
@@ -648,6 +681,27 @@ public sealed interface AuditEvent {
   }
 
   // ------------------------------------------------------------------ errors
+
+  /** An audit event could not be built or handed over; {@code error} says why. */
+  record AuditFailed(Subject subject, String error) implements AuditEvent {
+    public AuditFailed {
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(error, "error");
+      error = error.isBlank() ? "(no message)" : error;
+    }
+
+    public String type() {
+      return "AUDIT_FAILED";
+    }
+
+    public Severity severity() {
+      return Severity.ERROR;
+    }
+
+    public Map<String, String> payload() {
+      return Payload.with().put("error", error).build();
+    }
+  }
 
   /** An operation failed in a way a person should look at. */
   record OperationFailed(Subject subject, String operation, String detail, Severity severity)

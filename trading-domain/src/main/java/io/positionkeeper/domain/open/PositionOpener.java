@@ -4,6 +4,7 @@ import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.instrument.Price;
 import io.positionkeeper.domain.instrument.Quantity;
 import io.positionkeeper.domain.instrument.SizeRejectedException;
@@ -14,8 +15,6 @@ import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionAlreadyOpenException;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionCloser;
-import io.positionkeeper.domain.position.PositionId;
-import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.position.Retries;
 import io.positionkeeper.domain.trailing.TrailingStops;
 import io.positionkeeper.ports.Clock;
@@ -23,23 +22,15 @@ import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
-import io.positionkeeper.ports.RateLimitedException;
-import io.positionkeeper.ports.RejectedException;
-import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
-import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.OrderReport;
-import io.positionkeeper.ports.model.PositionSnapshot;
+import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.Severity;
-import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -50,10 +41,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a position atomically: validate, pre-register, market order, verify the fill, persist,
- * protect with a stop-loss on the exchange, start the trailing stop. Any failure undoes what was
- * done, in reverse; a position that cannot be protected is closed at market. Every step is an audit
- * event. This is the one entry point embedding bots call.
+ * Opens a position atomically: validate, make sure the intent never sent an order before,
+ * pre-register, market order, verify the fill, persist, protect with a stop-loss on the exchange,
+ * start the trailing stop. Whatever fails or is thrown after pre-registration, {@link OpenRollback}
+ * undoes what was done; a position that cannot be protected is closed at market. Every step is an
+ * audit event, and recording one never fails a step.
  */
 public final class PositionOpener {
   private static final Logger log = LoggerFactory.getLogger(PositionOpener.class);
@@ -66,7 +58,10 @@ public final class PositionOpener {
   private final PositionCloser closer;
   private final Clock clock;
   private final OpenPolicy policy;
+  private final InstrumentCatalog instruments;
   private final FillVerifier verifier;
+  private final StopPlacement stops;
+  private final OpenRollback rollback;
 
   public PositionOpener(
       Map<Exchange, ExchangeGateway> gateways,
@@ -76,7 +71,8 @@ public final class PositionOpener {
       TrailingStops trailing,
       PositionCloser closer,
       Clock clock,
-      OpenPolicy policy) {
+      OpenPolicy policy,
+      InstrumentCatalog instruments) {
     this.gateways = new EnumMap<>(gateways);
     this.store = Objects.requireNonNull(store, "store");
     this.book = Objects.requireNonNull(book, "book");
@@ -85,371 +81,377 @@ public final class PositionOpener {
     this.closer = Objects.requireNonNull(closer, "closer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.instruments = Objects.requireNonNull(instruments, "instruments");
     this.verifier = new FillVerifier(book, clock, policy);
+    this.stops = new StopPlacement(audit, clock, policy);
+    this.rollback = new OpenRollback(store, book, audit, trailing, closer, stops, clock, policy);
   }
 
-  /** What one opening has done so far: exactly what a rollback must undo. */
-  private static final class Progress {
-    final OpenIntent intent;
-    final PositionKey key;
-    final ClientOrderId entryId;
-    final ExchangeGateway gateway;
-    PositionId id;
-    BigDecimal requested = BigDecimal.ZERO;
-    BigDecimal filled = BigDecimal.ZERO;
-    boolean mayHaveFilled;
-    Optional<Long> dbId = Optional.empty();
-    Optional<StopOrder> stop = Optional.empty();
+  /** What validation found: the instrument and the quantity to order, or why not. */
+  private sealed interface Plan {
+    record Ready(ExchangeGateway gateway, Instrument instrument, Quantity quantity)
+        implements Plan {}
 
-    Progress(OpenIntent intent, ClientOrderId entryId, ExchangeGateway gateway) {
-      this.intent = intent;
-      this.key = intent.key();
-      this.entryId = entryId;
-      this.gateway = gateway;
-    }
-
-    Subject subject() {
-      return id == null ? Subject.symbol(key, entryId.value()) : Subject.of(key, id);
-    }
+    record Refused(String reason) implements Plan {}
   }
 
   public OpenResult open(OpenIntent intent) {
     ClientOrderId entryId =
         ClientIds.entry(intent.exchange(), intent.symbol(), intent.side(), intent.intentId());
+    Plan.Ready ready;
+    switch (plan(intent, entryId)) {
+      case Plan.Ready r -> ready = r;
+      case Plan.Refused r -> {
+        return refuse(intent, entryId, r.reason());
+      }
+    }
+    PositionBook.Registration registration;
+    try {
+      registration = book.preRegister(intent.key(), intent.side(), entryId);
+    } catch (PositionAlreadyOpenException e) {
+      return refuse(intent, entryId, e.getMessage());
+    }
+    OpenAttempt a =
+        new OpenAttempt(
+            intent,
+            ready.gateway(),
+            ready.instrument(),
+            registration,
+            ready.quantity().value(),
+            clock.now());
+    audit.record(
+        a.subject(),
+        () -> new AuditEvent.PositionPreRegistered(a.subject(), intent.side(), a.requested));
+    try {
+      return proceed(a);
+    } catch (OpenAttempt.Abort abort) {
+      return rollback.undo(a, abort.stage, abort.getMessage());
+    } catch (RuntimeException e) {
+      log.error("opening {} failed unexpectedly; rolling back", a.key, e);
+      return rollback.undo(a, "UNEXPECTED", e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (Error e) {
+      rollback.undo(a, "UNEXPECTED", e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** The opening's steps after pre-registration, in order; a failing step aborts. */
+  private OpenResult proceed(OpenAttempt a) {
+    OrderReport report = placeEntry(a);
+    Verification.Verified fill = verifyFill(a, report);
+    long dbId = persist(a, fill, report);
+    Position position = promote(a, fill, dbId);
+    Optional<StopOrder> stop = protect(a, position);
+    if (stop.isEmpty()) {
+      return emergencyClosed(a);
+    }
+    Position active = activate(a, stop.get());
+    startTrailing(a, active, dbId, stop.get());
+    return new OpenResult.Opened(
+        dbId, a.key, active.quantity(), active.entryPrice(), stop.get().triggerPrice(), fill);
+  }
+
+  // ------------------------------------------------------------------ before any order
+
+  private Plan plan(OpenIntent intent, ClientOrderId entryId) {
     ExchangeGateway gateway = gateways.get(intent.exchange());
     if (gateway == null) {
-      return refuse(intent, entryId, "no gateway is configured for " + intent.exchange());
+      return new Plan.Refused("no gateway is configured for " + intent.exchange());
     }
-    Progress progress = new Progress(intent, entryId, gateway);
-
-    // 1. Validate against the instrument's rules, before anything is sent.
-    if (book.get(progress.key).isPresent()) {
-      return refuse(intent, entryId, "a position is already open on " + progress.key);
+    if (book.get(intent.key()).isPresent()) {
+      return new Plan.Refused("a position is already open on " + intent.key());
     }
     Instrument instrument;
     Price mark;
     Quantity quantity;
     try {
-      instrument = new Instrument(gateway.instrument(intent.symbol()));
+      instrument = instruments.get(gateway, intent.symbol());
       mark = new Price(gateway.markPrice(intent.symbol()).price());
       quantity = instrument.quantityFor(intent.size(), intent.sizeUnit(), mark);
     } catch (PortException e) {
-      return refuse(
-          intent,
-          entryId,
-          "could not read the rules or mark of " + intent.symbol() + ": " + e.getMessage());
+      return new Plan.Refused(
+          "could not read the rules or mark of " + intent.symbol() + ": " + describe(e));
     } catch (SizeRejectedException e) {
-      return refuse(intent, entryId, e.getMessage());
+      return new Plan.Refused(e.getMessage());
     }
-    Price stopAtMark = instrument.stopLossFor(intent.side(), mark, intent.stopLossPercent());
-    if (stopAtMark.compareTo(mark) == 0) {
-      return refuse(
-          intent,
-          entryId,
+    if (instrument.stopLossFor(intent.side(), mark, intent.stopLossPercent()).compareTo(mark)
+        == 0) {
+      return new Plan.Refused(
           "a stop-loss of "
               + intent.stopLossPercent().toPlainString()
               + " % is within one tick of the price");
     }
+    return alreadySent(gateway, intent, entryId)
+        .<Plan>map(Plan.Refused::new)
+        .orElse(new Plan.Ready(gateway, instrument, quantity));
+  }
 
-    // 2. Pre-register before the order: the stream's fill must find the symbol in the book.
-    Position pending;
+  /**
+   * One entry order per intent: an intent whose entry id the venue already knows (a retry after a
+   * failed opening, a restart) is refused, never reopened on the old order's report.
+   */
+  private Optional<String> alreadySent(
+      ExchangeGateway gateway, OpenIntent intent, ClientOrderId entryId) {
     try {
-      pending = book.preRegister(progress.key, intent.side(), entryId);
-    } catch (PositionAlreadyOpenException e) {
-      return refuse(intent, entryId, e.getMessage());
+      return Retries.idempotent(
+              clock,
+              policy.orderDeadline(),
+              policy.backoff(),
+              () -> gateway.queryOrder(intent.symbol(), entryId))
+          .map(
+              order ->
+                  "intent "
+                      + intent.intentId()
+                      + " already sent its entry order "
+                      + order.orderId()
+                      + " ("
+                      + order.status()
+                      + "): one entry order per intent; a new intent id opens again");
+    } catch (PortException e) {
+      return Optional.of(
+          "could not check that intent " + intent.intentId() + " is new: " + describe(e));
     }
-    progress.id = pending.id();
-    progress.requested = quantity.value();
-    audit.record(
-        new AuditEvent.PositionPreRegistered(progress.subject(), intent.side(), quantity.value()));
-    Instant started = clock.now();
+  }
 
-    // 3. The entry order, resolved by query when the answer is ambiguous.
+  // ------------------------------------------------------------------ the steps
+
+  private OrderReport placeEntry(OpenAttempt a) {
     var request =
         new MarketOrderRequest(
-            intent.symbol(), intent.side().entrySide(), quantity.value(), entryId, false);
-    OrderReport report;
-    switch (Orders.place(gateway, request, clock, policy.orderDeadline())) {
+            a.intent.symbol(), a.intent.side().entrySide(), a.requested, a.entryId, false);
+    switch (Orders.place(a.gateway, request, clock, policy.orderDeadline())) {
       case Orders.Placement.Placed placed -> {
-        report = placed.report();
+        OrderReport report = placed.report();
         audit.record(
-            new AuditEvent.EntryOrderPlaced(
-                progress.subject(),
-                entryId,
-                report.orderId(),
-                report.status().name(),
-                report.filledQuantity(),
-                placed.resolvedByQuery()));
+            a.subject(),
+            () ->
+                new AuditEvent.EntryOrderPlaced(
+                    a.subject(),
+                    a.entryId,
+                    report.orderId(),
+                    report.status().name(),
+                    report.filledQuantity(),
+                    placed.resolvedByQuery()));
+        return report;
       }
       case Orders.Placement.Refused refused -> {
         audit.record(
-            new AuditEvent.EntryOrderFailed(progress.subject(), refused.code(), refused.reason()));
-        return fail(
-            progress, "ORDER", "entry order refused: " + refused.code() + " " + refused.reason());
+            a.subject(),
+            () -> new AuditEvent.EntryOrderFailed(a.subject(), refused.code(), refused.reason()));
+        throw new OpenAttempt.Abort(
+            "ORDER", "entry order refused: " + refused.code() + " " + refused.reason());
       }
       case Orders.Placement.Unresolved unresolved -> {
-        progress.mayHaveFilled = true;
+        a.mayHaveFilled = true;
         audit.record(
-            new AuditEvent.EntryOrderFailed(progress.subject(), "UNRESOLVED", unresolved.reason()));
-        return fail(progress, "ORDER", "entry order outcome unknown: " + unresolved.reason());
+            a.subject(),
+            () -> new AuditEvent.EntryOrderFailed(a.subject(), "UNRESOLVED", unresolved.reason()));
+        throw new OpenAttempt.Abort("ORDER", "entry order outcome unknown: " + unresolved.reason());
       }
     }
+  }
 
-    // 4. Verify the fill: the book (WebSocket), the order's status, the REST position list.
-    Verification.Verified verified;
+  private Verification.Verified verifyFill(OpenAttempt a, OrderReport report) {
     switch (verifier.verify(
-        gateway,
-        progress.key,
-        (PositionId.Pending) pending.id(),
-        intent.side(),
-        entryId,
-        report,
-        started)) {
-      case Verification.Verified v -> verified = v;
+        a.gateway, a.key, a.registration.id(), a.intent.side(), a.entryId, report, a.started)) {
+      case Verification.Verified v -> {
+        a.filled = v.quantity();
+        audit.record(
+            a.subject(),
+            () ->
+                new AuditEvent.FillVerified(
+                    a.subject(), v.source().name(), v.quantity(), v.averagePrice(), v.elapsed()));
+        return v;
+      }
       case Verification.NotFilled n -> {
-        audit.record(new AuditEvent.FillNotVerified(progress.subject(), "NOT_FILLED", n.reason()));
-        return fail(progress, "VERIFY", "entry order did not fill: " + n.reason());
+        audit.record(
+            a.subject(),
+            () -> new AuditEvent.FillNotVerified(a.subject(), "NOT_FILLED", n.reason()));
+        throw new OpenAttempt.Abort("VERIFY", "entry order did not fill: " + n.reason());
       }
       case Verification.Unknown u -> {
-        progress.mayHaveFilled = true;
-        audit.record(new AuditEvent.FillNotVerified(progress.subject(), "UNKNOWN", u.reason()));
-        return fail(progress, "VERIFY", "fill not verified: " + u.reason());
+        a.mayHaveFilled = true;
+        audit.record(
+            a.subject(), () -> new AuditEvent.FillNotVerified(a.subject(), "UNKNOWN", u.reason()));
+        throw new OpenAttempt.Abort("VERIFY", "fill not verified: " + u.reason());
       }
     }
-    progress.filled = verified.quantity();
-    audit.record(
-        new AuditEvent.FillVerified(
-            progress.subject(),
-            verified.source().name(),
-            verified.quantity(),
-            verified.averagePrice(),
-            verified.elapsed()));
+  }
 
-    // 5. Persist, then switch the book entry to its database id so later updates are written.
-    long dbId;
+  /**
+   * Inserts the row with its creation event. A commit whose outcome is unknown is settled by
+   * reading the row back by its entry order id, never by inserting again and never by guessing.
+   */
+  private long persist(OpenAttempt a, Verification.Verified fill, OrderReport report) {
+    NewPosition row =
+        new NewPosition(
+            a.intent.exchange(),
+            a.intent.symbol(),
+            a.intent.side(),
+            fill.quantity(),
+            fill.averagePrice(),
+            report.orderId(),
+            Optional.of(a.entryId),
+            a.intent.signalId(),
+            clock.now());
     try {
-      dbId =
+      long dbId =
           store.insert(
-              new NewPosition(
-                  intent.exchange(),
-                  intent.symbol(),
-                  intent.side(),
-                  verified.quantity(),
-                  verified.averagePrice(),
-                  report.orderId(),
-                  Optional.of(entryId),
-                  intent.signalId(),
-                  clock.now()),
+              row,
               audit.toRecord(
-                  new AuditEvent.PositionCreated(
-                      progress.subject(),
-                      intent.side(),
-                      verified.quantity(),
-                      verified.averagePrice(),
-                      report.orderId(),
-                      intent.signalId())));
+                  a.subject(),
+                  () ->
+                      new AuditEvent.PositionCreated(
+                          a.subject(),
+                          a.intent.side(),
+                          fill.quantity(),
+                          fill.averagePrice(),
+                          report.orderId(),
+                          a.intent.signalId())));
+      a.dbId = Optional.of(dbId);
+      return dbId;
+    } catch (OutcomeUnknownException e) {
+      long dbId = readBack(a, e);
+      a.dbId = Optional.of(dbId);
+      return dbId;
     } catch (PortException e) {
-      audit.record(
-          new AuditEvent.OperationFailed(
-              progress.subject(), "insert", describe(e), Severity.ERROR));
-      return fail(progress, "PERSIST", "storing the position failed: " + describe(e));
+      failed(a, "insert", describe(e), Severity.ERROR);
+      throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(e));
     }
-    progress.dbId = Optional.of(dbId);
-    Position active =
-        book.promote(
-            progress.key,
-            (PositionId.Pending) pending.id(),
-            dbId,
-            verified.quantity(),
-            verified.averagePrice());
-    progress.id = active.id();
-    if (active.quantity().compareTo(verified.quantity()) != 0) {
+  }
+
+  private long readBack(OpenAttempt a, OutcomeUnknownException unknown) {
+    Optional<PositionRecord> stored;
+    try {
+      stored =
+          Retries.idempotent(
+              clock,
+              policy.orderDeadline(),
+              policy.backoff(),
+              () -> store.findByEntryOrder(a.entryId));
+    } catch (PortException e) {
+      failed(
+          a,
+          "insert",
+          describe(unknown) + "; reading it back failed: " + describe(e),
+          Severity.CRITICAL);
+      throw new OpenAttempt.Abort(
+          "PERSIST", "whether the position was stored is unknown: " + describe(e));
+    }
+    if (stored.isEmpty()) {
+      failed(a, "insert", describe(unknown) + "; read back: not stored", Severity.ERROR);
+      throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(unknown));
+    }
+    return stored.get().id();
+  }
+
+  private Position promote(OpenAttempt a, Verification.Verified fill, long dbId) {
+    Position promoted = book.promote(a.registration, dbId, fill.quantity(), fill.averagePrice());
+    a.id = promoted.id();
+    if (promoted.quantity().compareTo(fill.quantity()) != 0) {
       // The stream reported more fills between verification and promotion: store what is true.
       try {
         store.updatePosition(
             dbId,
-            active.side(),
-            active.quantity(),
-            active.entryPrice(),
+            promoted.side(),
+            promoted.quantity(),
+            promoted.entryPrice(),
             audit.toRecord(
-                new AuditEvent.PositionUpdated(
-                    progress.subject(),
-                    active.side(),
-                    active.quantity(),
-                    active.entryPrice(),
-                    "stream")));
+                a.subject(),
+                () ->
+                    new AuditEvent.PositionUpdated(
+                        a.subject(),
+                        promoted.side(),
+                        promoted.quantity(),
+                        promoted.entryPrice(),
+                        "stream")));
       } catch (PortException e) {
-        audit.record(
-            new AuditEvent.OperationFailed(
-                progress.subject(), "updatePosition", describe(e), Severity.ERROR));
+        failed(a, "updatePosition", describe(e), Severity.ERROR);
       }
     }
+    return promoted;
+  }
 
-    // 6. Protect: a stop-loss on the exchange, or close at market. Never open without a stop.
+  /** Places and records the stop-loss; empty when it could not be placed. */
+  private Optional<StopOrder> protect(OpenAttempt a, Position position) {
     Price stopPrice =
-        instrument.stopLossFor(
-            intent.side(), new Price(active.entryPrice()), intent.stopLossPercent());
+        a.instrument.stopLossFor(
+            a.intent.side(), new Price(position.entryPrice()), a.intent.stopLossPercent());
+    var target =
+        new StopPlacement.Target(
+            a.gateway, a.intent.symbol(), a.intent.side(), a.entryId, a.subject());
     StopOrder stop;
-    int stopAttempts;
-    switch (placeStop(progress, stopPrice)) {
-      case StopAttempt.Placed placed -> {
+    int attempts;
+    switch (stops.place(target, stopPrice)) {
+      case StopPlacement.Outcome.Placed placed -> {
         stop = placed.stop();
-        stopAttempts = placed.attempts();
+        attempts = placed.attempts();
       }
-      case StopAttempt.Failed failed -> {
-        List<String> failures = emergencyClose(progress, failed.reason());
-        return new OpenResult.Failed(
-            "STOP_LOSS", "stop-loss could not be placed: " + failed.reason(), failures);
+      case StopPlacement.Outcome.Failed failed -> {
+        a.stopFailure = failed.reason();
+        return Optional.empty();
       }
     }
-    progress.stop = Optional.of(stop);
+    a.stop = Optional.of(stop);
+    long dbId = a.dbId.orElseThrow();
     try {
       store.recordStop(
           dbId,
           stop.clientId(),
           stop.triggerPrice(),
           audit.toRecord(
-              new AuditEvent.StopPlaced(
-                  progress.subject(),
-                  stop.clientId(),
-                  stop.triggerPrice(),
-                  stopAttempts,
-                  "opening")));
+              a.subject(),
+              () ->
+                  new AuditEvent.StopPlaced(
+                      a.subject(), stop.clientId(), stop.triggerPrice(), attempts, "opening")));
     } catch (PortException e) {
-      audit.record(
-          new AuditEvent.OperationFailed(
-              progress.subject(), "recordStop", describe(e), Severity.ERROR));
-      return fail(progress, "PERSIST_STOP", "recording the stop-loss failed: " + describe(e));
+      failed(a, "recordStop", describe(e), Severity.ERROR);
+      throw new OpenAttempt.Abort("PERSIST_STOP", "recording the stop-loss failed: " + describe(e));
     }
-    active = book.recordStop(progress.key, active.id(), stop.clientId()).orElse(active);
+    return Optional.of(stop);
+  }
 
-    // 7. Trailing stop. Its state is recoverable (restore creates a fresh one when it is missing),
-    // so a failure to save it does not undo a protected position.
+  /** The stop is working and stored: the position leaves the opener's hands. */
+  private Position activate(OpenAttempt a, StopOrder stop) {
+    book.recordStop(a.key, a.id, stop.clientId());
+    return book.transition(a.key, a.id, Phase.PROTECTING, Phase.ACTIVE)
+        .orElseThrow(
+            () ->
+                new OpenAttempt.Abort(
+                    "PROTECT", a.key + " left the book while its stop-loss was placed"));
+  }
+
+  /**
+   * Its state is recoverable (restore creates a fresh one when it is missing), so a failure to save
+   * it does not undo a protected position.
+   */
+  private void startTrailing(OpenAttempt a, Position active, long dbId, StopOrder stop) {
     try {
-      trailing.start(active, dbId, instrument, intent.trailing(), stop);
+      trailing.start(active, dbId, a.instrument, a.intent.trailing(), stop);
     } catch (PortException e) {
-      audit.record(
-          new AuditEvent.OperationFailed(
-              progress.subject(),
-              "trailing.start",
-              describe(e) + "; restore will create a fresh state",
-              Severity.WARNING));
-    }
-    return new OpenResult.Opened(
-        dbId, progress.key, active.quantity(), active.entryPrice(), stop.triggerPrice(), verified);
-  }
-
-  // ------------------------------------------------------------------ stop-loss
-
-  private sealed interface StopAttempt {
-    record Placed(StopOrder stop, int attempts) implements StopAttempt {}
-
-    record Failed(String reason) implements StopAttempt {}
-  }
-
-  private StopAttempt placeStop(Progress progress, Price stopPrice) {
-    Instant until = clock.now().plus(policy.stopDeadline());
-    List<ClientOrderId> tried = new ArrayList<>();
-    boolean ambiguous = false;
-    String last = "no attempt";
-    int attempt = 0;
-    for (int round = 1; ; round++) {
-      Duration wait = policy.backoff().delay(round);
-      // After an ambiguous answer, never place another stop until the venue says the last did not
-      // land.
-      Landed landed = ambiguous ? findLanded(progress, tried) : new Landed.None();
-      switch (landed) {
-        case Landed.Found found -> {
-          return new StopAttempt.Placed(found.stop(), attempt);
-        }
-        case Landed.CannotTell cannot ->
-            last = "an earlier attempt may have landed; " + cannot.why();
-        case Landed.None none -> {
-          ambiguous = false;
-          attempt++;
-          ClientOrderId stopId = ClientIds.stop(progress.entryId, attempt);
-          tried.add(stopId);
-          try {
-            StopOrder stop =
-                progress.gateway.placeStopLoss(
-                    new StopLossRequest(
-                        progress.intent.symbol(),
-                        progress.intent.side(),
-                        stopPrice.value(),
-                        stopId));
-            return new StopAttempt.Placed(stop, attempt);
-          } catch (RejectedException e) {
-            audit.record(
-                new AuditEvent.StopPlacementFailed(
-                    progress.subject(), attempt, describe(e), false));
-            return new StopAttempt.Failed("refused: " + e.code() + " " + e.reason());
-          } catch (RateLimitedException e) {
-            last = describe(e);
-            wait = e.retryAfter();
-          } catch (OutcomeUnknownException e) {
-            ambiguous = true;
-            last = describe(e);
-          } catch (PortException e) {
-            last = describe(e);
-          }
-          audit.record(
-              new AuditEvent.StopPlacementFailed(
-                  progress.subject(), attempt, last, !clock.now().plus(wait).isAfter(until)));
-        }
-      }
-      if (clock.now().plus(wait).isAfter(until)) {
-        if (ambiguous) {
-          Landed lastLook = findLanded(progress, tried);
-          if (lastLook instanceof Landed.Found found) {
-            return new StopAttempt.Placed(found.stop(), attempt);
-          }
-        }
-        return new StopAttempt.Failed("no stop-loss within " + policy.stopDeadline() + ": " + last);
-      }
-      try {
-        clock.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new StopAttempt.Failed("interrupted while placing the stop-loss: " + last);
-      }
+      failed(
+          a,
+          "trailing.start",
+          describe(e) + "; restore will create a fresh state",
+          Severity.WARNING);
     }
   }
 
-  /** Whether one of our earlier, ambiguous stop attempts is working on the venue. */
-  private sealed interface Landed {
-    record Found(StopOrder stop) implements Landed {}
+  // ------------------------------------------------------------------ no stop: close
 
-    record None() implements Landed {}
-
-    record CannotTell(String why) implements Landed {}
-  }
-
-  private Landed findLanded(Progress progress, List<ClientOrderId> tried) {
-    try {
-      return progress.gateway.openStopLosses(progress.intent.symbol()).stream()
-          .filter(s -> tried.contains(s.clientId()))
-          .findFirst()
-          .<Landed>map(Landed.Found::new)
-          .orElse(new Landed.None());
-    } catch (PortException e) {
-      return new Landed.CannotTell("listing open stops failed: " + describe(e));
-    }
-  }
-
-  private List<String> emergencyClose(Progress progress, String why) {
+  private OpenResult.Failed emergencyClosed(OpenAttempt a) {
+    String why = a.stopFailure;
     List<String> failures = new ArrayList<>();
     for (int attempt = 1; attempt <= policy.emergencyCloseAttempts(); attempt++) {
-      PositionCloser.CloseOutcome outcome =
-          closer.close(progress.key, CloseReason.EMERGENCY, attempt);
-      switch (outcome) {
+      switch (closer.close(a.key, CloseReason.EMERGENCY)) {
         case PositionCloser.CloseOutcome.Closed closed -> {
           audit.record(
-              new AuditEvent.EmergencyClose(
-                  progress.subject(),
-                  why,
-                  true,
-                  "closed at " + closed.exitPrice().toPlainString()));
-          return List.of();
+              a.subject(),
+              () ->
+                  new AuditEvent.EmergencyClose(
+                      a.subject(), why, true, "closed at " + closed.exitPrice().toPlainString()));
+          return new OpenResult.Failed(
+              "STOP_LOSS", "stop-loss could not be placed: " + why, List.of());
         }
         case PositionCloser.CloseOutcome.StillOpen open ->
             failures.add("attempt " + attempt + ": " + open.detail());
@@ -458,148 +460,23 @@ public final class PositionOpener {
       }
     }
     audit.record(
-        new AuditEvent.EmergencyClose(progress.subject(), why, false, String.join("; ", failures)));
-    log.error("EMERGENCY: {} may be open without a stop-loss: {}", progress.key, failures);
-    return failures;
+        a.subject(),
+        () -> new AuditEvent.EmergencyClose(a.subject(), why, false, String.join("; ", failures)));
+    log.error("EMERGENCY: {} may be open without a stop-loss: {}", a.key, failures);
+    return new OpenResult.Failed("STOP_LOSS", "stop-loss could not be placed: " + why, failures);
   }
 
-  // ------------------------------------------------------------------ rollback
+  // ------------------------------------------------------------------ helpers
 
-  /**
-   * Undoes what was done, in reverse: close a filled quantity at market, cancel a placed stop, mark
-   * the row rolled back, remove the registration from the book. Every step runs, whatever the
-   * previous ones did; each is recorded.
-   */
-  private OpenResult.Failed fail(Progress progress, String stage, String reason) {
-    List<String> failures = new ArrayList<>();
-    if (progress.dbId.isPresent()) {
-      // Take the row out of the stream's hands: the flat event of our close is not a "close".
-      book.transition(progress.key, progress.id, Phase.ACTIVE, Phase.ROLLED_BACK);
-    }
-    if (progress.filled.signum() > 0 || progress.mayHaveFilled) {
-      step(progress, failures, "close-filled-quantity", () -> closeFilled(progress));
-    }
-    progress.stop.ifPresent(
-        stop ->
-            step(
-                progress,
-                failures,
-                "cancel-stop",
-                () -> {
-                  Retries.idempotent(
-                      clock,
-                      policy.stopDeadline(),
-                      policy.backoff(),
-                      () -> progress.gateway.cancelStopLoss(stop.symbol(), stop.clientId()));
-                  return "cancelled " + stop.clientId();
-                }));
-    progress.dbId.ifPresent(
-        dbId ->
-            step(
-                progress,
-                failures,
-                "mark-row-rolled-back",
-                () -> {
-                  AuditRecord rolledBack =
-                      audit.toRecord(new AuditEvent.RolledBack(progress.subject(), reason));
-                  Retries.idempotent(
-                      clock,
-                      policy.stopDeadline(),
-                      policy.backoff(),
-                      () -> store.markRolledBack(dbId, reason, rolledBack));
-                  Retries.idempotent(
-                      clock, policy.stopDeadline(), policy.backoff(), () -> trailing.stop(dbId));
-                  return "row " + dbId + " rolled back";
-                }));
-    step(
-        progress,
-        failures,
-        "remove-from-book",
-        () ->
-            book.remove(progress.key, progress.id)
-                .map(p -> "removed " + p.correlationKey())
-                .orElse("already gone"));
-    return new OpenResult.Failed(stage, reason, failures);
-  }
-
-  /**
-   * Closes what the entry may have filled with reduce-only orders (which can never open anything),
-   * trying as often as an emergency close would.
-   */
-  private String closeFilled(Progress progress) {
-    BigDecimal quantity = progress.filled;
-    if (quantity.signum() == 0) {
-      // The fill is unknown: ask the venue what is open rather than guess from an error code.
-      Optional<BigDecimal> open = openSizeOnExchange(progress);
-      if (open.isPresent() && open.get().signum() == 0) {
-        return "nothing to close: the position list shows no position";
-      }
-      quantity = open.orElse(progress.requested);
-    }
-    List<String> refusals = new ArrayList<>();
-    for (int attempt = 1; attempt <= policy.emergencyCloseAttempts(); attempt++) {
-      var request =
-          new MarketOrderRequest(
-              progress.intent.symbol(),
-              progress.intent.side().exitSide(),
-              quantity,
-              ClientIds.close(progress.entryId, attempt),
-              true);
-      switch (Orders.place(progress.gateway, request, clock, policy.orderDeadline())) {
-        case Orders.Placement.Placed placed -> {
-          return "closed "
-              + placed.report().filledQuantity().toPlainString()
-              + " at "
-              + placed.report().averagePrice().toPlainString();
-        }
-        case Orders.Placement.Refused refused ->
-            refusals.add(refused.code() + " " + refused.reason());
-        case Orders.Placement.Unresolved unresolved ->
-            refusals.add("unknown: " + unresolved.reason());
-      }
-    }
-    throw new IllegalStateException("close failed " + refusals.size() + " times: " + refusals);
-  }
-
-  /** Our side's open size on the venue (zero when none), or empty when the venue cannot say. */
-  private Optional<BigDecimal> openSizeOnExchange(Progress progress) {
-    try {
-      return switch (progress.gateway.positions()) {
-        case PositionSnapshot.Complete complete ->
-            Optional.of(
-                complete
-                    .find(progress.intent.symbol())
-                    .filter(r -> r.side().equals(Optional.of(progress.intent.side())))
-                    .map(ExchangePosition::size)
-                    .orElse(BigDecimal.ZERO));
-        case PositionSnapshot.Incomplete incomplete -> Optional.empty();
-      };
-    } catch (PortException e) {
-      log.warn("reading positions of {} during rollback failed", progress.key, e);
-      return Optional.empty();
-    }
-  }
-
-  private interface Step {
-    String run();
-  }
-
-  private void step(Progress progress, List<String> failures, String name, Step step) {
-    try {
-      String detail = step.run();
-      audit.record(new AuditEvent.RollbackStep(progress.subject(), name, true, detail));
-    } catch (RuntimeException e) {
-      // Recorded, reported in the result, and the next step still runs.
-      log.error("rollback step {} of {} failed", name, progress.key, e);
-      String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
-      failures.add(name + ": " + detail);
-      audit.record(new AuditEvent.RollbackStep(progress.subject(), name, false, detail));
-    }
+  private void failed(OpenAttempt a, String operation, String detail, Severity severity) {
+    audit.record(
+        a.subject(),
+        () -> new AuditEvent.OperationFailed(a.subject(), operation, detail, severity));
   }
 
   private OpenResult refuse(OpenIntent intent, ClientOrderId entryId, String reason) {
-    audit.record(
-        new AuditEvent.IntentRefused(Subject.symbol(intent.key(), entryId.value()), reason));
+    Subject subject = Subject.symbol(intent.key(), entryId.value());
+    audit.record(subject, () -> new AuditEvent.IntentRefused(subject, reason));
     return new OpenResult.Refused(reason);
   }
 

@@ -39,9 +39,18 @@ public final class ClientIds {
     return ClientOrderId.of("pkm-" + base + "-" + Long.toString(now.toEpochMilli(), 36));
   }
 
-  /** The n-th close order id of the position opened by {@code entry}. */
-  public static ClientOrderId close(ClientOrderId entry, int n) {
-    return derived("pkc-", entry, n);
+  /**
+   * A close order id of the position opened by {@code entry}. {@code sequence} must never repeat
+   * for one position, across restarts too (see {@link CloseOrderIds}): a reused id could find an
+   * earlier close's report and take it for this one.
+   */
+  public static ClientOrderId close(ClientOrderId entry, long sequence) {
+    if (sequence < 1) {
+      throw new IllegalArgumentException("close sequences start at 1, was " + sequence);
+    }
+    String base =
+        entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
+    return ClientOrderId.of("pkc-" + base + "-" + Long.toString(sequence, 36));
   }
 
   private static ClientOrderId derived(String prefix, ClientOrderId entry, int n) {

@@ -4,7 +4,12 @@ package io.positionkeeper.domain.position;
 public enum Phase {
   /** Registered before its entry order; no row yet. */
   PENDING_OPEN,
-  /** Stored and open. */
+  /**
+   * Stored, and its opener is still placing its stop-loss: the opener owns it, so nobody else
+   * (reconciliation) protects it a second time.
+   */
+  PROTECTING,
+  /** Stored, open and protected. */
   ACTIVE,
   /** A close order is on its way. */
   CLOSING,

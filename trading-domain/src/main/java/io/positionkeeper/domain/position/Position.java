@@ -231,7 +231,7 @@ public record Position(
         new PositionId.Db(dbId, correlationKey()),
         key,
         side,
-        Phase.ACTIVE,
+        Phase.PROTECTING,
         qty,
         entry,
         markPrice,

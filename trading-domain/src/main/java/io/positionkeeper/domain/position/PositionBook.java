@@ -32,14 +32,21 @@ public final class PositionBook {
    *
    * @throws PositionAlreadyOpenException when the key already holds a position
    */
-  public Position preRegister(PositionKey key, PositionSide side, ClientOrderId entryOrderId) {
+  public Registration preRegister(PositionKey key, PositionSide side, ClientOrderId entryOrderId) {
     Position fresh = Position.pending(key, side, entryOrderId, clock.now());
     Position existing = positions.putIfAbsent(key, fresh);
     if (existing != null) {
       throw new PositionAlreadyOpenException(key, existing);
     }
-    return fresh;
+    return new Registration(key, (PositionId.Pending) fresh.id(), side, entryOrderId);
   }
+
+  /**
+   * A pending registration: what the opener holds between pre-registration and promotion. Its id is
+   * a {@link PositionId.Pending} by type, so nothing can write it as a stored one.
+   */
+  public record Registration(
+      PositionKey key, PositionId.Pending id, PositionSide side, ClientOrderId entryOrderId) {}
 
   /** Puts a stored position in the book (at startup, or when adopting one). */
   public void load(Position position) {
@@ -103,7 +110,7 @@ public final class PositionBook {
     return switch (after.id()) {
       case PositionId.Pending pending -> new BookUpdate.InMemory(after);
       case PositionId.Db db -> {
-        if (after.phase() != Phase.ACTIVE && after.phase() != Phase.CLOSING) {
+        if (after.phase() == Phase.ROLLED_BACK || after.phase() == Phase.CLOSED) {
           // Being rolled back or already closed: whoever is doing that owns the row.
           yield new BookUpdate.InMemory(after);
         }
@@ -149,17 +156,16 @@ public final class PositionBook {
   }
 
   /**
-   * Switches a pending position to its database id, atomically. The size the stream reported since
-   * registration is kept; the verified fill fills in when the stream said nothing yet.
+   * Switches a pending position to its database id, atomically, in phase {@link Phase#PROTECTING}.
+   * The size the stream reported since registration is kept; the verified fill fills in when the
+   * stream said nothing yet.
    *
    * @throws IllegalStateException when the key no longer holds that pending registration
    */
   public Position promote(
-      PositionKey key,
-      PositionId.Pending expected,
-      long dbId,
-      BigDecimal verifiedQuantity,
-      BigDecimal verifiedEntry) {
+      Registration registration, long dbId, BigDecimal verifiedQuantity, BigDecimal verifiedEntry) {
+    PositionKey key = registration.key();
+    PositionId.Pending expected = registration.id();
     Position next =
         positions.computeIfPresent(
             key,

@@ -11,12 +11,15 @@ import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import java.math.BigDecimal;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +42,8 @@ public final class PositionCloser {
   private final TrailingStops trailing;
   private final Clock clock;
   private final Map<PositionKey, CloseReason> requested = new ConcurrentHashMap<>();
+  private final Map<Long, OwedClose> owed = new ConcurrentHashMap<>();
+  private final CloseOrderIds closeIds;
   private final java.time.Duration orderDeadline;
 
   public PositionCloser(
@@ -56,6 +61,7 @@ public final class PositionCloser {
     this.audit = Objects.requireNonNull(audit, "audit");
     this.trailing = Objects.requireNonNull(trailing, "trailing");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.closeIds = new CloseOrderIds(clock);
   }
 
   /** What a close command achieved. */
@@ -71,21 +77,22 @@ public final class PositionCloser {
   }
 
   /**
-   * Closes a stored position at market with a reduce-only order for its whole size.
-   *
-   * @param attempt a number distinguishing this close attempt's order id from earlier ones
+   * Closes a stored position at market with a reduce-only order for its whole size, under a close
+   * order id never used before. The row is closed only once the venue is flat: by the stream's flat
+   * event, or by a position list that shows it flat.
    */
-  public CloseOutcome close(PositionKey key, CloseReason reason, int attempt) {
+  public CloseOutcome close(PositionKey key, CloseReason reason) {
     Optional<Position> current = book.get(key);
     if (current.isEmpty() || !(current.get().id() instanceof PositionId.Db db)) {
       return new CloseOutcome.Failed("no stored position on " + key);
     }
     Position position = current.get();
-    ClientOrderId closeId = ClientIds.close(position.entryOrderId(), attempt);
     if (book.transition(key, position.id(), Phase.ACTIVE, Phase.CLOSING).isEmpty()
+        && book.transition(key, position.id(), Phase.PROTECTING, Phase.CLOSING).isEmpty()
         && position.phase() != Phase.CLOSING) {
       return new CloseOutcome.Failed(key + " is " + position.phase() + ", not closable");
     }
+    ClientOrderId closeId = closeIds.next(position.entryOrderId());
     requested.put(key, reason);
     try {
       store.markClosing(
@@ -116,26 +123,67 @@ public final class PositionCloser {
       }
     }
     // The stream may already have finalized the close (its flat event can beat the response).
-    Optional<Position> after = book.get(key).filter(p -> p.id().equals(position.id()));
-    if (after.isEmpty()) {
+    if (book.get(key).filter(p -> p.id().equals(position.id())).isEmpty()) {
       return closedOutcome(db.value(), report);
     }
-    BigDecimal remaining = position.quantity().subtract(report.filledQuantity());
-    if (remaining.signum() > 0) {
+    return settleFromVenue(gateway, position, db.value(), reason, report);
+  }
+
+  /**
+   * The close order is placed and the stream has not said the position is flat: only the venue's
+   * position list may say so. A report alone never closes a row (an earlier order's report, a
+   * partial fill).
+   */
+  private CloseOutcome settleFromVenue(
+      ExchangeGateway gateway,
+      Position position,
+      long dbId,
+      CloseReason reason,
+      OrderReport report) {
+    Optional<BigDecimal> open = openSize(gateway, position);
+    String filled =
+        "close order " + report.status() + " filled " + report.filledQuantity().toPlainString();
+    if (open.isEmpty()) {
       return new CloseOutcome.StillOpen(
-          db.value(),
-          remaining,
-          "close order " + report.status() + " filled " + report.filledQuantity().toPlainString());
+          dbId, position.quantity(), filled + "; the venue could not confirm it is flat");
+    }
+    if (open.get().signum() > 0) {
+      return new CloseOutcome.StillOpen(
+          dbId, open.get(), filled + "; the venue still holds " + open.get().toPlainString());
+    }
+    if (!report.hasFill() || report.averagePrice().signum() <= 0) {
+      return new CloseOutcome.StillOpen(
+          dbId, BigDecimal.ZERO, filled + "; flat, waiting for the fill's price from the stream");
     }
     Position.Fill fill =
         new Position.Fill(
-            closeId,
+            report.clientOrderId(),
             report.status(),
             report.filledQuantity(),
             report.averagePrice(),
             pnlOf(position, report.averagePrice(), report.filledQuantity()));
-    finalizeClose(position, db.value(), reason, Optional.of(fill));
-    return closedOutcome(db.value(), report);
+    finalizeClose(position, dbId, reason, Optional.of(fill));
+    return closedOutcome(dbId, report);
+  }
+
+  /** The venue's open size of the position's side, zero when flat; empty when it cannot say. */
+  private Optional<BigDecimal> openSize(ExchangeGateway gateway, Position position) {
+    try {
+      return switch (Retries.idempotent(
+          clock, orderDeadline, Backoff.standard(), gateway::positions)) {
+        case PositionSnapshot.Complete complete ->
+            Optional.of(
+                complete
+                    .find(position.key().symbol())
+                    .filter(r -> r.side().equals(Optional.of(position.side())))
+                    .map(ExchangePosition::size)
+                    .orElse(BigDecimal.ZERO));
+        case PositionSnapshot.Incomplete incomplete -> Optional.empty();
+      };
+    } catch (PortException e) {
+      log.warn("reading the positions to confirm the close of {} failed", position.key(), e);
+      return Optional.empty();
+    }
   }
 
   private static CloseOutcome closedOutcome(long dbId, OrderReport report) {
@@ -168,7 +216,7 @@ public final class PositionCloser {
     PositionKey key = before.key();
     Phase from =
         book.get(key).filter(p -> p.id().equals(before.id())).map(Position::phase).orElse(null);
-    if (from != Phase.ACTIVE && from != Phase.CLOSING) {
+    if (from != Phase.ACTIVE && from != Phase.CLOSING && from != Phase.PROTECTING) {
       return;
     }
     if (book.transition(key, before.id(), from, Phase.CLOSED).isEmpty()) {
@@ -184,24 +232,77 @@ public final class PositionCloser {
         exit.map(Position.Fill::realizedPnl)
             .filter(p -> p.signum() != 0)
             .orElseGet(() -> pnlOf(before, exitPrice, before.quantity()));
+    owed.put(dbId, new OwedClose(before, new PositionClose(exitPrice, pnl, reason, clock.now())));
+    try {
+      settleOwed(dbId);
+    } catch (PortException e) {
+      // Recorded by settleOwed; the book keeps the position CLOSED until a retry writes the row.
+      log.debug("close of {} owed to the store", dbId);
+    }
+  }
+
+  /** A close the venue made and the store has not taken yet. */
+  private record OwedClose(Position before, PositionClose close) {}
+
+  /**
+   * Writes the close of {@code dbId} this closer still owes the store, if any: the exit the venue
+   * made, never one made up later. True when the row is closed now; false when nothing is owed.
+   *
+   * @throws PortException when the store refuses or cannot be reached (the close stays owed)
+   */
+  public boolean settleOwed(long dbId) {
+    OwedClose owedClose = owed.get(dbId);
+    if (owedClose == null) {
+      return false;
+    }
+    Position before = owedClose.before();
+    PositionClose close = owedClose.close();
     Subject subject = Subject.of(before);
     try {
       store.close(
           dbId,
-          new PositionClose(exitPrice, pnl, reason, clock.now()),
-          audit.toRecord(new AuditEvent.PositionClosed(subject, reason, exitPrice, pnl)));
+          close,
+          audit.toRecord(
+              new AuditEvent.PositionClosed(
+                  subject, close.reason(), close.exitPrice(), close.realizedPnl())));
     } catch (PortException e) {
-      log.error("closing position {} in the store failed; reconciliation will retry", dbId, e);
+      log.error("closing position {} in the store failed; it is retried", dbId, e);
       audit.record(
           new AuditEvent.OperationFailed(subject, "close", describe(e), Severity.CRITICAL));
+      throw e;
     }
+    owed.remove(dbId);
     try {
       trailing.stop(dbId);
     } catch (PortException e) {
       audit.record(
           new AuditEvent.OperationFailed(subject, "trailing.stop", describe(e), Severity.ERROR));
     }
-    book.remove(key, before.id());
+    book.remove(before.key(), before.id());
+    return true;
+  }
+
+  /** Retries every close the store has not taken yet; returns how many are still owed. */
+  public int settleAllOwed() {
+    for (long dbId : List.copyOf(owed.keySet())) {
+      try {
+        settleOwed(dbId);
+      } catch (PortException e) {
+        // Recorded by settleOwed; the next run tries again.
+        log.debug("close of {} still owed", dbId);
+      }
+    }
+    return owed.size();
+  }
+
+  /** Whether this closer still owes the store the close of {@code dbId}. */
+  public boolean owes(long dbId) {
+    return owed.containsKey(dbId);
+  }
+
+  /** A fresh close order id for the position opened by {@code entry}. */
+  public ClientOrderId nextCloseId(ClientOrderId entry) {
+    return closeIds.next(entry);
   }
 
   private static BigDecimal pnlOf(Position p, BigDecimal exitPrice, BigDecimal quantity) {

@@ -4,6 +4,7 @@ import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.instrument.Price;
 import io.positionkeeper.domain.position.ConnectionMonitor;
 import io.positionkeeper.domain.position.Orders;
@@ -57,9 +58,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares one exchange with the stored rows and the book, and repairs the difference (DESIGN §3
- * "Reconciliation"). Runs at startup after the positions and trailing stops are restored and before
- * signals are taken, then periodically.
+ * Compares one exchange with the stored rows and the book, and repairs the difference. Runs at
+ * startup after the positions and trailing stops are restored and before signals are taken, then
+ * periodically.
  *
  * <p>It trusts only what it can: it refuses to run unless the streams are {@code RESYNCED}, on an
  * incomplete snapshot, when a read fails, or when the connection's ready generation changed while
@@ -79,6 +80,7 @@ public final class Reconciler {
   private final PositionCloser closer;
   private final Clock clock;
   private final ReconcilePolicy policy;
+  private final InstrumentCatalog instruments;
   // What was last recorded about a missing position left on the exchange, so a periodic run does
   // not record the same finding every minute.
   private final Map<PositionKey, String> reported = new ConcurrentHashMap<>();
@@ -92,7 +94,9 @@ public final class Reconciler {
       TrailingStops trailing,
       PositionCloser closer,
       Clock clock,
-      ReconcilePolicy policy) {
+      ReconcilePolicy policy,
+      InstrumentCatalog instruments) {
+    this.instruments = Objects.requireNonNull(instruments, "instruments");
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.exchange = gateway.exchange();
     this.monitor = Objects.requireNonNull(monitor, "monitor");
@@ -322,6 +326,10 @@ public final class Reconciler {
     if (current.isEmpty() || !current.get().status().isOpen()) {
       return skipped(a, "the row was closed meanwhile");
     }
+    // A close the venue made while we watched, and the store missed: write what the venue did.
+    if (closer.owes(row.id()) && closer.settleOwed(row.id())) {
+      return applied(a, "closed with the exit the venue reported when it happened");
+    }
     Optional<Position> inBook = bookEntry(row);
     Subject subject = subjectOf(row);
     // The real exit happened outside our view: no price or PnL is invented; the row keeps its
@@ -447,11 +455,18 @@ public final class Reconciler {
               + ", but the book took another position meanwhile: "
               + e.getMessage());
     }
-    Instrument instrument = instrument(p.symbol());
-    Price stop =
-        instrument.stopLossFor(side, new Price(p.entryPrice()), policy.defaultStopLossPercent());
-    ActionOutcome protectedOutcome =
-        protect(a, key, dbId, Subject.of(adopted), side, stop, "adopted");
+    Optional<StopOrder> working = workingStop(p.symbol(), side);
+    ActionOutcome protectedOutcome;
+    if (working.isPresent()) {
+      protectedOutcome =
+          recordProtection(
+              a, key, dbId, Subject.of(adopted), working.get(), 0, "adopted with its stop");
+    } else {
+      Instrument instrument = instrument(p.symbol());
+      Price stop =
+          instrument.stopLossFor(side, new Price(p.entryPrice()), policy.defaultStopLossPercent());
+      protectedOutcome = protect(a, key, dbId, Subject.of(adopted), side, stop, "adopted");
+    }
     return new ActionOutcome(
         a,
         protectedOutcome.status(),
@@ -586,7 +601,27 @@ public final class Reconciler {
         return unprotected(action, key, subject, attempt, "interrupted: " + last);
       }
     }
-    StopOrder stop = placed.get();
+    return recordProtection(action, key, dbId, subject, placed.get(), attempt, context);
+  }
+
+  /** The stop of {@code side} already working on {@code symbol}, if the venue shows one. */
+  private Optional<StopOrder> workingStop(Symbol symbol, PositionSide side) {
+    return Retries.idempotent(
+            clock, policy.callDeadline(), policy.backoff(), () -> gateway.openStopLosses(symbol))
+        .stream()
+        .filter(s -> !s.status().isFinal() && s.positionSide() == side)
+        .findFirst();
+  }
+
+  /** Records a working stop on the row, in the book and with the trailing stop. */
+  private ActionOutcome recordProtection(
+      ReconcileAction action,
+      PositionKey key,
+      long dbId,
+      Subject subject,
+      StopOrder stop,
+      int attempt,
+      String context) {
     try {
       store.recordStop(
           dbId,
@@ -643,7 +678,7 @@ public final class Reconciler {
     audit.record(new AuditEvent.StopPlacementFailed(subject, Math.max(attempts, 1), why, false));
     List<String> failures = new ArrayList<>();
     for (int attempt = 1; attempt <= policy.emergencyCloseAttempts(); attempt++) {
-      switch (closer.close(key, CloseReason.EMERGENCY, attempt)) {
+      switch (closer.close(key, CloseReason.EMERGENCY)) {
         case PositionCloser.CloseOutcome.Closed closed -> {
           String detail =
               "no stop-loss ("
@@ -668,9 +703,8 @@ public final class Reconciler {
   // ------------------------------------------------------------------ helpers
 
   private Instrument instrument(Symbol symbol) {
-    return new Instrument(
-        Retries.idempotent(
-            clock, policy.callDeadline(), policy.backoff(), () -> gateway.instrument(symbol)));
+    return Retries.idempotent(
+        clock, policy.callDeadline(), policy.backoff(), () -> instruments.get(gateway, symbol));
   }
 
   private Optional<Position> bookEntry(PositionRecord row) {

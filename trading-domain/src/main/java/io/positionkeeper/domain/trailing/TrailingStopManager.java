@@ -4,8 +4,11 @@ import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.position.ClientIds;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionBook;
+import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
@@ -41,7 +44,12 @@ import org.slf4j.LoggerFactory;
  * against the positions of its symbol only; the common tick (no new peak, no trigger) compares
  * prices and allocates nothing. Moves of the exchange stop and saves of the state run on the given
  * executor, so a tick never waits on I/O; moves are coalesced: the newest stop is the one applied.
- * When the trailing level is crossed locally, nothing is sent: the exchange stop is what closes.
+ * A tick reads instrument rules from the catalog only: it never calls a venue.
+ *
+ * <p>Crossing the trailing level locally never ends the trailing stop: the venue decides what
+ * closed. When the venue's stop is already at the rule's level it fires by itself; when it is
+ * looser (a move was held back by the minimum interval), the rule has fired and the position is
+ * closed at market through {@link TrailingExit}, as the venue's own trailing stop would have.
  */
 public final class TrailingStopManager implements TrailingStops, StreamListener {
   private static final Logger log = LoggerFactory.getLogger(TrailingStopManager.class);
@@ -54,21 +62,39 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   private final Clock clock;
   private final TrailingPolicy policy;
   private final Executor io;
+  private final PositionBook book;
+  private final InstrumentCatalog instruments;
+  private final TrailingExit exit;
   private final Map<Long, Tracked> byId = new ConcurrentHashMap<>();
   private final Map<Symbol, Tracked> bySymbol = new ConcurrentHashMap<>();
-  private final Map<Symbol, Instrument> instruments = new ConcurrentHashMap<>();
+
+  /** The venue-facing parts a manager works with. */
+  public record Venue(
+      ExchangeGateway gateway,
+      PositionBook book,
+      InstrumentCatalog instruments,
+      TrailingExit exit) {
+    public Venue {
+      Objects.requireNonNull(gateway, "gateway");
+      Objects.requireNonNull(book, "book");
+      Objects.requireNonNull(instruments, "instruments");
+      Objects.requireNonNull(exit, "exit");
+    }
+  }
 
   public TrailingStopManager(
-      Exchange exchange,
-      ExchangeGateway gateway,
+      Venue venue,
       PositionStore positions,
       TrailingStopStore store,
       AuditTrail audit,
       Clock clock,
       TrailingPolicy policy,
       Executor io) {
-    this.exchange = Objects.requireNonNull(exchange, "exchange");
-    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.gateway = venue.gateway();
+    this.exchange = gateway.exchange();
+    this.book = venue.book();
+    this.instruments = venue.instruments();
+    this.exit = venue.exit();
     this.positions = Objects.requireNonNull(positions, "positions");
     this.store = Objects.requireNonNull(store, "store");
     this.audit = Objects.requireNonNull(audit, "audit");
@@ -90,6 +116,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     BigDecimal desired;
     boolean moveInFlight;
     boolean saveInFlight;
+    boolean exitInFlight;
 
     Tracked(
         long dbId,
@@ -101,12 +128,17 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       this.key = key;
       this.side = state.side();
       this.correlation = correlation;
-      this.state = state;
+      // Earlier versions ended a trailing stop locally when its level was crossed and saved it so;
+      // only the venue ends a position, so such a state trails on.
+      this.state =
+          state.status() == TrailingStatus.TRIGGERED
+              ? state.withStatus(TrailingStatus.ACTIVE)
+              : state;
       this.peak = state.peak();
       this.placed = placed;
       this.desired = state.currentStop().orElse(null);
       this.triggerLevel =
-          state.status() == TrailingStatus.ACTIVE
+          this.state.status() == TrailingStatus.ACTIVE
               ? TrailingRule.triggerLevel(side, peak, state.callbackRate())
               : null;
     }
@@ -121,7 +153,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   @Override
   public void start(
       Position position, long dbId, Instrument instrument, TrailingParams params, StopOrder stop) {
-    instruments.put(instrument.symbol(), instrument);
+    instruments.put(exchange, instrument);
     TrailingStopState initial =
         TrailingRule.initialState(
             dbId, position, params, Optional.of(stop.triggerPrice()), clock.now());
@@ -235,9 +267,6 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     }
     synchronized (t) {
       TrailingStopState s = t.state;
-      if (s.status() == TrailingStatus.TRIGGERED) {
-        return Decision.NONE;
-      }
       if (!TrailingRule.isNewPeak(t.side, price, t.peak)) {
         Decision activation = Decision.NONE;
         if (s.status() == TrailingStatus.INACTIVE
@@ -247,7 +276,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           activation = newPeak(t, t.peak, now);
         }
         if (t.triggerLevel != null && TrailingRule.triggers(t.side, price, t.triggerLevel)) {
-          return triggered(t, now);
+          return crossed(t, price);
         }
         return activation;
       }
@@ -262,7 +291,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     ACTIVATED,
     MOVE,
     MOVE_PENDING,
-    TRIGGERED
+    /** The rule's level was crossed and the venue's stop is at it: the venue closes. */
+    TRIGGERED,
+    /** The rule's level was crossed while the venue's stop was looser: closing at market. */
+    EXIT
   }
 
   private Decision newPeak(Tracked t, BigDecimal price, Instant now) {
@@ -279,7 +311,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     }
     if (status == TrailingStatus.ACTIVE) {
       t.triggerLevel = TrailingRule.triggerLevel(t.side, price, s.callbackRate());
-      Optional<Instrument> instrument = instrumentOf(t.key.symbol());
+      Optional<Instrument> instrument = instruments.find(exchange, t.key.symbol());
       if (instrument.isPresent()) {
         BigDecimal candidate =
             TrailingRule.stopFor(t.side, price, s.callbackRate(), instrument.get());
@@ -304,11 +336,43 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     return decision;
   }
 
-  private Decision triggered(Tracked t, Instant now) {
-    TrailingStopState s = t.state;
-    t.state = s.withStatus(TrailingStatus.TRIGGERED);
-    scheduleSave(t);
-    return Decision.TRIGGERED;
+  /**
+   * The price crossed the rule's level. A venue stop at that level fires by itself; a looser one
+   * means the rule fired while a move was held back, so the position is closed at market (once, off
+   * the tick thread). The state stays as it is: only the venue's answer ends it.
+   */
+  private Decision crossed(Tracked t, BigDecimal price) {
+    if (t.placed.isEmpty() || t.desired == null || t.exitInFlight) {
+      return Decision.TRIGGERED;
+    }
+    BigDecimal placed = t.placed.get().triggerPrice();
+    if (TrailingRule.improvement(t.side, t.desired, placed).signum() <= 0) {
+      return Decision.TRIGGERED;
+    }
+    t.exitInFlight = true;
+    BigDecimal level = t.triggerLevel;
+    io.execute(() -> exitAtMarket(t, price, level, placed));
+    return Decision.EXIT;
+  }
+
+  private void exitAtMarket(Tracked t, BigDecimal price, BigDecimal level, BigDecimal placed) {
+    try {
+      audit.record(
+          new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, "closing at market"));
+      exit.closeAtMarket(t.key, t.dbId);
+    } catch (RuntimeException e) {
+      log.error("closing position {} at its crossed trailing level failed", t.dbId, e);
+      audit.record(
+          new AuditEvent.OperationFailed(
+              t.subject(),
+              "trailingExit",
+              e.getClass().getSimpleName() + ": " + e.getMessage(),
+              Severity.ERROR));
+    } finally {
+      synchronized (t) {
+        t.exitInFlight = false;
+      }
+    }
   }
 
   /**
@@ -339,11 +403,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   /** Applies pending moves whose interval has passed and saves states that are due. */
   public void onTimer() {
     Instant now = clock.now();
+    loadMissingInstruments();
     for (Tracked t : byId.values()) {
       synchronized (t) {
-        if (t.state.status() == TrailingStatus.TRIGGERED) {
-          continue;
-        }
+        catchUpDesired(t);
         if (considerMove(t, now) == Decision.NONE && saveDue(t.state, now)) {
           scheduleSave(t);
         }
@@ -370,6 +433,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         t.state = s.moved(moved.triggerPrice(), now);
         saved = t.state;
       }
+      book.recordStop(t.key, new PositionId.Db(t.dbId, t.correlation.value()), moved.clientId());
       positions.recordStop(
           t.dbId,
           moved.clientId(),
@@ -442,19 +506,37 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         });
   }
 
-  private Optional<Instrument> instrumentOf(Symbol symbol) {
-    Instrument known = instruments.get(symbol);
-    if (known != null) {
-      return Optional.of(known);
+  /** An active stop whose rules arrived after its peak: compute the stop the peak asks for. */
+  private void catchUpDesired(Tracked t) {
+    if (t.state.status() != TrailingStatus.ACTIVE) {
+      return;
     }
-    try {
-      Instrument fetched = new Instrument(gateway.instrument(symbol));
-      instruments.put(symbol, fetched);
-      return Optional.of(fetched);
-    } catch (PortException e) {
-      log.warn(
-          "rules of {} unavailable; the trailing stop of {} waits for them", symbol, exchange, e);
-      return Optional.empty();
+    instruments
+        .find(exchange, t.key.symbol())
+        .ifPresent(
+            instrument -> {
+              BigDecimal candidate =
+                  TrailingRule.stopFor(t.side, t.peak, t.state.callbackRate(), instrument);
+              t.desired =
+                  t.desired == null
+                      ? candidate
+                      : TrailingRule.tighter(t.side, t.desired, candidate);
+            });
+  }
+
+  /** Reads the rules a tracked position still lacks: on the timer, never on a tick. */
+  private void loadMissingInstruments() {
+    for (Tracked t : byId.values()) {
+      Symbol symbol = t.key.symbol();
+      if (instruments.find(exchange, symbol).isPresent()) {
+        continue;
+      }
+      try {
+        instruments.get(gateway, symbol);
+      } catch (PortException e) {
+        log.warn(
+            "rules of {} {} unavailable; its trailing stop waits for them", exchange, symbol, e);
+      }
     }
   }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.domain.Harness;
-import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.model.ClientOrderId;
@@ -34,11 +33,14 @@ class PendingEventTest {
 
   @Test
   void anEventAboutAPendingPosition_isRecordedWithoutAnId_andWithItsCorrelationKey() {
-    Position pending =
+    var pending =
         h.book.preRegister(key(DBR), PositionSide.LONG, ClientOrderId.of("pko-dbrusdt-1"));
 
-    h.audit.record(
-        new AuditEvent.EntryOrderFailed(Subject.of(pending), "-2019", "Margin is insufficient."));
+    h.keeper
+        .audit()
+        .record(
+            new AuditEvent.EntryOrderFailed(
+                Subject.of(pending), "-2019", "Margin is insufficient."));
 
     assertThat(h.journal.records())
         .singleElement()
@@ -73,7 +75,7 @@ class PendingEventTest {
 
   @Test
   void anInvalidEvent_isRefusedWhereItIsCreated() {
-    Position pending =
+    var pending =
         h.book.preRegister(key(DBR), PositionSide.LONG, ClientOrderId.of("pko-dbrusdt-1"));
 
     assertThatThrownBy(() -> new AuditEvent.EntryOrderFailed(Subject.of(pending), "-2019", " "))

@@ -1,31 +1,21 @@
 package io.positionkeeper.domain.bench;
 
-import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.open.OpenIntent;
-import io.positionkeeper.domain.open.OpenPolicy;
 import io.positionkeeper.domain.open.OpenResult;
-import io.positionkeeper.domain.open.PositionOpener;
-import io.positionkeeper.domain.position.PositionBook;
-import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionKey;
-import io.positionkeeper.domain.position.PositionTracker;
 import io.positionkeeper.domain.trailing.TrailingParams;
-import io.positionkeeper.domain.trailing.TrailingPolicy;
-import io.positionkeeper.domain.trailing.TrailingStopManager;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.fake.InMemoryTrailingStopStore;
 import io.positionkeeper.ports.fake.ManualClock;
-import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.SizeUnit;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,8 +46,7 @@ public class OpenFlowBenchmark {
   private static final Symbol BTC = Symbol.of("BTCUSDT");
   private static final PositionKey KEY = new PositionKey(Exchange.BINANCE, BTC);
 
-  private PositionOpener opener;
-  private PositionCloser closer;
+  private Keeper keeper;
   private long sequence;
   private long audited;
 
@@ -74,45 +63,22 @@ public class OpenFlowBenchmark {
             new BigDecimal("120"),
             new BigDecimal("100")));
     exchange.setMarkPrice(BTC, new BigDecimal("64000"));
-    InMemoryPositionStore store = new InMemoryPositionStore(new InMemoryAuditJournal());
-    AuditTrail audit = new AuditTrail(clock, r -> audited++);
-    PositionBook book = new PositionBook(clock);
-    TrailingStopManager trailing =
-        new TrailingStopManager(
-            Exchange.BINANCE,
-            exchange,
-            store,
-            new InMemoryTrailingStopStore(),
-            audit,
-            clock,
-            TrailingPolicy.standard(),
-            Runnable::run);
-    closer =
-        new PositionCloser(
-            Map.of(Exchange.BINANCE, exchange),
-            store,
-            book,
-            audit,
-            trailing,
-            clock,
-            Duration.ofSeconds(5));
-    opener =
-        new PositionOpener(
-            Map.of(Exchange.BINANCE, exchange),
-            store,
-            book,
-            audit,
-            trailing,
-            closer,
-            clock,
-            OpenPolicy.standard());
-    exchange.start(new PositionTracker(Exchange.BINANCE, book, store, audit, closer));
+    keeper =
+        Keeper.builder(
+                clock,
+                new InMemoryPositionStore(new InMemoryAuditJournal()),
+                new InMemoryTrailingStopStore())
+            .venue(exchange, exchange)
+            .audit(r -> audited++)
+            .io(Runnable::run)
+            .build();
+    keeper.start();
   }
 
   @Benchmark
   public Object openAndClose() {
     OpenResult result =
-        opener.open(
+        keeper.open(
             new OpenIntent(
                 Exchange.BINANCE,
                 BTC,
@@ -126,6 +92,6 @@ public class OpenFlowBenchmark {
     if (!(result instanceof OpenResult.Opened)) {
       throw new IllegalStateException("benchmark open failed: " + result);
     }
-    return closer.close(KEY, CloseReason.MANUAL, 1);
+    return keeper.close(KEY);
   }
 }

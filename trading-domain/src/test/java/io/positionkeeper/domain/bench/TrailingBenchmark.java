@@ -1,6 +1,8 @@
 package io.positionkeeper.domain.bench;
 
 import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
+import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.trailing.TrailingPolicy;
 import io.positionkeeper.domain.trailing.TrailingRestorer;
@@ -71,10 +73,11 @@ public class TrailingBenchmark {
       ManualClock clock = ManualClock.atDefaultStart();
       FakeExchange exchange = new FakeExchange(Exchange.BINANCE, clock);
       AuditTrail audit = new AuditTrail(clock, r -> {});
+      InstrumentCatalog instruments = new InstrumentCatalog();
       manager =
           new TrailingStopManager(
-              Exchange.BINANCE,
-              exchange,
+              new TrailingStopManager.Venue(
+                  exchange, new PositionBook(clock), instruments, (key, id) -> {}),
               new InMemoryPositionStore(new InMemoryAuditJournal()),
               new InMemoryTrailingStopStore(),
               audit,
@@ -91,6 +94,7 @@ public class TrailingBenchmark {
                 BigDecimal.ONE,
                 new BigDecimal("1000000"),
                 BigDecimal.ZERO));
+        instruments.loadAll(exchange);
         TrailingStopState state =
             new TrailingStopState(
                 i + 1,
@@ -119,7 +123,7 @@ public class TrailingBenchmark {
                     PositionSide.LONG,
                     new BigDecimal("101.49"),
                     StopStatus.WORKING)));
-        manager.onMark(symbols[i], new BigDecimal("102"), now); // warm the instrument cache
+        manager.onMark(symbols[i], new BigDecimal("102"), now);
       }
       for (int i = 0; i < rising.length; i++) {
         rising[i] = new BigDecimal("102").add(BigDecimal.valueOf(i + 1, 2));
@@ -216,8 +220,8 @@ public class TrailingBenchmark {
     AuditTrail audit = new AuditTrail(r.clock, rec -> {});
     TrailingStopManager manager =
         new TrailingStopManager(
-            Exchange.BINANCE,
-            r.exchange,
+            new TrailingStopManager.Venue(
+                r.exchange, new PositionBook(r.clock), new InstrumentCatalog(), (key, id) -> {}),
             r.positions,
             r.states,
             audit,

@@ -123,7 +123,7 @@ class OpenInvariantPropertiesTest {
           .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("down"));
     }
 
-    OpenResult result = h.opener.open(intent(BTC, s.side(), "1000", "prop"));
+    OpenResult result = h.keeper.open(intent(BTC, s.side(), "1000", "prop"));
 
     assertThat(h.everyOpenPositionHasExactlyOneStop())
         .as("one stop per open position; %s", result)

@@ -32,7 +32,7 @@ class PositionOpenerTest {
   private final Harness h = new Harness();
 
   private OpenResult openBtc() {
-    return h.opener.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    return h.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
   }
 
   private void assertNothingLeft() {
@@ -116,7 +116,7 @@ class PositionOpenerTest {
         .failNext(
             FakeExchange.Op.PLACE_ORDER, new RejectedException("-2019", "Margin is insufficient."));
 
-    h.opener.open(intent(DBR, PositionSide.LONG, "50", "dbr-1"));
+    h.keeper.open(intent(DBR, PositionSide.LONG, "50", "dbr-1"));
 
     assertThat(h.book.all()).isEmpty();
     assertThat(h.store.writes()).isEmpty();
@@ -165,8 +165,9 @@ class PositionOpenerTest {
   void aFillNeverSeenBeforeTheDeadline_isClosedAtMarketAndRolledBack() {
     h.exchange.responseMode(FakeExchange.ResponseMode.ACK);
     h.exchange.holdStream();
-    h.exchange.faults().failAlways(FakeExchange.Op.QUERY_ORDER, new RetryableException("503"));
-    h.exchange.faults().failAlways(FakeExchange.Op.POSITIONS, new RetryableException("503"));
+    // The intent's own check goes through; every later order query fails.
+    h.exchange.faults().failAfter(FakeExchange.Op.QUERY_ORDER, 1, new RetryableException("503"));
+    h.exchange.faults().failTimes(FakeExchange.Op.POSITIONS, 20, new RetryableException("503"));
     Instant start = h.clock.now();
 
     var failed = (OpenResult.Failed) openBtc();
@@ -174,9 +175,27 @@ class PositionOpenerTest {
     assertThat(failed.stage()).isEqualTo("VERIFY");
     assertThat(Duration.between(start, h.clock.now()))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(9));
-    assertThat(failed.cleanlyRolledBack()).isTrue();
+    assertThat(failed.cleanlyRolledBack()).as("%s", failed).isTrue();
     assertNothingLeft();
     assertThat(h.exchange.orders()).hasSize(2); // the entry and its reduce-only close
+  }
+
+  @Test
+  void aFillNeverSeen_andAVenueThatNeverSaysItIsFlat_keepsThePositionUnderAStop() {
+    h.exchange.responseMode(FakeExchange.ResponseMode.ACK);
+    h.exchange.holdStream();
+    h.exchange.faults().failAfter(FakeExchange.Op.QUERY_ORDER, 1, new RetryableException("503"));
+    h.exchange.faults().failAlways(FakeExchange.Op.POSITIONS, new RetryableException("503"));
+
+    var failed = (OpenResult.Failed) openBtc();
+
+    assertThat(failed.stage()).isEqualTo("VERIFY");
+    assertThat(failed.rollbackFailures())
+        .anySatisfy(f -> assertThat(f).contains("could not confirm it is flat"));
+    // Nobody can say the venue is flat: whatever it may hold stays under exactly one stop, and the
+    // book lets reconciliation adopt it once the venue answers.
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(h.book.all()).isEmpty();
   }
 
   @Test
@@ -257,11 +276,11 @@ class PositionOpenerTest {
   }
 
   @Test
-  void aFailingRollbackStep_isRecorded_andTheRemainingStepsStillRun() {
+  void aCloseRefusedDuringRollback_keepsThePositionProtected_andHandsItToReconciliation() {
     h.store
         .faults()
         .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("connection refused"));
-    // The entry goes through; the rollback's close order is then refused.
+    // The entry goes through; every close order of the rollback is then refused.
     h.exchange
         .faults()
         .failAfter(
@@ -273,14 +292,17 @@ class PositionOpenerTest {
 
     assertThat(failed.cleanlyRolledBack()).isFalse();
     assertThat(failed.rollbackFailures())
-        .singleElement()
-        .asString()
-        .contains("close-filled-quantity");
-    assertThat(h.book.all()).isEmpty(); // the later step ran
+        .anySatisfy(f -> assertThat(f).contains("close-filled-quantity"));
+    assertThat(h.exchange.positionSize(BTC)).isEqualByComparingTo("0.015");
+    assertThat(h.everyOpenPositionHasExactlyOneStop()).isTrue();
+    assertThat(h.book.all()).isEmpty(); // no row: reconciliation adopts it, stop and all
     assertThat(h.journal.records())
         .filteredOn(r -> r.type().equals("ROLLBACK_STEP"))
         .extracting(r -> r.payload().get("step") + "=" + r.payload().get("succeeded"))
-        .containsExactly("close-filled-quantity=false", "remove-from-book=true");
+        .containsExactly(
+            "close-filled-quantity=false",
+            "protect-leftover=true",
+            "hand-over-to-reconciliation=true");
   }
 
   /**
@@ -298,13 +320,14 @@ class PositionOpenerTest {
     h.exchange.dropNext(StreamEvent.OrderChanged.class, 1);
     Instant start = h.clock.now();
 
-    var opened = (OpenResult.Opened) h.opener.open(intent(SKL, PositionSide.LONG, "10", "skl-1"));
+    var opened = (OpenResult.Opened) h.keeper.open(intent(SKL, PositionSide.LONG, "10", "skl-1"));
 
     assertThat(opened.verification().source()).isEqualTo(FillSource.WEBSOCKET);
     assertThat(opened.quantity()).isEqualByComparingTo("308");
     assertThat(opened.verification().elapsed()).isLessThan(Duration.ofSeconds(1));
     assertThat(Duration.between(start, h.clock.now())).isLessThan(Duration.ofSeconds(10));
-    assertThat(h.exchange.faults().calls(FakeExchange.Op.QUERY_ORDER)).isZero();
+    // One query only: the check, before anything is sent, that the intent never sent an order.
+    assertThat(h.exchange.faults().calls(FakeExchange.Op.QUERY_ORDER)).isEqualTo(1);
   }
 
   @Test
@@ -320,7 +343,7 @@ class PositionOpenerTest {
 
   @Test
   void aSizeThatRoundsToZero_isRefusedBeforeAnything() {
-    var refused = (OpenResult.Refused) h.opener.open(intent(BTC, PositionSide.LONG, "5", "tiny"));
+    var refused = (OpenResult.Refused) h.keeper.open(intent(BTC, PositionSide.LONG, "5", "tiny"));
 
     assertThat(refused.reason()).contains("rounds to zero");
     assertThat(h.exchange.orderRequests()).isEmpty();
@@ -333,7 +356,7 @@ class PositionOpenerTest {
     openBtc();
 
     var refused =
-        (OpenResult.Refused) h.opener.open(intent(BTC, PositionSide.SHORT, "1000", "i-2"));
+        (OpenResult.Refused) h.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "i-2"));
 
     assertThat(refused.reason()).contains("already open");
     assertThat(h.exchange.orderRequests()).hasSize(1);
@@ -341,7 +364,7 @@ class PositionOpenerTest {
 
   @Test
   void aShort_isProtectedByAStopAbove() {
-    var opened = (OpenResult.Opened) h.opener.open(intent(BTC, PositionSide.SHORT, "1000", "s-1"));
+    var opened = (OpenResult.Opened) h.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "s-1"));
 
     assertThat(opened.stopPrice()).isEqualByComparingTo("65280");
     assertThat(h.exchange.positionSize(BTC)).isEqualByComparingTo("-0.015");
@@ -375,7 +398,7 @@ class PositionOpenerTest {
     var opened = (OpenResult.Opened) openBtc();
     h.exchange.setMarkPrice(BTC, new BigDecimal("64500"));
 
-    var outcome = h.closer.close(key(BTC), CloseReason.MANUAL, 1);
+    var outcome = h.keeper.close(key(BTC));
 
     assertThat(outcome)
         .isInstanceOf(io.positionkeeper.domain.position.PositionCloser.CloseOutcome.Closed.class);
@@ -419,7 +442,7 @@ class PositionOpenerTest {
   void aStreamFillForAnotherSymbol_doesNotTouchTheOpenPosition() {
     var opened = (OpenResult.Opened) openBtc();
 
-    h.tracker.onEvent(
+    h.stream.onEvent(
         new StreamEvent.PositionChanged(
             SKL, new BigDecimal("5"), new BigDecimal("0.03"), h.clock.now()));
 

@@ -32,9 +32,9 @@ class PositionBookTest {
   void givenPendingPosition_wsFillBeforeOrderResponse_updatesQuantityInMemory_withoutStoreWrite() {
     h.book.preRegister(key(SKL), PositionSide.LONG, ClientOrderId.of("pko-skl"));
 
-    h.tracker.onEvent(
+    h.stream.onEvent(
         new StreamEvent.PositionChanged(SKL, new BigDecimal("308"), new BigDecimal("0.03245"), t));
-    h.tracker.onEvent(
+    h.stream.onEvent(
         new StreamEvent.MarkPriceChanged(SKL, new BigDecimal("0.03250"), t.plusSeconds(1)));
 
     Position p = h.book.get(key(SKL)).orElseThrow();
@@ -50,12 +50,7 @@ class PositionBookTest {
   @Test
   void givenActivePosition_streamUpdate_isPersistedWithItsEvent() {
     var pending = h.book.preRegister(key(BTC), PositionSide.LONG, ClientOrderId.of("pko-btc"));
-    h.book.promote(
-        key(BTC),
-        (PositionId.Pending) pending.id(),
-        7,
-        new BigDecimal("0.01"),
-        new BigDecimal("64000"));
+    h.book.promote(pending, 7, new BigDecimal("0.01"), new BigDecimal("64000"));
 
     var update =
         h.book.apply(
@@ -74,14 +69,9 @@ class PositionBookTest {
             io.positionkeeper.ports.contract.ContractData.newPosition(BTC, PositionSide.LONG),
             io.positionkeeper.ports.contract.ContractData.event("POSITION_CREATED"));
     var pending = h.book.preRegister(key(BTC), PositionSide.LONG, ClientOrderId.of("pko-btc"));
-    h.book.promote(
-        key(BTC),
-        (PositionId.Pending) pending.id(),
-        id,
-        new BigDecimal("0.01"),
-        new BigDecimal("64000"));
+    h.book.promote(pending, id, new BigDecimal("0.01"), new BigDecimal("64000"));
 
-    h.tracker.onEvent(
+    h.stream.onEvent(
         new StreamEvent.PositionChanged(BTC, new BigDecimal("0.02"), new BigDecimal("64100"), t));
 
     assertThat(h.store.writes())
@@ -118,13 +108,7 @@ class PositionBookTest {
         Exchange.BINANCE,
         new StreamEvent.PositionChanged(BTC, new BigDecimal("0.03"), new BigDecimal("64010"), t));
 
-    Position active =
-        h.book.promote(
-            key(BTC),
-            (PositionId.Pending) pending.id(),
-            9,
-            new BigDecimal("0.01"),
-            new BigDecimal("64000"));
+    Position active = h.book.promote(pending, 9, new BigDecimal("0.01"), new BigDecimal("64000"));
 
     assertThat(active.id()).isEqualTo(new PositionId.Db(9, "pko-1"));
     assertThat(active.quantity()).isEqualByComparingTo("0.03");
@@ -136,10 +120,7 @@ class PositionBookTest {
     h.book.remove(key(BTC), first.id());
     h.book.preRegister(key(BTC), PositionSide.LONG, ClientOrderId.of("pko-1"));
 
-    assertThatThrownBy(
-            () ->
-                h.book.promote(
-                    key(BTC), (PositionId.Pending) first.id(), 9, BigDecimal.ONE, BigDecimal.ONE))
+    assertThatThrownBy(() -> h.book.promote(first, 9, BigDecimal.ONE, BigDecimal.ONE))
         .isInstanceOf(IllegalStateException.class);
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenResult;
-import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.trailing.TrailingParams;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.fake.FakeExchange;
@@ -104,7 +103,7 @@ class DbrusdtReconcileTest {
    */
   @Test
   void aPreRegistrationLeftBehind_expiresFromTheBook_withoutAnyStoreCall_andItsEventIsWritten() {
-    Position pending =
+    var pending =
         f.book.preRegister(
             f.key(DBR), PositionSide.LONG, ClientOrderId.of("pko-dbr-2025-10-24-0106"));
     Reconciler reconciler = f.reconciler();
@@ -121,7 +120,7 @@ class DbrusdtReconcileTest {
     assertThat(f.store.writes()).isEmpty();
     assertThat(f.journal.records()).isEmpty(); // still queued in the writer, not lost
     assertNoBatchFailed();
-    assertThat(f.journal.recordsWithKey(pending.correlationKey()))
+    assertThat(f.journal.recordsWithKey(pending.id().correlationKey()))
         .singleElement()
         .satisfies(
             r -> {

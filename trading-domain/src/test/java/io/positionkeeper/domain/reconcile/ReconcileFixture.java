@@ -7,6 +7,7 @@ import io.positionkeeper.domain.audit.AuditWriterPolicy;
 import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.open.OpenPolicy;
 import io.positionkeeper.domain.open.PositionOpener;
 import io.positionkeeper.domain.position.Backoff;
@@ -64,6 +65,7 @@ final class ReconcileFixture implements AutoCloseable {
   final BatchingAuditWriter writer;
   final AuditTrail audit;
   final PositionBook book = new PositionBook(clock);
+  final InstrumentCatalog instruments = new InstrumentCatalog();
   final RecordingTrailingStops trailing = new RecordingTrailingStops(trailingStore);
   final PositionCloser closer;
   final PositionTracker tracker;
@@ -99,7 +101,8 @@ final class ReconcileFixture implements AutoCloseable {
             trailing,
             closer,
             clock,
-            OpenPolicy.standard());
+            OpenPolicy.standard(),
+            instruments);
     exchange.start(
         event -> {
           monitor.onEvent(event);
@@ -108,7 +111,8 @@ final class ReconcileFixture implements AutoCloseable {
   }
 
   Reconciler reconciler(ReconcilePolicy policy) {
-    return new Reconciler(exchange, monitor, store, book, audit, trailing, closer, clock, policy);
+    return new Reconciler(
+        exchange, monitor, store, book, audit, trailing, closer, clock, policy, instruments);
   }
 
   Reconciler reconciler() {

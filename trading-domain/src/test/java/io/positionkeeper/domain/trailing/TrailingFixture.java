@@ -1,6 +1,8 @@
 package io.positionkeeper.domain.trailing;
 
 import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
+import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
@@ -36,6 +38,9 @@ final class TrailingFixture {
   final InMemoryTrailingStopStore store = new InMemoryTrailingStopStore();
   final AuditTrail audit = new AuditTrail(clock, r -> journal.append(List.of(r)));
   final TrailingPolicy policy;
+  final PositionBook book = new PositionBook(clock);
+  final InstrumentCatalog instruments = new InstrumentCatalog();
+  final List<Long> exits = new java.util.ArrayList<>();
   final TrailingStopManager manager;
   final long positionId;
 
@@ -48,7 +53,13 @@ final class TrailingFixture {
     this.policy = policy;
     manager =
         new TrailingStopManager(
-            Exchange.BINANCE, exchange, positions, store, audit, clock, policy, Runnable::run);
+            new TrailingStopManager.Venue(exchange, book, instruments, this::closeAtMarket),
+            positions,
+            store,
+            audit,
+            clock,
+            policy,
+            Runnable::run);
     exchange.addInstrument(
         new InstrumentRules(
             SYM,
@@ -57,6 +68,7 @@ final class TrailingFixture {
             BigDecimal.ONE,
             new BigDecimal("1000000"),
             BigDecimal.ZERO));
+    instruments.loadAll(exchange);
     BigDecimal e = new BigDecimal(entry);
     exchange.setMarkPrice(SYM, e);
     exchange.seedPosition(
@@ -119,6 +131,21 @@ final class TrailingFixture {
         Optional.of(stop));
     exchange.start(manager);
     exchange.watchMarkPrices(java.util.Set.of(SYM));
+  }
+
+  /** What the keeper's exit does, in short: a reduce-only market close of the whole position. */
+  private void closeAtMarket(PositionKey key, long dbId) {
+    exits.add(dbId);
+    BigDecimal size = exchange.positionSize(SYM);
+    exchange.placeMarketOrder(
+        new io.positionkeeper.ports.model.MarketOrderRequest(
+            SYM,
+            size.signum() > 0
+                ? io.positionkeeper.ports.model.Side.SELL
+                : io.positionkeeper.ports.model.Side.BUY,
+            size.abs(),
+            ClientOrderId.of("pkc-trailing-exit-" + exits.size()),
+            true));
   }
 
   TrailingStopState state() {

@@ -3,6 +3,7 @@ package io.positionkeeper.domain.trailing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.position.ConnectionMonitor;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionLoader;
@@ -37,7 +38,14 @@ class TrailingRestoreTest {
   private final TrailingPolicy policy = TrailingPolicy.standard();
   private final TrailingStopManager manager =
       new TrailingStopManager(
-          Exchange.BINANCE, exchange, positions, states, audit, clock, policy, Runnable::run);
+          new TrailingStopManager.Venue(
+              exchange, new PositionBook(clock), new InstrumentCatalog(), (key, id) -> {}),
+          positions,
+          states,
+          audit,
+          clock,
+          policy,
+          Runnable::run);
   private final TrailingRestorer restorer = new TrailingRestorer(states, audit, clock, policy);
   private final ConnectionMonitor monitor = new ConnectionMonitor(Exchange.BINANCE);
 

@@ -103,7 +103,8 @@ class TrailingStopManagerTest {
 
     f.tick("103.9", 5000);
 
-    assertThat(f.state().status()).isEqualTo(TrailingStatus.TRIGGERED);
+    assertThat(f.state().status()).isEqualTo(TrailingStatus.ACTIVE); // only the venue ends it
+    assertThat(f.exits).isEmpty();
     assertThat(f.exchange.orderRequests()).hasSize(ordersBefore);
     assertThat(f.exchange.positionSize(SYM)).isZero(); // the exchange stop at 103.95 fired
   }

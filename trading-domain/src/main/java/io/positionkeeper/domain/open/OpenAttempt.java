@@ -1,0 +1,68 @@
+package io.positionkeeper.domain.open;
+
+import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.position.PositionBook;
+import io.positionkeeper.domain.position.PositionId;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.StopOrder;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What one opening has done so far: exactly what a rollback must undo. */
+final class OpenAttempt {
+  final OpenIntent intent;
+  final PositionKey key;
+  final ClientOrderId entryId;
+  final ExchangeGateway gateway;
+  final Instrument instrument;
+  final PositionBook.Registration registration;
+  final BigDecimal requested;
+  final Instant started;
+  PositionId id;
+  BigDecimal filled = BigDecimal.ZERO;
+  boolean mayHaveFilled;
+  Optional<Long> dbId = Optional.empty();
+  Optional<StopOrder> stop = Optional.empty();
+  String stopFailure = "no attempt";
+
+  OpenAttempt(
+      OpenIntent intent,
+      ExchangeGateway gateway,
+      Instrument instrument,
+      PositionBook.Registration registration,
+      BigDecimal requested,
+      Instant started) {
+    this.intent = intent;
+    this.key = intent.key();
+    this.entryId = registration.entryOrderId();
+    this.gateway = gateway;
+    this.instrument = instrument;
+    this.registration = registration;
+    this.requested = requested;
+    this.started = started;
+    this.id = registration.id();
+  }
+
+  Subject subject() {
+    return Subject.of(key, id);
+  }
+
+  /** Whether the venue may hold something this attempt bought or sold. */
+  boolean venueMayHoldAPosition() {
+    return filled.signum() > 0 || mayHaveFilled;
+  }
+
+  /** Ends the attempt at {@code stage}: the opener rolls back what was done. */
+  static final class Abort extends RuntimeException {
+    final String stage;
+
+    Abort(String stage, String reason) {
+      super(reason, null, false, false);
+      this.stage = stage;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.positionkeeper.domain.open;
+
+import io.positionkeeper.domain.audit.AuditEvent;
+import io.positionkeeper.domain.audit.AuditTrail;
+import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.instrument.Price;
+import io.positionkeeper.domain.position.ClientIds;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.Symbol;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Places a position's stop-loss, retrying within the policy's deadline. After an ambiguous answer
+ * no further stop is placed until the venue's open stops show the earlier one did not land, so a
+ * position never ends up with two.
+ */
+final class StopPlacement {
+  private final AuditTrail audit;
+  private final Clock clock;
+  private final OpenPolicy policy;
+
+  StopPlacement(AuditTrail audit, Clock clock, OpenPolicy policy) {
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.policy = Objects.requireNonNull(policy, "policy");
+  }
+
+  /** How placing ended. */
+  sealed interface Outcome {
+    record Placed(StopOrder stop, int attempts) implements Outcome {}
+
+    record Failed(String reason) implements Outcome {}
+  }
+
+  /** What one position's stop is: where, for which side, named after which entry. */
+  record Target(
+      ExchangeGateway gateway,
+      Symbol symbol,
+      PositionSide side,
+      ClientOrderId entryId,
+      Subject subject) {}
+
+  Outcome place(Target target, Price stopPrice) {
+    Instant until = clock.now().plus(policy.stopDeadline());
+    List<ClientOrderId> tried = new ArrayList<>();
+    boolean ambiguous = false;
+    String last = "no attempt";
+    int attempt = 0;
+    for (int round = 1; ; round++) {
+      Duration wait = policy.backoff().delay(round);
+      Landed landed = ambiguous ? findLanded(target, tried) : new Landed.None();
+      switch (landed) {
+        case Landed.Found found -> {
+          return new Outcome.Placed(found.stop(), attempt);
+        }
+        case Landed.CannotTell cannot ->
+            last = "an earlier attempt may have landed; " + cannot.why();
+        case Landed.None none -> {
+          ambiguous = false;
+          attempt++;
+          ClientOrderId stopId = ClientIds.stop(target.entryId(), attempt);
+          tried.add(stopId);
+          try {
+            return new Outcome.Placed(
+                target
+                    .gateway()
+                    .placeStopLoss(
+                        new StopLossRequest(
+                            target.symbol(), target.side(), stopPrice.value(), stopId)),
+                attempt);
+          } catch (RejectedException e) {
+            int n = attempt;
+            audit.record(
+                target.subject(),
+                () -> new AuditEvent.StopPlacementFailed(target.subject(), n, describe(e), false));
+            return new Outcome.Failed("refused: " + e.code() + " " + e.reason());
+          } catch (RateLimitedException e) {
+            last = describe(e);
+            wait = e.retryAfter();
+          } catch (OutcomeUnknownException e) {
+            ambiguous = true;
+            last = describe(e);
+          } catch (PortException e) {
+            last = describe(e);
+          }
+          int n = attempt;
+          String failure = last;
+          boolean retry = !clock.now().plus(wait).isAfter(until);
+          audit.record(
+              target.subject(),
+              () -> new AuditEvent.StopPlacementFailed(target.subject(), n, failure, retry));
+        }
+      }
+      if (clock.now().plus(wait).isAfter(until)) {
+        if (ambiguous && findLanded(target, tried) instanceof Landed.Found found) {
+          return new Outcome.Placed(found.stop(), attempt);
+        }
+        return new Outcome.Failed("no stop-loss within " + policy.stopDeadline() + ": " + last);
+      }
+      try {
+        clock.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Outcome.Failed("interrupted while placing the stop-loss: " + last);
+      }
+    }
+  }
+
+  /** Whether one of our earlier, ambiguous stop attempts is working on the venue. */
+  private sealed interface Landed {
+    record Found(StopOrder stop) implements Landed {}
+
+    record None() implements Landed {}
+
+    record CannotTell(String why) implements Landed {}
+  }
+
+  private static Landed findLanded(Target target, List<ClientOrderId> tried) {
+    try {
+      return target.gateway().openStopLosses(target.symbol()).stream()
+          .filter(s -> tried.contains(s.clientId()) && !s.status().isFinal())
+          .findFirst()
+          .<Landed>map(Landed.Found::new)
+          .orElse(new Landed.None());
+    } catch (PortException e) {
+      return new Landed.CannotTell("listing open stops failed: " + describe(e));
+    }
+  }
+
+  static String describe(PortException e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}
