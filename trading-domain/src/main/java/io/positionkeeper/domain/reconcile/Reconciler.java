@@ -460,7 +460,7 @@ public final class Reconciler {
     if (working.isPresent()) {
       protectedOutcome =
           recordProtection(
-              a, key, dbId, Subject.of(adopted), working.get(), 0, "adopted with its stop");
+              a, key, dbId, Subject.of(adopted), working.get(), 1, "adopted with its stop");
     } else {
       Instrument instrument = instrument(p.symbol());
       Price stop =
