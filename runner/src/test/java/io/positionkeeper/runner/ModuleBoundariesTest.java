@@ -69,7 +69,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.positionkeeper.ports.fake..")
-        .allowEmptyShould(true)
         .check(classes);
   }
 
@@ -81,7 +80,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BYBIT, POSTGRES, MIGRATIONS, RUNNER)
-        .allowEmptyShould(true)
         .check(classes);
     noClasses()
         .that()
@@ -89,6 +87,8 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BINANCE, POSTGRES, MIGRATIONS, RUNNER)
+        // adapter-bybit has no Java code yet: no class matches, and an empty rule fails. Remove
+        // this line with the adapter's first class, so that classes gone missing fail the rule.
         .allowEmptyShould(true)
         .check(classes);
     noClasses()
@@ -97,7 +97,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BINANCE, BYBIT, RUNNER)
-        .allowEmptyShould(true)
         .check(classes);
   }
 
@@ -109,7 +108,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(PORTS, DOMAIN, BINANCE, BYBIT, POSTGRES, RUNNER)
-        .allowEmptyShould(true)
         .check(classes);
   }
 }
