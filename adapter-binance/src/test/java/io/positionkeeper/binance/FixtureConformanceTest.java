@@ -47,9 +47,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Reads every payload in {@code shared/fixtures/binance/} (real captures and the venue's own
- * examples, read in place, never copied) into the port records and checks the values. Unknown
- * fields must be ignored. A fixture without a check here fails {@link #everyFixtureIsChecked()}.
+ * Reads every Binance payload fixture (real captures and the venue's own examples, kept beside the
+ * checkout and read in place, never copied; {@link SharedFixtures} finds them) into the port
+ * records and checks the values. Unknown fields must be ignored. A fixture without a check here
+ * fails {@link #everyFixtureIsChecked()}.
  */
 class FixtureConformanceTest {
   private static Path dir;

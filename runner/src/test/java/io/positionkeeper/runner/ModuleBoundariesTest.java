@@ -9,10 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module graph of DESIGN §2, checked on the classes themselves. The enforcer rules of each pom
- * stop a wrong Maven dependency; this test also stops what no dependency shows: a JDK module the
- * pure modules must not use (JDBC, HTTP), and imports between adapters that a shared dependency
- * would let through.
+ * The module graph, checked on the classes themselves: the ports use the JDK only; the domain the
+ * ports, the JDK and the SLF4J API; adapters never the domain nor each other; migrations no other
+ * module; and no main code uses the in-memory fakes. The enforcer rules of each pom stop a wrong
+ * Maven dependency; this test also stops what no dependency shows: a JDK module the pure modules
+ * must not use (JDBC, HTTP), and imports between adapters that a shared dependency would let
+ * through.
  */
 class ModuleBoundariesTest {
   private static final String PORTS = "io.positionkeeper.ports..";
