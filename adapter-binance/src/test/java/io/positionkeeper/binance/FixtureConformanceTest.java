@@ -41,41 +41,25 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Reads every payload in {@code shared/fixtures/binance/} (real captures and the venue's own
- * examples, read in place, never copied) into the port records and checks the values. Unknown
- * fields must be ignored. A fixture without a check here fails {@link #everyFixtureIsChecked()}.
+ * Reads every Binance payload fixture (real captures and the venue's own examples, kept beside the
+ * checkout and read in place, never copied; {@link SharedFixtures} finds them) into the port
+ * records and checks the values. Unknown fields must be ignored. A fixture without a check here
+ * fails {@link #everyFixtureIsChecked()}.
  */
 class FixtureConformanceTest {
   private static Path dir;
 
-  @BeforeAll
-  static void locate() {
-    dir = fixtures();
-    Assumptions.assumeTrue(
-        dir != null,
-        "shared/fixtures/binance not found beside the checkout (set -Dbinance.fixtures=DIR);"
-            + " conformance test skipped");
-  }
-
-  private static Path fixtures() {
-    String configured = System.getProperty("binance.fixtures");
-    if (configured != null) {
-      return Path.of(configured);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/fixtures/binance");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+  // Before each test rather than once for the class: Surefire counts tests skipped one by one,
+  // but reports a class aborted in @BeforeAll as zero tests run.
+  @BeforeEach
+  void locate() {
+    dir = SharedFixtures.binanceOrSkip();
   }
 
   private static String read(String name) {

@@ -38,7 +38,8 @@ class JooqAuditJournalIT {
   }
 
   /**
-   * Seed 001: one bad row must not cost the others; the refusal says which row it was. The batch of
+   * One bad row must not cost the others (in the bot this project replaces, it failed a whole
+   * batched insert and every event in it was lost); the refusal says which row it was. The batch of
    * 2000 goes in two parts, the bad row in the last: the first part, written without fault, is
    * rolled back with it.
    */

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module graph of DESIGN §2, checked on the classes themselves. The enforcer rules of each pom
- * stop a wrong Maven dependency; this test also stops what no dependency shows: a JDK module the
- * pure modules must not use (JDBC, HTTP), and imports between adapters that a shared dependency
- * would let through.
+ * The module graph, checked on the classes themselves: the ports use the JDK only; the domain the
+ * ports, the JDK and the SLF4J API; adapters never the domain nor each other; migrations no other
+ * module; and no main code uses the in-memory fakes. The enforcer rules of each pom stop a wrong
+ * Maven dependency; this test also stops what no dependency shows: a JDK module the pure modules
+ * must not use (JDBC, HTTP), and imports between adapters that a shared dependency would let
+ * through.
  */
 class ModuleBoundariesTest {
   private static final String PORTS = "io.positionkeeper.ports..";
@@ -69,7 +71,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.positionkeeper.ports.fake..")
-        .allowEmptyShould(true)
         .check(classes);
   }
 
@@ -81,7 +82,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BYBIT, POSTGRES, MIGRATIONS, RUNNER)
-        .allowEmptyShould(true)
         .check(classes);
     noClasses()
         .that()
@@ -89,6 +89,8 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BINANCE, POSTGRES, MIGRATIONS, RUNNER)
+        // adapter-bybit has no Java code yet: no class matches, and an empty rule fails. Remove
+        // this line with the adapter's first class, so that classes gone missing fail the rule.
         .allowEmptyShould(true)
         .check(classes);
     noClasses()
@@ -97,7 +99,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BINANCE, BYBIT, RUNNER)
-        .allowEmptyShould(true)
         .check(classes);
   }
 
@@ -109,7 +110,6 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(PORTS, DOMAIN, BINANCE, BYBIT, POSTGRES, RUNNER)
-        .allowEmptyShould(true)
         .check(classes);
   }
 }

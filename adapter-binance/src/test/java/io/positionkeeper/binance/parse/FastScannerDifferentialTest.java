@@ -3,6 +3,7 @@ package io.positionkeeper.binance.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.positionkeeper.binance.SharedFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,14 +64,7 @@ class FastScannerDifferentialTest {
 
   @Test
   void sharedFixtures_readTheSameOnBothPaths() throws IOException {
-    Path dir = null;
-    for (Path p = Path.of("").toAbsolutePath(); p != null && dir == null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/fixtures/binance"))) {
-        dir = p.resolve("shared/fixtures/binance");
-      }
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        dir != null, "shared fixtures not found beside the checkout");
+    Path dir = SharedFixtures.binanceOrSkip();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("ws_")).toList()) {
         same(Files.readString(f));

@@ -56,7 +56,10 @@ class BatchingAuditWriterTest {
     return IntStream.rangeClosed(from, to).mapToObj(i -> "evt-" + i).toList();
   }
 
-  /** Seed 001: one bad row failed a whole batched insert and lost every event in it. */
+  /**
+   * In the bot this project replaces, one bad row (a position id "pending" in an integer column)
+   * failed a whole batched insert and lost every event in it.
+   */
   @Test
   void aPoisonEventInABatchOf50_49AreWritten_andItIsDeadLetteredWithItsReason() throws Exception {
     BatchingAuditWriter w =

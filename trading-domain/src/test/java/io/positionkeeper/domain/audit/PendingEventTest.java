@@ -17,8 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeds 000/001, DBRUSDT: an event about a pre-registered position reached the batch insert with
- * position_id "pending" and the batch failed, losing every event in it.
+ * In the bot this project replaces (DBRUSDT on Bybit, 2025-10-24), an event about a pre-registered
+ * position reached the batch insert with position_id "pending" and the batch failed, losing every
+ * event in it.
  *
  * <p>Here that cannot happen by construction. Ports take only {@code long} ids (the store, the
  * trailing store, the journal's {@code AuditRecord}); the domain's {@code PositionId} is sealed

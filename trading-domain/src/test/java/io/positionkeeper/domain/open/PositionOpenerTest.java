@@ -106,8 +106,9 @@ class PositionOpenerTest {
   }
 
   /**
-   * Seeds 000/001, DBRUSDT: pre-registered, the order fails, rollback. The book ends empty, no
-   * store call ever carries an id, and the whole story is in the trail under the correlation key.
+   * The DBRUSDT failure of the bot this project replaces (Bybit, 2025-10-24): pre-registered, the
+   * order fails, rollback. The book ends empty, no store call ever carries an id, and the whole
+   * story is in the trail under the correlation key.
    */
   @Test
   void dbrusdtTimeline_orderFailsAfterPreRegistration_bookEmpty_noIdWritten_trailComplete() {
@@ -306,16 +307,17 @@ class PositionOpenerTest {
   }
 
   /**
-   * Seed 002, SKLUSDT: the fill arrived on the WebSocket 1 ms after the order, long before the REST
-   * answer. Pre-registered first, the position takes it; verification asks the book first and is
-   * done as soon as the order call returns; the 10 s timeout of the seed is nowhere near.
+   * SKLUSDT in the bot this project replaces (2025-10-28): the fill arrived on the WebSocket 1 ms
+   * after the order, long before the REST answer, and the opening failed its verification after a
+   * 10 s timeout. Pre-registered first, the position takes it; verification asks the book first and
+   * is done as soon as the order call returns; that timeout is nowhere near.
    */
   @Test
   void sklusdtTimeline_wsFillBeforeRestAnswer_isVerifiedByTheWebSocket() {
     h.exchange.responseMode(FakeExchange.ResponseMode.ACK);
     h.exchange.delayStream(Duration.ofMillis(1));
     h.exchange.faults().delay(FakeExchange.Op.PLACE_ORDER, Duration.ofMillis(600));
-    // As in the seed's log, only the position amount arrives (ACCOUNT_UPDATE), not the order's
+    // As in that bot's log, only the position amount arrives (ACCOUNT_UPDATE), not the order's
     // fill.
     h.exchange.dropNext(StreamEvent.OrderChanged.class, 1);
     Instant start = h.clock.now();

@@ -25,8 +25,10 @@ class PositionBookTest {
   private final Instant t = Instant.parse("2025-10-28T22:34:12.246Z");
 
   /**
-   * Seed 002, SKLUSDT: the WebSocket reported amount=308 1 ms after the order and before the REST
-   * answer. The pending position takes it in memory, and nothing is written to the store.
+   * SKLUSDT in the bot this project replaces (2025-10-28): the WebSocket reported amount=308 1 ms
+   * after the order and before the REST answer, and the update was lost because the position was
+   * registered only after the order. The pending position takes it in memory, and nothing is
+   * written to the store.
    */
   @Test
   void givenPendingPosition_wsFillBeforeOrderResponse_updatesQuantityInMemory_withoutStoreWrite() {

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seeds 000/001, DBRUSDT (Bybit, 2025-10-24): pre-registered at 01:06:31, the order failed at
- * 01:06:34, rolled back at 01:07:01, then the phantom cleanup at 01:07:02 wrote the pending
- * position as an id ("pending") to the store and the event log; the batch that carried the event
- * failed at 01:09:42 and every event in it was lost.
+ * DBRUSDT in the bot this project replaces (Bybit, 2025-10-24): pre-registered at 01:06:31, the
+ * order failed at 01:06:34, rolled back at 01:07:01, then the phantom cleanup at 01:07:02 wrote the
+ * pending position as an id ("pending") to the store and the event log; the batch that carried the
+ * event failed at 01:09:42 and every event in it was lost.
  *
  * <p>The journal here refuses, as the real table does, any event whose position id has no row (the
  * foreign key the 'pending' text broke as a type error), so a leaked id would fail a batch.

@@ -118,7 +118,7 @@ class ReconcileDecisionTest {
             .row(row(1, BTC, PositionSide.LONG, "0.015"))
             .confirmedBy()
             .expect("ClosePhantom BTCUSDT"),
-        new Case("a stale flat row does not keep a phantom alive (seed 003)")
+        new Case("a stale flat row does not keep a phantom alive")
             .row(row(1, BTC, PositionSide.LONG, "0.015"))
             .onExchange(ex(BTC, "0"))
             .confirmedBy(ex(BTC, "0"))
@@ -130,7 +130,7 @@ class ReconcileDecisionTest {
             .row(row(1, BTC, PositionSide.LONG, "0.015"))
             .confirmedBy(ex(BTC, "0.015"))
             .expect(),
-        new Case("a stale flat row without a row is not a missing position (seed 003)")
+        new Case("a stale flat row without a row is not a missing position")
             .onExchange(ex(ETH, "0"), ex(DBR, "-0"))
             .expect(),
         new Case("a fresh pending registration is never a phantom and is left alone")

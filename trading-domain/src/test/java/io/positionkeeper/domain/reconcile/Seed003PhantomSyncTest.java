@@ -26,21 +26,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seed 003, the position synchronizer on Bybit, replayed as one reconciliation at startup.
+ * The position synchronizer of the bot this project replaces, on Bybit (2025-10-11), replayed as
+ * one reconciliation at startup.
  *
- * <p>The seed's "before" state: 30 active rows, of which 12 phantoms (rows for positions no longer
- * on the exchange) and 18 wave positions that are really open; 0 rows with an exchange order id.
- * The exchange also holds ORBSUSDT (short 200 @ 0.0150) and BLASTUSDT (short 5400 @ 0.0018) without
+ * <p>Its "before" state: 30 active rows, of which 12 phantoms (rows for positions no longer on the
+ * exchange) and 18 wave positions that are really open; 0 rows with an exchange order id. The
+ * exchange also holds ORBSUSDT (short 200 @ 0.0150) and BLASTUSDT (short 5400 @ 0.0018) without
  * rows, and stale zero-size rows that the old code counted as positions.
  *
- * <p>How the numbers map to the seed's table: "Total active positions 30 → 22" and "Phantom 12 →
- * 11" came out of two restarts, because stale rows distorted the comparison (9 phantoms closed on
- * the first sync, 11 "to be cleaned on the next sync"), and "Wave 18 → 9" reflects trading between
- * the restarts, not reconciliation. What the fix was meant to achieve, and what this run asserts in
- * one pass: phantoms 12 → 0 (all 12 closed as PHANTOM), "synced with order_id" 0 → 2 (ORBS and
- * BLAST adopted with the REAL ids from the order history, not the fabricated "ORBS/USDT:USDT_0" of
- * the seed, and protected by a stop that the seed left "pending"), the 18 wave positions untouched,
- * 0 errors; active rows 30 → 20 (18 + 2).
+ * <p>How these numbers relate to what the old bot reported after its fix: "Total active positions
+ * 30 → 22" and "Phantom 12 → 11" came out of two restarts, because stale rows distorted the
+ * comparison (9 phantoms closed on the first sync, 11 "to be cleaned on the next sync"), and "Wave
+ * 18 → 9" reflects trading between the restarts, not reconciliation. What the fix was meant to
+ * achieve, and what this run asserts in one pass: phantoms 12 → 0 (all 12 closed as PHANTOM),
+ * "synced with order_id" 0 → 2 (ORBS and BLAST adopted with the REAL ids from the order history,
+ * not the fabricated "ORBS/USDT:USDT_0" of the old bot, and protected by a stop that the old bot
+ * left "pending"), the 18 wave positions untouched, 0 errors; active rows 30 → 20 (18 + 2).
  */
 class Seed003PhantomSyncTest {
   private static final List<String> WAVES =
@@ -63,7 +64,7 @@ class Seed003PhantomSyncTest {
           "TIAUSDT",
           "SEIUSDT",
           "INJUSDT");
-  // The 9 phantoms the seed's first sync closed, and 3 of the 11 it left behind.
+  // The 9 phantoms the old bot's first sync closed, and 3 of the 11 it left behind.
   private static final List<String> PHANTOMS =
       List.of(
           "BROCCOLIF3BUSDT",
@@ -134,7 +135,7 @@ class Seed003PhantomSyncTest {
 
     var result = (ReconcileResult.Completed) f.reconciler().reconcile();
 
-    // The synchronization summary, as the seed's log prints it.
+    // The synchronization summary, as the old bot's log prints it.
     assertThat(result.storedOpen()).isEqualTo(30); //   DB positions found: 30
     assertThat(result.exchangeOpen()).isEqualTo(20); // exchange positions (18 + 2), flat left out
     assertThat(result.flatRowsIgnored()).isEqualTo(5);
@@ -220,7 +221,7 @@ class Seed003PhantomSyncTest {
     assertThat(f.deadLetters.letters()).isEmpty();
     assertThat(f.writer.stats().journalFailures()).isZero();
 
-    // Second sync (the seed's 01:10 restart): everything matches, nothing to do.
+    // Second sync (the old bot's 01:10 restart): everything matches, nothing to do.
     var second = (ReconcileResult.Completed) f.reconciler().reconcile();
     assertThat(second.actions()).isEmpty();
     assertThat(second.inSync()).isEqualTo(20);

@@ -27,7 +27,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Seed 004: the restoration race at startup. */
+/**
+ * The restoration race at startup: the bot this project replaces asked the exchange for positions
+ * before its connection was ready, got an empty answer, and deleted the trailing-stop states of all
+ * 14 open positions, leaving them unprotected.
+ */
 class TrailingRestoreTest {
   private final ManualClock clock = ManualClock.atDefaultStart();
   private final FakeExchange exchange = new FakeExchange(Exchange.BINANCE, clock);
@@ -95,7 +99,7 @@ class TrailingRestoreTest {
   /**
    * 14 positions with their states in the store; the exchange answers empty or fails while the bot
    * starts. Restore uses only what the database holds: 14 restored with their peaks and update
-   * counts, 0 deleted, 0 exchange calls. The seed deleted all 14.
+   * counts, 0 deleted, 0 exchange calls. The old bot deleted all 14.
    */
   @Test
   void seed004_fourteenPositions_exchangeEmptyOrFailing_allRestored_noneDeleted_noExchangeCall() {

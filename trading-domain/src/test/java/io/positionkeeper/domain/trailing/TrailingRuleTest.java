@@ -7,7 +7,11 @@ import java.math.BigDecimal;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Binance's TRAILING_STOP_MARKET rule, as a table (binance-usdm.md A4). */
+/**
+ * Binance's TRAILING_STOP_MARKET rule, as a table. In Binance's words, a SELL triggers once "the
+ * latest price {@code <=} the highest price * (1 - callbackRate)", a BUY once "the latest price
+ * {@code >=} the lowest price * (1 + callbackRate)"; the callback rate is a percent (1 means 1 %).
+ */
 class TrailingRuleTest {
 
   @ParameterizedTest(name = "{0} peak {1} cb {2}% at {3}: triggers={4}")

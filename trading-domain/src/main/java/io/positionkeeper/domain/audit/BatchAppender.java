@@ -1,0 +1,118 @@
+package io.positionkeeper.domain.audit;
+
+import io.positionkeeper.ports.AuditJournal;
+import io.positionkeeper.ports.DeadLetterStore;
+import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PersistenceException;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.model.AuditRecord;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends one batch to the journal. A batch the journal refuses ({@link RejectedException}) is
+ * split in halves until each refused record is alone; those go to the {@link DeadLetterStore} with
+ * the reason and the others are written, so one bad record costs a handful of calls, not one per
+ * record, and never the rest of its batch.
+ */
+final class BatchAppender {
+  // Logged under the writer's name: operators configure and search for that category.
+  private static final Logger log = LoggerFactory.getLogger(BatchingAuditWriter.class);
+
+  private final AuditJournal journal;
+  private final DeadLetterStore deadLetters;
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+
+  BatchAppender(AuditJournal journal, DeadLetterStore deadLetters) {
+    this.journal = journal;
+    this.deadLetters = deadLetters;
+  }
+
+  /** How far a batch got: records written or dead-lettered, in order from its start. */
+  static final class Progress {
+    int resolved;
+    int written;
+  }
+
+  /** The journal (or the dead-letter store) could not take the records now; try again later. */
+  static final class TransientFailure extends Exception {
+    final Duration retryAfter;
+
+    TransientFailure(Exception cause, Duration retryAfter) {
+      super(cause.getMessage(), cause);
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  /**
+   * Writes a batch. Records are resolved strictly in order, so a failure midway leaves a written
+   * prefix (counted in {@code progress}) and an untouched rest.
+   */
+  void append(List<AuditRecord> batch, Progress progress) throws TransientFailure {
+    try {
+      journal.append(batch);
+      progress.resolved += batch.size();
+      progress.written += batch.size();
+      written.addAndGet(batch.size());
+    } catch (PortException e) {
+      switch (e) {
+        case RejectedException rejected -> {
+          if (batch.size() == 1) {
+            deadLetter(batch.get(0), rejected);
+            progress.resolved++;
+          } else {
+            int mid = batch.size() / 2;
+            append(batch.subList(0, mid), progress);
+            append(batch.subList(mid, batch.size()), progress);
+          }
+        }
+        case RateLimitedException limited ->
+            throw new TransientFailure(limited, limited.retryAfter());
+        case PersistenceException unreachable ->
+            throw new TransientFailure(unreachable, Duration.ZERO);
+        case RetryableException retryable -> throw new TransientFailure(retryable, Duration.ZERO);
+        case OutcomeUnknownException unknown -> throw new TransientFailure(unknown, Duration.ZERO);
+      }
+    } catch (RuntimeException e) {
+      // Not the port's taxonomy: a defect in the journal's adapter. Keep the records and retry.
+      throw new TransientFailure(e, Duration.ZERO);
+    }
+  }
+
+  private void deadLetter(AuditRecord record, RejectedException rejected) throws TransientFailure {
+    String reason = rejected.code() + ": " + rejected.reason();
+    try {
+      deadLetters.deadLetter(record, reason);
+    } catch (RuntimeException e) {
+      log.error(
+          "audit record {} was refused by the journal ({}) and the dead-letter store failed too;"
+              + " it stays queued",
+          record.eventId(),
+          reason,
+          e);
+      throw new TransientFailure(e, Duration.ZERO);
+    }
+    deadLettered.incrementAndGet();
+    log.error(
+        "audit record {} ({} about {}) refused by the journal and dead-lettered: {}",
+        record.eventId(),
+        record.type(),
+        record.correlationKey(),
+        reason);
+  }
+
+  long written() {
+    return written.get();
+  }
+
+  long deadLettered() {
+    return deadLettered.get();
+  }
+}
