@@ -9,7 +9,7 @@ import java.util.PriorityQueue;
 /**
  * A clock that moves only when told to. {@link #sleep(Duration)} advances it instead of waiting,
  * and tasks scheduled with {@link #schedule(Duration, Runnable)} run, in time order, on the thread
- * that advances past them: tests are deterministic and never sleep.
+ * that advances past them (a cancelled one never runs): tests are deterministic and never sleep.
  */
 public final class ManualClock implements Clock {
   private record Task(Instant at, long seq, Runnable action) {}
@@ -48,12 +48,22 @@ public final class ManualClock implements Clock {
     return sleeps;
   }
 
-  /** Runs {@code action} once the clock has advanced by {@code delay} from now. */
-  public synchronized void schedule(Duration delay, Runnable action) {
+  /**
+   * Runs {@code action} once the clock has advanced by {@code delay} from now, on the thread that
+   * advances it; the handle removes the task from the queue, so a cancelled task never runs.
+   */
+  @Override
+  public synchronized Scheduled schedule(Duration delay, Runnable action) {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
-    tasks.add(new Task(now.plus(delay), seq++, Objects.requireNonNull(action, "action")));
+    Task task = new Task(now.plus(delay), seq++, Objects.requireNonNull(action, "action"));
+    tasks.add(task);
+    return () -> {
+      synchronized (this) {
+        tasks.remove(task);
+      }
+    };
   }
 
   /** Moves time forward, running every task that falls due, each at its own instant. */

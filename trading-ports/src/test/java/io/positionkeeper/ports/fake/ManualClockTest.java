@@ -3,6 +3,7 @@ package io.positionkeeper.ports.fake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.positionkeeper.ports.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,52 @@ class ManualClockTest {
 
     assertThat(seen).containsExactly("a@10", "b@30");
     assertThat(clock.now()).isEqualTo(start.plusMillis(50));
+  }
+
+  @Test
+  void cancelledTask_neverRuns_whileTheOthersDo() {
+    ManualClock clock = ManualClock.atDefaultStart();
+    List<String> seen = new ArrayList<>();
+    Clock.Scheduled cancelled = clock.schedule(Duration.ofMillis(10), () -> seen.add("cancelled"));
+    clock.schedule(Duration.ofMillis(20), () -> seen.add("kept"));
+
+    cancelled.cancel();
+    clock.advance(Duration.ofMillis(50));
+
+    assertThat(seen).containsExactly("kept");
+  }
+
+  @Test
+  void cancellingATaskThatRanOrWasCancelled_isANoOp() {
+    ManualClock clock = ManualClock.atDefaultStart();
+    List<String> seen = new ArrayList<>();
+    Clock.Scheduled ran = clock.schedule(Duration.ofMillis(10), () -> seen.add("ran"));
+    Clock.Scheduled cancelled = clock.schedule(Duration.ofMillis(10), () -> seen.add("cancelled"));
+    cancelled.cancel();
+    clock.advance(Duration.ofMillis(10));
+
+    ran.cancel();
+    cancelled.cancel();
+    clock.advance(Duration.ofMillis(10));
+
+    assertThat(seen).containsExactly("ran");
+  }
+
+  @Test
+  void taskCancelledByAnEarlierTaskOfTheSameAdvance_neverRuns() {
+    ManualClock clock = ManualClock.atDefaultStart();
+    List<String> seen = new ArrayList<>();
+    Clock.Scheduled later = clock.schedule(Duration.ofMillis(20), () -> seen.add("later"));
+    clock.schedule(
+        Duration.ofMillis(10),
+        () -> {
+          seen.add("earlier");
+          later.cancel();
+        });
+
+    clock.advance(Duration.ofMillis(50));
+
+    assertThat(seen).containsExactly("earlier");
   }
 
   @Test
