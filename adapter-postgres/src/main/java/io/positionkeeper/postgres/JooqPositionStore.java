@@ -84,6 +84,20 @@ public final class JooqPositionStore implements PositionStore {
   }
 
   @Override
+  public Optional<PositionRecord> findByEntryOrder(ClientOrderId entryClientOrderId) {
+    Objects.requireNonNull(entryClientOrderId, "entryClientOrderId");
+    return db.read(
+        "find position by entry order " + entryClientOrderId.value(),
+        (ctx, c) ->
+            ctx.selectFrom(POSITIONS)
+                .where(POSITIONS.ENTRY_CLIENT_ORDER_ID.eq(entryClientOrderId.value()))
+                .orderBy(POSITIONS.ID.desc())
+                .limit(1)
+                .fetchOptional()
+                .map(JooqPositionStore::toRecord));
+  }
+
+  @Override
   public List<PositionRecord> loadOpen() {
     return db.read(
         "load open positions",

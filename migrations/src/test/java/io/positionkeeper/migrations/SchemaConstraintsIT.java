@@ -97,6 +97,26 @@ class SchemaConstraintsIT {
   }
 
   @Test
+  void positionLookup_byEntryClientOrderId_usesItsIndex() throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET enable_seqscan = off");
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rs =
+          s.executeQuery(
+              "EXPLAIN SELECT * FROM monitoring.positions"
+                  + " WHERE entry_client_order_id = 'pko-abc'")) {
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+      } finally {
+        s.execute("RESET enable_seqscan");
+      }
+      assertThat(plan.toString()).contains("positions_entry_client_order_id_idx");
+    }
+  }
+
+  @Test
   void decimals_comeBackExactlyAsWritten_withoutRounding() throws SQLException {
     long id = openPosition("BINANCE", "PEPEUSDT");
     BigDecimal tiny = new BigDecimal("0.000000000000000000000123");

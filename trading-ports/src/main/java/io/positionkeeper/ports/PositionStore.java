@@ -29,6 +29,13 @@ public interface PositionStore {
   /** The position with that id. */
   Optional<PositionRecord> find(long id);
 
+  /**
+   * The position whose entry order has that client order id, whatever its status (the newest row if
+   * several carry it): an insert whose commit outcome is unknown is resolved by reading it back
+   * with this, never by inserting again.
+   */
+  Optional<PositionRecord> findByEntryOrder(ClientOrderId entryClientOrderId);
+
   /** Every position whose status is open (active or closing). */
   List<PositionRecord> loadOpen();
 

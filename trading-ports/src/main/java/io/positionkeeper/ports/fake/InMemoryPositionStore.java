@@ -29,6 +29,7 @@ public final class InMemoryPositionStore implements PositionStore {
   public enum Op {
     INSERT,
     FIND,
+    FIND_BY_ENTRY_ORDER,
     LOAD_OPEN,
     UPDATE_POSITION,
     RECORD_STOP,
@@ -42,7 +43,7 @@ public final class InMemoryPositionStore implements PositionStore {
 
   private final InMemoryAuditJournal journal;
   private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
-  private final Map<Long, PositionRecord> rows = new TreeMap<>();
+  private final TreeMap<Long, PositionRecord> rows = new TreeMap<>();
   private final List<Write> writes = new ArrayList<>();
   // Open rows per exchange and symbol: the unique-open check without scanning every row.
   private final Map<String, Long> openBySymbol = new java.util.HashMap<>();
@@ -113,6 +114,22 @@ public final class InMemoryPositionStore implements PositionStore {
         () -> {
           synchronized (this) {
             return Optional.ofNullable(rows.get(id));
+          }
+        });
+  }
+
+  @Override
+  public Optional<PositionRecord> findByEntryOrder(ClientOrderId entryClientOrderId) {
+    Objects.requireNonNull(entryClientOrderId, "entryClientOrderId");
+    return PortExceptionHolder.call(
+        faults,
+        Op.FIND_BY_ENTRY_ORDER,
+        () -> {
+          synchronized (this) {
+            Optional<ClientOrderId> wanted = Optional.of(entryClientOrderId);
+            return rows.descendingMap().values().stream()
+                .filter(r -> r.entryClientOrderId().equals(wanted))
+                .findFirst();
           }
         });
   }

@@ -229,6 +229,67 @@ public abstract class PositionStoreContract {
   }
 
   @Test
+  void findByEntryOrder_afterInsert_findsTheRowThatCarriesThatEntryClientId() {
+    long btc = insertBtc();
+    long eth = store().insert(newPosition(ETH, PositionSide.SHORT), event("POSITION_CREATED"));
+
+    PositionRecord row =
+        store().findByEntryOrder(ClientOrderId.of("pk-open-ethusdt")).orElseThrow();
+
+    assertThat(row.id()).isEqualTo(eth).isNotEqualTo(btc);
+    assertThat(row.entryClientOrderId()).contains(ClientOrderId.of("pk-open-ethusdt"));
+    assertThat(row.status()).isEqualTo(PositionStatus.ACTIVE);
+    assertThat(row).isEqualTo(store().find(eth).orElseThrow());
+  }
+
+  @Test
+  void findByEntryOrder_ofAnUnknownEntryClientId_isEmpty() {
+    insertBtc();
+
+    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-nothing"))).isEmpty();
+  }
+
+  @Test
+  void findByEntryOrder_findsAClosedRow_andARolledBackRow() {
+    long closed = insertBtc();
+    store()
+        .close(
+            closed,
+            new PositionClose(BigDecimal.ONE, BigDecimal.ZERO, CloseReason.MANUAL, T0),
+            event("POSITION_CLOSED"));
+    long rolledBack =
+        store().insert(newPosition(ETH, PositionSide.SHORT), event("POSITION_CREATED"));
+    store().markRolledBack(rolledBack, "stop-loss rejected", event("ROLLED_BACK"));
+
+    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-btcusdt")))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.id()).isEqualTo(closed);
+              assertThat(r.status()).isEqualTo(PositionStatus.CLOSED);
+            });
+    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-ethusdt")))
+        .hasValueSatisfying(
+            r -> {
+              assertThat(r.id()).isEqualTo(rolledBack);
+              assertThat(r.status()).isEqualTo(PositionStatus.ROLLED_BACK);
+            });
+  }
+
+  @Test
+  void findByEntryOrder_whenAnEndedPositionCarriedTheSameEntryClientId_returnsTheNewestRow() {
+    long first = insertBtc();
+    store()
+        .close(
+            first,
+            new PositionClose(BigDecimal.ONE, BigDecimal.ZERO, CloseReason.MANUAL, T0),
+            event("POSITION_CLOSED"));
+    long second = insertBtc();
+
+    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-btcusdt")))
+        .hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(second));
+  }
+
+  @Test
   void find_ofAnUnknownId_isEmpty() {
     assertThat(store().find(123_456_789L)).isEmpty();
   }
