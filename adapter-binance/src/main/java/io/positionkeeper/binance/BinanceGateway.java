@@ -22,6 +22,7 @@ import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.MarkPrice;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Side;
@@ -29,8 +30,10 @@ import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,6 +58,18 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   static final String UNKNOWN_ORDER = "-2011";
   static final String INVALID_SYMBOL = "-1121";
   static final int TRADE_HISTORY_LIMIT = 1000;
+
+  /** The longest {@code startTime}..{@code endTime} window of {@code userTrades}: 7 days. */
+  static final long TRADE_WINDOW_MILLIS = Duration.ofDays(7).toMillis();
+
+  /**
+   * How far past the estimated server time the last trade window reaches: the estimate can lag the
+   * venue's clock by the error of its measurement, and a fill stamped in that gap must be seen.
+   */
+  static final long TRADE_WINDOW_END_MARGIN_MILLIS = Duration.ofMinutes(1).toMillis();
+
+  /** {@code userTrades} covers the past 3 months only (change log 2026-08-26). */
+  static final int TRADE_HISTORY_MONTHS = 3;
 
   /** A missing symbol triggers a refresh of the cached rules at most this often. */
   private static final Duration MISSING_SYMBOL_REFRESH = Duration.ofMinutes(1);
@@ -448,6 +463,177 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
         symbol,
         history.size());
     return Optional.empty();
+  }
+
+  /**
+   * Reads the fills after {@code since} from {@code GET /fapi/v1/userTrades} in consecutive windows
+   * of at most 7 days (the venue's limit) up to now, starting no earlier than 3 months ago (all the
+   * venue keeps: a fill older than that cannot be seen, and the exit's quantity then falls short of
+   * the position's). A window whose answer is full (1000 fills) is split in halves until each half
+   * answers in full, so nothing depends on which fills the venue leaves out of a full answer.
+   *
+   * <p>Which fills reduced a position of {@code side} is worked out from the current size (position
+   * risk, read before and after the history; a change between the two reads is a {@link
+   * RetryableException}) walking the fills back, as {@link #openingOrderId} does: a SELL fill
+   * reduces a long by as much as the long held before it, a BUY fill a short. So a fill that flips
+   * the position counts with its reducing part only, and a close exactly at the entry price (which
+   * realizes zero) still counts. The realized PnL is the venue's {@code realizedPnl} of those fills
+   * (the whole of it: only the reducing part of a fill realizes any). The closing client id is the
+   * last reducing fill's order's {@code clientOrderId} from {@code GET /fapi/v1/order?orderId=},
+   * empty when the venue no longer knows the order (-2013/-2011; it forgets some after 3 days, all
+   * after 90) or its id is not one the port accepts.
+   */
+  @Override
+  public Optional<PositionExit> exitSince(Symbol symbol, PositionSide side, Instant since) {
+    Objects.requireNonNull(symbol, "symbol");
+    Objects.requireNonNull(side, "side");
+    Objects.requireNonNull(since, "since");
+    Optional<ExchangePosition> before = positionRow(symbol);
+    Instant now = http.serverClock().now();
+    long horizon =
+        now.atZone(ZoneOffset.UTC).minusMonths(TRADE_HISTORY_MONTHS).toInstant().toEpochMilli();
+    long from = Math.max(since.toEpochMilli() + 1, horizon);
+    if (since.toEpochMilli() + 1 < horizon) {
+      log.info(
+          "exit of {} {} since {}: the trade history reaches back to {} only",
+          side,
+          symbol,
+          since,
+          Instant.ofEpochMilli(horizon));
+    }
+    long to = now.toEpochMilli() + TRADE_WINDOW_END_MARGIN_MILLIS;
+    Map<Long, Wire.UserTrade> byId = new LinkedHashMap<>();
+    for (long start = from; start <= to; start += TRADE_WINDOW_MILLIS) {
+      readTrades(symbol, start, Math.min(start + TRADE_WINDOW_MILLIS - 1, to), byId);
+    }
+    Optional<ExchangePosition> after = positionRow(symbol);
+    if (!sameRow(before, after)) {
+      throw new RetryableException(
+          "the position of " + symbol + " changed while its trade history was read; read again");
+    }
+    List<Wire.UserTrade> history = new ArrayList<>(byId.values());
+    history.removeIf(t -> !PortMapper.time(t.time()).isAfter(since));
+    history.sort(
+        Comparator.comparingLong(Wire.UserTrade::time).thenComparingLong(Wire.UserTrade::id));
+    BigDecimal size = after.map(ExchangePosition::signedSize).orElse(BigDecimal.ZERO);
+    BigDecimal quantity = BigDecimal.ZERO;
+    BigDecimal notional = BigDecimal.ZERO;
+    BigDecimal pnl = BigDecimal.ZERO;
+    Wire.UserTrade last = null;
+    for (int i = history.size() - 1; i >= 0; i--) {
+      Wire.UserTrade t = history.get(i);
+      if (!t.positionSide().equals("BOTH")) {
+        throw new RetryableException(
+            "trade "
+                + t.id()
+                + " of "
+                + symbol
+                + " is a hedge-mode fill (positionSide "
+                + t.positionSide()
+                + "); the account must be in one-way mode");
+      }
+      Side tradeSide = mapped(RequestKind.READ, "user trade", () -> PortMapper.side(t.side()));
+      BigDecimal delta =
+          switch (tradeSide) {
+            case BUY -> t.qty();
+            case SELL -> t.qty().negate();
+          };
+      BigDecimal held = size.subtract(delta); // the signed size before this fill
+      size = held;
+      if (tradeSide != side.exitSide() || held.signum() != side.sign()) {
+        continue;
+      }
+      BigDecimal reduced = t.qty().min(held.abs());
+      quantity = quantity.add(reduced);
+      notional = notional.add(reduced.multiply(t.price()));
+      pnl = pnl.add(t.realizedPnl());
+      if (last == null) {
+        last = t;
+      }
+    }
+    if (last == null) {
+      return Optional.empty();
+    }
+    Optional<ClientOrderId> closingClientId = clientIdOfOrder(symbol, last.orderId());
+    BigDecimal totalQuantity = quantity;
+    BigDecimal averagePrice = notional.divide(quantity, MathContext.DECIMAL128);
+    BigDecimal realized = pnl;
+    long lastTime = last.time();
+    return Optional.of(
+        mapped(
+            RequestKind.READ,
+            "position exit",
+            () ->
+                PortMapper.positionExit(
+                    symbol.value(),
+                    side,
+                    totalQuantity,
+                    averagePrice,
+                    realized,
+                    closingClientId,
+                    lastTime)));
+  }
+
+  /** The symbol's row of the position list; a row an incomplete list lacks is an error. */
+  private Optional<ExchangePosition> positionRow(Symbol symbol) {
+    PositionSnapshot snapshot = positions();
+    Optional<ExchangePosition> row = snapshot.find(symbol);
+    if (row.isEmpty() && snapshot instanceof PositionSnapshot.Incomplete i) {
+      throw new RetryableException("cannot tell the position of " + symbol + ": " + i.reason());
+    }
+    return row;
+  }
+
+  private static boolean sameRow(Optional<ExchangePosition> a, Optional<ExchangePosition> b) {
+    BigDecimal sizeA = a.map(ExchangePosition::signedSize).orElse(BigDecimal.ZERO);
+    BigDecimal sizeB = b.map(ExchangePosition::signedSize).orElse(BigDecimal.ZERO);
+    return sizeA.compareTo(sizeB) == 0
+        && a.map(ExchangePosition::updatedAt).equals(b.map(ExchangePosition::updatedAt));
+  }
+
+  /** Adds the fills of {@code [start, end]} (epoch ms), splitting the window while it is full. */
+  private void readTrades(Symbol symbol, long start, long end, Map<Long, Wire.UserTrade> into) {
+    Wire.Rows<Wire.UserTrade> page =
+        rest.userTrades(symbol.value(), start, end, TRADE_HISTORY_LIMIT);
+    if (!page.complete()) {
+      throw new RetryableException(
+          "trade history of "
+              + symbol
+              + " partly unreadable: "
+              + String.join("; ", page.problems()));
+    }
+    if (page.rows().size() < TRADE_HISTORY_LIMIT) {
+      page.rows().forEach(t -> into.put(t.id(), t));
+      return;
+    }
+    if (start == end) {
+      throw new RetryableException(
+          "trade history of "
+              + symbol
+              + " holds "
+              + TRADE_HISTORY_LIMIT
+              + " or more fills in the millisecond "
+              + start
+              + "; it cannot be read whole");
+    }
+    long middle = start + (end - start) / 2;
+    readTrades(symbol, start, middle, into);
+    readTrades(symbol, middle + 1, end, into);
+  }
+
+  /** The client id of an order by its venue id; empty when the venue does not know the order. */
+  private Optional<ClientOrderId> clientIdOfOrder(Symbol symbol, long orderId) {
+    Wire.Order order;
+    try {
+      order = rest.queryOrder(symbol.value(), orderId);
+    } catch (RejectedException e) {
+      if (e.code().equals(NO_SUCH_ORDER) || e.code().equals(UNKNOWN_ORDER)) {
+        log.info("order {} of {} is no longer known to the venue ({})", orderId, symbol, e.code());
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return PortMapper.clientOrderId(order.clientOrderId());
   }
 
   @Override

@@ -152,8 +152,9 @@ public final class JooqPositionStore implements PositionStore {
         event,
         u ->
             u.set(POSITIONS.STATUS, PositionStatus.CLOSED)
-                .set(POSITIONS.EXIT_PRICE, close.exitPrice())
-                .set(POSITIONS.REALIZED_PNL, close.realizedPnl())
+                // NULL when unknown: the database refuses that for anything but a PHANTOM close.
+                .set(POSITIONS.EXIT_PRICE, close.exitPrice().orElse(null))
+                .set(POSITIONS.REALIZED_PNL, close.realizedPnl().orElse(null))
                 .set(POSITIONS.CLOSE_REASON, close.reason())
                 .set(POSITIONS.CLOSED_AT, AuditRows.micros(close.closedAt())));
   }

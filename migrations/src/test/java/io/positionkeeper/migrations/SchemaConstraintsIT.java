@@ -62,6 +62,51 @@ class SchemaConstraintsIT {
   }
 
   @Test
+  void phantomClose_mayLackExitPriceAndPnl_butNoOtherClose_andNoCloseItsReasonOrTime()
+      throws SQLException {
+    long phantom = openPosition("BINANCE", "ETHUSDT");
+    long manual = openPosition("BINANCE", "BTCUSDT");
+
+    sql(
+        "UPDATE monitoring.positions SET status = 'CLOSED', close_reason = 'PHANTOM',"
+            + " closed_at = now() WHERE id = "
+            + phantom);
+
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'CLOSED', exit_price = 1,"
+                    + " close_reason = 'MANUAL', closed_at = now() WHERE id = "
+                    + manual),
+        "positions_closed_check");
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'CLOSED', close_reason = 'PHANTOM'"
+                    + " WHERE id = "
+                    + manual),
+        "positions_closed_check");
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'CLOSED', closed_at = now(),"
+                    + " exit_price = 1, realized_pnl = 0 WHERE id = "
+                    + manual),
+        "positions_closed_check");
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT status, exit_price, realized_pnl FROM monitoring.positions WHERE id = "
+                    + phantom)) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("CLOSED");
+      assertThat(rs.getBigDecimal(2)).isNull();
+      assertThat(rs.getBigDecimal(3)).isNull();
+    }
+  }
+
+  @Test
   void finishedPosition_cannotBeReopened() throws SQLException {
     long id = openPosition("BINANCE", "ETHUSDT");
     sql(

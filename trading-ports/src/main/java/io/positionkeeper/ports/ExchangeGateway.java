@@ -7,6 +7,7 @@ import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.MarkPrice;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.StopLossRequest;
@@ -73,6 +74,14 @@ public interface ExchangeGateway {
    * trade history; empty when the history does not show one.
    */
   Optional<ExchangeOrderId> openingOrderId(Symbol symbol, PositionSide side);
+
+  /**
+   * How a position of {@code side} on {@code symbol} ended, from the fills after {@code since} that
+   * reduced it, taken together (empty when the venue's trade history shows none), so that a
+   * position found closed while nobody watched (a phantom) gets its real exit price, PnL and
+   * closing order, never invented ones.
+   */
+  Optional<PositionExit> exitSince(Symbol symbol, PositionSide side, Instant since);
 
   /** The current mark price of a symbol. */
   MarkPrice markPrice(Symbol symbol);

@@ -195,6 +195,26 @@ public final class BinanceRestClient {
         RestDecoder::userTrades);
   }
 
+  /**
+   * {@code GET /fapi/v1/userTrades?symbol=&startTime=&endTime=&limit=} (weight 5): the fills of a
+   * window of at most 7 days ({@code endTime - startTime}, both in epoch milliseconds), oldest
+   * first.
+   */
+  public Wire.Rows<Wire.UserTrade> userTrades(
+      String symbol, long startTime, long endTime, int limit) {
+    return call(
+        Method.GET,
+        "/fapi/v1/userTrades",
+        Params.create()
+            .add("symbol", symbol)
+            .add("startTime", startTime)
+            .add("endTime", endTime)
+            .add("limit", limit),
+        Security.SIGNED,
+        RequestKind.READ,
+        RestDecoder::userTrades);
+  }
+
   /** {@code POST /fapi/v1/listenKey}: a new key, or the active one extended. */
   public String createListenKey() {
     return call(

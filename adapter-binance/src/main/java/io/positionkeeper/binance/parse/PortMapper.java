@@ -7,6 +7,7 @@ import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.MarkPrice;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.OrderStatus;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Side;
 import io.positionkeeper.ports.model.StopOrder;
@@ -121,6 +122,32 @@ public final class PortMapper {
                 a.triggerPrice(),
                 // REST algo objects carry no executed quantity; FINISHED is resolved by the caller.
                 stopStatus(a.algoStatus(), BigDecimal.ZERO)));
+  }
+
+  /**
+   * The exit of a position of {@code side} on {@code symbol}, from its reducing fills taken
+   * together: the quantity they reduced, its average price, their summed realized PnL, the client
+   * id of the last one's order and the last one's time (epoch milliseconds).
+   */
+  public static PositionExit positionExit(
+      String symbol,
+      PositionSide side,
+      BigDecimal quantity,
+      BigDecimal averagePrice,
+      BigDecimal realizedPnl,
+      Optional<ClientOrderId> closingClientId,
+      long lastFillTime) {
+    return build(
+        "exit of " + side + " " + symbol,
+        () ->
+            new PositionExit(
+                symbol(symbol),
+                side,
+                quantity,
+                averagePrice,
+                realizedPnl,
+                closingClientId,
+                time(lastFillTime)));
   }
 
   public static ExchangePosition position(Wire.Position p) {

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.positionkeeper.binance.BinanceGateway;
 import io.positionkeeper.binance.auth.RequestSigner;
+import io.positionkeeper.ports.fake.ManualClock;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.PositionSide;
@@ -17,6 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -148,6 +151,119 @@ class BinanceEmulatorTest {
         .contains("-1021");
     assertThat(send("GET", "/fapi/v3/positionRisk", stale + "&signature=" + sign(stale), "").body())
         .contains("-1021");
+  }
+
+  private HttpResponse<String> userTrades(String params) throws Exception {
+    String query = params + "&timestamp=" + venue.serverTime();
+    return send("GET", "/fapi/v1/userTrades", query + "&signature=" + sign(query), "");
+  }
+
+  private List<Long> tradeIds(HttpResponse<String> answer) {
+    assertThat(answer.statusCode()).isEqualTo(200);
+    return JsonParser.parseString(answer.body()).getAsJsonArray().asList().stream()
+        .map(e -> e.getAsJsonObject().get("id").getAsLong())
+        .toList();
+  }
+
+  private void fill(Side side, String id) {
+    try (BinanceGateway gateway = new BinanceGateway(venue.config(), venue.credentials())) {
+      gateway.placeMarketOrder(
+          new MarketOrderRequest(
+              Symbol.of("BTCUSDT"), side, new BigDecimal("0.010"), ClientOrderId.of(id), false));
+    }
+  }
+
+  @Test
+  void userTrades_isSigned_likeTheOtherAccountEndpoints() throws Exception {
+    String query = "symbol=BTCUSDT&timestamp=" + venue.serverTime();
+
+    HttpResponse<String> unsigned = send("GET", "/fapi/v1/userTrades", query, "");
+    HttpResponse<String> badlySigned =
+        send("GET", "/fapi/v1/userTrades", query + "&signature=" + sign(query + "x"), "");
+
+    assertThat(unsigned.statusCode()).isEqualTo(400);
+    assertThat(unsigned.body()).contains("-1102").contains("signature");
+    assertThat(badlySigned.statusCode()).isEqualTo(400);
+    assertThat(badlySigned.body()).contains("-1022");
+  }
+
+  @Test
+  void userTrades_refusesAWindowOver7Days_fromIdWithATime_anOversizedLimit_andNoSymbol()
+      throws Exception {
+    long now = venue.serverTime();
+    long sevenDays = Duration.ofDays(7).toMillis();
+
+    assertThat(
+            userTrades("symbol=BTCUSDT&startTime=" + (now - sevenDays - 1) + "&endTime=" + now)
+                .body())
+        .contains("-1127");
+    assertThat(userTrades("symbol=BTCUSDT&fromId=1&startTime=" + (now - 1000)).body())
+        .contains("-1128");
+    assertThat(userTrades("symbol=BTCUSDT&startTime=" + now + "&endTime=" + (now - 1)).body())
+        .contains("-1128");
+    assertThat(userTrades("symbol=BTCUSDT&limit=1001").body()).contains("-1130");
+    assertThat(userTrades("limit=10").body()).contains("-1102").contains("symbol");
+    assertThat(
+            userTrades("symbol=BTCUSDT&startTime=" + (now - sevenDays) + "&endTime=" + now)
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void userTrades_answersTheFillsOfItsWindow_oldestFirst_upToTheLimit() throws Exception {
+    long before = venue.serverTime() - 1;
+    fill(Side.BUY, "t1");
+    fill(Side.BUY, "t2");
+    fill(Side.SELL, "t3");
+    long after = venue.serverTime() + 1;
+
+    List<Long> all =
+        tradeIds(userTrades("symbol=BTCUSDT&startTime=" + before + "&endTime=" + after));
+    List<Long> firstTwo =
+        tradeIds(
+            userTrades("symbol=BTCUSDT&startTime=" + before + "&endTime=" + after + "&limit=2"));
+    List<Long> newestTwo = tradeIds(userTrades("symbol=BTCUSDT&limit=2"));
+    List<Long> later = tradeIds(userTrades("symbol=BTCUSDT&startTime=" + after));
+
+    assertThat(all).hasSize(3).isSorted();
+    assertThat(firstTwo).isEqualTo(all.subList(0, 2));
+    assertThat(newestTwo).isEqualTo(all.subList(1, 3));
+    assertThat(later).isEmpty();
+    assertThat(tradeIds(userTrades("symbol=BTCUSDT&fromId=" + all.get(1))))
+        .isEqualTo(all.subList(1, 3));
+  }
+
+  @Test
+  void userTrades_withoutATime_coversTheLast7Days_andNothingIsKeptPast3Months() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2026-05-20T10:00:00Z"));
+    venue.close();
+    venue = BinanceEmulator.start(clock);
+    venue.setMarkPrice("BTCUSDT", new BigDecimal("50000.00"));
+    try (BinanceGateway gateway = new BinanceGateway(venue.config(), venue.credentials(), clock)) {
+      gateway.placeMarketOrder(
+          new MarketOrderRequest(
+              Symbol.of("BTCUSDT"),
+              Side.BUY,
+              new BigDecimal("0.010"),
+              ClientOrderId.of("old"),
+              false));
+      long filledAt = venue.serverTime();
+      clock.advance(Duration.ofDays(8));
+
+      assertThat(tradeIds(userTrades("symbol=BTCUSDT"))).isEmpty();
+      assertThat(
+              tradeIds(
+                  userTrades(
+                      "symbol=BTCUSDT&startTime=" + filledAt + "&endTime=" + (filledAt + 1))))
+          .hasSize(1);
+
+      clock.advance(Duration.ofDays(83));
+      assertThat(
+              tradeIds(
+                  userTrades(
+                      "symbol=BTCUSDT&startTime=" + filledAt + "&endTime=" + (filledAt + 1))))
+          .isEmpty();
+    }
   }
 
   private static final class Probe extends WebSocketClient {

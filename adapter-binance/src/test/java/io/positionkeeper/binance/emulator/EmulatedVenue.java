@@ -401,14 +401,69 @@ final class EmulatedVenue {
     return out;
   }
 
+  static final long DAY_MS = 24L * 60 * 60 * 1000;
+
+  /**
+   * {@code GET /fapi/v1/userTrades} with the venue's parameter rules. Documented (Account Trade
+   * List, USDⓈ-M docs): {@code symbol} is mandatory; {@code orderId} selects one order's trades;
+   * {@code fromId} returns trades with id at or above it and cannot be sent with {@code startTime}
+   * or {@code endTime}; without {@code startTime} and {@code endTime} the last 7 days are returned;
+   * the time between {@code startTime} and {@code endTime} cannot be longer than 7 days; {@code
+   * limit} defaults to 500, max 1000; trades are kept for the past 3 months only (change log
+   * 2026-08-26; older ones are simply absent). The error codes are inferred from the error-code
+   * list: -1127 ("More than %s hours between startTime and endTime") for a window over 7 days,
+   * -1128 ("Combination of optional parameters invalid") for {@code fromId} with a time; also
+   * inferred: -1128 for {@code startTime} after {@code endTime}, -1130 for a limit outside 1..1000,
+   * a window of 7 days from a lone {@code startTime} (or back from a lone {@code endTime}), and,
+   * when more trades match than {@code limit}, the oldest of a time window or of a {@code fromId}
+   * but the newest of the default 7 days ("Default gets most recent trades").
+   */
   JsonArray userTrades(Map<String, String> q) {
     String symbol = required(q, "symbol");
-    int limit = Integer.parseInt(q.getOrDefault("limit", "500"));
-    List<Trade> mine = trades.stream().filter(t -> t.symbol.equals(symbol)).toList();
-    JsonArray out = new JsonArray();
-    for (Trade t : mine.subList(Math.max(0, mine.size() - limit), mine.size())) {
-      out.add(Frames.trade(t));
+    instrument(symbol);
+    Long startTime = optionalLong(q, "startTime");
+    Long endTime = optionalLong(q, "endTime");
+    Long fromId = optionalLong(q, "fromId");
+    Long orderId = optionalLong(q, "orderId");
+    int limit = Math.toIntExact(Optional.ofNullable(optionalLong(q, "limit")).orElse(500L));
+    if (limit < 1 || limit > 1000) {
+      throw VenueError.badRequest(-1130, "Data sent for parameter 'limit' is not valid.");
     }
+    if (fromId != null && (startTime != null || endTime != null)) {
+      throw VenueError.badRequest(-1128, "Combination of optional parameters invalid.");
+    }
+    long now = serverTime.getAsLong();
+    long from;
+    long to;
+    if (startTime == null && endTime == null) {
+      from = fromId == null ? now - 7 * DAY_MS : Long.MIN_VALUE;
+      to = Long.MAX_VALUE;
+    } else {
+      from = startTime != null ? startTime : endTime - 7 * DAY_MS;
+      to = endTime != null ? endTime : startTime + 7 * DAY_MS;
+    }
+    if (from > to) {
+      throw VenueError.badRequest(-1128, "Combination of optional parameters invalid.");
+    }
+    if (to - from > 7 * DAY_MS && to != Long.MAX_VALUE && from != Long.MIN_VALUE) {
+      throw VenueError.badRequest(
+          -1127, "Lookup interval is too big. More than 168 hours between startTime and endTime.");
+    }
+    long kept = now - 90 * DAY_MS;
+    List<Trade> mine =
+        trades.stream()
+            .filter(t -> t.symbol.equals(symbol))
+            .filter(t -> t.time >= kept && t.time >= from && t.time <= to)
+            .filter(t -> fromId == null || t.id >= fromId)
+            .filter(t -> orderId == null || t.orderId == orderId)
+            .toList();
+    boolean newest = startTime == null && endTime == null && fromId == null;
+    List<Trade> page =
+        newest
+            ? mine.subList(Math.max(0, mine.size() - limit), mine.size())
+            : mine.subList(0, Math.min(limit, mine.size()));
+    JsonArray out = new JsonArray();
+    page.forEach(t -> out.add(Frames.trade(t)));
     return out;
   }
 
@@ -637,6 +692,18 @@ final class EmulatedVenue {
           -1102, "Mandatory parameter '" + name + "' was not sent, was empty/null, or malformed.");
     }
     return v;
+  }
+
+  private static Long optionalLong(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw VenueError.badRequest(-1102, "Parameter '" + name + "' is malformed.");
+    }
   }
 
   private static String side(String v) {

@@ -493,13 +493,22 @@ public sealed interface AuditEvent {
 
   /** The position is closed (written with the row's close). */
   record PositionClosed(
-      Subject subject, CloseReason reason, BigDecimal exitPrice, BigDecimal realizedPnl)
+      Subject subject,
+      CloseReason reason,
+      Optional<BigDecimal> exitPrice,
+      Optional<BigDecimal> realizedPnl)
       implements AuditEvent {
     public PositionClosed {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(exitPrice, "exitPrice");
       Objects.requireNonNull(realizedPnl, "realizedPnl");
+    }
+
+    /** A close whose exit the venue reported. */
+    public PositionClosed(
+        Subject subject, CloseReason reason, BigDecimal exitPrice, BigDecimal realizedPnl) {
+      this(subject, reason, Optional.of(exitPrice), Optional.of(realizedPnl));
     }
 
     public String type() {
@@ -516,8 +525,8 @@ public sealed interface AuditEvent {
     public Map<String, String> payload() {
       return Payload.with()
           .put("reason", reason)
-          .put("exitPrice", exitPrice)
-          .put("realizedPnl", realizedPnl)
+          .put("exitPrice", exitPrice.map(BigDecimal::toPlainString).orElse("unknown"))
+          .put("realizedPnl", realizedPnl.map(BigDecimal::toPlainString).orElse("unknown"))
           .build();
     }
   }

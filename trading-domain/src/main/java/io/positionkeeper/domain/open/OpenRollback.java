@@ -13,6 +13,7 @@ import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
@@ -254,13 +255,10 @@ final class OpenRollback {
     BigDecimal quantity = open.orElse(a.filled.signum() > 0 ? a.filled : a.requested);
     List<String> refusals = new ArrayList<>();
     for (int attempt = 1; attempt <= policy.emergencyCloseAttempts(); attempt++) {
+      ClientOrderId closeId = closer.nextCloseId(a.entryId);
       var request =
           new MarketOrderRequest(
-              a.intent.symbol(),
-              a.intent.side().exitSide(),
-              quantity,
-              closer.nextCloseId(a.entryId),
-              true);
+              a.intent.symbol(), a.intent.side().exitSide(), quantity, closeId, true);
       switch (Orders.place(a.gateway, request, clock, policy.orderDeadline())) {
         case Orders.Placement.Placed placed -> {
           OrderReport report = placed.report();
@@ -274,6 +272,9 @@ final class OpenRollback {
           if (report.status() == OrderStatus.FILLED
               && report.filledQuantity().compareTo(quantity) >= 0) {
             return new Venue.Flat(filled);
+          }
+          if (streamSaysClosedBy(a, closeId)) {
+            return new Venue.Flat(filled + "; the stream reported the close filled and flat");
           }
           Optional<BigDecimal> after = openSizeOnExchange(a);
           if (after.isPresent() && after.get().signum() == 0) {
@@ -293,6 +294,15 @@ final class OpenRollback {
       }
     }
     return new Venue.StillOpen("close failed " + refusals.size() + " times: " + refusals);
+  }
+
+  /** Whether the stream reported this close order filled and the position flat. */
+  private boolean streamSaysClosedBy(OpenAttempt a, ClientOrderId closeId) {
+    return book.get(a.key)
+        .filter(p -> p.id().equals(a.id) && p.quantity().signum() == 0)
+        .flatMap(p -> p.exitFill())
+        .filter(f -> f.orderId().equals(closeId) && f.status() == OrderStatus.FILLED)
+        .isPresent();
   }
 
   /** Our side's open size on the venue (zero when none), or empty when the venue cannot say. */

@@ -232,7 +232,7 @@ public final class PositionCloser {
         exit.map(Position.Fill::realizedPnl)
             .filter(p -> p.signum() != 0)
             .orElseGet(() -> pnlOf(before, exitPrice, before.quantity()));
-    owed.put(dbId, new OwedClose(before, new PositionClose(exitPrice, pnl, reason, clock.now())));
+    owed.put(dbId, new OwedClose(before, exitPrice, pnl, reason, clock.now()));
     try {
       settleOwed(dbId);
     } catch (PortException e) {
@@ -242,7 +242,12 @@ public final class PositionCloser {
   }
 
   /** A close the venue made and the store has not taken yet. */
-  private record OwedClose(Position before, PositionClose close) {}
+  private record OwedClose(
+      Position before,
+      BigDecimal exitPrice,
+      BigDecimal realizedPnl,
+      CloseReason reason,
+      java.time.Instant at) {}
 
   /**
    * Writes the close of {@code dbId} this closer still owes the store, if any: the exit the venue
@@ -256,15 +261,15 @@ public final class PositionCloser {
       return false;
     }
     Position before = owedClose.before();
-    PositionClose close = owedClose.close();
     Subject subject = Subject.of(before);
     try {
       store.close(
           dbId,
-          close,
+          new PositionClose(
+              owedClose.exitPrice(), owedClose.realizedPnl(), owedClose.reason(), owedClose.at()),
           audit.toRecord(
               new AuditEvent.PositionClosed(
-                  subject, close.reason(), close.exitPrice(), close.realizedPnl())));
+                  subject, owedClose.reason(), owedClose.exitPrice(), owedClose.realizedPnl())));
     } catch (PortException e) {
       log.error("closing position {} in the store failed; it is retried", dbId, e);
       audit.record(

@@ -34,6 +34,7 @@ import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
@@ -43,7 +44,6 @@ import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -332,15 +332,21 @@ public final class Reconciler {
     }
     Optional<Position> inBook = bookEntry(row);
     Subject subject = subjectOf(row);
-    // The real exit happened outside our view: no price or PnL is invented; the row keeps its
-    // entry as exit and a zero PnL, and the reason says why.
-    BigDecimal exit = row.entryPrice();
+    // The exit happened while nobody watched: it comes from the venue's trade history, or stays
+    // unknown; a price or PnL is never made up.
+    PositionClose close = exitFromVenue(row);
     store.close(
         row.id(),
-        new PositionClose(exit, BigDecimal.ZERO, CloseReason.PHANTOM, clock.now()),
+        close,
         audit.toRecord(
-            new AuditEvent.PositionClosed(subject, CloseReason.PHANTOM, exit, BigDecimal.ZERO)));
-    String detail = "closed as PHANTOM";
+            subject,
+            () ->
+                new AuditEvent.PositionClosed(
+                    subject, close.reason(), close.exitPrice(), close.realizedPnl())));
+    String detail =
+        "closed as "
+            + close.reason()
+            + close.exitPrice().map(p -> " at " + p.toPlainString()).orElse(", exit unknown");
     try {
       trailing.stop(row.id());
     } catch (PortException e) {
@@ -351,6 +357,39 @@ public final class Reconciler {
     }
     inBook.ifPresent(p -> book.remove(p.key(), p.id()));
     return applied(a, detail);
+  }
+
+  /**
+   * How a phantom ended, from the venue's history: our stop's fill is a stop-loss (a trailing stop
+   * when it was moved), anything else external; PHANTOM with no price when the history is silent.
+   */
+  private PositionClose exitFromVenue(PositionRecord row) {
+    Optional<PositionExit> exit;
+    try {
+      exit =
+          Retries.idempotent(
+              clock,
+              policy.callDeadline(),
+              policy.backoff(),
+              () -> gateway.exitSince(row.symbol(), row.side(), row.openedAt()));
+    } catch (PortException e) {
+      log.warn("the trade history of {} could not be read", row.symbol(), e);
+      exit = Optional.empty();
+    }
+    if (exit.isEmpty()) {
+      return new PositionClose(
+          Optional.empty(), Optional.empty(), CloseReason.PHANTOM, clock.now());
+    }
+    PositionExit e = exit.get();
+    CloseReason reason = CloseReason.EXTERNAL;
+    if (e.closingClientId().isPresent() && e.closingClientId().equals(row.stopClientId())) {
+      reason =
+          e.closingClientId().get().value().startsWith("pkm-")
+              ? CloseReason.TRAILING_STOP
+              : CloseReason.STOP_LOSS;
+    }
+    return new PositionClose(
+        Optional.of(e.averagePrice()), Optional.of(e.realizedPnl()), reason, e.time());
   }
 
   private ActionOutcome follow(ReconcileAction.FollowExchange a) {

@@ -16,6 +16,7 @@ import io.positionkeeper.ports.model.MarkPrice;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.OrderStatus;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Side;
@@ -25,6 +26,7 @@ import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +68,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     OPEN_STOPS,
     POSITIONS,
     OPENING_ORDER,
+    EXIT_SINCE,
     MARK_PRICE,
     SERVER_TIME
   }
@@ -80,6 +83,19 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   private record Pos(BigDecimal signedSize, BigDecimal entryPrice, Instant updatedAt) {}
 
+  /** The part of one fill that reduced a position, as a venue's trade history keeps it. */
+  private record ExitFill(
+      Symbol symbol,
+      PositionSide side,
+      BigDecimal quantity,
+      BigDecimal price,
+      BigDecimal realizedPnl,
+      Optional<ClientOrderId> clientId,
+      Instant time) {}
+
+  /** How long Binance keeps the trade history that {@link #exitSince} reads (3 months). */
+  public static final Duration DEFAULT_TRADE_HISTORY = Duration.ofDays(90);
+
   private final Exchange exchange;
   private final Clock clock;
   private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
@@ -93,6 +109,8 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   // The stops not yet final, per symbol: what a price or position change has to look at.
   private final Map<Symbol, Map<ClientOrderId, StopOrder>> liveStops = new HashMap<>();
   private final List<MarketOrderRequest> orderRequests = new ArrayList<>();
+  private final List<ExitFill> exitFills = new ArrayList<>();
+  private Duration tradeHistory = DEFAULT_TRADE_HISTORY;
   private long nextOrderId = 1_000_000_000_000_000L;
 
   private ResponseMode responseMode = ResponseMode.RESULT;
@@ -145,6 +163,18 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       throw new IllegalArgumentException("ratio must be in [0, 1], was " + ratio);
     }
     this.nextFillRatio = ratio;
+    return this;
+  }
+
+  /**
+   * How far back {@link #exitSince} sees fills (default {@link #DEFAULT_TRADE_HISTORY}); older
+   * fills are gone, as from a venue's trade history.
+   */
+  public synchronized FakeExchange tradeHistory(Duration retention) {
+    if (retention.isNegative()) {
+      throw new IllegalArgumentException("retention must not be negative: " + retention);
+    }
+    this.tradeHistory = retention;
     return this;
   }
 
@@ -251,7 +281,9 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   }
 
   /**
-   * The position disappears without any order of ours (liquidation, closed by hand on the venue).
+   * The position disappears without any order of ours (liquidation, closed by hand on the venue):
+   * it is filled at the mark (at its entry when no mark was set), and the trade history keeps that
+   * fill without a client id, since the closing order was not ours.
    */
   public void closeExternally(Symbol symbol) {
     List<StreamEvent> events = new ArrayList<>();
@@ -260,7 +292,14 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       if (pos == null || pos.signedSize.signum() == 0) {
         return;
       }
-      setPosition(symbol, BigDecimal.ZERO, BigDecimal.ZERO, events);
+      applyFill(
+          symbol,
+          -pos.signedSize.signum(),
+          pos.signedSize.abs(),
+          marks.getOrDefault(symbol, pos.entryPrice),
+          ExchangeOrderId.of(nextOrderId++),
+          Optional.empty(),
+          events);
     }
     emit(events);
   }
@@ -465,6 +504,44 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   }
 
   @Override
+  public Optional<PositionExit> exitSince(Symbol symbol, PositionSide side, Instant since) {
+    Objects.requireNonNull(symbol, "symbol");
+    Objects.requireNonNull(side, "side");
+    Objects.requireNonNull(since, "since");
+    return call(Op.EXIT_SINCE, events -> exitOf(symbol, side, since));
+  }
+
+  /** The fills after {@code since} that reduced a position of that side, taken together. */
+  private Optional<PositionExit> exitOf(Symbol symbol, PositionSide side, Instant since) {
+    Instant horizon = clock.now().minus(tradeHistory);
+    exitFills.removeIf(f -> f.time().isBefore(horizon));
+    BigDecimal quantity = BigDecimal.ZERO;
+    BigDecimal notional = BigDecimal.ZERO;
+    BigDecimal pnl = BigDecimal.ZERO;
+    ExitFill last = null;
+    for (ExitFill f : exitFills) {
+      if (f.symbol().equals(symbol) && f.side() == side && f.time().isAfter(since)) {
+        quantity = quantity.add(f.quantity());
+        notional = notional.add(f.quantity().multiply(f.price()));
+        pnl = pnl.add(f.realizedPnl());
+        last = f;
+      }
+    }
+    if (last == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PositionExit(
+            symbol,
+            side,
+            quantity,
+            notional.divide(quantity, MathContext.DECIMAL128),
+            pnl,
+            last.clientId(),
+            last.time()));
+  }
+
+  @Override
   public MarkPrice markPrice(Symbol symbol) {
     return call(Op.MARK_PRICE, events -> new MarkPrice(symbol, markOf(symbol), clock.now()));
   }
@@ -598,7 +675,15 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
         filled.compareTo(request.quantity()) == 0 ? OrderStatus.FILLED : OrderStatus.EXPIRED;
     BigDecimal realized = BigDecimal.ZERO;
     if (filled.signum() > 0) {
-      realized = applyFill(request.symbol(), dir, filled, mark, orderId, events);
+      realized =
+          applyFill(
+              request.symbol(),
+              dir,
+              filled,
+              mark,
+              orderId,
+              Optional.of(request.clientOrderId()),
+              events);
     }
     OrderReport report =
         new OrderReport(
@@ -645,13 +730,17 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     };
   }
 
-  /** Applies a fill to the position and returns the realized PnL of the part that reduced it. */
+  /**
+   * Applies a fill to the position, records the part that reduced it (with the order's client id,
+   * when the venue would name one) in the trade history, and returns that part's realized PnL.
+   */
   private BigDecimal applyFill(
       Symbol symbol,
       int dir,
       BigDecimal qty,
       BigDecimal price,
       ExchangeOrderId orderId,
+      Optional<ClientOrderId> clientId,
       List<StreamEvent> events) {
     Pos pos =
         positions.getOrDefault(symbol, new Pos(BigDecimal.ZERO, BigDecimal.ZERO, clock.now()));
@@ -678,6 +767,15 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
               .subtract(pos.entryPrice)
               .multiply(closed)
               .multiply(BigDecimal.valueOf(size.signum()));
+      exitFills.add(
+          new ExitFill(
+              symbol,
+              size.signum() > 0 ? PositionSide.LONG : PositionSide.SHORT,
+              closed,
+              price,
+              realized,
+              clientId,
+              clock.now()));
       entry = newSize.signum() == 0 ? BigDecimal.ZERO : pos.entryPrice;
       if (newSize.signum() != 0 && newSize.signum() != size.signum()) {
         entry = price; // flipped through zero: the remainder opened at this price
@@ -776,9 +874,16 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     // The venue marks the stop finished before the position update expires the other stops.
     putStop(withStatus(triggered, StopStatus.FILLED));
     List<StreamEvent> fillEvents = new ArrayList<>();
-    BigDecimal realized =
-        applyFill(stop.symbol(), exit == Side.BUY ? 1 : -1, qty, mark, orderId, fillEvents);
     // Binance sends the triggered order's fills with the algo's client id.
+    BigDecimal realized =
+        applyFill(
+            stop.symbol(),
+            exit == Side.BUY ? 1 : -1,
+            qty,
+            mark,
+            orderId,
+            Optional.of(stop.clientId()),
+            fillEvents);
     events.add(
         new StreamEvent.OrderChanged(
             stop.symbol(),

@@ -4,6 +4,7 @@ import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionRecord;
@@ -37,6 +38,12 @@ public final class InMemoryPositionStore implements PositionStore {
     CLOSE,
     MARK_ROLLED_BACK
   }
+
+  /**
+   * The code of a refused close without exit price or PnL: the name of the database check it
+   * mirrors, which is the code the PostgreSQL store reports.
+   */
+  public static final String CLOSED_CHECK = "positions_closed_check";
 
   /** One call that changed a row, for tests that assert what was written. */
   public record Write(Op op, long id) {}
@@ -210,31 +217,45 @@ public final class InMemoryPositionStore implements PositionStore {
 
   @Override
   public void close(long id, PositionClose close, AuditRecord event) {
+    Objects.requireNonNull(close, "close");
     change(
         Op.CLOSE,
         id,
         event,
-        r ->
-            new PositionRecord(
-                r.id(),
-                r.exchange(),
-                r.symbol(),
-                r.side(),
-                r.quantity(),
-                r.entryPrice(),
-                PositionStatus.CLOSED,
-                r.exchangeOrderId(),
-                r.entryClientOrderId(),
-                r.signalId(),
-                r.stopClientId(),
-                r.stopPrice(),
-                Optional.of(close.exitPrice()),
-                Optional.of(close.realizedPnl()),
-                Optional.of(close.reason()),
-                r.note(),
-                r.openedAt(),
-                event.time(),
-                Optional.of(close.closedAt())));
+        r -> {
+          // The database's positions_closed_check: only a phantom's exit may be unknown.
+          if ((close.exitPrice().isEmpty() || close.realizedPnl().isEmpty())
+              && close.reason() != CloseReason.PHANTOM) {
+            throw new RejectedException(
+                CLOSED_CHECK,
+                "position "
+                    + id
+                    + ": a "
+                    + close.reason()
+                    + " close needs its exit price and realized PnL; only a PHANTOM's may be"
+                    + " unknown");
+          }
+          return new PositionRecord(
+              r.id(),
+              r.exchange(),
+              r.symbol(),
+              r.side(),
+              r.quantity(),
+              r.entryPrice(),
+              PositionStatus.CLOSED,
+              r.exchangeOrderId(),
+              r.entryClientOrderId(),
+              r.signalId(),
+              r.stopClientId(),
+              r.stopPrice(),
+              close.exitPrice(),
+              close.realizedPnl(),
+              Optional.of(close.reason()),
+              r.note(),
+              r.openedAt(),
+              event.time(),
+              Optional.of(close.closedAt()));
+        });
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.OrderStatus;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Side;
@@ -19,6 +20,7 @@ import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -220,6 +222,45 @@ public abstract class ExchangeGatewayContract {
 
     assertThat(gateway().openingOrderId(symbol(), PositionSide.LONG)).contains(opened.orderId());
     assertThat(gateway().openingOrderId(symbol(), PositionSide.SHORT)).isEmpty();
+  }
+
+  @Test
+  void exitSince_afterAMarketClose_showsTheClosesPriceQuantityPnlAndClientId() {
+    Instant beforeOpen = gateway().serverTime().minusSeconds(1);
+    openLong();
+    assertThat(gateway().exitSince(symbol(), PositionSide.LONG, beforeOpen)).isEmpty();
+    BigDecimal exitPrice = venue().startPrice().add(new BigDecimal("1000"));
+    venue().setMarkPrice(symbol(), exitPrice);
+    ClientOrderId closeId = newId("close");
+
+    gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(symbol(), Side.SELL, venue().orderQuantity(), closeId, true));
+
+    PositionExit exit = gateway().exitSince(symbol(), PositionSide.LONG, beforeOpen).orElseThrow();
+    assertThat(exit.symbol()).isEqualTo(symbol());
+    assertThat(exit.side()).isEqualTo(PositionSide.LONG);
+    assertThat(exit.quantity()).isEqualByComparingTo(venue().orderQuantity());
+    assertThat(exit.averagePrice()).isEqualByComparingTo(exitPrice);
+    assertThat(exit.realizedPnl())
+        .isEqualByComparingTo(new BigDecimal("1000").multiply(venue().orderQuantity()));
+    assertThat(exit.closingClientId()).contains(closeId);
+    assertThat(exit.time()).isAfter(beforeOpen);
+    assertThat(gateway().exitSince(symbol(), PositionSide.SHORT, beforeOpen)).isEmpty();
+  }
+
+  @Test
+  void exitSince_theTimeOfTheClose_isEmpty() {
+    Instant beforeOpen = gateway().serverTime().minusSeconds(1);
+    openLong();
+    gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                symbol(), Side.SELL, venue().orderQuantity(), newId("close"), true));
+    Instant closedAt =
+        gateway().exitSince(symbol(), PositionSide.LONG, beforeOpen).orElseThrow().time();
+
+    assertThat(gateway().exitSince(symbol(), PositionSide.LONG, closedAt)).isEmpty();
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +177,82 @@ public abstract class PositionStoreContract {
         .hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("-0.5"));
     assertThat(row.closeReason()).contains(CloseReason.STOP_LOSS);
     assertThat(row.closedAt()).contains(T0.plusSeconds(60));
+  }
+
+  @Test
+  void close_ofAPhantomWhoseExitIsUnknown_isStoredWithoutExitPriceAndPnl() {
+    long id = insertBtc();
+    AuditRecord closed = event("PHANTOM_CLOSED");
+
+    store()
+        .close(
+            id,
+            new PositionClose(
+                Optional.empty(), Optional.empty(), CloseReason.PHANTOM, T0.plusSeconds(60)),
+            closed);
+
+    PositionRecord row = store().find(id).orElseThrow();
+    assertThat(row.status()).isEqualTo(PositionStatus.CLOSED);
+    assertThat(row.exitPrice()).isEmpty();
+    assertThat(row.realizedPnl()).isEmpty();
+    assertThat(row.closeReason()).contains(CloseReason.PHANTOM);
+    assertThat(row.closedAt()).contains(T0.plusSeconds(60));
+    assertThat(storedEvents(id)).extracting(AuditRecord::eventId).contains(closed.eventId());
+  }
+
+  @Test
+  void close_ofAPhantomWithAKnownExitPriceButNoPnl_keepsWhatIsKnown() {
+    long id = insertBtc();
+
+    store()
+        .close(
+            id,
+            new PositionClose(
+                Optional.of(new BigDecimal("61000.5")), Optional.empty(), CloseReason.PHANTOM, T0),
+            event("PHANTOM_CLOSED"));
+
+    PositionRecord row = store().find(id).orElseThrow();
+    assertThat(row.exitPrice())
+        .hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("61000.5"));
+    assertThat(row.realizedPnl()).isEmpty();
+  }
+
+  @Test
+  void close_withoutExitPriceOrPnl_forAnyReasonButPhantom_isRejected_andLeavesTheRowOpen() {
+    long id = insertBtc();
+    AuditRecord noPrice = event("POSITION_CLOSED");
+    AuditRecord noPnl = event("POSITION_CLOSED");
+
+    assertThatThrownBy(
+            () ->
+                store()
+                    .close(
+                        id,
+                        new PositionClose(
+                            Optional.empty(), Optional.of(BigDecimal.ZERO), CloseReason.MANUAL, T0),
+                        noPrice))
+        .isInstanceOf(RejectedException.class)
+        .extracting(e -> ((RejectedException) e).code())
+        .isEqualTo("positions_closed_check");
+    assertThatThrownBy(
+            () ->
+                store()
+                    .close(
+                        id,
+                        new PositionClose(
+                            Optional.of(BigDecimal.ONE),
+                            Optional.empty(),
+                            CloseReason.STOP_LOSS,
+                            T0),
+                        noPnl))
+        .isInstanceOf(RejectedException.class);
+
+    PositionRecord row = store().find(id).orElseThrow();
+    assertThat(row.status()).isEqualTo(PositionStatus.ACTIVE);
+    assertThat(row.exitPrice()).isEmpty();
+    assertThat(storedEvents(id))
+        .extracting(AuditRecord::eventId)
+        .doesNotContain(noPrice.eventId(), noPnl.eventId());
   }
 
   @Test

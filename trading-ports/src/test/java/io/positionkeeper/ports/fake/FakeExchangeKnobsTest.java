@@ -19,6 +19,7 @@ import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.StreamEvent;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -164,6 +165,93 @@ class FakeExchangeKnobsTest {
     assertThat(((StreamEvent.OrderChanged) received.get(1)).realizedPnl())
         .isEqualByComparingTo("-10.100");
     assertThat(exchange.positionSize(BTC)).isZero();
+  }
+
+  @Test
+  void exitSince_afterAStopFired_namesTheStopsClientId() {
+    Instant before = venue.clock.now();
+    venue.clock.advance(Duration.ofSeconds(1));
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.placeStopLoss(
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("63000.0"), ClientOrderId.of("sl1")));
+
+    exchange.setMarkPrice(BTC, new BigDecimal("62990"));
+
+    var exit = exchange.exitSince(BTC, PositionSide.LONG, before).orElseThrow();
+    assertThat(exit.closingClientId()).contains(ClientOrderId.of("sl1"));
+    assertThat(exit.averagePrice()).isEqualByComparingTo("62990");
+    assertThat(exit.realizedPnl()).isEqualByComparingTo("-10.100");
+  }
+
+  @Test
+  void exitSince_afterAnExternalClose_hasTheMarkAndNoClientId() {
+    Instant before = venue.clock.now();
+    venue.clock.advance(Duration.ofSeconds(1));
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+
+    exchange.closeExternally(BTC);
+
+    var exit = exchange.exitSince(BTC, PositionSide.LONG, before).orElseThrow();
+    assertThat(exit.quantity()).isEqualByComparingTo("0.010");
+    assertThat(exit.averagePrice()).isEqualByComparingTo("65000");
+    assertThat(exit.realizedPnl()).isEqualByComparingTo("10");
+    assertThat(exit.closingClientId()).isEmpty();
+  }
+
+  @Test
+  void exitSince_takesPartialClosesTogether_andCountsOnlyTheReducingPartOfAFlip() {
+    Instant before = venue.clock.now();
+    venue.clock.advance(Duration.ofSeconds(1));
+    exchange.placeMarketOrder(
+        new MarketOrderRequest(
+            BTC, Side.BUY, new BigDecimal("0.030"), ClientOrderId.of("o"), false));
+    exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    exchange.placeMarketOrder(
+        new MarketOrderRequest(
+            BTC, Side.SELL, new BigDecimal("0.010"), ClientOrderId.of("c1"), true));
+    venue.clock.advance(Duration.ofSeconds(1));
+    exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    Instant flippedAt = venue.clock.now();
+    // Sells the remaining 0.020 of the long and opens a 0.010 short in one order.
+    exchange.placeMarketOrder(
+        new MarketOrderRequest(
+            BTC, Side.SELL, new BigDecimal("0.030"), ClientOrderId.of("flip"), false));
+
+    var exit = exchange.exitSince(BTC, PositionSide.LONG, before).orElseThrow();
+    assertThat(exit.quantity()).isEqualByComparingTo("0.030");
+    // (0.010 * 65000 + 0.020 * 66000) / 0.030
+    assertThat(exit.averagePrice()).isEqualByComparingTo("65666.66666666666666666666666666667");
+    assertThat(exit.realizedPnl()).isEqualByComparingTo("50");
+    assertThat(exit.closingClientId()).contains(ClientOrderId.of("flip"));
+    assertThat(exit.time()).isEqualTo(flippedAt);
+    assertThat(exchange.exitSince(BTC, PositionSide.SHORT, before)).isEmpty();
+    assertThat(exchange.positionSize(BTC)).isEqualByComparingTo("-0.010");
+  }
+
+  @Test
+  void exitSince_forgetsFillsOlderThanTheTradeHistory() {
+    Instant before = venue.clock.now();
+    venue.clock.advance(Duration.ofSeconds(1));
+    exchange.tradeHistory(Duration.ofDays(7));
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.placeMarketOrder(
+        new MarketOrderRequest(
+            BTC, Side.SELL, new BigDecimal("0.010"), ClientOrderId.of("c1"), true));
+    venue.clock.advance(Duration.ofDays(7).plusMillis(1));
+
+    assertThat(exchange.exitSince(BTC, PositionSide.LONG, before)).isEmpty();
+  }
+
+  @Test
+  void exitSince_failsAsTheKnobSays() {
+    exchange
+        .faults()
+        .failNext(FakeExchange.Op.EXIT_SINCE, new RetryableException("trade history unavailable"));
+
+    assertThatThrownBy(() -> exchange.exitSince(BTC, PositionSide.LONG, venue.clock.now()))
+        .isInstanceOf(RetryableException.class);
   }
 
   @Test
