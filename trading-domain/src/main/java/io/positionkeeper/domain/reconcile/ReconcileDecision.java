@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * The reconciliation rule, as a pure function of what was read: no port, no clock, no side effect.
  *
  * <ul>
- *   <li>Exchange rows of raw size zero are not positions (seed 003: stale flat rows made phantoms).
+ *   <li>Exchange rows of raw size zero are not positions (stale flat rows, counted as positions,
+ *       once made phantoms).
  *   <li>A pending registration is never a phantom; older than the deadline, it leaves the book.
  *   <li>A row absent from the snapshot <em>and</em> from the confirming one is a phantom.
  *   <li>A row present with another side or size follows the exchange.

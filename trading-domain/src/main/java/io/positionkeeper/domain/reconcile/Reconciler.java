@@ -315,7 +315,7 @@ public final class Reconciler {
     if (removed.isEmpty()) {
       return skipped(a, "no longer in the book (promoted or removed meanwhile)");
     }
-    // Seeds 000/001: the event about a pending position carries its correlation key and no id.
+    // The event about a pending position carries its correlation key and no id: it has no row.
     audit.record(new AuditEvent.PendingExpired(Subject.of(pending), a.age()));
     return applied(a, "removed " + pending.correlationKey());
   }
@@ -442,7 +442,8 @@ public final class Reconciler {
             policy.backoff(),
             () -> gateway.openingOrderId(p.symbol(), side));
     if (orderId.isEmpty()) {
-      // Seed 003: an id was made up ("ORBS/USDT:USDT_0"). Never: without the real one, no row.
+      // An invented order id (like "ORBS/USDT:USDT_0") once hid where a position came from: without
+      // the real one, no row.
       String detail =
           "no opening order in the exchange's order or trade history: not adopted, and not"
               + " protected by us; protect or close it by hand";

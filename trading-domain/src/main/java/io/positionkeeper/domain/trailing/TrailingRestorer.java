@@ -25,10 +25,11 @@ import java.util.Set;
 
 /**
  * Restores trailing stops at startup from the positions already loaded from the database, never
- * from an exchange: this class has no gateway, so it cannot ask one (seed 004). All states come
- * from one query; each is validated against its loaded position (symbol, side, entry). A missing or
- * mismatched state is replaced by a fresh one built from the position, including when the position
- * records no stop. Nothing is deleted here: a state whose position is not open is only reported.
+ * from an exchange: this class has no gateway, so it cannot ask one: a restore that asked a venue
+ * still connecting once deleted live trailing stops. All states come from one query; each is
+ * validated against its loaded position (symbol, side, entry). A missing or mismatched state is
+ * replaced by a fresh one built from the position, including when the position records no stop.
+ * Nothing is deleted here: a state whose position is not open is only reported.
  */
 public final class TrailingRestorer {
   private final TrailingStopStore store;

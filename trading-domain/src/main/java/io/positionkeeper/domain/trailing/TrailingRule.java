@@ -11,10 +11,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The pure rules of a trailing stop, with Binance TRAILING_STOP_MARKET semantics (binance-usdm.md
- * A4): a long (SELL) stop activates once the highest price since the start reaches the activation
- * price, and triggers when the price falls to {@code highest × (1 − callback)}; a short (BUY)
- * mirrors it with the lowest price and {@code lowest × (1 + callback)}.
+ * The pure rules of a trailing stop, with the semantics Binance documents for TRAILING_STOP_MARKET:
+ * a long (SELL) stop activates once the highest price since the start reaches the activation price,
+ * and triggers when the price falls to {@code highest × (1 − callback)}; a short (BUY) mirrors it
+ * with the lowest price and {@code lowest × (1 + callback)}.
  */
 public final class TrailingRule {
   private static final MathContext EXACT = MathContext.DECIMAL128;
