@@ -58,20 +58,6 @@ public record KeeperPolicy(
         Duration.ofSeconds(30));
   }
 
-  /** This policy with reconciliation every {@code every}. */
-  public KeeperPolicy withReconcileEvery(Duration every) {
-    return new KeeperPolicy(
-        open,
-        trailing,
-        reconcile,
-        closeOrderDeadline,
-        trailingTimerEvery,
-        every,
-        healthCheckEvery,
-        auditFlushEvery,
-        readyTimeout);
-  }
-
   /** This policy with another opening policy. */
   public KeeperPolicy withOpen(OpenPolicy policy) {
     return new KeeperPolicy(

@@ -8,17 +8,15 @@ import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.Retries;
+import io.positionkeeper.domain.position.VenuePositions;
 import io.positionkeeper.domain.trailing.TrailingStops;
 import io.positionkeeper.ports.Clock;
-import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
-import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.OrderStatus;
-import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -305,24 +303,14 @@ final class OpenRollback {
         .isPresent();
   }
 
-  /** Our side's open size on the venue (zero when none), or empty when the venue cannot say. */
   private Optional<BigDecimal> openSizeOnExchange(OpenAttempt a) {
-    try {
-      return switch (Retries.idempotent(
-          clock, policy.orderDeadline(), policy.backoff(), a.gateway::positions)) {
-        case PositionSnapshot.Complete complete ->
-            Optional.of(
-                complete
-                    .find(a.intent.symbol())
-                    .filter(r -> r.side().equals(Optional.of(a.intent.side())))
-                    .map(ExchangePosition::size)
-                    .orElse(BigDecimal.ZERO));
-        case PositionSnapshot.Incomplete incomplete -> Optional.empty();
-      };
-    } catch (PortException e) {
-      log.warn("reading positions of {} during rollback failed", a.key, e);
-      return Optional.empty();
-    }
+    return VenuePositions.openSize(
+        a.gateway,
+        a.intent.symbol(),
+        a.intent.side(),
+        clock,
+        policy.orderDeadline(),
+        policy.backoff());
   }
 
   private interface Step {

@@ -11,11 +11,9 @@ import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
-import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionClose;
-import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import java.math.BigDecimal;
 import java.util.EnumMap;
@@ -140,7 +138,14 @@ public final class PositionCloser {
       long dbId,
       CloseReason reason,
       OrderReport report) {
-    Optional<BigDecimal> open = openSize(gateway, position);
+    Optional<BigDecimal> open =
+        VenuePositions.openSize(
+            gateway,
+            position.key().symbol(),
+            position.side(),
+            clock,
+            orderDeadline,
+            Backoff.standard());
     String filled =
         "close order " + report.status() + " filled " + report.filledQuantity().toPlainString();
     if (open.isEmpty()) {
@@ -164,26 +169,6 @@ public final class PositionCloser {
             pnlOf(position, report.averagePrice(), report.filledQuantity()));
     finalizeClose(position, dbId, reason, Optional.of(fill));
     return closedOutcome(dbId, report);
-  }
-
-  /** The venue's open size of the position's side, zero when flat; empty when it cannot say. */
-  private Optional<BigDecimal> openSize(ExchangeGateway gateway, Position position) {
-    try {
-      return switch (Retries.idempotent(
-          clock, orderDeadline, Backoff.standard(), gateway::positions)) {
-        case PositionSnapshot.Complete complete ->
-            Optional.of(
-                complete
-                    .find(position.key().symbol())
-                    .filter(r -> r.side().equals(Optional.of(position.side())))
-                    .map(ExchangePosition::size)
-                    .orElse(BigDecimal.ZERO));
-        case PositionSnapshot.Incomplete incomplete -> Optional.empty();
-      };
-    } catch (PortException e) {
-      log.warn("reading the positions to confirm the close of {} failed", position.key(), e);
-      return Optional.empty();
-    }
   }
 
   private static CloseOutcome closedOutcome(long dbId, OrderReport report) {
@@ -298,11 +283,6 @@ public final class PositionCloser {
       }
     }
     return owed.size();
-  }
-
-  /** Whether this closer still owes the store the close of {@code dbId}. */
-  public boolean owes(long dbId) {
-    return owed.containsKey(dbId);
   }
 
   /** A fresh close order id for the position opened by {@code entry}. */

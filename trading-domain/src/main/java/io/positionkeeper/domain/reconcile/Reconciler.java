@@ -327,7 +327,7 @@ public final class Reconciler {
       return skipped(a, "the row was closed meanwhile");
     }
     // A close the venue made while we watched, and the store missed: write what the venue did.
-    if (closer.owes(row.id()) && closer.settleOwed(row.id())) {
+    if (closer.settleOwed(row.id())) {
       return applied(a, "closed with the exit the venue reported when it happened");
     }
     Optional<Position> inBook = bookEntry(row);
