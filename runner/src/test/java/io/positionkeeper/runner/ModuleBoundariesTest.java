@@ -1,7 +1,10 @@
 package io.positionkeeper.runner;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -24,6 +27,7 @@ class ModuleBoundariesTest {
   private static final String POSTGRES = "io.positionkeeper.postgres..";
   private static final String MIGRATIONS = "io.positionkeeper.migrations..";
   private static final String RUNNER = "io.positionkeeper.runner..";
+  private static final String GENERATED_SCHEMA = "io.positionkeeper.postgres.schema..";
 
   private static JavaClasses classes;
 
@@ -99,6 +103,22 @@ class ModuleBoundariesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(DOMAIN, BINANCE, BYBIT, RUNNER)
+        .check(classes);
+  }
+
+  /**
+   * Every package is a room of its own: no two packages lean on each other, directly or around a
+   * ring, so each one can be read, tested and changed from its dependencies up.
+   */
+  @Test
+  void packages_areFreeOfCycles() {
+    slices()
+        .matching("io.positionkeeper.(**)")
+        .should()
+        .beFreeOfCycles()
+        // jOOQ generates the schema classes with references both ways between its packages; the
+        // rule is about code we write.
+        .ignoreDependency(resideInAPackage(GENERATED_SCHEMA), DescribedPredicate.alwaysTrue())
         .check(classes);
   }
 

@@ -4,7 +4,7 @@ import io.positionkeeper.domain.audit.AuditSpool;
 import io.positionkeeper.domain.audit.AuditWriterPolicy;
 import io.positionkeeper.domain.audit.AuditWriterStats;
 import io.positionkeeper.domain.audit.BatchingAuditWriter;
-import io.positionkeeper.domain.position.Backoff;
+import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.EventIds;

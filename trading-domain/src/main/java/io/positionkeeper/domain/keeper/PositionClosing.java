@@ -1,7 +1,7 @@
 package io.positionkeeper.domain.keeper;
 
-import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.PositionCloser;
 
 /** Closes positions on a trader's command. */
 @FunctionalInterface

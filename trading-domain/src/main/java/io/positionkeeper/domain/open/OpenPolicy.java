@@ -1,6 +1,6 @@
 package io.positionkeeper.domain.open;
 
-import io.positionkeeper.domain.position.Backoff;
+import io.positionkeeper.domain.retry.Backoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

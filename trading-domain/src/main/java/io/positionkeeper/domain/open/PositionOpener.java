@@ -1,5 +1,7 @@
 package io.positionkeeper.domain.open;
 
+import static io.positionkeeper.domain.venue.Failures.describe;
+
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
@@ -8,15 +10,15 @@ import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.instrument.Price;
 import io.positionkeeper.domain.instrument.Quantity;
 import io.positionkeeper.domain.instrument.SizeRejectedException;
-import io.positionkeeper.domain.position.ClientIds;
-import io.positionkeeper.domain.position.Orders;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionAlreadyOpenException;
 import io.positionkeeper.domain.position.PositionBook;
-import io.positionkeeper.domain.position.PositionCloser;
-import io.positionkeeper.domain.position.Retries;
+import io.positionkeeper.domain.retry.Retries;
+import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.trailing.TrailingStops;
+import io.positionkeeper.domain.venue.ClientIds;
+import io.positionkeeper.domain.venue.Orders;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -478,9 +480,5 @@ public final class PositionOpener {
     Subject subject = Subject.symbol(intent.key(), entryId.value());
     audit.record(subject, () -> new AuditEvent.IntentRefused(subject, reason));
     return new OpenResult.Refused(reason);
-  }
-
-  private static String describe(PortException e) {
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

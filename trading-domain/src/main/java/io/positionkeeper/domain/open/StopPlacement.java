@@ -1,10 +1,12 @@
 package io.positionkeeper.domain.open;
 
+import static io.positionkeeper.domain.venue.Failures.describe;
+
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Price;
-import io.positionkeeper.domain.position.ClientIds;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -138,9 +140,5 @@ final class StopPlacement {
     } catch (PortException e) {
       return new Landed.CannotTell("listing open stops failed: " + describe(e));
     }
-  }
-
-  static String describe(PortException e) {
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

@@ -1,6 +1,6 @@
 package io.positionkeeper.domain.reconcile;
 
-import io.positionkeeper.domain.position.ClientIds;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.ExchangePosition;

@@ -1,6 +1,6 @@
 package io.positionkeeper.domain.reconcile;
 
-import io.positionkeeper.domain.position.Backoff;
+import io.positionkeeper.domain.retry.Backoff;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;

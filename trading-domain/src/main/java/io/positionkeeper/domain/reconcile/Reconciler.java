@@ -1,22 +1,24 @@
 package io.positionkeeper.domain.reconcile;
 
+import static io.positionkeeper.domain.venue.Failures.describe;
+
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
 import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.instrument.Price;
-import io.positionkeeper.domain.position.ConnectionMonitor;
-import io.positionkeeper.domain.position.Orders;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionAlreadyOpenException;
 import io.positionkeeper.domain.position.PositionBook;
-import io.positionkeeper.domain.position.PositionCloser;
 import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
-import io.positionkeeper.domain.position.Retries;
+import io.positionkeeper.domain.retry.Retries;
+import io.positionkeeper.domain.stream.ConnectionMonitor;
+import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.trailing.TrailingStops;
+import io.positionkeeper.domain.venue.Orders;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -782,9 +784,5 @@ public final class Reconciler {
 
   private static ActionOutcome skipped(ReconcileAction a, String detail) {
     return new ActionOutcome(a, ActionOutcome.Status.SKIPPED, detail);
-  }
-
-  private static String describe(PortException e) {
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

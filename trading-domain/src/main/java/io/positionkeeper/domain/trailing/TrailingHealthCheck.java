@@ -3,7 +3,7 @@ package io.positionkeeper.domain.trailing;
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
-import io.positionkeeper.domain.position.ConnectionMonitor;
+import io.positionkeeper.domain.stream.ConnectionMonitor;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.PositionSnapshot;

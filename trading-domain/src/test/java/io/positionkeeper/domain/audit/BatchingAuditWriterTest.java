@@ -4,7 +4,7 @@ import static io.positionkeeper.domain.audit.AuditRecords.numbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.positionkeeper.domain.position.Backoff;
+import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryDeadLetterStore;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.Phase;
-import io.positionkeeper.domain.position.PositionCloser;
+import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.PositionStore;

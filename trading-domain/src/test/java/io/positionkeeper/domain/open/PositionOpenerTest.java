@@ -403,7 +403,7 @@ class PositionOpenerTest {
     var outcome = h.keeper.close(key(BTC));
 
     assertThat(outcome)
-        .isInstanceOf(io.positionkeeper.domain.position.PositionCloser.CloseOutcome.Closed.class);
+        .isInstanceOf(io.positionkeeper.domain.tracking.PositionCloser.CloseOutcome.Closed.class);
     var row = h.store.find(opened.positionId()).orElseThrow();
     assertThat(row.status()).isEqualTo(PositionStatus.CLOSED);
     assertThat(row.closeReason()).contains(CloseReason.MANUAL);

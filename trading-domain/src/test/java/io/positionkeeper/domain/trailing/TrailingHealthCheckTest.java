@@ -3,7 +3,7 @@ package io.positionkeeper.domain.trailing;
 import static io.positionkeeper.domain.trailing.TrailingFixture.SYM;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.positionkeeper.domain.position.ConnectionMonitor;
+import io.positionkeeper.domain.stream.ConnectionMonitor;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.ConnectionState;

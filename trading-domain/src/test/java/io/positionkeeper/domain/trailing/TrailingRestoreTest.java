@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.instrument.InstrumentCatalog;
-import io.positionkeeper.domain.position.ConnectionMonitor;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionLoader;
+import io.positionkeeper.domain.stream.ConnectionMonitor;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;

@@ -1,4 +1,4 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.venue;
 
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.ClientOrderId;

@@ -1,5 +1,7 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.venue;
 
+import io.positionkeeper.domain.retry.Backoff;
+import io.positionkeeper.domain.retry.Retries;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -45,12 +47,12 @@ public final class Orders {
         return new Placement.Refused(e.code(), e.reason());
       } catch (RetryableException e) {
         last = "retryable: " + e.getMessage();
-        if (!waitUntil(clock, until, backoff.delay(attempt))) {
+        if (!Retries.waitUntil(clock, until, backoff.delay(attempt))) {
           return new Placement.Refused("RETRIES_EXHAUSTED", last);
         }
       } catch (RateLimitedException e) {
         last = "rate limited: " + e.getMessage();
-        if (!waitUntil(clock, until, e.retryAfter())) {
+        if (!Retries.waitUntil(clock, until, e.retryAfter())) {
           return new Placement.Refused("RATE_LIMITED", last);
         }
       } catch (OutcomeUnknownException e) {
@@ -79,30 +81,16 @@ public final class Orders {
         last = e.getMessage();
       } catch (RateLimitedException e) {
         last = e.getMessage();
-        if (!waitUntil(clock, until, e.retryAfter())) {
+        if (!Retries.waitUntil(clock, until, e.retryAfter())) {
           return new Placement.Unresolved(last);
         }
         continue;
       } catch (PersistenceException e) {
         throw new IllegalStateException("an exchange gateway threw a persistence failure", e);
       }
-      if (!waitUntil(clock, until, backoff.delay(attempt))) {
+      if (!Retries.waitUntil(clock, until, backoff.delay(attempt))) {
         return new Placement.Unresolved("order state unknown at the deadline: " + last);
       }
-    }
-  }
-
-  /** Sleeps {@code delay} if that ends before {@code until}; false when the deadline forbids it. */
-  static boolean waitUntil(Clock clock, Instant until, Duration delay) {
-    if (clock.now().plus(delay).isAfter(until)) {
-      return false;
-    }
-    try {
-      clock.sleep(delay);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }

@@ -1,9 +1,20 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.tracking;
+
+import static io.positionkeeper.domain.venue.Failures.describe;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.position.Phase;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionBook;
+import io.positionkeeper.domain.position.PositionId;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.domain.trailing.TrailingStops;
+import io.positionkeeper.domain.venue.CloseOrderIds;
+import io.positionkeeper.domain.venue.Orders;
+import io.positionkeeper.domain.venue.VenuePositions;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.PortException;
@@ -303,9 +314,5 @@ public final class PositionCloser {
       throw new IllegalStateException("no gateway for " + key.exchange());
     }
     return g;
-  }
-
-  static String describe(PortException e) {
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

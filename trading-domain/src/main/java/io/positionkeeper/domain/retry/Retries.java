@@ -1,4 +1,4 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.retry;
 
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -36,7 +36,7 @@ public final class Retries {
         failure = e;
         wait = backoff.delay(attempt);
       }
-      if (!Orders.waitUntil(clock, until, wait)) {
+      if (!waitUntil(clock, until, wait)) {
         throw failure;
       }
     }
@@ -51,5 +51,19 @@ public final class Retries {
           call.run();
           return null;
         });
+  }
+
+  /** Sleeps {@code delay} if that ends before {@code until}; false when the deadline forbids it. */
+  public static boolean waitUntil(Clock clock, Instant until, Duration delay) {
+    if (clock.now().plus(delay).isAfter(until)) {
+      return false;
+    }
+    try {
+      clock.sleep(delay);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 }

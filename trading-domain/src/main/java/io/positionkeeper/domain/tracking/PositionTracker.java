@@ -1,8 +1,13 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.tracking;
+
+import static io.positionkeeper.domain.venue.Failures.describe;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.position.BookUpdate;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.StreamListener;
@@ -66,7 +71,7 @@ public final class PositionTracker implements StreamListener {
       log.error("persisting the update of position {} failed", dbId, e);
       audit.record(
           new AuditEvent.OperationFailed(
-              Subject.of(p), "updatePosition", PositionCloser.describe(e), Severity.ERROR));
+              Subject.of(p), "updatePosition", describe(e), Severity.ERROR));
     }
   }
 }

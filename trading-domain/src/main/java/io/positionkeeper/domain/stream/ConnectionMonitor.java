@@ -1,4 +1,4 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.stream;
 
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.model.ConnectionState;

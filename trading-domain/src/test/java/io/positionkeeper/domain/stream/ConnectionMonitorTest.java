@@ -1,4 +1,4 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.venue;
 
+import io.positionkeeper.domain.retry.Backoff;
+import io.positionkeeper.domain.retry.Retries;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.PortException;

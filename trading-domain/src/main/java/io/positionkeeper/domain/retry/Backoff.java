@@ -1,4 +1,4 @@
-package io.positionkeeper.domain.position;
+package io.positionkeeper.domain.retry;
 
 import java.time.Duration;
 import java.util.Objects;
