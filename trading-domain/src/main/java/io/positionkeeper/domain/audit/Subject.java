@@ -1,7 +1,6 @@
 package io.positionkeeper.domain.audit;
 
 import io.positionkeeper.domain.position.Position;
-import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.ports.model.Exchange;
@@ -36,11 +35,6 @@ public record Subject(
           case PositionId.Pending pending -> OptionalLong.empty();
         };
     return new Subject(key.exchange(), Optional.of(key.symbol()), dbId, id.correlationKey());
-  }
-
-  /** A pending registration: its correlation key, no id. */
-  public static Subject of(PositionBook.Registration registration) {
-    return of(registration.key(), registration.id());
   }
 
   public static Subject of(Position position) {

@@ -2,7 +2,7 @@ package io.positionkeeper.domain.open;
 
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
-import io.positionkeeper.domain.position.PositionBook;
+import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.ports.ExchangeGateway;
@@ -19,10 +19,13 @@ final class OpenAttempt {
   final ClientOrderId entryId;
   final ExchangeGateway gateway;
   final Instrument instrument;
-  final PositionBook.Registration registration;
+  final Position.Pending registration;
   final BigDecimal requested;
   final Instant started;
-  PositionId id;
+
+  /** The id the book holds this position under once it is promoted. */
+  Optional<PositionId.Db> inBook = Optional.empty();
+
   BigDecimal filled = BigDecimal.ZERO;
   boolean mayHaveFilled;
   Optional<Long> dbId = Optional.empty();
@@ -33,7 +36,7 @@ final class OpenAttempt {
       OpenIntent intent,
       ExchangeGateway gateway,
       Instrument instrument,
-      PositionBook.Registration registration,
+      Position.Pending registration,
       BigDecimal requested,
       Instant started) {
     this.intent = intent;
@@ -44,11 +47,15 @@ final class OpenAttempt {
     this.registration = registration;
     this.requested = requested;
     this.started = started;
-    this.id = registration.id();
+  }
+
+  /** The id the book holds this position under: pending until it is promoted. */
+  PositionId id() {
+    return inBook.<PositionId>map(db -> db).orElse(registration.id());
   }
 
   Subject subject() {
-    return Subject.of(key, id);
+    return Subject.of(key, id());
   }
 
   /** Whether the venue may hold something this attempt bought or sold. */

@@ -123,7 +123,7 @@ final class OpenRollback {
         failures,
         "remove-from-book",
         () ->
-            book.remove(a.key, a.id)
+            book.remove(a.key, a.id())
                 .map(p -> "removed " + p.correlationKey())
                 .orElse("already gone"));
   }
@@ -165,7 +165,7 @@ final class OpenRollback {
           failures,
           "hand-over-to-reconciliation",
           () ->
-              book.remove(a.key, a.id)
+              book.remove(a.key, a.id())
                   .map(p -> "no row: reconciliation adopts " + a.key)
                   .orElse("already gone"));
     }
@@ -189,7 +189,7 @@ final class OpenRollback {
 
   private BigDecimal markOrEntry(OpenAttempt a) {
     return book.get(a.key)
-        .filter(p -> p.id().equals(a.id))
+        .filter(p -> p.id().equals(a.id()))
         .flatMap(p -> p.entryPrice().signum() > 0 ? Optional.of(p.entryPrice()) : p.markPrice())
         .orElseGet(() -> a.gateway.markPrice(a.intent.symbol()).price());
   }
@@ -204,13 +204,16 @@ final class OpenRollback {
             () ->
                 new AuditEvent.StopPlaced(
                     a.subject(), stop.clientId(), stop.triggerPrice(), 1, "kept after rollback")));
-    book.recordStop(a.key, a.id, stop.clientId());
+    book.recordStop(a.key, a.id(), stop.clientId());
   }
 
   /** Moves the stored position out of whatever phase the opener had it in. */
   private void leaveOwner(OpenAttempt a, Phase to) {
+    if (a.inBook.isEmpty()) {
+      return; // never promoted: the book still holds the pending registration
+    }
     for (Phase from : List.of(Phase.PROTECTING, Phase.ACTIVE, Phase.ROLLED_BACK)) {
-      if (from != to && book.transition(a.key, a.id, from, to).isPresent()) {
+      if (from != to && book.transition(a.key, a.inBook.get(), from, to).isPresent()) {
         return;
       }
     }
@@ -297,7 +300,7 @@ final class OpenRollback {
   /** Whether the stream reported this close order filled and the position flat. */
   private boolean streamSaysClosedBy(OpenAttempt a, ClientOrderId closeId) {
     return book.get(a.key)
-        .filter(p -> p.id().equals(a.id) && p.quantity().signum() == 0)
+        .filter(p -> p.id().equals(a.id()) && p.quantity().signum() == 0)
         .flatMap(p -> p.exitFill())
         .filter(f -> f.orderId().equals(closeId) && f.status() == OrderStatus.FILLED)
         .isPresent();

@@ -107,7 +107,7 @@ public final class PositionOpener {
         return refuse(intent, entryId, r.reason());
       }
     }
-    PositionBook.Registration registration;
+    Position.Pending registration;
     try {
       registration = book.preRegister(intent.key(), intent.side(), entryId);
     } catch (PositionAlreadyOpenException e) {
@@ -348,8 +348,9 @@ public final class PositionOpener {
   }
 
   private Position promote(OpenAttempt a, Verification.Verified fill, long dbId) {
-    Position promoted = book.promote(a.registration, dbId, fill.quantity(), fill.averagePrice());
-    a.id = promoted.id();
+    Position.Stored promoted =
+        book.promote(a.registration, dbId, fill.quantity(), fill.averagePrice());
+    a.inBook = Optional.of(promoted.id());
     if (promoted.quantity().compareTo(fill.quantity()) != 0) {
       // The stream reported more fills between verification and promotion: store what is true.
       try {
@@ -415,8 +416,8 @@ public final class PositionOpener {
 
   /** The stop is working and stored: the position leaves the opener's hands. */
   private Position activate(OpenAttempt a, StopOrder stop) {
-    book.recordStop(a.key, a.id, stop.clientId());
-    return book.transition(a.key, a.id, Phase.PROTECTING, Phase.ACTIVE)
+    book.recordStop(a.key, a.id(), stop.clientId());
+    return book.transition(a.key, a.inBook.orElseThrow(), Phase.PROTECTING, Phase.ACTIVE)
         .orElseThrow(
             () ->
                 new OpenAttempt.Abort(

@@ -24,5 +24,9 @@ public sealed interface BookUpdate {
    * A stored position went flat on the exchange: close it under {@code dbId}. {@code position} is
    * as it was just before, with the size that was closed.
    */
-  record ActiveFlat(Position position, long dbId) implements BookUpdate {}
+  record ActiveFlat(Position.Stored position) implements BookUpdate {
+    public long dbId() {
+      return position.dbId();
+    }
+  }
 }

@@ -32,27 +32,18 @@ public final class PositionBook {
    *
    * @throws PositionAlreadyOpenException when the key already holds a position
    */
-  public Registration preRegister(PositionKey key, PositionSide side, ClientOrderId entryOrderId) {
-    Position fresh = Position.pending(key, side, entryOrderId, clock.now());
+  public Position.Pending preRegister(
+      PositionKey key, PositionSide side, ClientOrderId entryOrderId) {
+    Position.Pending fresh = Position.pending(key, side, entryOrderId, clock.now());
     Position existing = positions.putIfAbsent(key, fresh);
     if (existing != null) {
       throw new PositionAlreadyOpenException(key, existing);
     }
-    return new Registration(key, (PositionId.Pending) fresh.id(), side, entryOrderId);
+    return fresh;
   }
 
-  /**
-   * A pending registration: what the opener holds between pre-registration and promotion. Its id is
-   * a {@link PositionId.Pending} by type, so nothing can write it as a stored one.
-   */
-  public record Registration(
-      PositionKey key, PositionId.Pending id, PositionSide side, ClientOrderId entryOrderId) {}
-
   /** Puts a stored position in the book (at startup, or when adopting one). */
-  public void load(Position position) {
-    if (position.id() instanceof PositionId.Pending) {
-      throw new IllegalArgumentException("load takes stored positions; register pending ones");
-    }
+  public void load(Position.Stored position) {
     Position existing = positions.putIfAbsent(position.key(), position);
     if (existing != null) {
       throw new PositionAlreadyOpenException(position.key(), existing);
@@ -80,7 +71,7 @@ public final class PositionBook {
       case StreamEvent.MarkPriceChanged m ->
           update(
               new PositionKey(exchange, m.symbol()),
-              pos -> pos.withMark(m.markPrice(), clock.now()));
+              pos -> pos.with(pos.holding().withMark(m.markPrice(), clock.now())));
       case StreamEvent.StopChanged s -> new BookUpdate.Ignored();
       case StreamEvent.ConnectionChanged c -> new BookUpdate.Ignored();
     };
@@ -95,11 +86,16 @@ public final class PositionBook {
               p.side()
                   .map(
                       side ->
-                          pos.withQuantity(side, p.signedSize().abs(), p.entryPrice(), clock.now()))
+                          pos.with(
+                              pos.holding()
+                                  .withQuantity(
+                                      side, p.signedSize().abs(), p.entryPrice(), clock.now())))
                   .orElseGet(
                       () ->
-                          pos.withQuantity(
-                              pos.side(), BigDecimal.ZERO, pos.entryPrice(), clock.now()));
+                          pos.with(
+                              pos.holding()
+                                  .withQuantity(
+                                      pos.side(), BigDecimal.ZERO, pos.entryPrice(), clock.now())));
           result.set(classify(pos, next));
           return next;
         });
@@ -107,22 +103,24 @@ public final class PositionBook {
   }
 
   private static BookUpdate classify(Position before, Position after) {
-    return switch (after.id()) {
-      case PositionId.Pending pending -> new BookUpdate.InMemory(after);
-      case PositionId.Db db -> {
+    // A stream event never changes a position's kind: before and after are both pending or both
+    // stored under the same id.
+    return switch (before) {
+      case Position.Pending pending -> new BookUpdate.InMemory(after);
+      case Position.Stored stored -> {
         if (after.phase() == Phase.ROLLED_BACK || after.phase() == Phase.CLOSED) {
           // Being rolled back or already closed: whoever is doing that owns the row.
           yield new BookUpdate.InMemory(after);
         }
         if (after.quantity().signum() == 0) {
-          yield new BookUpdate.ActiveFlat(before, db.value());
+          yield new BookUpdate.ActiveFlat(stored);
         }
         boolean changed =
             before.side() != after.side()
                 || before.quantity().compareTo(after.quantity()) != 0
                 || before.entryPrice().compareTo(after.entryPrice()) != 0;
         yield changed
-            ? new BookUpdate.ActiveChanged(after, db.value())
+            ? new BookUpdate.ActiveChanged(after, stored.dbId())
             : new BookUpdate.InMemory(after);
       }
     };
@@ -141,10 +139,10 @@ public final class PositionBook {
         key,
         pos -> {
           if (id.equals(pos.entryOrderId())) {
-            return pos.withEntryFill(fill, clock.now());
+            return pos.with(pos.holding().withEntryFill(fill, clock.now()));
           }
           if (o.reduceOnly() && o.filledQuantity().signum() > 0) {
-            return pos.withExitFill(fill, clock.now());
+            return pos.with(pos.holding().withExitFill(fill, clock.now()));
           }
           return pos;
         });
@@ -162,28 +160,35 @@ public final class PositionBook {
    *
    * @throws IllegalStateException when the key no longer holds that pending registration
    */
-  public Position promote(
-      Registration registration, long dbId, BigDecimal verifiedQuantity, BigDecimal verifiedEntry) {
+  public Position.Stored promote(
+      Position.Pending registration,
+      long dbId,
+      BigDecimal verifiedQuantity,
+      BigDecimal verifiedEntry) {
     PositionKey key = registration.key();
-    PositionId.Pending expected = registration.id();
-    Position next =
-        positions.computeIfPresent(
-            key,
-            (k, pos) -> {
-              if (!pos.id().equals(expected)) {
-                return pos;
-              }
-              boolean streamSaidNothing = pos.quantity().signum() == 0;
-              return pos.promoted(
+    AtomicReference<Position.Stored> promoted = new AtomicReference<>();
+    positions.computeIfPresent(
+        key,
+        (k, pos) -> {
+          if (!(pos instanceof Position.Pending pending)
+              || !pending.id().equals(registration.id())) {
+            return pos;
+          }
+          boolean streamSaidNothing = pending.quantity().signum() == 0;
+          Position.Stored next =
+              pending.promoted(
                   dbId,
-                  streamSaidNothing ? verifiedQuantity : pos.quantity(),
-                  streamSaidNothing ? verifiedEntry : pos.entryPrice(),
+                  streamSaidNothing ? verifiedQuantity : pending.quantity(),
+                  streamSaidNothing ? verifiedEntry : pending.entryPrice(),
                   clock.now());
-            });
-    if (next == null || !(next.id() instanceof PositionId.Db db) || db.value() != dbId) {
-      throw new IllegalStateException(key + " no longer holds pending registration " + expected);
+          promoted.set(next);
+          return next;
+        });
+    if (promoted.get() == null) {
+      throw new IllegalStateException(
+          key + " no longer holds pending registration " + registration.id());
     }
-    return next;
+    return promoted.get();
   }
 
   /** Records the stop protecting a position; empty when the key holds another position. */
@@ -191,7 +196,10 @@ public final class PositionBook {
     return Optional.ofNullable(
             positions.computeIfPresent(
                 key,
-                (k, pos) -> pos.id().equals(expected) ? pos.withStop(stopId, clock.now()) : pos))
+                (k, pos) ->
+                    pos.id().equals(expected)
+                        ? pos.with(pos.holding().withStop(stopId, clock.now()))
+                        : pos))
         .filter(p -> p.id().equals(expected));
   }
 
@@ -199,13 +207,16 @@ public final class PositionBook {
    * Moves a stored position to another phase; empty when the key holds another position or the
    * position is not in {@code from}. Exactly one caller wins a race for the same transition.
    */
-  public Optional<Position> transition(PositionKey key, PositionId expected, Phase from, Phase to) {
-    AtomicReference<Position> won = new AtomicReference<>();
+  public Optional<Position.Stored> transition(
+      PositionKey key, PositionId.Db expected, Phase from, Phase to) {
+    AtomicReference<Position.Stored> won = new AtomicReference<>();
     positions.computeIfPresent(
         key,
         (k, pos) -> {
-          if (pos.id().equals(expected) && pos.phase() == from) {
-            Position next = pos.withPhase(to, clock.now());
+          if (pos instanceof Position.Stored stored
+              && stored.id().equals(expected)
+              && stored.phase() == from) {
+            Position.Stored next = stored.withPhase(to, clock.now());
             won.set(next);
             return next;
           }

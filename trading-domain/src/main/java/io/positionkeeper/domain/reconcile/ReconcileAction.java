@@ -1,7 +1,6 @@
 package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Position;
-import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -23,12 +22,9 @@ public sealed interface ReconcileAction {
   String describe();
 
   /** A pending registration outlived its deadline: remove it from the book (never a store call). */
-  record ExpirePending(Position pending, Duration age) implements ReconcileAction {
+  record ExpirePending(Position.Pending pending, Duration age) implements ReconcileAction {
     public ExpirePending {
       Objects.requireNonNull(pending, "pending");
-      if (!(pending.id() instanceof PositionId.Pending)) {
-        throw new IllegalArgumentException("only a pending registration expires: " + pending.id());
-      }
       Objects.requireNonNull(age, "age");
     }
 

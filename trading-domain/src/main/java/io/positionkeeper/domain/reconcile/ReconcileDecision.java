@@ -2,7 +2,6 @@ package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
-import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -57,10 +56,10 @@ public final class ReconcileDecision {
 
     List<ReconcileAction> expire = new ArrayList<>();
     for (Position p : book) {
-      if (p.id() instanceof PositionId.Pending) {
-        Duration age = Duration.between(p.registeredAt(), in.now());
+      if (p instanceof Position.Pending pending) {
+        Duration age = Duration.between(pending.registeredAt(), in.now());
         if (age.compareTo(policy.pendingDeadline()) > 0) {
-          expire.add(new ReconcileAction.ExpirePending(p, age));
+          expire.add(new ReconcileAction.ExpirePending(pending, age));
         }
       }
     }
@@ -140,8 +139,8 @@ public final class ReconcileDecision {
         .anyMatch(
             p ->
                 p.key().symbol().equals(row.symbol())
-                    && p.id() instanceof PositionId.Db db
-                    && db.value() == row.id()
+                    && p instanceof Position.Stored stored
+                    && stored.dbId() == row.id()
                     && p.phase() != Phase.ACTIVE);
   }
 }

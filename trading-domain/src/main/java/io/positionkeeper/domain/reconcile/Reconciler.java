@@ -12,7 +12,6 @@ import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionAlreadyOpenException;
 import io.positionkeeper.domain.position.PositionBook;
-import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.retry.Retries;
 import io.positionkeeper.domain.stream.ConnectionMonitor;
@@ -475,7 +474,7 @@ public final class Reconciler {
                 new AuditEvent.PositionAdopted(
                     before, side, p.size(), p.entryPrice(), orderId.get())));
     reported.remove(key);
-    Position adopted =
+    Position.Stored adopted =
         Position.active(
             dbId,
             key,
@@ -690,7 +689,7 @@ public final class Reconciler {
     }
     Optional<Position> protectedPosition =
         book.get(key)
-            .filter(p -> p.id() instanceof PositionId.Db db && db.value() == dbId)
+            .filter(p -> p instanceof Position.Stored stored && stored.dbId() == dbId)
             .flatMap(p -> book.recordStop(key, p.id(), stop.clientId()));
     try {
       protectedPosition.ifPresent(p -> trailing.onStopPlaced(p, dbId, stop));
@@ -751,7 +750,7 @@ public final class Reconciler {
 
   private Optional<Position> bookEntry(PositionRecord row) {
     return book.get(new PositionKey(exchange, row.symbol()))
-        .filter(p -> p.id() instanceof PositionId.Db db && db.value() == row.id());
+        .filter(p -> p instanceof Position.Stored stored && stored.dbId() == row.id());
   }
 
   private Subject subjectOf(PositionRecord row) {

@@ -8,7 +8,6 @@ import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionBook;
-import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.domain.trailing.TrailingStops;
@@ -92,10 +91,10 @@ public final class PositionCloser {
    */
   public CloseOutcome close(PositionKey key, CloseReason reason) {
     Optional<Position> current = book.get(key);
-    if (current.isEmpty() || !(current.get().id() instanceof PositionId.Db db)) {
+    if (current.isEmpty() || !(current.get() instanceof Position.Stored position)) {
       return new CloseOutcome.Failed("no stored position on " + key);
     }
-    Position position = current.get();
+    long dbId = position.dbId();
     if (book.transition(key, position.id(), Phase.ACTIVE, Phase.CLOSING).isEmpty()
         && book.transition(key, position.id(), Phase.PROTECTING, Phase.CLOSING).isEmpty()
         && position.phase() != Phase.CLOSING) {
@@ -105,7 +104,7 @@ public final class PositionCloser {
     requested.put(key, reason);
     try {
       store.markClosing(
-          db.value(),
+          dbId,
           audit.toRecord(new AuditEvent.PositionClosing(Subject.of(position), reason, closeId)));
     } catch (PortException e) {
       // The exchange is what matters: a position we want gone must go even if the row lags.
@@ -133,9 +132,9 @@ public final class PositionCloser {
     }
     // The stream may already have finalized the close (its flat event can beat the response).
     if (book.get(key).filter(p -> p.id().equals(position.id())).isEmpty()) {
-      return closedOutcome(db.value(), report);
+      return closedOutcome(dbId, report);
     }
-    return settleFromVenue(gateway, position, db.value(), reason, report);
+    return settleFromVenue(gateway, position, reason, report);
   }
 
   /**
@@ -144,11 +143,8 @@ public final class PositionCloser {
    * partial fill).
    */
   private CloseOutcome settleFromVenue(
-      ExchangeGateway gateway,
-      Position position,
-      long dbId,
-      CloseReason reason,
-      OrderReport report) {
+      ExchangeGateway gateway, Position.Stored position, CloseReason reason, OrderReport report) {
+    long dbId = position.dbId();
     Optional<BigDecimal> open =
         VenuePositions.openSize(
             gateway,
@@ -178,7 +174,7 @@ public final class PositionCloser {
             report.filledQuantity(),
             report.averagePrice(),
             pnlOf(position, report.averagePrice(), report.filledQuantity()));
-    finalizeClose(position, dbId, reason, Optional.of(fill));
+    finalizeClose(position, reason, Optional.of(fill));
     return closedOutcome(dbId, report);
   }
 
@@ -187,9 +183,9 @@ public final class PositionCloser {
   }
 
   /** The exchange reports a stored position flat: record why and how it ended. */
-  public void onFlat(Position before, long dbId) {
-    CloseReason reason = reasonOf(before, dbId);
-    finalizeClose(before, dbId, reason, before.exitFill());
+  public void onFlat(Position.Stored before) {
+    CloseReason reason = reasonOf(before, before.dbId());
+    finalizeClose(before, reason, before.exitFill());
   }
 
   private CloseReason reasonOf(Position before, long dbId) {
@@ -208,8 +204,9 @@ public final class PositionCloser {
    * Writes the close once: the first caller to take the position out of ACTIVE/CLOSING wins, later
    * ones find nothing to do.
    */
-  void finalizeClose(Position before, long dbId, CloseReason reason, Optional<Position.Fill> exit) {
+  void finalizeClose(Position.Stored before, CloseReason reason, Optional<Position.Fill> exit) {
     PositionKey key = before.key();
+    long dbId = before.dbId();
     Phase from =
         book.get(key).filter(p -> p.id().equals(before.id())).map(Position::phase).orElse(null);
     if (from != Phase.ACTIVE && from != Phase.CLOSING && from != Phase.PROTECTING) {

@@ -52,7 +52,7 @@ public final class PositionTracker implements StreamListener {
       case BookUpdate.Untracked untracked -> {}
       case BookUpdate.InMemory inMemory -> {}
       case BookUpdate.ActiveChanged changed -> persist(changed.position(), changed.dbId());
-      case BookUpdate.ActiveFlat flat -> closer.onFlat(flat.position(), flat.dbId());
+      case BookUpdate.ActiveFlat flat -> closer.onFlat(flat.position());
     }
   }
 
