@@ -132,7 +132,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       // only the venue ends a position, so such a state trails on.
       this.state =
           state.status() == TrailingStatus.TRIGGERED
-              ? state.withStatus(TrailingStatus.ACTIVE)
+              ? TrailingTransitions.withStatus(state, TrailingStatus.ACTIVE)
               : state;
       this.peak = state.peak();
       this.placed = placed;
@@ -184,7 +184,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     TrailingStopState updated;
     synchronized (t) {
       t.placed = Optional.of(stop);
-      t.state = t.state.withCurrentStop(stop.triggerPrice());
+      t.state = TrailingTransitions.withCurrentStop(t.state, stop.triggerPrice());
       updated = t.state;
       // If the trailing stop was already tighter than the new stop, the next tick or timer moves
       // it.
@@ -319,7 +319,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
             t.desired == null ? candidate : TrailingRule.tighter(t.side, t.desired, candidate);
       }
     }
-    t.state = s.withPeak(price, status, activatedAt);
+    t.state = TrailingTransitions.withPeak(s, price, status, activatedAt);
     if (decision == Decision.ACTIVATED) {
       audit.record(
           new AuditEvent.TrailingActivated(
@@ -430,7 +430,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       synchronized (t) {
         t.placed = Optional.of(moved);
         TrailingStopState s = t.state;
-        t.state = s.moved(moved.triggerPrice(), now);
+        t.state = TrailingTransitions.moved(s, moved.triggerPrice(), now);
         saved = t.state;
       }
       book.recordStop(t.key, new PositionId.Db(t.dbId, t.correlation.value()), moved.clientId());
@@ -485,13 +485,13 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           Instant now = clock.now();
           synchronized (t) {
             TrailingStopState s = t.state;
-            toSave = s.saved(s.peak(), now);
+            toSave = TrailingTransitions.saved(s, s.peak(), now);
           }
           try {
             store.save(toSave);
             synchronized (t) {
               TrailingStopState s = t.state;
-              t.state = s.saved(toSave.lastSavedPeak(), toSave.lastSavedAt());
+              t.state = TrailingTransitions.saved(s, toSave.lastSavedPeak(), toSave.lastSavedAt());
             }
           } catch (PortException e) {
             log.warn(

@@ -26,6 +26,7 @@ import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.TrailingStatus;
+import io.positionkeeper.ports.model.TrailingStopState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +82,7 @@ class SafetyCoreScenariosTest {
     var opened = openBtc();
     mark("65000", 1_000);
     var saved = h.trailingStore.find(opened.positionId()).orElseThrow();
-    h.trailingStore.save(saved.withStatus(TrailingStatus.TRIGGERED)); // as the old code left it
+    h.trailingStore.save(triggered(saved)); // as the old code left it
     h.keeper.stop();
 
     Keeper restarted = restart();
@@ -382,5 +383,24 @@ class SafetyCoreScenariosTest {
     public void markRolledBack(long id, String reason, AuditRecord event) {
       delegate.markRolledBack(id, reason, event);
     }
+  }
+
+  /** The state as a keeper that ended trailing locally on a crossed level saved it. */
+  private static TrailingStopState triggered(TrailingStopState s) {
+    return new TrailingStopState(
+        s.positionId(),
+        s.symbol(),
+        s.side(),
+        s.entryPrice(),
+        s.activationPrice(),
+        s.callbackRate(),
+        TrailingStatus.TRIGGERED,
+        s.peak(),
+        s.currentStop(),
+        s.updateCount(),
+        s.activatedAt(),
+        s.lastMovedAt(),
+        s.lastSavedPeak(),
+        s.lastSavedAt());
   }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The persisted state of one position's trailing stop (one row per position). {@code callbackRate}
  * is a percent, as on Binance: 1 means 1 %. {@code peak} is the best price since the start: the
- * highest for a long, the lowest for a short.
+ * highest for a long, the lowest for a short. A plain value: how it changes is the domain's rule.
  */
 public record TrailingStopState(
     long positionId,
@@ -45,89 +45,5 @@ public record TrailingStopState(
     Objects.requireNonNull(lastMovedAt, "lastMovedAt");
     Checks.positive(lastSavedPeak, "lastSavedPeak");
     Objects.requireNonNull(lastSavedAt, "lastSavedAt");
-  }
-
-  /** The state with a new peak, status and activation time. */
-  public TrailingStopState withPeak(
-      BigDecimal newPeak, TrailingStatus newStatus, Optional<Instant> newActivatedAt) {
-    return new TrailingStopState(
-        positionId,
-        symbol,
-        side,
-        entryPrice,
-        activationPrice,
-        callbackRate,
-        newStatus,
-        newPeak,
-        currentStop,
-        updateCount,
-        newActivatedAt,
-        lastMovedAt,
-        lastSavedPeak,
-        lastSavedAt);
-  }
-
-  /** The state with another status. */
-  public TrailingStopState withStatus(TrailingStatus newStatus) {
-    return withPeak(peak, newStatus, activatedAt);
-  }
-
-  /**
-   * The state after the exchange stop moved to {@code stop} at {@code at} (a move is also a save).
-   */
-  public TrailingStopState moved(BigDecimal stop, Instant at) {
-    return new TrailingStopState(
-        positionId,
-        symbol,
-        side,
-        entryPrice,
-        activationPrice,
-        callbackRate,
-        status,
-        peak,
-        Optional.of(stop),
-        updateCount + 1,
-        activatedAt,
-        Optional.of(at),
-        peak,
-        at);
-  }
-
-  /** The state trailing from another exchange stop (one placed outside the trailing stop). */
-  public TrailingStopState withCurrentStop(BigDecimal stop) {
-    return new TrailingStopState(
-        positionId,
-        symbol,
-        side,
-        entryPrice,
-        activationPrice,
-        callbackRate,
-        status,
-        peak,
-        Optional.of(stop),
-        updateCount,
-        activatedAt,
-        lastMovedAt,
-        lastSavedPeak,
-        lastSavedAt);
-  }
-
-  /** The state once saved with {@code savedPeak} at {@code at}. */
-  public TrailingStopState saved(BigDecimal savedPeak, Instant at) {
-    return new TrailingStopState(
-        positionId,
-        symbol,
-        side,
-        entryPrice,
-        activationPrice,
-        callbackRate,
-        status,
-        peak,
-        currentStop,
-        updateCount,
-        activatedAt,
-        lastMovedAt,
-        savedPeak,
-        at);
   }
 }
