@@ -5,6 +5,7 @@ import io.positionkeeper.domain.instrument.Instrument;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.StopOrder;
@@ -31,6 +32,7 @@ final class OpenAttempt {
   Optional<Long> dbId = Optional.empty();
   Optional<StopOrder> stop = Optional.empty();
   String stopFailure = "no attempt";
+  private int stopIds;
 
   OpenAttempt(
       OpenIntent intent,
@@ -52,6 +54,11 @@ final class OpenAttempt {
   /** The id the book holds this position under: pending until it is promoted. */
   PositionId id() {
     return inBook.<PositionId>map(db -> db).orElse(registration.id());
+  }
+
+  /** A stop id for this opening never handed out before: the opener's and the rollback's alike. */
+  ClientOrderId nextStopId() {
+    return ClientIds.stop(entryId, ++stopIds);
   }
 
   Subject subject() {

@@ -9,6 +9,7 @@ import io.positionkeeper.domain.retry.Retries;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.trailing.TrailingStops;
 import io.positionkeeper.domain.venue.Orders;
+import io.positionkeeper.domain.venue.StopPlacement;
 import io.positionkeeper.domain.venue.VenuePositions;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.PositionStore;
@@ -177,7 +178,7 @@ final class OpenRollback {
   private StopOrder placeLeftoverStop(OpenAttempt a) {
     var target =
         new StopPlacement.Target(
-            a.gateway, a.intent.symbol(), a.intent.side(), a.entryId, a.subject());
+            a.gateway, a.intent.symbol(), a.intent.side(), a::nextStopId, a.subject());
     var price =
         a.instrument.stopLossFor(
             a.intent.side(), new Price(markOrEntry(a)), a.intent.stopLossPercent());

@@ -19,6 +19,7 @@ import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.trailing.TrailingStops;
 import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.domain.venue.Orders;
+import io.positionkeeper.domain.venue.StopPlacement;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -85,7 +86,7 @@ public final class PositionOpener {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.instruments = Objects.requireNonNull(instruments, "instruments");
     this.verifier = new FillVerifier(book, clock, policy);
-    this.stops = new StopPlacement(audit, clock, policy);
+    this.stops = new StopPlacement(audit, clock, policy.stopDeadline(), policy.backoff());
     this.rollback = new OpenRollback(store, book, audit, trailing, closer, stops, clock, policy);
   }
 
@@ -382,7 +383,7 @@ public final class PositionOpener {
             a.intent.side(), new Price(position.entryPrice()), a.intent.stopLossPercent());
     var target =
         new StopPlacement.Target(
-            a.gateway, a.intent.symbol(), a.intent.side(), a.entryId, a.subject());
+            a.gateway, a.intent.symbol(), a.intent.side(), a::nextStopId, a.subject());
     StopOrder stop;
     int attempts;
     switch (stops.place(target, stopPrice)) {

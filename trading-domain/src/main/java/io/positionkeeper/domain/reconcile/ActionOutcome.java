@@ -21,6 +21,18 @@ public record ActionOutcome(ReconcileAction action, Status status, String detail
     Objects.requireNonNull(detail, "detail");
   }
 
+  static ActionOutcome applied(ReconcileAction action, String detail) {
+    return new ActionOutcome(action, Status.APPLIED, detail);
+  }
+
+  static ActionOutcome skipped(ReconcileAction action, String detail) {
+    return new ActionOutcome(action, Status.SKIPPED, detail);
+  }
+
+  static ActionOutcome failed(ReconcileAction action, String detail) {
+    return new ActionOutcome(action, Status.FAILED, detail);
+  }
+
   @Override
   public String toString() {
     return status + " " + action.describe() + (detail.isEmpty() ? "" : " — " + detail);

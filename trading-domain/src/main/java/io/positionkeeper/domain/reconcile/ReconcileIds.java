@@ -24,12 +24,18 @@ final class ReconcileIds {
   }
 
   /**
-   * A stop placed by reconciliation for a row: {@code pkr-<id>-<ms>} in base 36 (at most 27
-   * characters). One id per protection attempt, reused on its retries so a retry cannot double it.
+   * A stop placed by reconciliation for a row: {@code pkr-<id>-<ms>-<n>} in base 36 (at most 31
+   * characters): the protection that started at {@code at}, its {@code n}th attempt. No two
+   * attempts share an id, so an answer about one never stands for another.
    */
-  static ClientOrderId stop(long dbId, Instant at) {
+  static ClientOrderId stop(long dbId, Instant at, int n) {
     return ClientOrderId.of(
-        "pkr-" + Long.toString(dbId, 36) + "-" + Long.toString(at.toEpochMilli(), 36));
+        "pkr-"
+            + Long.toString(dbId, 36)
+            + "-"
+            + Long.toString(at.toEpochMilli(), 36)
+            + "-"
+            + Integer.toString(n, 36));
   }
 
   /** The reduce-only close of a missing position, deterministic for one run. */

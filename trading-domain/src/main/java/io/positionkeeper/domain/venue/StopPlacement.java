@@ -1,4 +1,4 @@
-package io.positionkeeper.domain.open;
+package io.positionkeeper.domain.venue;
 
 import static io.positionkeeper.domain.venue.Failures.describe;
 
@@ -6,7 +6,7 @@ import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Price;
-import io.positionkeeper.domain.venue.ClientIds;
+import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
@@ -23,46 +23,61 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * Places a position's stop-loss, retrying within the policy's deadline. After an ambiguous answer
- * no further stop is placed until the venue's open stops show the earlier one did not land, so a
- * position never ends up with two.
+ * Places a position's stop-loss, retrying within a deadline; the opener, its rollback and
+ * reconciliation all protect a position through it. Every attempt has a client id of its own. After
+ * an ambiguous answer no further stop is placed until the venue's open stops show the earlier one
+ * did not land, so a position never ends up with two.
  */
-final class StopPlacement {
+public final class StopPlacement {
   private final AuditTrail audit;
   private final Clock clock;
-  private final OpenPolicy policy;
+  private final Duration deadline;
+  private final Backoff backoff;
 
-  StopPlacement(AuditTrail audit, Clock clock, OpenPolicy policy) {
+  public StopPlacement(AuditTrail audit, Clock clock, Duration deadline, Backoff backoff) {
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.policy = Objects.requireNonNull(policy, "policy");
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
   }
 
   /** How placing ended. */
-  sealed interface Outcome {
+  public sealed interface Outcome {
     record Placed(StopOrder stop, int attempts) implements Outcome {}
 
-    record Failed(String reason) implements Outcome {}
+    record Failed(String reason, int attempts) implements Outcome {}
   }
 
-  /** What one position's stop is: where, for which side, named after which entry. */
-  record Target(
+  /**
+   * What one position's stop is: where, for which side, and where each attempt's client id comes
+   * from (never one used before for this position).
+   */
+  public record Target(
       ExchangeGateway gateway,
       Symbol symbol,
       PositionSide side,
-      ClientOrderId entryId,
-      Subject subject) {}
+      Supplier<ClientOrderId> nextId,
+      Subject subject) {
+    public Target {
+      Objects.requireNonNull(gateway, "gateway");
+      Objects.requireNonNull(symbol, "symbol");
+      Objects.requireNonNull(side, "side");
+      Objects.requireNonNull(nextId, "nextId");
+      Objects.requireNonNull(subject, "subject");
+    }
+  }
 
-  Outcome place(Target target, Price stopPrice) {
-    Instant until = clock.now().plus(policy.stopDeadline());
+  public Outcome place(Target target, Price stopPrice) {
+    Instant until = clock.now().plus(deadline);
     List<ClientOrderId> tried = new ArrayList<>();
     boolean ambiguous = false;
     String last = "no attempt";
     int attempt = 0;
     for (int round = 1; ; round++) {
-      Duration wait = policy.backoff().delay(round);
+      Duration wait = backoff.delay(round);
       Landed landed = ambiguous ? findLanded(target, tried) : new Landed.None();
       switch (landed) {
         case Landed.Found found -> {
@@ -73,7 +88,7 @@ final class StopPlacement {
         case Landed.None none -> {
           ambiguous = false;
           attempt++;
-          ClientOrderId stopId = ClientIds.stop(target.entryId(), attempt);
+          ClientOrderId stopId = target.nextId().get();
           tried.add(stopId);
           try {
             return new Outcome.Placed(
@@ -88,7 +103,7 @@ final class StopPlacement {
             audit.record(
                 target.subject(),
                 () -> new AuditEvent.StopPlacementFailed(target.subject(), n, describe(e), false));
-            return new Outcome.Failed("refused: " + e.code() + " " + e.reason());
+            return new Outcome.Failed("refused: " + e.code() + " " + e.reason(), attempt);
           } catch (RateLimitedException e) {
             last = describe(e);
             wait = e.retryAfter();
@@ -110,13 +125,13 @@ final class StopPlacement {
         if (ambiguous && findLanded(target, tried) instanceof Landed.Found found) {
           return new Outcome.Placed(found.stop(), attempt);
         }
-        return new Outcome.Failed("no stop-loss within " + policy.stopDeadline() + ": " + last);
+        return new Outcome.Failed("no stop-loss within " + deadline + ": " + last, attempt);
       }
       try {
         clock.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return new Outcome.Failed("interrupted while placing the stop-loss: " + last);
+        return new Outcome.Failed("interrupted while placing the stop-loss: " + last, attempt);
       }
     }
   }

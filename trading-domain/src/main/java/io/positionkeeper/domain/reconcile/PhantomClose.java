@@ -1,0 +1,100 @@
+package io.positionkeeper.domain.reconcile;
+
+import static io.positionkeeper.domain.venue.Failures.describe;
+
+import io.positionkeeper.domain.audit.AuditEvent;
+import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionExit;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.Severity;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes a row whose position the venue no longer holds (two complete snapshots agreed), with the
+ * exit the venue reports: the close it made while we watched, or its trade history. A price or a
+ * PnL is never made up.
+ */
+final class PhantomClose {
+  private static final Logger log = LoggerFactory.getLogger(PhantomClose.class);
+
+  private final ReconcileContext c;
+
+  PhantomClose(ReconcileContext c) {
+    this.c = c;
+  }
+
+  ActionOutcome close(ReconcileAction.ClosePhantom a) {
+    PositionRecord row = a.row();
+    Optional<PositionRecord> current = c.store().find(row.id());
+    if (current.isEmpty() || !current.get().status().isOpen()) {
+      return ActionOutcome.skipped(a, "the row was closed meanwhile");
+    }
+    // A close the venue made while we watched, and the store missed: write what the venue did.
+    if (c.closer().settleOwed(row.id())) {
+      return ActionOutcome.applied(a, "closed with the exit the venue reported when it happened");
+    }
+    Optional<Position> inBook = c.bookEntry(row);
+    Subject subject = c.subjectOf(row);
+    PositionClose close = exitFromVenue(row);
+    c.store()
+        .close(
+            row.id(),
+            close,
+            c.audit()
+                .toRecord(
+                    subject,
+                    () ->
+                        new AuditEvent.PositionClosed(
+                            subject, close.reason(), close.exitPrice(), close.realizedPnl())));
+    String detail =
+        "closed as "
+            + close.reason()
+            + close.exitPrice().map(p -> " at " + p.toPlainString()).orElse(", exit unknown");
+    try {
+      c.trailing().stop(row.id());
+    } catch (PortException e) {
+      log.error("removing the trailing state of phantom {} failed", row.id(), e);
+      c.audit()
+          .record(
+              new AuditEvent.OperationFailed(
+                  subject, "trailing.stop", describe(e), Severity.WARNING));
+      detail += "; its trailing state could not be removed: " + describe(e);
+    }
+    inBook.ifPresent(p -> c.book().remove(p.key(), p.id()));
+    return ActionOutcome.applied(a, detail);
+  }
+
+  /**
+   * How a phantom ended, from the venue's history: our stop's fill is a stop-loss (a trailing stop
+   * when it was moved), anything else external; PHANTOM with no price when the history is silent.
+   */
+  private PositionClose exitFromVenue(PositionRecord row) {
+    Optional<PositionExit> exit;
+    try {
+      exit = c.read(() -> c.gateway().exitSince(row.symbol(), row.side(), row.openedAt()));
+    } catch (PortException e) {
+      log.warn("the trade history of {} could not be read", row.symbol(), e);
+      exit = Optional.empty();
+    }
+    if (exit.isEmpty()) {
+      return new PositionClose(
+          Optional.empty(), Optional.empty(), CloseReason.PHANTOM, c.clock().now());
+    }
+    PositionExit e = exit.get();
+    CloseReason reason = CloseReason.EXTERNAL;
+    if (e.closingClientId().isPresent() && e.closingClientId().equals(row.stopClientId())) {
+      reason =
+          e.closingClientId().get().value().startsWith("pkm-")
+              ? CloseReason.TRAILING_STOP
+              : CloseReason.STOP_LOSS;
+    }
+    return new PositionClose(
+        Optional.of(e.averagePrice()), Optional.of(e.realizedPnl()), reason, e.time());
+  }
+}

@@ -1,0 +1,177 @@
+package io.positionkeeper.domain.reconcile;
+
+import static io.positionkeeper.domain.venue.Failures.describe;
+
+import io.positionkeeper.domain.audit.AuditEvent;
+import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.instrument.Instrument;
+import io.positionkeeper.domain.instrument.Price;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.PositionCloser;
+import io.positionkeeper.domain.venue.StopPlacement;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Severity;
+import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.Symbol;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives a stored position its stop-loss: takes over one already working, or places one through the
+ * same {@link StopPlacement} the opener uses, and records it on the row, in the book and with the
+ * trailing stop. A position that cannot be protected is closed at market.
+ */
+final class Protection {
+  private static final Logger log = LoggerFactory.getLogger(Protection.class);
+
+  private final ReconcileContext c;
+  private final StopPlacement stops;
+
+  Protection(ReconcileContext c) {
+    this.c = c;
+    this.stops =
+        new StopPlacement(c.audit(), c.clock(), c.policy().stopDeadline(), c.policy().backoff());
+  }
+
+  /** A stored, open position whose stop is gone from the venue. */
+  ActionOutcome replaceStop(ReconcileAction.ReplaceStop a) {
+    PositionRecord row = a.row();
+    Instrument instrument = c.instrument(row.symbol());
+    Price stop =
+        a.trigger()
+            .map(t -> instrument.roundStop(a.side(), t))
+            .orElseGet(
+                () ->
+                    instrument.stopLossFor(
+                        a.side(), new Price(a.entryPrice()), c.policy().defaultStopLossPercent()));
+    return protect(
+        a,
+        c.key(row.symbol()),
+        row.id(),
+        c.subjectOf(row),
+        a.side(),
+        stop,
+        "replaced: none working on the exchange");
+  }
+
+  /** Places a new stop at {@code trigger} for row {@code dbId}. */
+  ActionOutcome protect(
+      ReconcileAction action,
+      PositionKey key,
+      long dbId,
+      Subject subject,
+      PositionSide side,
+      Price trigger,
+      String context) {
+    Instant started = c.clock().now();
+    int[] attempt = {0};
+    var target =
+        new StopPlacement.Target(
+            c.gateway(),
+            key.symbol(),
+            side,
+            () -> ReconcileIds.stop(dbId, started, ++attempt[0]),
+            subject);
+    return switch (stops.place(target, trigger)) {
+      case StopPlacement.Outcome.Placed placed ->
+          recordProtection(action, key, dbId, subject, placed.stop(), placed.attempts(), context);
+      case StopPlacement.Outcome.Failed failed ->
+          unprotected(action, key, subject, failed.reason());
+    };
+  }
+
+  /** The stop of {@code side} already working on {@code symbol}, if the venue shows one. */
+  Optional<StopOrder> workingStop(Symbol symbol, PositionSide side) {
+    return c.read(() -> c.gateway().openStopLosses(symbol)).stream()
+        .filter(s -> !s.status().isFinal() && s.positionSide() == side)
+        .findFirst();
+  }
+
+  /** Records a working stop on the row, in the book and with the trailing stop. */
+  ActionOutcome recordProtection(
+      ReconcileAction action,
+      PositionKey key,
+      long dbId,
+      Subject subject,
+      StopOrder stop,
+      int attempt,
+      String context) {
+    ClientOrderId stopId = stop.clientId();
+    try {
+      c.store()
+          .recordStop(
+              dbId,
+              stopId,
+              stop.triggerPrice(),
+              c.audit()
+                  .toRecord(
+                      new AuditEvent.StopPlaced(
+                          subject, stopId, stop.triggerPrice(), attempt, context)));
+    } catch (PortException e) {
+      log.error("stop {} of #{} is working but recording it failed", stopId, dbId, e);
+      c.audit()
+          .record(
+              new AuditEvent.OperationFailed(
+                  subject,
+                  "recordStop",
+                  "stop " + stopId + " works on the exchange; " + describe(e),
+                  Severity.ERROR));
+      return ActionOutcome.failed(
+          action,
+          "stop " + stopId + " works on the exchange, but recording it failed: " + describe(e));
+    }
+    Optional<Position> protectedPosition =
+        c.book()
+            .get(key)
+            .filter(p -> p instanceof Position.Stored stored && stored.dbId() == dbId)
+            .flatMap(p -> c.book().recordStop(key, p.id(), stopId));
+    try {
+      protectedPosition.ifPresent(p -> c.trailing().onStopPlaced(p, dbId, stop));
+    } catch (PortException e) {
+      c.audit()
+          .record(
+              new AuditEvent.OperationFailed(
+                  subject, "trailing.onStopPlaced", describe(e), Severity.WARNING));
+    }
+    return ActionOutcome.applied(
+        action, "stop " + stopId + " at " + stop.triggerPrice().toPlainString());
+  }
+
+  /** The stop could not be placed: close at market, never leave the position unprotected. */
+  private ActionOutcome unprotected(
+      ReconcileAction action, PositionKey key, Subject subject, String why) {
+    // Each failed attempt is already in the trail, recorded where it was made.
+    List<String> failures = new ArrayList<>();
+    for (int attempt = 1; attempt <= c.policy().emergencyCloseAttempts(); attempt++) {
+      switch (c.closer().close(key, CloseReason.EMERGENCY)) {
+        case PositionCloser.CloseOutcome.Closed closed -> {
+          String detail =
+              "no stop-loss ("
+                  + why
+                  + "); closed at market at "
+                  + closed.exitPrice().toPlainString();
+          c.audit().record(new AuditEvent.EmergencyClose(subject, why, true, detail));
+          return ActionOutcome.failed(action, detail);
+        }
+        case PositionCloser.CloseOutcome.StillOpen open ->
+            failures.add("attempt " + attempt + ": " + open.detail());
+        case PositionCloser.CloseOutcome.Failed failed ->
+            failures.add("attempt " + attempt + ": " + failed.reason());
+      }
+    }
+    String detail = "no stop-loss (" + why + ") and the emergency close failed: " + failures;
+    c.audit()
+        .record(new AuditEvent.EmergencyClose(subject, why, false, String.join("; ", failures)));
+    log.error("EMERGENCY: {} may be open without a stop-loss: {}", key, detail);
+    return ActionOutcome.failed(action, detail);
+  }
+}
