@@ -603,6 +603,31 @@ public sealed interface AuditEvent {
     }
   }
 
+  /**
+   * A stop of ours cancelled because its position ended: the venue keeps a close-position stop
+   * after the position is closed by hand or liquidated, and left there it would close the next
+   * position on the symbol.
+   */
+  record StopCancelled(Subject subject, ClientOrderId stopId, String reason) implements AuditEvent {
+    public StopCancelled {
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(stopId, "stopId");
+      text(reason, "reason");
+    }
+
+    public String type() {
+      return "STOP_CANCELLED";
+    }
+
+    public Severity severity() {
+      return Severity.INFO;
+    }
+
+    public Map<String, String> payload() {
+      return Payload.with().put("stopId", stopId.value()).put("reason", reason).build();
+    }
+  }
+
   // ------------------------------------------------------------------ reconciliation
 
   /** A pending registration outlived its deadline and left the book. */

@@ -4,6 +4,7 @@ import static io.positionkeeper.domain.venue.Failures.describe;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.CloseReason;
@@ -67,7 +68,24 @@ final class PhantomClose {
       detail += "; its trailing state could not be removed: " + describe(e);
     }
     inBook.ifPresent(p -> c.book().remove(p.key(), p.id()));
+    if (!c.closer().cancelStrayStops(ended(row))) {
+      detail += "; its stop is cancelled on a later run";
+    }
     return ActionOutcome.applied(a, detail);
+  }
+
+  /** The row as the closer knows an ended position, to find its stops by their ids. */
+  private Position.Stored ended(PositionRecord row) {
+    return Position.active(
+        row.id(),
+        c.key(row.symbol()),
+        row.side(),
+        row.quantity(),
+        row.entryPrice(),
+        ReconcileIds.correlationOf(row),
+        row.stopClientId(),
+        Phase.CLOSED,
+        row.openedAt());
   }
 
   /**

@@ -9,6 +9,7 @@ import io.positionkeeper.domain.instrument.Price;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.domain.venue.StopPlacement;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.ClientOrderId;
@@ -79,7 +80,7 @@ final class Protection {
             c.gateway(),
             key.symbol(),
             side,
-            () -> ReconcileIds.stop(dbId, started, ++attempt[0]),
+            () -> ClientIds.reconcileStop(dbId, started, ++attempt[0]),
             subject);
     return switch (stops.place(target, trigger)) {
       case StopPlacement.Outcome.Placed placed ->

@@ -23,21 +23,6 @@ final class ReconcileIds {
     return ClientOrderId.of("pka-" + dbId);
   }
 
-  /**
-   * A stop placed by reconciliation for a row: {@code pkr-<id>-<ms>-<n>} in base 36 (at most 31
-   * characters): the protection that started at {@code at}, its {@code n}th attempt. No two
-   * attempts share an id, so an answer about one never stands for another.
-   */
-  static ClientOrderId stop(long dbId, Instant at, int n) {
-    return ClientOrderId.of(
-        "pkr-"
-            + Long.toString(dbId, 36)
-            + "-"
-            + Long.toString(at.toEpochMilli(), 36)
-            + "-"
-            + Integer.toString(n, 36));
-  }
-
   /** The reduce-only close of a missing position, deterministic for one run. */
   static ClientOrderId closeMissing(Exchange exchange, ExchangePosition p, Instant at) {
     ClientOrderId base =

@@ -11,6 +11,7 @@ import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.domain.trailing.TrailingStops;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.domain.venue.CloseOrderIds;
 import io.positionkeeper.domain.venue.Orders;
 import io.positionkeeper.domain.venue.VenuePositions;
@@ -24,7 +25,9 @@ import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionClose;
+import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.Severity;
+import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.List;
@@ -51,6 +54,8 @@ public final class PositionCloser {
   private final Clock clock;
   private final Map<PositionKey, CloseReason> requested = new ConcurrentHashMap<>();
   private final Map<Long, OwedClose> owed = new ConcurrentHashMap<>();
+  // Ended positions whose stops the venue may still hold; cleared once a listing shows none.
+  private final Map<Long, Position.Stored> strayStops = new ConcurrentHashMap<>();
   private final CloseOrderIds closeIds;
   private final java.time.Duration orderDeadline;
 
@@ -216,15 +221,22 @@ public final class PositionCloser {
       return;
     }
     requested.remove(key);
-    BigDecimal exitPrice =
-        exit.map(Position.Fill::averagePrice)
-            .filter(p -> p.signum() > 0)
-            .or(() -> before.markPrice())
-            .orElse(before.entryPrice());
-    BigDecimal pnl =
-        exit.map(Position.Fill::realizedPnl)
-            .filter(p -> p.signum() != 0)
-            .orElseGet(() -> pnlOf(before, exitPrice, before.quantity()));
+    // While the position is still in the book no new open can take its key, so its stops are
+    // cleaned up before anything else can be placed on the symbol.
+    cancelStrayStops(before);
+    Optional<BigDecimal> exitPrice =
+        exit.map(Position.Fill::averagePrice).filter(p -> p.signum() > 0);
+    Optional<BigDecimal> pnl =
+        exitPrice.map(
+            price ->
+                exit.map(Position.Fill::realizedPnl)
+                    .filter(p -> p.signum() != 0)
+                    .orElseGet(() -> pnlOf(before, price, before.quantity())));
+    if (exitPrice.isEmpty()) {
+      Optional<PositionExit> fromVenue = exitFromHistory(before);
+      exitPrice = fromVenue.map(PositionExit::averagePrice);
+      pnl = fromVenue.map(PositionExit::realizedPnl);
+    }
     owed.put(dbId, new OwedClose(before, exitPrice, pnl, reason, clock.now()));
     try {
       settleOwed(dbId);
@@ -234,11 +246,67 @@ public final class PositionCloser {
     }
   }
 
+  /**
+   * The exit of a position whose closing fill the stream did not report (closed by hand,
+   * liquidated, an order event lost): the venue's trade history says, or it stays unknown. A price
+   * is never made up from a mark or the entry.
+   */
+  private Optional<PositionExit> exitFromHistory(Position.Stored before) {
+    try {
+      return gatewayOf(before.key())
+          // Fills strictly after the instant before registration: the exit may share its
+          // registration's millisecond on a fast venue (and always does on a manual clock).
+          .exitSince(before.key().symbol(), before.side(), before.registeredAt().minusNanos(1));
+    } catch (PortException e) {
+      audit.record(
+          new AuditEvent.OperationFailed(
+              Subject.of(before),
+              "exitSince",
+              "the exit stays unknown: " + describe(e),
+              Severity.WARNING));
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Cancels the stops of an ended position that the venue still holds. True when none is left;
+   * otherwise the position stays listed and {@link #settleAllOwed} tries again. Only the ended
+   * position's own stops are touched, never another position's on the same symbol.
+   */
+  public boolean cancelStrayStops(Position.Stored ended) {
+    strayStops.put(ended.dbId(), ended);
+    ExchangeGateway gateway = gatewayOf(ended.key());
+    Subject subject = Subject.of(ended);
+    try {
+      for (StopOrder stop : gateway.openStopLosses(ended.key().symbol())) {
+        if (!stop.status().isFinal() && isStopOf(ended, stop.clientId())) {
+          gateway.cancelStopLoss(stop.symbol(), stop.clientId());
+          audit.record(
+              subject,
+              () -> new AuditEvent.StopCancelled(subject, stop.clientId(), "position ended"));
+        }
+      }
+      strayStops.remove(ended.dbId());
+      return true;
+    } catch (PortException e) {
+      log.warn("the stops of ended position {} could not be cancelled yet", ended.dbId(), e);
+      audit.record(
+          new AuditEvent.OperationFailed(
+              subject, "cancelStop", "retried: " + describe(e), Severity.WARNING));
+      return false;
+    }
+  }
+
+  private static boolean isStopOf(Position.Stored ended, ClientOrderId candidate) {
+    return ended.stopId().equals(Optional.of(candidate))
+        || ClientIds.isStopOf(ended.entryOrderId(), ended.dbId(), candidate);
+  }
+
   /** A close the venue made and the store has not taken yet. */
   private record OwedClose(
       Position before,
-      BigDecimal exitPrice,
-      BigDecimal realizedPnl,
+      Optional<BigDecimal> exitPrice,
+      Optional<BigDecimal> realizedPnl,
       CloseReason reason,
       java.time.Instant at) {}
 
@@ -280,8 +348,14 @@ public final class PositionCloser {
     return true;
   }
 
-  /** Retries every close the store has not taken yet; returns how many are still owed. */
+  /**
+   * Retries every close the store has not taken yet and every stop cleanup the venue did not
+   * confirm; returns how many closes are still owed.
+   */
   public int settleAllOwed() {
+    for (Position.Stored ended : List.copyOf(strayStops.values())) {
+      cancelStrayStops(ended);
+    }
     for (long dbId : List.copyOf(owed.keySet())) {
       try {
         settleOwed(dbId);

@@ -34,9 +34,7 @@ public final class ClientIds {
    * millisecond, and at most one move happens per minimum interval.
    */
   public static ClientOrderId stopMove(ClientOrderId entry, java.time.Instant now) {
-    String base =
-        entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
-    return ClientOrderId.of("pkm-" + base + "-" + Long.toString(now.toEpochMilli(), 36));
+    return ClientOrderId.of("pkm-" + base(entry) + "-" + Long.toString(now.toEpochMilli(), 36));
   }
 
   /**
@@ -48,18 +46,53 @@ public final class ClientIds {
     if (sequence < 1) {
       throw new IllegalArgumentException("close sequences start at 1, was " + sequence);
     }
-    String base =
-        entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
-    return ClientOrderId.of("pkc-" + base + "-" + Long.toString(sequence, 36));
+    return ClientOrderId.of("pkc-" + base(entry) + "-" + Long.toString(sequence, 36));
   }
 
   private static ClientOrderId derived(String prefix, ClientOrderId entry, int n) {
     if (n < 1) {
       throw new IllegalArgumentException("attempt numbers start at 1, was " + n);
     }
-    String base =
-        entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
-    return ClientOrderId.of(prefix + base + "-" + n);
+    return ClientOrderId.of(prefix + base(entry) + "-" + n);
+  }
+
+  /**
+   * A stop placed by reconciliation for row {@code dbId}: {@code pkr-<id>-<ms>-<n>} in base 36 (at
+   * most 31 characters), the {@code n}th attempt of the protection that started at {@code at}. No
+   * two attempts share an id, so an answer about one never stands for another.
+   */
+  public static ClientOrderId reconcileStop(long dbId, java.time.Instant at, int n) {
+    return ClientOrderId.of(
+        "pkr-"
+            + Long.toString(dbId, 36)
+            + "-"
+            + Long.toString(at.toEpochMilli(), 36)
+            + "-"
+            + Integer.toString(n, 36));
+  }
+
+  /**
+   * Whether {@code candidate} is a stop of the position opened by {@code entry} and stored as row
+   * {@code dbId}: its first stop, a trailing move, or one reconciliation placed. A stop of another
+   * position on the same symbol never matches, so cleaning up after one position cannot cancel the
+   * next one's stop.
+   */
+  public static boolean isStopOf(ClientOrderId entry, long dbId, ClientOrderId candidate) {
+    String id = candidate.value();
+    String base = base(entry);
+    return id.startsWith("pks-" + base + "-")
+        || id.startsWith("pkm-" + base + "-")
+        || id.startsWith("pkr-" + Long.toString(dbId, 36) + "-");
+  }
+
+  /** Whether {@code candidate} is a stop this library placed, for any position. */
+  public static boolean isOurStop(ClientOrderId candidate) {
+    String id = candidate.value();
+    return id.startsWith("pks-") || id.startsWith("pkm-") || id.startsWith("pkr-");
+  }
+
+  private static String base(ClientOrderId entry) {
+    return entry.value().startsWith("pko-") ? entry.value().substring(4) : hash(entry.value());
   }
 
   private static String hash(String text) {

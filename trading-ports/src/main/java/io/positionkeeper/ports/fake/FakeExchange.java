@@ -792,10 +792,10 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     events.add(new StreamEvent.PositionChanged(symbol, signedSize, entry, clock.now()));
     if (signedSize.signum() == 0) {
       openingOrders.remove(symbol);
-      // A close-position stop has nothing left to close: the venue expires it.
-      for (StopOrder stop : liveStopsOf(symbol)) {
-        finishStop(stop, StopStatus.EXPIRED, BigDecimal.ZERO, BigDecimal.ZERO, events);
-      }
+      // A close-position stop stays working when its position is closed by hand or liquidated:
+      // Binance does not cancel it (inferred from the venue's order lifecycle: only a trigger, a
+      // cancel or the stop's own expiry ends an algo order; maintainers of other bots report such
+      // orphans closing the next position). Whoever ended the position must cancel it.
     }
   }
 
@@ -871,7 +871,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     BigDecimal qty = pos.signedSize.abs();
     ExchangeOrderId orderId = ExchangeOrderId.of(nextOrderId++);
     Side exit = stop.positionSide().exitSide();
-    // The venue marks the stop finished before the position update expires the other stops.
+    // The venue marks the stop finished before the position update is sent.
     putStop(withStatus(triggered, StopStatus.FILLED));
     List<StreamEvent> fillEvents = new ArrayList<>();
     // Binance sends the triggered order's fills with the algo's client id.
