@@ -4,6 +4,7 @@ import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -172,6 +173,30 @@ public sealed interface ReconcileAction {
 
     public String describe() {
       return "close " + missing(position) + " at market (policy CLOSE)";
+    }
+  }
+
+  /**
+   * A stop of ours working on a symbol where the venue holds no position and the book holds none
+   * (no open in flight): left there, it would close the next position on the symbol.
+   */
+  record CancelOrphanStop(StopOrder stop) implements ReconcileAction {
+    public CancelOrphanStop {
+      Objects.requireNonNull(stop, "stop");
+    }
+
+    public Symbol symbol() {
+      return stop.symbol();
+    }
+
+    public String describe() {
+      return "cancel orphan stop "
+          + stop.clientId()
+          + " on "
+          + stop.symbol()
+          + " at "
+          + stop.triggerPrice().toPlainString()
+          + ": no position holds it";
     }
   }
 

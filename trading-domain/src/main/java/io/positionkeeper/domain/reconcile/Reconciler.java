@@ -62,6 +62,7 @@ public final class Reconciler {
   private final Protection protection;
   private final Adoption adoption;
   private final PhantomClose phantoms;
+  private final OrphanStops orphans;
 
   public Reconciler(
       ExchangeGateway gateway,
@@ -92,6 +93,7 @@ public final class Reconciler {
     this.protection = new Protection(c);
     this.adoption = new Adoption(c, protection);
     this.phantoms = new PhantomClose(c);
+    this.orphans = new OrphanStops(c);
   }
 
   /** Reconciles and applies the actions. */
@@ -117,8 +119,9 @@ public final class Reconciler {
     } catch (Refusal r) {
       return refuse(r.getMessage());
     }
-    List<ReconcileAction> actions = ReconcileDecision.decide(inputs, policy);
+    List<ReconcileAction> actions = new ArrayList<>(ReconcileDecision.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
+    actions.addAll(orphans.find(inputs.snapshot(), live.keySet()));
     int flat = inputs.snapshot().positions().size() - live.size();
     int onExchangeRows =
         (int) inputs.stored().stream().filter(r -> live.containsKey(r.symbol())).count();
@@ -283,6 +286,7 @@ public final class Reconciler {
       case ReconcileAction.AdoptMissing adopt -> adoption.adopt(adopt);
       case ReconcileAction.IgnoreMissing ignore -> adoption.ignore(ignore);
       case ReconcileAction.CloseMissing close -> adoption.closeMissing(close);
+      case ReconcileAction.CancelOrphanStop orphan -> orphans.cancel(orphan);
     };
   }
 
@@ -331,6 +335,8 @@ public final class Reconciler {
       case ReconcileAction.AdoptMissing adopt -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.IgnoreMissing ignore -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.CloseMissing close -> Subject.symbol(key, "missing-" + key.symbol());
+      case ReconcileAction.CancelOrphanStop orphan ->
+          Subject.symbol(key, orphan.stop().clientId().value());
     };
   }
 }

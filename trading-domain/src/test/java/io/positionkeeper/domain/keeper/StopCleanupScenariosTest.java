@@ -88,4 +88,27 @@ class StopCleanupScenariosTest {
     assertThat(row.realizedPnl())
         .hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("-15"));
   }
+
+  @Test
+  void aStopLeftBehindWhenTheProcessEnded_isCancelledByReconciliationAfterTheRestart() {
+    var first = open("i-1");
+    var stop = row(first.positionId()).stopClientId().orElseThrow();
+    h.exchange.faults().failAlways(FakeExchange.Op.CANCEL_STOP, new RetryableException("503"));
+    h.exchange.closeExternally(BTC);
+    assertThat(row(first.positionId()).status()).isEqualTo(PositionStatus.CLOSED);
+    h.keeper.stop(); // the process ends with the cancel still owed, and its memory with it
+    h.exchange.faults().clear(FakeExchange.Op.CANCEL_STOP);
+    assertThat(h.exchange.workingStops(BTC)).extracting(StopOrder::clientId).contains(stop);
+
+    Keeper restarted =
+        Keeper.builder(h.clock, h.store, h.trailingStore)
+            .venue(h.exchange, h.exchange)
+            .audit(h.sink)
+            .io(Runnable::run)
+            .build();
+    restarted.start(); // reconciles before it takes opens
+
+    assertThat(h.exchange.workingStops(BTC)).isEmpty();
+    assertThat(h.types()).contains("STOP_CANCELLED");
+  }
 }
