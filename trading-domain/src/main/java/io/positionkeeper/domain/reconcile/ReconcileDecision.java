@@ -54,6 +54,32 @@ public final class ReconcileDecision {
             .sorted(Comparator.comparing(p -> p.key().symbol()))
             .toList();
 
+    List<ReconcileAction> phantoms = new ArrayList<>();
+    List<ReconcileAction> follow = new ArrayList<>();
+    List<ReconcileAction> stops = new ArrayList<>();
+    for (PositionRecord row : rows) {
+      ExchangePosition onExchange = live.get(row.symbol());
+      if (onExchange == null) {
+        if (confirmed.map(c -> !c.containsKey(row.symbol())).orElse(false)) {
+          phantoms.add(new ReconcileAction.ClosePhantom(row));
+        }
+        continue;
+      }
+      follow(row, onExchange).ifPresent(follow::add);
+      replaceStop(row, onExchange, in.stops().get(row.symbol()), book).ifPresent(stops::add);
+    }
+
+    List<ReconcileAction> all = new ArrayList<>(expired(book, in, policy));
+    all.addAll(phantoms);
+    all.addAll(follow);
+    all.addAll(stops);
+    all.addAll(missing(live, rows, book, policy));
+    return List.copyOf(all);
+  }
+
+  /** Pending registrations older than the policy allows. */
+  private static List<ReconcileAction> expired(
+      List<Position> book, ReconcileInputs in, ReconcilePolicy policy) {
     List<ReconcileAction> expire = new ArrayList<>();
     for (Position p : book) {
       if (p instanceof Position.Pending pending) {
@@ -63,41 +89,49 @@ public final class ReconcileDecision {
         }
       }
     }
+    return expire;
+  }
 
-    List<ReconcileAction> phantoms = new ArrayList<>();
-    List<ReconcileAction> follow = new ArrayList<>();
-    List<ReconcileAction> stops = new ArrayList<>();
-    for (PositionRecord row : rows) {
-      ExchangePosition onExchange = live.get(row.symbol());
-      if (onExchange == null) {
-        boolean confirmedAbsent = confirmed.map(c -> !c.containsKey(row.symbol())).orElse(false);
-        if (confirmedAbsent) {
-          phantoms.add(new ReconcileAction.ClosePhantom(row));
-        }
-        continue;
-      }
-      PositionSide side = onExchange.side().orElseThrow();
-      boolean sameSide = side == row.side();
-      if (!sameSide || onExchange.size().compareTo(row.quantity()) != 0) {
-        follow.add(
-            new ReconcileAction.FollowExchange(
-                row, side, onExchange.size(), onExchange.entryPrice()));
-      }
-      List<StopOrder> working = in.stops().get(row.symbol());
-      if (working != null && row.status() == PositionStatus.ACTIVE && !closing(book, row)) {
-        boolean protectedNow =
-            working.stream().anyMatch(s -> !s.status().isFinal() && s.positionSide() == side);
-        if (!protectedNow) {
-          stops.add(
-              new ReconcileAction.ReplaceStop(
-                  row,
-                  side,
-                  sameSide ? row.entryPrice() : onExchange.entryPrice(),
-                  sameSide ? row.stopPrice() : Optional.empty()));
-        }
-      }
+  /** The row takes the venue's side and size when they differ. */
+  private static Optional<ReconcileAction> follow(PositionRecord row, ExchangePosition venue) {
+    PositionSide side = venue.side().orElseThrow();
+    if (side == row.side() && venue.size().compareTo(row.quantity()) == 0) {
+      return Optional.empty();
     }
+    return Optional.of(
+        new ReconcileAction.FollowExchange(row, side, venue.size(), venue.entryPrice()));
+  }
 
+  /**
+   * A new stop for an active row whose side has none working, when the stops were read and the row
+   * is not being closed.
+   */
+  private static Optional<ReconcileAction> replaceStop(
+      PositionRecord row, ExchangePosition venue, List<StopOrder> working, List<Position> book) {
+    if (working == null || row.status() != PositionStatus.ACTIVE || closing(book, row)) {
+      return Optional.empty();
+    }
+    PositionSide side = venue.side().orElseThrow();
+    boolean protectedNow =
+        working.stream().anyMatch(s -> !s.status().isFinal() && s.positionSide() == side);
+    if (protectedNow) {
+      return Optional.empty();
+    }
+    boolean sameSide = side == row.side();
+    return Optional.of(
+        new ReconcileAction.ReplaceStop(
+            row,
+            side,
+            sameSide ? row.entryPrice() : venue.entryPrice(),
+            sameSide ? row.stopPrice() : Optional.empty()));
+  }
+
+  /** Venue positions neither a row nor the book knows, handled as the policy says. */
+  private static List<ReconcileAction> missing(
+      Map<Symbol, ExchangePosition> live,
+      List<PositionRecord> rows,
+      List<Position> book,
+      ReconcilePolicy policy) {
     Set<Symbol> known =
         rows.stream().map(PositionRecord::symbol).collect(Collectors.toCollection(HashSet::new));
     book.forEach(p -> known.add(p.key().symbol()));
@@ -113,14 +147,7 @@ public final class ReconcileDecision {
             case CLOSE -> new ReconcileAction.CloseMissing(p);
           });
     }
-
-    List<ReconcileAction> all = new ArrayList<>();
-    all.addAll(expire);
-    all.addAll(phantoms);
-    all.addAll(follow);
-    all.addAll(stops);
-    all.addAll(missing);
-    return List.copyOf(all);
+    return missing;
   }
 
   /** The snapshot's positions by symbol, without the flat rows (judged by their raw size). */

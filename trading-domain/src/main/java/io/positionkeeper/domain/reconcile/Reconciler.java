@@ -123,19 +123,7 @@ public final class Reconciler {
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
     actions.addAll(orphans.find(inputs.snapshot(), live.keySet()));
     int flat = inputs.snapshot().positions().size() - live.size();
-    int onExchangeRows =
-        (int) inputs.stored().stream().filter(r -> live.containsKey(r.symbol())).count();
-    int inSync =
-        onExchangeRows
-            - (int)
-                actions.stream()
-                    .filter(
-                        a ->
-                            a instanceof ReconcileAction.FollowExchange
-                                || a instanceof ReconcileAction.ReplaceStop)
-                    .map(ReconcileAction::symbol)
-                    .distinct()
-                    .count();
+    int inSync = inSync(inputs, live, actions);
 
     List<ActionOutcome> outcomes = new ArrayList<>();
     for (ReconcileAction action : actions) {
@@ -169,6 +157,22 @@ public final class Reconciler {
         result.errors());
     outcomes.forEach(o -> log.info("  {}", o));
     return result;
+  }
+
+  /** Rows on the exchange that need neither a change of size nor a new stop. */
+  private static int inSync(
+      ReconcileInputs inputs, Map<Symbol, ExchangePosition> live, List<ReconcileAction> actions) {
+    long onExchange = inputs.stored().stream().filter(r -> live.containsKey(r.symbol())).count();
+    long repaired =
+        actions.stream()
+            .filter(
+                a ->
+                    a instanceof ReconcileAction.FollowExchange
+                        || a instanceof ReconcileAction.ReplaceStop)
+            .map(ReconcileAction::symbol)
+            .distinct()
+            .count();
+    return (int) (onExchange - repaired);
   }
 
   private ReconcileResult refuse(String reason) {
