@@ -92,6 +92,20 @@ public final class BinanceRestClient {
         RestDecoder::order);
   }
 
+  /**
+   * {@code GET /fapi/v1/order?origClientOrderId=} right before an order with that id is sent (see
+   * {@link RequestKind#ORDER_LOOKUP}).
+   */
+  public Wire.Order lookUpOrder(String symbol, String clientOrderId) {
+    return call(
+        Method.GET,
+        "/fapi/v1/order",
+        Params.create().add("symbol", symbol).add("origClientOrderId", clientOrderId),
+        Security.SIGNED,
+        RequestKind.ORDER_LOOKUP,
+        RestDecoder::order);
+  }
+
   /** {@code GET /fapi/v1/order?orderId=}. */
   public Wire.Order queryOrder(String symbol, long orderId) {
     return call(
@@ -116,10 +130,14 @@ public final class BinanceRestClient {
 
   /**
    * {@code POST /fapi/v1/algoOrder}: a conditional STOP_MARKET that closes the whole position when
-   * the mark price reaches {@code triggerPrice}, with price protection.
+   * the mark price reaches {@code triggerPrice}; {@code priceProtect} as configured.
    */
   public Wire.AlgoOrder newClosePositionStop(
-      String symbol, String side, BigDecimal triggerPrice, String clientAlgoId) {
+      String symbol,
+      String side,
+      BigDecimal triggerPrice,
+      String clientAlgoId,
+      boolean priceProtect) {
     Params p =
         Params.create()
             .add("algoType", "CONDITIONAL")
@@ -129,7 +147,7 @@ public final class BinanceRestClient {
             .add("triggerPrice", triggerPrice)
             .add("closePosition", "true")
             .add("workingType", "MARK_PRICE")
-            .add("priceProtect", "TRUE")
+            .add("priceProtect", priceProtect ? "TRUE" : "FALSE")
             .add("clientAlgoId", clientAlgoId);
     return call(
         Method.POST,
@@ -148,6 +166,17 @@ public final class BinanceRestClient {
         Params.create().add("clientAlgoId", clientAlgoId),
         Security.SIGNED,
         RequestKind.READ,
+        RestDecoder::algoOrder);
+  }
+
+  /** {@code GET /fapi/v1/algoOrder?clientAlgoId=} right before a stop with that id is sent. */
+  public Wire.AlgoOrder lookUpAlgoOrder(String clientAlgoId) {
+    return call(
+        Method.GET,
+        "/fapi/v1/algoOrder",
+        Params.create().add("clientAlgoId", clientAlgoId),
+        Security.SIGNED,
+        RequestKind.ORDER_LOOKUP,
         RestDecoder::algoOrder);
   }
 

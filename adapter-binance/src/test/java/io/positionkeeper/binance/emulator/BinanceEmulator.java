@@ -263,10 +263,22 @@ public final class BinanceEmulator implements AutoCloseable {
     }
   }
 
-  /** How many regular orders exist with this client id (0 or 1: the venue keeps ids unique). */
+  /**
+   * How many regular orders carry this client id (more than one once an order that freed its id was
+   * followed by another with the same id: ids are unique among open orders only).
+   */
   public int ordersWithClientId(String clientOrderId) {
     synchronized (lock) {
-      return venue.ordersByClientId.containsKey(clientOrderId) ? 1 : 0;
+      return (int)
+          venue.orders.values().stream().filter(o -> o.clientOrderId.equals(clientOrderId)).count();
+    }
+  }
+
+  /** How many algo orders carry this client id (open or not). */
+  public int algosWithClientId(String clientAlgoId) {
+    synchronized (lock) {
+      return (int)
+          venue.algos.values().stream().filter(a -> a.clientAlgoId.equals(clientAlgoId)).count();
     }
   }
 
@@ -425,7 +437,8 @@ public final class BinanceEmulator implements AutoCloseable {
     } catch (RuntimeException | IOException e) {
       response = error(500, -1000, "emulator failure: " + e);
     }
-    Duration latency = faults.latency();
+    Duration latency =
+        faults.latency(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
     Response r = response;
     if (latency.isPositive()) {
       delayer.schedule(() -> write(exchange, r), latency.toMillis(), TimeUnit.MILLISECONDS);
@@ -484,6 +497,26 @@ public final class BinanceEmulator implements AutoCloseable {
       if (reject.isPresent()) {
         return reject.get().response();
       }
+    }
+    if (fault.isPresent() && fault.get().lateBy() != null) {
+      // The venue answers ambiguously now and applies the request later: until then a query
+      // finds nothing (-2013). Inferred from the venue's own words on -1007/-1006 ("execution
+      // status unknown") and from bot maintainers' reports of orders that appeared after their
+      // -2013, minutes late.
+      Duration late = fault.get().lateBy();
+      delayer.schedule(
+          () -> {
+            synchronized (lock) {
+              try {
+                endpoint.handler().handle(params);
+              } catch (VenueError e) {
+                // Refused when it finally ran: there is nobody left to tell.
+              }
+            }
+          },
+          late.toMillis(),
+          TimeUnit.MILLISECONDS);
+      return fault.get().response();
     }
     Response answer;
     synchronized (lock) {
@@ -712,7 +745,8 @@ public final class BinanceEmulator implements AutoCloseable {
         int code,
         String msg,
         Integer retryAfter,
-        boolean afterEffect) {
+        boolean afterEffect,
+        Duration lateBy) {
       Response response() {
         Map<String, String> headers = new LinkedHashMap<>();
         if (retryAfter != null) {
@@ -730,6 +764,7 @@ public final class BinanceEmulator implements AutoCloseable {
 
     private final Deque<Scripted> scripted = new ArrayDeque<>();
     private final Deque<Scripted> orderRejects = new ArrayDeque<>();
+    private final Map<String, Duration> pathLatency = new LinkedHashMap<>();
     private Duration latency = Duration.ZERO;
     private long skewMillis;
     private int throttled;
@@ -739,6 +774,34 @@ public final class BinanceEmulator implements AutoCloseable {
     public synchronized Faults latency(Duration value) {
       latency = value;
       return this;
+    }
+
+    /** Every answer to {@code method path} is delayed by this much (the request takes effect). */
+    public synchronized Faults latency(String method, String path, Duration value) {
+      pathLatency.put(method + " " + path, value);
+      return this;
+    }
+
+    /**
+     * The next request to {@code method path} is answered at once with this ambiguous error (-1007
+     * in a 408, -1006/-1000 or a plain 5xx) and takes effect {@code lateBy} later; until then the
+     * venue does not know it (a query answers -2013).
+     */
+    public synchronized Faults applyLate(
+        String method, String path, Duration lateBy, int status, int code, String msg) {
+      scripted.add(new Scripted(method, path, status, code, msg, null, true, lateBy));
+      return this;
+    }
+
+    /** {@link #applyLate} with the venue's -1007 timeout answer. */
+    public Faults timeoutAndApplyLate(String method, String path, Duration lateBy) {
+      return applyLate(
+          method,
+          path,
+          lateBy,
+          408,
+          -1007,
+          "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
     }
 
     /** The venue's clock runs ahead (positive) or behind (negative) the test's clock. */
@@ -754,7 +817,7 @@ public final class BinanceEmulator implements AutoCloseable {
     public synchronized Faults failNext(
         String method, String path, int times, int status, int code, String msg) {
       for (int i = 0; i < times; i++) {
-        scripted.add(new Scripted(method, path, status, code, msg, null, false));
+        scripted.add(new Scripted(method, path, status, code, msg, null, false, null));
       }
       return this;
     }
@@ -770,13 +833,17 @@ public final class BinanceEmulator implements AutoCloseable {
     /** The next request to {@code method path} takes effect, but its answer is this error. */
     public synchronized Faults failNextAfterEffect(
         String method, String path, int status, int code, String msg) {
-      scripted.add(new Scripted(method, path, status, code, msg, null, true));
+      scripted.add(new Scripted(method, path, status, code, msg, null, true, null));
       return this;
     }
 
-    /** The next {@code times} requests (any path) get a 5xx without effect. */
-    public Faults serverErrorNext(int times) {
-      return failNext(null, null, times, 503, 0, "Service Unavailable.");
+    /**
+     * The next {@code times} requests to {@code method path} get a 5xx without effect. Faults name
+     * their path: a background request (a listen-key keep-alive) must not take a fault meant for
+     * the request under test.
+     */
+    public Faults serverErrorNext(String method, String path, int times) {
+      return failNext(method, path, times, 503, 0, "Service Unavailable.");
     }
 
     /**
@@ -791,15 +858,16 @@ public final class BinanceEmulator implements AutoCloseable {
           "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
     }
 
-    /** The next {@code times} requests (any path) are refused with 429 or 418 and Retry-After. */
-    public synchronized Faults rateLimitNext(int times, int status, int retryAfterSeconds) {
+    /** The next {@code times} requests to {@code method path} get 429 or 418 with Retry-After. */
+    public synchronized Faults rateLimitNext(
+        String method, String path, int times, int status, int retryAfterSeconds) {
       int code = status == 429 ? -1003 : -1003;
       String msg =
           status == 418
               ? "Way too many requests; IP banned until later."
               : "Too many requests; current limit is 2400 requests per minute.";
       for (int i = 0; i < times; i++) {
-        scripted.add(new Scripted(null, null, status, code, msg, retryAfterSeconds, false));
+        scripted.add(new Scripted(method, path, status, code, msg, retryAfterSeconds, false, null));
       }
       return this;
     }
@@ -812,7 +880,7 @@ public final class BinanceEmulator implements AutoCloseable {
 
     /** The next order (market or algo) is refused with this code. */
     public synchronized Faults rejectNextOrder(int code, String msg) {
-      orderRejects.add(new Scripted(null, null, 400, code, msg, null, false));
+      orderRejects.add(new Scripted(null, null, 400, code, msg, null, false, null));
       return this;
     }
 
@@ -826,14 +894,15 @@ public final class BinanceEmulator implements AutoCloseable {
       scripted.clear();
       orderRejects.clear();
       latency = Duration.ZERO;
+      pathLatency.clear();
       skewMillis = 0;
       throttled = 0;
       usedWeight = null;
       return this;
     }
 
-    synchronized Duration latency() {
-      return latency;
+    synchronized Duration latency(String method, String path) {
+      return pathLatency.getOrDefault(method + " " + path, latency);
     }
 
     synchronized long skewMillis() {

@@ -60,6 +60,10 @@ final class EmulatedVenue {
     boolean closePosition;
     long time;
     long updateTime;
+
+    boolean open() {
+      return status.equals("NEW") || status.equals("PARTIALLY_FILLED");
+    }
   }
 
   static final class Algo {
@@ -207,7 +211,13 @@ final class EmulatedVenue {
       throw VenueError.badRequest(
           -1100, "Illegal characters found in parameter 'newClientOrderId'.");
     }
-    if (ordersByClientId.containsKey(clientId)) {
+    // "A unique id among open orders" (newOrder JSDoc, official connectors): only an open order
+    // holds its id; a filled, cancelled or expired one frees it and the same id places a second
+    // order. The id then names the newest order (inferred: the docs do not say which one a
+    // query by origClientOrderId returns when several share it; the newest is the only useful
+    // answer and what other bots report).
+    Order holder = ordersByClientId.get(clientId);
+    if (holder != null && holder.open()) {
       throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
     }
     boolean reduceOnly = bool(q, "reduceOnly");
@@ -322,7 +332,10 @@ final class EmulatedVenue {
     if (!CLIENT_ID.matcher(clientId).matches()) {
       throw VenueError.badRequest(-1100, "Illegal characters found in parameter 'clientAlgoId'.");
     }
-    if (algosByClientId.containsKey(clientId)) {
+    // clientAlgoId is unique among open algo orders only, like newClientOrderId (reference page,
+    // "Client ids are unique only among open orders"); the id then names the newest algo order.
+    Algo holder = algosByClientId.get(clientId);
+    if (holder != null && holder.open()) {
       throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
     }
     BigDecimal mark = marks.get(symbol);
