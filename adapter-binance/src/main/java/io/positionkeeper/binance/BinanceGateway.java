@@ -62,6 +62,8 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   static final String UNKNOWN_ORDER = "-2011";
   static final String INVALID_SYMBOL = "-1121";
   static final String STOP_TRIGGERING = "-4117";
+  static final String MARGIN_TYPE_UNCHANGED = "-4046";
+  static final String HEDGE_MODE = "HEDGE_MODE";
   static final String CLIENT_ID_USED = "CLIENT_ID_USED";
   static final int TRADE_HISTORY_LIMIT = 1000;
 
@@ -114,6 +116,63 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
 
   TradingSettings settings() {
     return settings;
+  }
+
+  /**
+   * A gateway on an account made ready by {@link #prepareAccount()}; closed again when that
+   * refuses.
+   */
+  public static BinanceGateway open(
+      BinanceConfig config, Credentials credentials, Clock clock, TradingSettings settings) {
+    BinanceGateway gateway = new BinanceGateway(config, credentials, clock, settings);
+    try {
+      gateway.prepareAccount();
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Checks and sets the account before any order: refuses a hedge-mode account (with how to
+   * switch), refuses configured symbols that are not tradable around the clock (TradFi perpetuals,
+   * unknown contract types), and sets each configured symbol's leverage and margin type (-4046, "no
+   * need to change", is success). Safe to call again.
+   */
+  public AccountSetup prepareAccount() {
+    if (rest.dualSidePosition()) {
+      throw new RejectedException(
+          HEDGE_MODE,
+          "the Binance account is in hedge mode (dual-side positions); this keeper trades in"
+              + " one-way mode only. Switch it with no position and no open order on the account:"
+              + " in the web UI under Preferences > Position Mode > One-way Mode, or with POST"
+              + " /fapi/v1/positionSide/dual dualSidePosition=false");
+    }
+    for (Symbol symbol : settings.symbols().keySet()) {
+      instrument(symbol); // refuses a symbol that is not tradable before anything is set
+    }
+    settings
+        .symbols()
+        .forEach(
+            (symbol, wanted) -> {
+              int set = rest.changeLeverage(symbol.value(), wanted.leverage());
+              if (set != wanted.leverage()) {
+                throw new RejectedException(
+                    "LEVERAGE_NOT_SET",
+                    symbol + ": leverage " + wanted.leverage() + " asked, venue set " + set);
+              }
+              try {
+                rest.changeMarginType(symbol.value(), wanted.marginType().name());
+              } catch (RejectedException e) {
+                if (!e.code().equals(MARGIN_TYPE_UNCHANGED)) {
+                  throw e;
+                }
+              }
+              log.info(
+                  "{}: leverage {}x, margin {}", symbol, wanted.leverage(), wanted.marginType());
+            });
+    return new AccountSetup(settings.symbols());
   }
 
   BinanceRestClient rest() {

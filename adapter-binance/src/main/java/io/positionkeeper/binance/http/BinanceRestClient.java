@@ -244,6 +244,42 @@ public final class BinanceRestClient {
         RestDecoder::userTrades);
   }
 
+  /** {@code GET /fapi/v1/positionSide/dual} (weight 30): true in hedge mode. */
+  public boolean dualSidePosition() {
+    return call(
+        Method.GET,
+        "/fapi/v1/positionSide/dual",
+        Params.create(),
+        Security.SIGNED,
+        RequestKind.READ,
+        RestDecoder::dualSidePosition);
+  }
+
+  /** {@code POST /fapi/v1/leverage}: sets the symbol's leverage; returns the leverage set. */
+  public int changeLeverage(String symbol, int leverage) {
+    return call(
+        Method.POST,
+        "/fapi/v1/leverage",
+        Params.create().add("symbol", symbol).add("leverage", leverage),
+        Security.SIGNED,
+        RequestKind.ACCOUNT_SETTING,
+        RestDecoder::leverage);
+  }
+
+  /**
+   * {@code POST /fapi/v1/marginType} ({@code ISOLATED}/{@code CROSSED}); -4046 (no need to change)
+   * arrives as a {@code RejectedException}.
+   */
+  public void changeMarginType(String symbol, String marginType) {
+    call(
+        Method.POST,
+        "/fapi/v1/marginType",
+        Params.create().add("symbol", symbol).add("marginType", marginType),
+        Security.SIGNED,
+        RequestKind.ACCOUNT_SETTING,
+        RestDecoder::marginTypeChanged);
+  }
+
   /** {@code POST /fapi/v1/listenKey}: a new key, or the active one extended. */
   public String createListenKey() {
     return call(

@@ -17,6 +17,8 @@ public enum RequestKind {
   USER_STREAM,
   /** A cancel: reduces risk; costs IP weight but no order count. */
   CANCEL,
+  /** An account setting (leverage, margin type): changes state, costs IP weight. */
+  ACCOUNT_SETTING,
   /** A new order that may open or add to a position. */
   ORDER,
   /**
@@ -29,14 +31,14 @@ public enum RequestKind {
   public boolean mutates() {
     return switch (this) {
       case READ, ORDER_LOOKUP, USER_STREAM -> false;
-      case CANCEL, ORDER, ORDER_EXEMPT -> true;
+      case CANCEL, ACCOUNT_SETTING, ORDER, ORDER_EXEMPT -> true;
     };
   }
 
   boolean placesOrder() {
     return switch (this) {
       case ORDER, ORDER_EXEMPT -> true;
-      case READ, ORDER_LOOKUP, USER_STREAM, CANCEL -> false;
+      case READ, ORDER_LOOKUP, USER_STREAM, CANCEL, ACCOUNT_SETTING -> false;
     };
   }
 

@@ -195,10 +195,23 @@ public final class BinanceEmulator implements AutoCloseable {
       String minQty,
       String maxQty,
       String minNotional) {
+    return addInstrument(symbol, "PERPETUAL", tickSize, stepSize, minQty, maxQty, minNotional);
+  }
+
+  /** Lists (or replaces) an instrument of a contract type ({@code TRADIFI_PERPETUAL}, ...). */
+  public BinanceEmulator addInstrument(
+      String symbol,
+      String contractType,
+      String tickSize,
+      String stepSize,
+      String minQty,
+      String maxQty,
+      String minNotional) {
     synchronized (lock) {
       venue.addInstrument(
           new EmulatedVenue.Instrument(
               symbol,
+              contractType,
               "TRADING",
               new BigDecimal(tickSize),
               new BigDecimal(stepSize),
@@ -220,6 +233,50 @@ public final class BinanceEmulator implements AutoCloseable {
     }
     synchronized (lock) {
       venue.setMark(symbol, price);
+    }
+  }
+
+  /**
+   * Mark and last contract price apart: MARK_PRICE stops watch the first, CONTRACT_PRICE stops the
+   * second, and a priceProtect stop waits while they differ by more than triggerProtect.
+   */
+  public void setPrices(String symbol, BigDecimal mark, BigDecimal contract) {
+    if (mark.signum() <= 0 || contract.signum() <= 0) {
+      throw new IllegalArgumentException("prices must be > 0");
+    }
+    synchronized (lock) {
+      venue.setPrices(symbol, mark, contract);
+    }
+  }
+
+  /**
+   * An algo order placed by hand (the web UI uses the same endpoint): {@code params} as the venue
+   * takes them, {@code algoType=CONDITIONAL} added.
+   */
+  public void placeAlgoByHand(Map<String, String> params) {
+    Map<String, String> q = new LinkedHashMap<>(params);
+    q.put("algoType", "CONDITIONAL");
+    synchronized (lock) {
+      venue.newAlgoOrder(q);
+    }
+  }
+
+  /** Switches the account's position mode as the web UI would (hedge = dual side). */
+  public void setHedgeMode(boolean hedge) {
+    synchronized (lock) {
+      venue.dualSidePosition = hedge;
+    }
+  }
+
+  public Optional<Integer> leverage(String symbol) {
+    synchronized (lock) {
+      return Optional.ofNullable(venue.leverage.get(symbol));
+    }
+  }
+
+  public String marginType(String symbol) {
+    synchronized (lock) {
+      return venue.marginType.getOrDefault(symbol, "CROSSED");
     }
   }
 
@@ -412,6 +469,14 @@ public final class BinanceEmulator implements AutoCloseable {
     endpoint("GET /fapi/v1/algoOrder", Security.SIGNED, false, 1, venue::queryAlgoOrder);
     endpoint("DELETE /fapi/v1/algoOrder", Security.SIGNED, false, 1, venue::cancelAlgoOrder);
     endpoint("GET /fapi/v1/openAlgoOrders", Security.SIGNED, false, 1, venue::openAlgoOrders);
+    endpoint(
+        "GET /fapi/v1/positionSide/dual",
+        Security.SIGNED,
+        false,
+        30,
+        p -> venue.positionSideDual());
+    endpoint("POST /fapi/v1/leverage", Security.SIGNED, false, 1, venue::changeLeverage);
+    endpoint("POST /fapi/v1/marginType", Security.SIGNED, false, 1, venue::changeMarginType);
     endpoint("GET /fapi/v3/positionRisk", Security.SIGNED, false, 5, p -> venue.positionRiskV3());
     endpoint("GET /fapi/v2/positionRisk", Security.SIGNED, false, 5, p -> venue.positionRiskV2());
     endpoint("GET /fapi/v1/userTrades", Security.SIGNED, false, 5, venue::userTrades);
