@@ -632,24 +632,8 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
    */
   @Override
   public List<StopOrder> openStopLosses(Symbol symbol) {
-    Wire.Rows<Wire.AlgoOrder> rows = rest.openAlgoOrders(symbol.value());
-    List<String> problems = new ArrayList<>(rows.problems());
-    List<StopOrder> stops = new ArrayList<>();
-    for (Wire.AlgoOrder a : rows.rows()) {
-      if (!OwnStops.isStopLoss(a)) {
-        continue;
-      }
-      try {
-        stops.add(PortMapper.stopOrder(a));
-      } catch (WireFormatException e) {
-        problems.add(e.getMessage());
-      }
-    }
-    if (!problems.isEmpty()) {
-      // A list with a stop missing could make the caller think a position is unprotected.
-      throw new RetryableException(
-          "open algo orders of " + symbol + " partly unreadable: " + String.join("; ", problems));
-    }
+    List<StopOrder> stops =
+        new ArrayList<>(OwnStops.stopLosses(symbol, rest.openAlgoOrders(symbol.value())));
     for (String doubtful : doubts.inDoubt(InDoubt.Space.ALGO, symbol.value())) {
       boolean listed = stops.stream().anyMatch(s -> s.clientId().value().equals(doubtful));
       if (!listed) {

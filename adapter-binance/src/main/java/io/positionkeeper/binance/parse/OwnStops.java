@@ -1,5 +1,11 @@
 package io.positionkeeper.binance.parse;
 
+import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.Symbol;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Which conditional (algo) orders are the port's stop-losses: exactly the kind this adapter places,
  * a {@code STOP_MARKET} with {@code closePosition=true}. Take-profits, trailing stops and stops for
@@ -21,5 +27,30 @@ public final class OwnStops {
 
   public static boolean isStopLoss(StreamMessage.AlgoUpdate a) {
     return isStopLoss(a.orderType(), a.closePosition());
+  }
+
+  /**
+   * The stop-losses among a symbol's open algo orders. A row that cannot be read is {@link
+   * RetryableException}: a list with a stop missing could make the caller think a position is
+   * unprotected.
+   */
+  public static List<StopOrder> stopLosses(Symbol symbol, Wire.Rows<Wire.AlgoOrder> rows) {
+    List<String> problems = new ArrayList<>(rows.problems());
+    List<StopOrder> stops = new ArrayList<>();
+    for (Wire.AlgoOrder a : rows.rows()) {
+      if (!isStopLoss(a)) {
+        continue;
+      }
+      try {
+        stops.add(PortMapper.stopOrder(a));
+      } catch (WireFormatException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new RetryableException(
+          "open algo orders of " + symbol + " partly unreadable: " + String.join("; ", problems));
+    }
+    return stops;
   }
 }

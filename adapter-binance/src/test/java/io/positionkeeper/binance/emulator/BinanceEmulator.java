@@ -86,6 +86,7 @@ public final class BinanceEmulator implements AutoCloseable {
 
   private String listenKey;
   private long listenKeyExpiresAt;
+  private java.util.concurrent.ScheduledFuture<?> flapping;
   private int keepAlives;
   private final SecureRandom random = new SecureRandom();
 
@@ -165,7 +166,8 @@ public final class BinanceEmulator implements AutoCloseable {
   public BinanceConfig config() {
     return BinanceConfig.of(restBaseUrl(), marketStreamUrl(), privateStreamUrl())
         .withRequestTimeout(Duration.ofSeconds(5))
-        .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+        .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .withRestartPacing(Duration.ofSeconds(1), Duration.ofMillis(50));
   }
 
   /** The one API key the emulator accepts, with its secret. */
@@ -350,6 +352,43 @@ public final class BinanceEmulator implements AutoCloseable {
   /** Every connection closes without a close handshake (a network failure). */
   public void dropStreams() {
     ws.dropAll();
+  }
+
+  /**
+   * A flapping venue: every stream connection is dropped (as a network failure) this long after it
+   * opened, until {@link #stopFlapping()}. Inferred behaviour of a venue under trouble; the venue
+   * documents only its own 24 h limit.
+   */
+  public void flapStreams(Duration every) {
+    synchronized (lock) {
+      stopFlapping();
+      flapping =
+          delayer.scheduleWithFixedDelay(
+              ws::dropAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public void stopFlapping() {
+    synchronized (lock) {
+      if (flapping != null) {
+        flapping.cancel(false);
+        flapping = null;
+      }
+    }
+  }
+
+  /**
+   * The REST weight of every request received so far, by the venue's weights per endpoint
+   * (positionRisk 5, userTrades 5, positionSide/dual 30, order endpoints 0, the others 1).
+   */
+  public long requestWeight() {
+    return requests.stream()
+        .mapToLong(
+            r -> {
+              Endpoint e = endpoints.get(r.method() + " " + r.path());
+              return e == null ? 0 : e.weight();
+            })
+        .sum();
   }
 
   /** The current user-data connections hang: no more frames, no pongs. */
