@@ -203,6 +203,31 @@ class VenueAsItIsTest {
   }
 
   @Test
+  void stopsTrigger_onThePriceTheirWorkingTypeNames() {
+    buy(gateway, "e-working");
+    gateway.placeStopLoss(stopAt("49000.0", "sl-mark")); // MARK_PRICE
+    venue.placeAlgoByHand(
+        Map.of(
+            "symbol", "BTCUSDT",
+            "side", "SELL",
+            "type", "STOP_MARKET",
+            "triggerPrice", "49500",
+            "quantity", "0.005",
+            "reduceOnly", "true",
+            "workingType", "CONTRACT_PRICE",
+            "clientAlgoId", "web-contract"));
+
+    // The last trade falls through 49500, the mark does not reach 49000.
+    venue.setPrices("BTCUSDT", new BigDecimal("49800.00"), new BigDecimal("49400.00"));
+    assertThat(venue.positionAmount("BTCUSDT")).isEqualByComparingTo("0.005");
+    assertThat(venue.algoStatus("sl-mark")).contains("NEW");
+
+    venue.setPrices("BTCUSDT", new BigDecimal("48900.00"), new BigDecimal("49400.00"));
+    assertThat(venue.positionAmount("BTCUSDT")).isZero();
+    assertThat(venue.algoStatus("sl-mark")).contains("FINISHED");
+  }
+
+  @Test
   void aFlashMove_firesTheDefaultStop_butNotAPriceProtectedOne() {
     try (BinanceGateway protectedGateway =
         new BinanceGateway(

@@ -779,8 +779,20 @@ public final class BinanceEmulator implements AutoCloseable {
     userFrames.add(frame);
     String type = frame.substring(frame.indexOf("\"e\":\"") + 5);
     type = type.substring(0, type.indexOf('"'));
-    if (listenKey != null) {
-      ws.sendUser(listenKey, type, frame);
+    if (listenKey == null) {
+      return;
+    }
+    String key = listenKey;
+    String eventType = type;
+    Duration late = faults.eventDelay(type);
+    if (late.isPositive()) {
+      // Frames of one type keep their order (one scheduler, equal delays); across types the
+      // venue promises no order (User Data Streams: events are ordered by T and E within one
+      // event type only), so a later type may overtake an earlier one.
+      delayer.schedule(
+          () -> ws.sendUser(key, eventType, frame), late.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      ws.sendUser(key, eventType, frame);
     }
   }
 
@@ -869,6 +881,7 @@ public final class BinanceEmulator implements AutoCloseable {
     private final Deque<Scripted> scripted = new ArrayDeque<>();
     private final Deque<Scripted> orderRejects = new ArrayDeque<>();
     private final Map<String, Duration> pathLatency = new LinkedHashMap<>();
+    private final Map<String, Duration> eventDelays = new LinkedHashMap<>();
     private Duration latency = Duration.ZERO;
     private long skewMillis;
     private int throttled;
@@ -906,6 +919,20 @@ public final class BinanceEmulator implements AutoCloseable {
           408,
           -1007,
           "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
+    }
+
+    /**
+     * User-data events of {@code type} (ORDER_TRADE_UPDATE, ALGO_UPDATE, ...) reach the clients
+     * this much later than the others, so events of different types arrive out of their causal
+     * order, as the venue allows; within one type the order is kept.
+     */
+    public synchronized Faults delayEvents(String type, Duration by) {
+      eventDelays.put(type, by);
+      return this;
+    }
+
+    synchronized Duration eventDelay(String type) {
+      return eventDelays.getOrDefault(type, Duration.ZERO);
     }
 
     /** The venue's clock runs ahead (positive) or behind (negative) the test's clock. */
@@ -999,6 +1026,7 @@ public final class BinanceEmulator implements AutoCloseable {
       orderRejects.clear();
       latency = Duration.ZERO;
       pathLatency.clear();
+      eventDelays.clear();
       skewMillis = 0;
       throttled = 0;
       usedWeight = null;

@@ -15,11 +15,41 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The matching and account side of the emulated venue (one-way mode): market orders fill at the
- * mark price, close-position algo stops trigger on the mark price with the venue's event sequence
- * (ALGO_UPDATE NEW, TRIGGERING, TRIGGERED, ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, ALGO_UPDATE
- * FINISHED), and every change is published as the venue's stream frames. Not thread-safe: the
- * emulator calls it under its lock.
+ * The matching and account side of the emulated venue, with where each rule comes from. "Docs" is
+ * Binance's USDⓈ-M documentation as the official connectors carry it (the reference page of this
+ * project quotes it); "inferred" says from what.
+ *
+ * <ul>
+ *   <li>Market orders fill whole at the mark price at once: inferred, a simplification (the venue
+ *       fills against the book; the port only needs a fill, a price and the events).
+ *   <li>Order checks: -4120 for conditional types on {@code /order} (change log 2025-11-06), -1111
+ *       precision, -4164 min notional unless reduce-only, -2022 reduce-only with nothing to reduce
+ *       (error-code list and live captures); -4003/-4005 quantity bounds (error-code list).
+ *   <li>Client ids unique among open orders only, for {@code newClientOrderId} and {@code
+ *       clientAlgoId} (docs: "A unique id among open orders"); the newest order answers a query by
+ *       a reused id (inferred).
+ *   <li>A reduce-only order larger than the position fills the position and expires the rest
+ *       (inferred from reduce-only semantics).
+ *   <li>Algo orders: parameters and combinations from the algo order parameter table;
+ *       STOP_MARKET/TAKE_PROFIT_MARKET trigger directions and the {@code workingType} price from
+ *       the algo order docs; -2021 when the order would trigger at once (docs); priceProtect holds
+ *       a trigger while mark and contract price differ by more than triggerProtect (docs; that the
+ *       order then waits is inferred); trailing orders are accepted but their callback is not
+ *       emulated (they never trigger).
+ *   <li>The trigger's event sequence ALGO_UPDATE TRIGGERING, TRIGGERED, ORDER_TRADE_UPDATE NEW,
+ *       TRADE_LITE, ORDER_TRADE_UPDATE TRADE, ACCOUNT_UPDATE, ALGO_UPDATE FINISHED: the live
+ *       captures of December 2025; the triggered order carrying the algo's client id is inferred
+ *       from nautilus_trader's handler.
+ *   <li>Close-position stops survive a position closed another way (docs: only GTE_GTC orders are
+ *       expired "when the position is closed").
+ *   <li>Cancel of an order that is not open: -2011; query of an unknown one: -2013 (error-code
+ *       list, live text "Unknown order sent.").
+ *   <li>positionRisk v3 lists only symbols with a position or open orders, v2 every symbol (docs).
+ *   <li>Hedge mode: orders with {@code positionSide=BOTH} refused with -4061 (change log notes).
+ *   <li>userTrades: see {@link #userTrades}.
+ * </ul>
+ *
+ * Not thread-safe: the emulator calls it under its lock.
  */
 final class EmulatedVenue {
   private static final Pattern CLIENT_ID = Pattern.compile("^[.A-Z:/a-z0-9_-]{1,36}$");
