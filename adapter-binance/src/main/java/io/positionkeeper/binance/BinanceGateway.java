@@ -90,7 +90,7 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   private final Clock clock;
   private final BinanceHttp http;
   private final BinanceRestClient rest;
-  private final InDoubt doubts;
+  private final ClientIds ids;
   private volatile Rules rules;
 
   /** A gateway on the wall clock. */
@@ -111,7 +111,9 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.http = new BinanceHttp(config, credentials, clock);
     this.rest = new BinanceRestClient(http);
-    this.doubts = new InDoubt(clock, settings.absenceQueries(), settings.absenceWindow());
+    this.ids =
+        new ClientIds(
+            rest, new InDoubt(clock, settings.absenceQueries(), settings.absenceWindow()));
   }
 
   TradingSettings settings() {
@@ -279,9 +281,10 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     Objects.requireNonNull(request, "request");
     requireTradable(request.symbol());
     String id = request.clientOrderId().value();
-    Optional<OrderReport> earlier = lookUpOrder(request.symbol(), request.clientOrderId());
+    Optional<OrderReport> earlier =
+        ids.order(request.symbol(), request.clientOrderId(), RequestKind.ORDER_LOOKUP);
     if (earlier.isPresent()) {
-      return sameOrderOrThrow(request, earlier.get());
+      return ClientIds.sameOrderOrThrow(request, earlier.get());
     }
     Wire.Order placed;
     try {
@@ -293,7 +296,7 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
               id,
               request.reduceOnly());
     } catch (OutcomeUnknownException e) {
-      doubts.ambiguous(InDoubt.Space.ORDER, request.symbol().value(), id);
+      ids.doubts().ambiguous(InDoubt.Space.ORDER, request.symbol().value(), id);
       throw e;
     } catch (RejectedException e) {
       if (!e.code().equals(DUPLICATE_CLIENT_ID)) {
@@ -323,55 +326,6 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     return report;
   }
 
-  /** The order a client id already names, as a look-up that may run while reads are held back. */
-  private Optional<OrderReport> lookUpOrder(Symbol symbol, ClientOrderId clientOrderId) {
-    Wire.Order order;
-    try {
-      order = rest.lookUpOrder(symbol.value(), clientOrderId.value());
-    } catch (RejectedException e) {
-      if (e.code().equals(NO_SUCH_ORDER) || e.code().equals(UNKNOWN_ORDER)) {
-        doubts.absent(InDoubt.Space.ORDER, clientOrderId.value());
-        return Optional.empty();
-      }
-      throw e;
-    }
-    doubts.seen(InDoubt.Space.ORDER, clientOrderId.value());
-    return Optional.of(
-        mapped(RequestKind.READ, "look up order", () -> PortMapper.orderReport(order)));
-  }
-
-  /** An earlier order with the request's id is this request's only when it is the same order. */
-  private static OrderReport sameOrderOrThrow(MarketOrderRequest request, OrderReport earlier) {
-    boolean same =
-        earlier.symbol().equals(request.symbol())
-            && earlier.side() == request.side()
-            && earlier.quantity().compareTo(request.quantity()) == 0
-            && earlier.reduceOnly() == request.reduceOnly();
-    if (!same) {
-      throw new RejectedException(
-          CLIENT_ID_USED,
-          "client id "
-              + request.clientOrderId()
-              + " already names order "
-              + earlier.orderId()
-              + " ("
-              + earlier.side()
-              + " "
-              + earlier.quantity().toPlainString()
-              + " "
-              + earlier.symbol()
-              + ", "
-              + earlier.status()
-              + "); a different order needs its own client id");
-    }
-    log.info(
-        "market order {} already sent (order {}, {}); reporting it instead of sending again",
-        request.clientOrderId(),
-        earlier.orderId(),
-        earlier.status());
-    return earlier;
-  }
-
   /**
    * Empty only when the venue has no such order and nothing says it may still land: after an
    * ambiguous answer to an order with this id, "no such order" stays {@link
@@ -379,19 +333,7 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
    */
   @Override
   public Optional<OrderReport> queryOrder(Symbol symbol, ClientOrderId clientOrderId) {
-    Wire.Order order;
-    try {
-      order = rest.queryOrder(symbol.value(), clientOrderId.value());
-    } catch (RejectedException e) {
-      if (e.code().equals(NO_SUCH_ORDER) || e.code().equals(UNKNOWN_ORDER)) {
-        doubts.absent(InDoubt.Space.ORDER, clientOrderId.value());
-        return Optional.empty();
-      }
-      throw e;
-    }
-    doubts.seen(InDoubt.Space.ORDER, clientOrderId.value());
-    return Optional.of(
-        mapped(RequestKind.READ, "query order", () -> PortMapper.orderReport(order)));
+    return ids.order(symbol, clientOrderId, RequestKind.READ);
   }
 
   @Override
@@ -425,9 +367,9 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     Objects.requireNonNull(request, "request");
     requireTradable(request.symbol());
     String id = request.clientId().value();
-    Optional<StopOrder> earlier = lookUpStop(id);
+    Optional<StopOrder> earlier = ids.stop(id);
     if (earlier.isPresent()) {
-      return sameStopOrThrow(request, earlier.get(), null);
+      return ClientIds.sameStopOrThrow(request, earlier.get(), null);
     }
     Side side = request.positionSide().exitSide();
     Wire.AlgoOrder placed;
@@ -440,17 +382,17 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
               id,
               settings.priceProtect());
     } catch (OutcomeUnknownException e) {
-      doubts.ambiguous(InDoubt.Space.ALGO, request.symbol().value(), id);
+      ids.doubts().ambiguous(InDoubt.Space.ALGO, request.symbol().value(), id);
       throw e;
     } catch (RejectedException e) {
       if (!e.code().equals(DUPLICATE_CLIENT_ID)) {
         throw e;
       }
-      Optional<StopOrder> existing = lookUpStop(id);
+      Optional<StopOrder> existing = ids.stop(id);
       if (existing.isEmpty()) {
         throw e;
       }
-      return sameStopOrThrow(request, existing.get(), e);
+      return ClientIds.sameStopOrThrow(request, existing.get(), e);
     }
     StopOrder stop =
         mapped(RequestKind.ORDER, "new algo order", () -> PortMapper.stopOrder(placed));
@@ -461,59 +403,6 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
         stop.symbol(),
         stop.triggerPrice().toPlainString(),
         stop.status());
-    return stop;
-  }
-
-  /** The algo order a client id names, if the venue has one (in-doubt rules apply). */
-  private Optional<StopOrder> lookUpStop(String clientAlgoId) {
-    Wire.AlgoOrder existing;
-    try {
-      existing = rest.lookUpAlgoOrder(clientAlgoId);
-    } catch (RejectedException e) {
-      if (e.code().equals(NO_SUCH_ORDER) || e.code().equals(UNKNOWN_ORDER)) {
-        doubts.absent(InDoubt.Space.ALGO, clientAlgoId);
-        return Optional.empty();
-      }
-      throw e;
-    }
-    doubts.seen(InDoubt.Space.ALGO, clientAlgoId);
-    return Optional.of(
-        mapped(RequestKind.READ, "look up algo order", () -> PortMapper.stopOrder(existing)));
-  }
-
-  /**
-   * An earlier stop with the request's id is this request's when it is working on the same symbol,
-   * side and trigger; anything else is a clash, refused with {@code duplicate} when the venue
-   * answered -4116, or as {@link #CLIENT_ID_USED}.
-   */
-  private static StopOrder sameStopOrThrow(
-      StopLossRequest request, StopOrder stop, RejectedException duplicate) {
-    boolean same =
-        stop.symbol().equals(request.symbol())
-            && stop.positionSide() == request.positionSide()
-            && stop.triggerPrice().compareTo(request.triggerPrice()) == 0
-            && !stop.status().isFinal();
-    if (!same) {
-      if (duplicate != null) {
-        throw duplicate;
-      }
-      throw new RejectedException(
-          CLIENT_ID_USED,
-          "client id "
-              + request.clientId()
-              + " already names stop "
-              + stop.orderId().map(Object::toString).orElse("?")
-              + " ("
-              + stop.positionSide()
-              + " "
-              + stop.symbol()
-              + " at "
-              + stop.triggerPrice().toPlainString()
-              + ", "
-              + stop.status()
-              + "); a new stop needs its own client id");
-    }
-    log.info("stop-loss {} already working; reporting the first attempt", stop.clientId());
     return stop;
   }
 
@@ -615,7 +504,7 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
               + String.join("; ", open.problems()),
           refusal);
     }
-    if (doubts.isInDoubt(InDoubt.Space.ALGO, stopClientId.value())) {
+    if (ids.doubts().isInDoubt(InDoubt.Space.ALGO, stopClientId.value())) {
       throw new OutcomeUnknownException(
           "stop-loss "
               + stopClientId
@@ -634,11 +523,11 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   public List<StopOrder> openStopLosses(Symbol symbol) {
     List<StopOrder> stops =
         new ArrayList<>(OwnStops.stopLosses(symbol, rest.openAlgoOrders(symbol.value())));
-    for (String doubtful : doubts.inDoubt(InDoubt.Space.ALGO, symbol.value())) {
+    for (String doubtful : ids.doubts().inDoubt(InDoubt.Space.ALGO, symbol.value())) {
       boolean listed = stops.stream().anyMatch(s -> s.clientId().value().equals(doubtful));
       if (!listed) {
         // Looks the stop up by id: once it shows it is no longer in doubt, wherever it is.
-        lookUpStop(doubtful)
+        ids.stop(doubtful)
             .filter(s -> s.symbol().equals(symbol) && !s.status().isFinal())
             .ifPresent(stops::add);
       }

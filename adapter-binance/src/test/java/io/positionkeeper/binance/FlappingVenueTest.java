@@ -109,10 +109,7 @@ class FlappingVenueTest {
 
   @Test
   void aListenKeyThatKeepsExpiring_isReplacedAtThePacersPace_notAtOnceEachTime() {
-    RecordingListener events = new RecordingListener();
-    streams = new BinanceStreams(gateway);
-    streams.start(events);
-    events.awaitState(ConnectionState.RESYNCED, 0);
+    RecordingListener events = startStreams();
     long keysBefore = venue.requestCount("POST", "/fapi/v1/listenKey");
 
     Instant began = Instant.now();
@@ -126,10 +123,7 @@ class FlappingVenueTest {
 
   @Test
   void aFloodOfUnreadableFrames_causesResyncsAtMostOncePerInterval() {
-    RecordingListener events = new RecordingListener();
-    streams = new BinanceStreams(gateway);
-    streams.start(events);
-    events.awaitState(ConnectionState.RESYNCED, 0);
+    RecordingListener events = startStreams();
     long readsBefore = venue.requestCount("GET", "/fapi/v3/positionRisk");
 
     Instant began = Instant.now();
@@ -140,6 +134,14 @@ class FlappingVenueTest {
     long resyncs = venue.requestCount("GET", "/fapi/v3/positionRisk") - readsBefore;
     assertThat(resyncs).isPositive();
     assertThat(resyncs).isLessThanOrEqualTo(ran.toMillis() / RESYNC_EVERY.toMillis() + 2);
+  }
+
+  private RecordingListener startStreams() {
+    RecordingListener events = new RecordingListener();
+    streams = new BinanceStreams(gateway);
+    streams.start(events);
+    events.awaitState(ConnectionState.RESYNCED, 0);
+    return events;
   }
 
   /** Runs {@code action} every 10 ms for {@code run}. */

@@ -57,6 +57,10 @@ class VenueAsItIsTest {
             BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of(id), false));
   }
 
+  private BinanceGateway open(TradingSettings settings) {
+    return BinanceGateway.open(venue.config(), venue.credentials(), Clock.system(), settings);
+  }
+
   private static StopLossRequest stopAt(String trigger, String id) {
     return new StopLossRequest(
         BTC, PositionSide.LONG, new BigDecimal(trigger), ClientOrderId.of(id));
@@ -136,13 +140,7 @@ class VenueAsItIsTest {
   void aHedgeModeAccount_isRefusedAtStart_sayingHowToSwitch() {
     venue.setHedgeMode(true);
 
-    assertThatThrownBy(
-            () ->
-                BinanceGateway.open(
-                    venue.config(),
-                    venue.credentials(),
-                    Clock.system(),
-                    TradingSettings.defaults()))
+    assertThatThrownBy(() -> open(TradingSettings.defaults()))
         .isInstanceOfSatisfying(
             RejectedException.class, e -> assertThat(e.code()).isEqualTo(BinanceGateway.HEDGE_MODE))
         .hasMessageContaining("hedge mode")
@@ -156,8 +154,7 @@ class VenueAsItIsTest {
         TradingSettings.defaults()
             .withSymbols(Map.of(BTC, new SymbolSettings(5, MarginType.ISOLATED)));
 
-    try (BinanceGateway g =
-        BinanceGateway.open(venue.config(), venue.credentials(), Clock.system(), settings)) {
+    try (BinanceGateway g = open(settings)) {
       assertThat(venue.leverage("BTCUSDT")).contains(5);
       assertThat(venue.marginType("BTCUSDT")).isEqualTo("ISOLATED");
       // Again (a restart): the venue answers -4046 for the margin type, which is success.
@@ -188,10 +185,7 @@ class VenueAsItIsTest {
     }
     assertThatThrownBy(
             () ->
-                BinanceGateway.open(
-                    venue.config(),
-                    venue.credentials(),
-                    Clock.system(),
+                open(
                     TradingSettings.defaults()
                         .withSymbols(
                             Map.of(

@@ -83,26 +83,20 @@ public final class BinanceRestClient {
 
   /** {@code GET /fapi/v1/order?origClientOrderId=}. */
   public Wire.Order queryOrder(String symbol, String clientOrderId) {
-    return call(
-        Method.GET,
-        "/fapi/v1/order",
-        Params.create().add("symbol", symbol).add("origClientOrderId", clientOrderId),
-        Security.SIGNED,
-        RequestKind.READ,
-        RestDecoder::order);
+    return queryOrder(symbol, clientOrderId, RequestKind.READ);
   }
 
   /**
-   * {@code GET /fapi/v1/order?origClientOrderId=} right before an order with that id is sent (see
-   * {@link RequestKind#ORDER_LOOKUP}).
+   * {@code GET /fapi/v1/order?origClientOrderId=} as {@code kind}: {@link RequestKind#ORDER_LOOKUP}
+   * right before an order with that id is sent.
    */
-  public Wire.Order lookUpOrder(String symbol, String clientOrderId) {
+  public Wire.Order queryOrder(String symbol, String clientOrderId, RequestKind kind) {
     return call(
         Method.GET,
         "/fapi/v1/order",
         Params.create().add("symbol", symbol).add("origClientOrderId", clientOrderId),
         Security.SIGNED,
-        RequestKind.ORDER_LOOKUP,
+        kind,
         RestDecoder::order);
   }
 
