@@ -2,9 +2,11 @@ package io.positionkeeper.binance;
 
 import io.positionkeeper.binance.auth.Credentials;
 import io.positionkeeper.binance.config.BinanceConfig;
+import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.binance.http.BinanceHttp;
 import io.positionkeeper.binance.http.BinanceRestClient;
 import io.positionkeeper.binance.http.RequestKind;
+import io.positionkeeper.binance.parse.OwnStops;
 import io.positionkeeper.binance.parse.PortMapper;
 import io.positionkeeper.binance.parse.Wire;
 import io.positionkeeper.binance.parse.WireFormatException;
@@ -47,8 +49,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ExchangeGateway} for Binance USDⓈ-M futures in one-way position mode: REST over {@code
- * java.net.http}, stop-losses as algo {@code STOP_MARKET closePosition=true workingType=MARK_PRICE
- * priceProtect=TRUE} orders (the only way since the 2025-12-09 algo migration).
+ * java.net.http}, stop-losses as algo {@code STOP_MARKET closePosition=true workingType=MARK_PRICE}
+ * orders (the only way since the 2025-12-09 algo migration), {@code priceProtect} as {@link
+ * TradingSettings} say. Every order's client id is looked up before it is sent (see {@link
+ * #placeMarketOrder}).
  */
 public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BinanceGateway.class);
@@ -57,6 +61,10 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   static final String NO_SUCH_ORDER = "-2013";
   static final String UNKNOWN_ORDER = "-2011";
   static final String INVALID_SYMBOL = "-1121";
+  static final String STOP_TRIGGERING = "-4117";
+  static final String MARGIN_TYPE_UNCHANGED = "-4046";
+  static final String HEDGE_MODE = "HEDGE_MODE";
+  static final String CLIENT_ID_USED = "CLIENT_ID_USED";
   static final int TRADE_HISTORY_LIMIT = 1000;
 
   /** The longest {@code startTime}..{@code endTime} window of {@code userTrades}: 7 days. */
@@ -78,9 +86,11 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
       Map<Symbol, InstrumentRules> tradable, Map<String, String> notTradable, Instant fetchedAt) {}
 
   private final BinanceConfig config;
+  private final TradingSettings settings;
   private final Clock clock;
   private final BinanceHttp http;
   private final BinanceRestClient rest;
+  private final ClientIds ids;
   private volatile Rules rules;
 
   /** A gateway on the wall clock. */
@@ -90,10 +100,81 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
 
   /** A gateway whose timestamps and rate-limit waits follow {@code clock}. */
   public BinanceGateway(BinanceConfig config, Credentials credentials, Clock clock) {
+    this(config, credentials, clock, TradingSettings.defaults());
+  }
+
+  /** A gateway with its own trading settings (price protection, absence proof, per symbol). */
+  public BinanceGateway(
+      BinanceConfig config, Credentials credentials, Clock clock, TradingSettings settings) {
     this.config = Objects.requireNonNull(config, "config");
+    this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.http = new BinanceHttp(config, credentials, clock);
     this.rest = new BinanceRestClient(http);
+    this.ids =
+        new ClientIds(
+            rest, new InDoubt(clock, settings.absenceQueries(), settings.absenceWindow()));
+  }
+
+  TradingSettings settings() {
+    return settings;
+  }
+
+  /**
+   * A gateway on an account made ready by {@link #prepareAccount()}; closed again when that
+   * refuses.
+   */
+  public static BinanceGateway open(
+      BinanceConfig config, Credentials credentials, Clock clock, TradingSettings settings) {
+    BinanceGateway gateway = new BinanceGateway(config, credentials, clock, settings);
+    try {
+      gateway.prepareAccount();
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Checks and sets the account before any order: refuses a hedge-mode account (with how to
+   * switch), refuses configured symbols that are not tradable around the clock (TradFi perpetuals,
+   * unknown contract types), and sets each configured symbol's leverage and margin type (-4046, "no
+   * need to change", is success). Safe to call again.
+   */
+  public AccountSetup prepareAccount() {
+    if (rest.dualSidePosition()) {
+      throw new RejectedException(
+          HEDGE_MODE,
+          "the Binance account is in hedge mode (dual-side positions); this keeper trades in"
+              + " one-way mode only. Switch it with no position and no open order on the account:"
+              + " in the web UI under Preferences > Position Mode > One-way Mode, or with POST"
+              + " /fapi/v1/positionSide/dual dualSidePosition=false");
+    }
+    for (Symbol symbol : settings.symbols().keySet()) {
+      instrument(symbol); // refuses a symbol that is not tradable before anything is set
+    }
+    settings
+        .symbols()
+        .forEach(
+            (symbol, wanted) -> {
+              int set = rest.changeLeverage(symbol.value(), wanted.leverage());
+              if (set != wanted.leverage()) {
+                throw new RejectedException(
+                    "LEVERAGE_NOT_SET",
+                    symbol + ": leverage " + wanted.leverage() + " asked, venue set " + set);
+              }
+              try {
+                rest.changeMarginType(symbol.value(), wanted.marginType().name());
+              } catch (RejectedException e) {
+                if (!e.code().equals(MARGIN_TYPE_UNCHANGED)) {
+                  throw e;
+                }
+              }
+              log.info(
+                  "{}: leverage {}x, margin {}", symbol, wanted.leverage(), wanted.marginType());
+            });
+    return new AccountSetup(settings.symbols());
   }
 
   BinanceRestClient rest() {
@@ -138,6 +219,19 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     throw new RejectedException(INVALID_SYMBOL, symbol + " is not listed on Binance USDⓈ-M");
   }
 
+  /**
+   * Refuses an order on a symbol that is not tradable (not listed, not a 24/7 perpetual, an unknown
+   * contract type) before anything is sent. Rules already read are used whatever their age: a
+   * symbol's contract type does not change, and a refresh must not hold back a closing order.
+   */
+  private void requireTradable(Symbol symbol) {
+    Rules current = rules;
+    if (current != null && current.tradable.containsKey(symbol)) {
+      return;
+    }
+    instrument(symbol);
+  }
+
   private Rules rules(boolean force) {
     Rules current = rules;
     if (!force
@@ -151,7 +245,13 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     Map<String, String> notTradable = new LinkedHashMap<>(info.unreadable());
     for (Wire.SymbolRules s : info.symbols()) {
       if (!s.contractType().equals("PERPETUAL")) {
-        notTradable.put(s.symbol(), "contract type " + s.contractType() + ", not PERPETUAL");
+        // TRADIFI_PERPETUAL trades in sessions, not around the clock: a stop there may not fire
+        // when the price gaps over it. Any other or unknown contract type is refused the same way.
+        notTradable.put(
+            s.symbol(),
+            "contract type "
+                + (s.contractType().isEmpty() ? "(none)" : s.contractType())
+                + "; only PERPETUAL contracts, which trade around the clock, are supported");
       } else if (!s.status().equals("TRADING")) {
         notTradable.put(s.symbol(), "status " + s.status());
       } else {
@@ -171,9 +271,21 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     return fresh;
   }
 
+  /**
+   * One order per client id: the id is looked up first and an order the venue already has is
+   * reported instead of sending another (Binance frees the id of a filled order, so sending it
+   * again would open twice); while an earlier attempt with the id is in doubt nothing is sent.
+   */
   @Override
   public OrderReport placeMarketOrder(MarketOrderRequest request) {
     Objects.requireNonNull(request, "request");
+    requireTradable(request.symbol());
+    String id = request.clientOrderId().value();
+    Optional<OrderReport> earlier =
+        ids.order(request.symbol(), request.clientOrderId(), RequestKind.ORDER_LOOKUP);
+    if (earlier.isPresent()) {
+      return ClientIds.sameOrderOrThrow(request, earlier.get());
+    }
     Wire.Order placed;
     try {
       placed =
@@ -181,16 +293,17 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
               request.symbol().value(),
               PortMapper.wireSide(request.side()),
               request.quantity(),
-              request.clientOrderId().value(),
+              id,
               request.reduceOnly());
+    } catch (OutcomeUnknownException e) {
+      ids.doubts().ambiguous(InDoubt.Space.ORDER, request.symbol().value(), id);
+      throw e;
     } catch (RejectedException e) {
       if (!e.code().equals(DUPLICATE_CLIENT_ID)) {
         throw e;
       }
-      // The id is taken: an earlier attempt of this very order landed. Report that order.
-      log.info(
-          "market order {} already exists (-4116); reporting the first attempt",
-          request.clientOrderId());
+      // An open order holds the id: an attempt of this very order landed since the look-up.
+      log.info("market order {} already exists (-4116); reporting the first attempt", id);
       return queryOrder(request.symbol(), request.clientOrderId())
           .orElseThrow(
               () ->
@@ -213,19 +326,14 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     return report;
   }
 
+  /**
+   * Empty only when the venue has no such order and nothing says it may still land: after an
+   * ambiguous answer to an order with this id, "no such order" stays {@link
+   * OutcomeUnknownException} until the absence proof of {@link TradingSettings} is complete.
+   */
   @Override
   public Optional<OrderReport> queryOrder(Symbol symbol, ClientOrderId clientOrderId) {
-    Wire.Order order;
-    try {
-      order = rest.queryOrder(symbol.value(), clientOrderId.value());
-    } catch (RejectedException e) {
-      if (e.code().equals(NO_SUCH_ORDER) || e.code().equals(UNKNOWN_ORDER)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-    return Optional.of(
-        mapped(RequestKind.READ, "query order", () -> PortMapper.orderReport(order)));
+    return ids.order(symbol, clientOrderId, RequestKind.READ);
   }
 
   @Override
@@ -248,9 +356,21 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     return mapped(RequestKind.CANCEL, "cancel order", () -> PortMapper.orderReport(order));
   }
 
+  /**
+   * One stop per client id, as for market orders: the id is looked up first. A working stop with
+   * the same symbol, side and trigger is this request's earlier attempt and is reported; a stop
+   * with the id that is no longer working (cancelled, triggered) or differs is a clash: sending
+   * again would place a second stop, so the request is refused.
+   */
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
     Objects.requireNonNull(request, "request");
+    requireTradable(request.symbol());
+    String id = request.clientId().value();
+    Optional<StopOrder> earlier = ids.stop(id);
+    if (earlier.isPresent()) {
+      return ClientIds.sameStopOrThrow(request, earlier.get(), null);
+    }
     Side side = request.positionSide().exitSide();
     Wire.AlgoOrder placed;
     try {
@@ -259,12 +379,20 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
               request.symbol().value(),
               PortMapper.wireSide(side),
               request.triggerPrice(),
-              request.clientId().value());
+              id,
+              settings.priceProtect());
+    } catch (OutcomeUnknownException e) {
+      ids.doubts().ambiguous(InDoubt.Space.ALGO, request.symbol().value(), id);
+      throw e;
     } catch (RejectedException e) {
       if (!e.code().equals(DUPLICATE_CLIENT_ID)) {
         throw e;
       }
-      return sameStopOrThrow(request, e);
+      Optional<StopOrder> existing = ids.stop(id);
+      if (existing.isEmpty()) {
+        throw e;
+      }
+      return ClientIds.sameStopOrThrow(request, existing.get(), e);
     }
     StopOrder stop =
         mapped(RequestKind.ORDER, "new algo order", () -> PortMapper.stopOrder(placed));
@@ -275,31 +403,6 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
         stop.symbol(),
         stop.triggerPrice().toPlainString(),
         stop.status());
-    return stop;
-  }
-
-  /**
-   * After -4116 on a stop: an earlier attempt of this same request landed when the working stop
-   * with that id has the same symbol, side and trigger; anything else is a real id clash.
-   */
-  private StopOrder sameStopOrThrow(StopLossRequest request, RejectedException duplicate) {
-    Wire.AlgoOrder existing;
-    try {
-      existing = rest.queryAlgoOrder(request.clientId().value());
-    } catch (RejectedException e) {
-      throw duplicate;
-    }
-    StopOrder stop =
-        mapped(RequestKind.READ, "query algo order", () -> PortMapper.stopOrder(existing));
-    boolean same =
-        stop.symbol().equals(request.symbol())
-            && stop.positionSide() == request.positionSide()
-            && stop.triggerPrice().compareTo(request.triggerPrice()) == 0
-            && !stop.status().isFinal();
-    if (!same) {
-      throw duplicate;
-    }
-    log.info("stop-loss {} already working (-4116); reporting the first attempt", stop.clientId());
     return stop;
   }
 
@@ -346,14 +449,25 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     return placed;
   }
 
+  /**
+   * Cancels a stop. -2011/-2013 counts as "already gone" only once the open algo orders of the
+   * symbol confirm it (the venue can answer so while the stop is still listed, e.g. lagging after
+   * an ambiguous placement); -4117 (the stop is triggering) is {@link RetryableException}: what is
+   * left afterwards tells whether it fired.
+   */
   @Override
   public void cancelStopLoss(Symbol symbol, ClientOrderId stopClientId) {
     Wire.AlgoCancel answer;
     try {
       answer = rest.cancelAlgoOrder(stopClientId.value());
     } catch (RejectedException e) {
+      if (e.code().equals(STOP_TRIGGERING)) {
+        throw new RetryableException(
+            "stop-loss " + stopClientId + " on " + symbol + " is triggering (-4117); look again",
+            e);
+      }
       if (e.code().equals(UNKNOWN_ORDER) || e.code().equals(NO_SUCH_ORDER)) {
-        log.debug("stop-loss {} on {} already gone ({})", stopClientId, symbol, e.code());
+        confirmGone(symbol, stopClientId, e);
         return;
       }
       throw e;
@@ -363,27 +477,60 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     }
   }
 
+  private void confirmGone(Symbol symbol, ClientOrderId stopClientId, RejectedException refusal) {
+    Wire.Rows<Wire.AlgoOrder> open = rest.openAlgoOrders(symbol.value());
+    boolean listed =
+        open.rows().stream().anyMatch(a -> a.clientAlgoId().equals(stopClientId.value()));
+    if (listed) {
+      throw new RetryableException(
+          "cancel of stop-loss "
+              + stopClientId
+              + " on "
+              + symbol
+              + " answered "
+              + refusal.code()
+              + " but the stop is still listed as open; cancel again",
+          refusal);
+    }
+    if (!open.complete()) {
+      throw new RetryableException(
+          "cancel of stop-loss "
+              + stopClientId
+              + " answered "
+              + refusal.code()
+              + "; the open algo orders of "
+              + symbol
+              + " that would confirm it are partly unreadable: "
+              + String.join("; ", open.problems()),
+          refusal);
+    }
+    if (ids.doubts().isInDoubt(InDoubt.Space.ALGO, stopClientId.value())) {
+      throw new OutcomeUnknownException(
+          "stop-loss "
+              + stopClientId
+              + " is neither cancellable nor listed, but its placement is in doubt and it may"
+              + " still appear; cancel again later",
+          refusal);
+    }
+    log.debug("stop-loss {} on {} already gone ({})", stopClientId, symbol, refusal.code());
+  }
+
+  /**
+   * The stop-losses of this adapter's kind working on a symbol; while a stop placed on it is in
+   * doubt and not listed, {@link OutcomeUnknownException} until its absence is proven.
+   */
   @Override
   public List<StopOrder> openStopLosses(Symbol symbol) {
-    Wire.Rows<Wire.AlgoOrder> rows = rest.openAlgoOrders(symbol.value());
-    List<String> problems = new ArrayList<>(rows.problems());
-    List<StopOrder> stops = new ArrayList<>();
-    for (Wire.AlgoOrder a : rows.rows()) {
-      // Only stop-losses: a STOP_MARKET that can only reduce. Take-profits, trailing stops and
-      // entry stops are not the port's stop-losses.
-      if (!a.orderType().equals("STOP_MARKET") || !(a.closePosition() || a.reduceOnly())) {
-        continue;
+    List<StopOrder> stops =
+        new ArrayList<>(OwnStops.stopLosses(symbol, rest.openAlgoOrders(symbol.value())));
+    for (String doubtful : ids.doubts().inDoubt(InDoubt.Space.ALGO, symbol.value())) {
+      boolean listed = stops.stream().anyMatch(s -> s.clientId().value().equals(doubtful));
+      if (!listed) {
+        // Looks the stop up by id: once it shows it is no longer in doubt, wherever it is.
+        ids.stop(doubtful)
+            .filter(s -> s.symbol().equals(symbol) && !s.status().isFinal())
+            .ifPresent(stops::add);
       }
-      try {
-        stops.add(PortMapper.stopOrder(a));
-      } catch (WireFormatException e) {
-        problems.add(e.getMessage());
-      }
-    }
-    if (!problems.isEmpty()) {
-      // A list with a stop missing could make the caller think a position is unprotected.
-      throw new RetryableException(
-          "open algo orders of " + symbol + " partly unreadable: " + String.join("; ", problems));
     }
     return List.copyOf(stops);
   }

@@ -1,6 +1,7 @@
 package io.positionkeeper.binance;
 
 import io.positionkeeper.binance.http.BinanceRestClient;
+import io.positionkeeper.binance.parse.OwnStops;
 import io.positionkeeper.binance.parse.PortMapper;
 import io.positionkeeper.binance.parse.Wire;
 import io.positionkeeper.binance.parse.WireFormatException;
@@ -10,12 +11,12 @@ import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarkPrice;
-import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,22 +44,41 @@ final class StreamResync {
   /** Positions (admitted with the staleness guard) and the other events, in delivery order. */
   record Result(List<StreamEvent.PositionChanged> positions, List<StreamEvent> others) {}
 
-  private final BinanceGateway gateway;
   private final BinanceRestClient rest;
 
-  StreamResync(BinanceGateway gateway) {
-    this.gateway = gateway;
-    this.rest = gateway.rest();
+  StreamResync(BinanceRestClient rest) {
+    this.rest = rest;
   }
 
   Result fetch(Known known) {
-    PositionSnapshot snapshot = gateway.positions();
-    if (snapshot instanceof PositionSnapshot.Incomplete i) {
-      throw new RetryableException("position snapshot incomplete: " + i.reason());
+    Wire.Rows<Wire.Position> rows = rest.positionRisk();
+    Instant takenAt = rest.http().serverClock().now();
+    if (!rows.complete()) {
+      throw new RetryableException(
+          "position list partly unreadable: " + String.join("; ", rows.problems()));
     }
     List<StreamEvent.PositionChanged> positions = new ArrayList<>();
     Set<Symbol> listed = new HashSet<>();
-    for (ExchangePosition p : snapshot.positions()) {
+    for (Wire.Position row : rows.rows()) {
+      if (row.positionAmt().signum() == 0) {
+        continue; // flat: filtered on the raw size field
+      }
+      if (!row.positionSide().equals("BOTH")) {
+        // The account was switched to hedge mode after the start. Such a row cannot be one of
+        // the port's positions, and failing would fail every resync from now on: the gateway's
+        // position snapshot reports it as incomplete, which is where the keeper decides.
+        log.warn(
+            "resync: {} has a hedge-mode row (positionSide {}); left out",
+            row.symbol(),
+            row.positionSide());
+        continue;
+      }
+      ExchangePosition p;
+      try {
+        p = PortMapper.position(row);
+      } catch (WireFormatException e) {
+        throw new RetryableException("position of " + row.symbol() + ": " + e.getMessage(), e);
+      }
       listed.add(p.symbol());
       positions.add(
           new StreamEvent.PositionChanged(
@@ -68,8 +88,7 @@ final class StreamResync {
       if (!listed.contains(s)) {
         // Closed while we were not listening (stop fired, liquidation, closed by hand).
         positions.add(
-            new StreamEvent.PositionChanged(
-                s, BigDecimal.ZERO, BigDecimal.ZERO, snapshot.takenAt()));
+            new StreamEvent.PositionChanged(s, BigDecimal.ZERO, BigDecimal.ZERO, takenAt));
       }
     }
 
@@ -78,7 +97,7 @@ final class StreamResync {
     known.liveStops().forEach(s -> stopSymbols.add(s.symbol()));
     Set<ClientOrderId> open = new HashSet<>();
     for (Symbol symbol : stopSymbols) {
-      for (StopOrder stop : gateway.openStopLosses(symbol)) {
+      for (StopOrder stop : openStops(symbol)) {
         open.add(stop.clientId());
         others.add(
             new StreamEvent.StopChanged(
@@ -88,7 +107,7 @@ final class StreamResync {
                 stop.triggerPrice(),
                 BigDecimal.ZERO,
                 BigDecimal.ZERO,
-                snapshot.takenAt()));
+                takenAt));
       }
     }
     for (StreamState.LiveStop stop : known.liveStops()) {
@@ -100,10 +119,20 @@ final class StreamResync {
       order(order).ifPresent(others::add);
     }
     for (Symbol symbol : known.watched()) {
-      MarkPrice mark = gateway.markPrice(symbol);
+      MarkPrice mark;
+      try {
+        mark = PortMapper.markPrice(rest.premiumIndex(symbol.value()));
+      } catch (WireFormatException e) {
+        throw new RetryableException("mark price of " + symbol + ": " + e.getMessage(), e);
+      }
       others.add(new StreamEvent.MarkPriceChanged(symbol, mark.price(), mark.time()));
     }
     return new Result(positions, others);
+  }
+
+  /** The stop-losses open on a symbol, by the same rule as the stream ({@link OwnStops}). */
+  private List<StopOrder> openStops(Symbol symbol) {
+    return OwnStops.stopLosses(symbol, rest.openAlgoOrders(symbol.value()));
   }
 
   /** The final state of a stop that is no longer open: cancelled, expired, or filled. */

@@ -74,7 +74,7 @@ class BinanceGatewayFaultTest {
         .hasMessageContaining("POST /fapi/v1/order")
         .hasMessageContaining("502");
 
-    venue.faults().serverErrorNext(1);
+    venue.faults().serverErrorNext("GET", "/fapi/v3/positionRisk", 1);
     assertThatThrownBy(() -> gateway.positions()).isInstanceOf(RetryableException.class);
   }
 
@@ -117,7 +117,8 @@ class BinanceGatewayFaultTest {
             venue.config().withRequestTimeout(Duration.ofMillis(300)), venue.credentials(), clock);
     try {
       impatient.serverTime(); // offset measured before the latency starts
-      venue.faults().latency(Duration.ofSeconds(3));
+      impatient.instruments();
+      venue.faults().latency("POST", "/fapi/v1/order", Duration.ofSeconds(3));
 
       assertThatThrownBy(() -> impatient.placeMarketOrder(buy("e-slow")))
           .isInstanceOf(OutcomeUnknownException.class)
@@ -140,7 +141,7 @@ class BinanceGatewayFaultTest {
   @Test
   void http429WithRetryAfter_isRateLimited_andHoldsBackFurtherRequestsUntilTheWaitPassed() {
     gateway.serverTime();
-    venue.faults().rateLimitNext(1, 429, 7);
+    venue.faults().rateLimitNext("POST", "/fapi/v1/order", 1, 429, 7);
 
     assertThatThrownBy(() -> gateway.placeMarketOrder(buy("e-429")))
         .isInstanceOfSatisfying(
@@ -168,7 +169,7 @@ class BinanceGatewayFaultTest {
   @Test
   void http418Ban_holdsBackEverything_evenReduceOnlyOrders() {
     gateway.placeMarketOrder(buy("e-ban"));
-    venue.faults().rateLimitNext(1, 418, 120);
+    venue.faults().rateLimitNext("GET", "/fapi/v1/premiumIndex", 1, 418, 120);
 
     assertThatThrownBy(() -> gateway.markPrice(BTC))
         .isInstanceOfSatisfying(
@@ -225,12 +226,16 @@ class BinanceGatewayFaultTest {
     venue.faults().clockSkew(Duration.ofSeconds(20)); // the venue jumps 20 s ahead
 
     assertThat(gateway.placeMarketOrder(buy("e-1021")).status()).isEqualTo(OrderStatus.FILLED);
-    assertThat(orderPosts()).as("one refused attempt, one accepted").isEqualTo(2);
+    assertThat(venue.requestCount("GET", "/fapi/v1/order"))
+        .as("the look-up before the order: one refused attempt, one accepted")
+        .isEqualTo(2);
+    assertThat(orderPosts()).isEqualTo(1);
     assertThat(venue.ordersWithClientId("e-1021")).isEqualTo(1);
   }
 
   @Test
   void usedWeightAtTheLimit_holdsBackReadsUntilTheMinuteRollsOver_ordersStillGo() {
+    gateway.instruments(); // the rules are read at start; an order does not wait for a refresh
     venue.faults().reportUsedWeight(2400);
     gateway.serverTime();
     venue.faults().reportUsedWeight(10);
@@ -259,8 +264,9 @@ class BinanceGatewayFaultTest {
             "POST",
             "/fapi/v1/order",
             200,
-            "{\"symbol\":\"BTCUSDT\",\"orderId\":\"8.3E18\",\"clientOrderId\":\"e-html\"}");
-    assertThatThrownBy(() -> gateway.placeMarketOrder(buy("e-html")))
+            "{\"symbol\":\"BTCUSDT\",\"orderId\":\"8.3E18\",\"clientOrderId\":\"e-html2\"}");
+    // A new id: the first one is in doubt now, and the gateway does not send it again.
+    assertThatThrownBy(() -> gateway.placeMarketOrder(buy("e-html2")))
         .isInstanceOf(OutcomeUnknownException.class)
         .hasMessageContaining("'orderId' is not a 64-bit integer: '8.3E18'");
 

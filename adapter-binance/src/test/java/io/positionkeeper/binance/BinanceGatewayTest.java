@@ -174,7 +174,7 @@ class BinanceGatewayTest {
         .containsEntry("side", "SELL")
         .containsEntry("closePosition", "true")
         .containsEntry("workingType", "MARK_PRICE")
-        .containsEntry("priceProtect", "TRUE")
+        .containsEntry("priceProtect", "FALSE")
         .containsEntry("clientAlgoId", "sl-1")
         .containsEntry("triggerPrice", "49000")
         .doesNotContainKeys("quantity", "reduceOnly", "stopPrice");

@@ -155,6 +155,43 @@ class BinanceStreamsTest {
   }
 
   @Test
+  void eventsOfDifferentTypesOutOfOrder_stillEndWithTheStopFilledAndThePositionFlat() {
+    start();
+    buy("0.010", "entry-ooo");
+    gateway.placeStopLoss(
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-ooo")));
+    events.awaitEvent(StopChanged.class, s -> s.status() == StopStatus.WORKING);
+    // The position's ACCOUNT_UPDATE overtakes the stop's and the order's events.
+    venue.faults().delayEvents("ALGO_UPDATE", Duration.ofMillis(150));
+    venue.faults().delayEvents("ORDER_TRADE_UPDATE", Duration.ofMillis(100));
+    int from = events.size();
+
+    venue.setMarkPrice(BTC, new BigDecimal("48950.00"));
+
+    StopChanged filled =
+        events.awaitEvent(StopChanged.class, s -> s.status() == StopStatus.FILLED, from);
+    assertThat(filled.filledQuantity()).isEqualByComparingTo("0.010");
+    List<StreamEvent> after = events.events().subList(from, events.size());
+    int flat = indexOf(after, e -> e instanceof PositionChanged p && p.signedSize().signum() == 0);
+    int triggered =
+        indexOf(after, e -> e instanceof StopChanged s && s.status() == StopStatus.TRIGGERED);
+    assertThat(flat).as("the flat position came first").isNotNegative().isLessThan(triggered);
+    assertThat(events.events(PositionChanged.class).getLast().signedSize()).isZero();
+    assertThat(events.events(OrderChanged.class))
+        .anySatisfy(o -> assertThat(o.status()).isEqualTo(OrderStatus.FILLED));
+  }
+
+  private static int indexOf(List<StreamEvent> list, java.util.function.Predicate<StreamEvent> p) {
+    for (int i = 0; i < list.size(); i++) {
+      if (p.test(list.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
   void markPrices_ofWatchedSymbolsOnly_onTheRoutedMarketPath_andTheSetCanChange() {
     start();
     int from = events.size();

@@ -118,13 +118,13 @@ class NoSecretsInLogsTest {
       attempt(() -> gateway.placeMarketOrder(buy("s-2")));
       venue.faults().timeoutAfterEffect("POST", "/fapi/v1/order");
       attempt(() -> gateway.placeMarketOrder(buy("s-3")));
-      venue.faults().serverErrorNext(1);
+      venue.faults().serverErrorNext("GET", "/fapi/v3/positionRisk", 1);
       attempt(gateway::positions);
       venue.faults().clockSkew(Duration.ofSeconds(20));
       attempt(() -> gateway.placeMarketOrder(buy("s-4"))); // -1021, resync, retry
       venue.faults().clockSkew(Duration.ZERO);
       attempt(wrongSecret::positions); // -1022
-      venue.faults().rateLimitNext(1, 429, 1);
+      venue.faults().rateLimitNext("GET", "/fapi/v3/positionRisk", 1, 429, 1);
       attempt(gateway::positions);
       attempt(gateway::positions); // held back locally
 

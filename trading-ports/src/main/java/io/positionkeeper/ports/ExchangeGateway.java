@@ -35,19 +35,45 @@ public interface ExchangeGateway {
   InstrumentRules instrument(Symbol symbol);
 
   /**
-   * Places a market order. Idempotent by client order id: when an order with that id already
-   * exists, no second order is created and the existing one is reported. The report may still say
-   * {@code NEW} (the fill then arrives on the stream or by {@link #queryOrder}).
+   * Places a market order; one order per client id, whatever the venue allows. Venues keep client
+   * ids unique only among <em>open</em> orders (a filled market order frees its id, and the same id
+   * sent again would open a second time), so the gateway looks the id up before sending:
+   *
+   * <ul>
+   *   <li>when the venue has an order with that id for the same symbol, side, quantity and
+   *       reduce-only flag, nothing is sent and that order is reported (whatever its state);
+   *   <li>when the id names a different order, {@link RejectedException}: a new order needs a new
+   *       client id;
+   *   <li>while an earlier attempt with that id got an ambiguous answer and has not yet shown up or
+   *       been proven absent (see {@link #queryOrder}), {@link OutcomeUnknownException}: nothing is
+   *       sent.
+   * </ul>
+   *
+   * An ambiguous answer to the send itself is {@link OutcomeUnknownException}: query, never resend
+   * to find out. The report may still say {@code NEW} (the fill then arrives on the stream or by
+   * {@link #queryOrder}). The memory of ambiguous answers belongs to the gateway instance: after a
+   * restart the caller's own record of its intents is what prevents a second intent.
    */
   OrderReport placeMarketOrder(MarketOrderRequest request);
 
-  /** The order with that client id, or empty when the venue definitively has no such order. */
+  /**
+   * The order with that client id (the newest, when the venue reused the id), or empty when the
+   * venue definitively has no such order. After an ambiguous answer to an order with that id the
+   * venue can show the order late; "no such order" then is {@link OutcomeUnknownException} until a
+   * bounded series of queries over a bounded time (the adapter's configuration) found nothing, and
+   * only then empty.
+   */
   Optional<OrderReport> queryOrder(Symbol symbol, ClientOrderId clientOrderId);
 
   /** Cancels an open order and reports its final state. */
   OrderReport cancelOrder(Symbol symbol, ClientOrderId clientOrderId);
 
-  /** Places a stop-loss that closes the whole position when the mark price crosses its trigger. */
+  /**
+   * Places a stop-loss that closes the whole position when the mark price crosses its trigger. One
+   * stop per client id, as for {@link #placeMarketOrder}: a stop already working with that id,
+   * symbol, side and trigger is reported instead of placing another; an id that names any other
+   * stop (a different one, or one no longer working) is {@link RejectedException}.
+   */
   StopOrder placeStopLoss(StopLossRequest request);
 
   /**
@@ -57,10 +83,20 @@ public interface ExchangeGateway {
    */
   StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement);
 
-  /** Cancels a stop-loss; cancelling one that is already gone is not an error. */
+  /**
+   * Cancels a stop-loss; cancelling one that is already gone is not an error. "Gone" is only
+   * reported once the venue no longer lists the stop as working; a stop that is being triggered
+   * right now is {@link RetryableException}.
+   */
   void cancelStopLoss(Symbol symbol, ClientOrderId stopClientId);
 
-  /** The stop-losses working on a symbol. */
+  /**
+   * The stop-losses working on a symbol: only those of the kind this gateway places (whole-position
+   * stops), never take-profits, trailing stops or stops for a quantity placed by hand. A stop that
+   * outlived its position (closed by hand, liquidated) is still listed: it would close the next
+   * position, so the caller cancels it. While a stop placed on the symbol is in doubt and not
+   * listed, {@link OutcomeUnknownException}.
+   */
   List<StopOrder> openStopLosses(Symbol symbol);
 
   /**

@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param housekeepingInterval how often the streams check their timers
  * @param exchangeInfoTtl how long instrument rules are cached
  * @param timeResyncInterval how often the server-time offset is re-measured
+ * @param connectionStableAfter a stream connection that lived this long resets the reconnect
+ *     backoff; shorter-lived ones (a flapping venue) keep growing it
+ * @param resyncMinInterval the least time between the starts of two REST resyncs
  */
 public record BinanceConfig(
     URI restBaseUrl,
@@ -40,7 +43,9 @@ public record BinanceConfig(
     Duration reconnectMaxBackoff,
     Duration housekeepingInterval,
     Duration exchangeInfoTtl,
-    Duration timeResyncInterval) {
+    Duration timeResyncInterval,
+    Duration connectionStableAfter,
+    Duration resyncMinInterval) {
 
   public BinanceConfig {
     requireBase(restBaseUrl, "restBaseUrl", "http", "https");
@@ -80,6 +85,8 @@ public record BinanceConfig(
     positive(housekeepingInterval, "housekeepingInterval");
     positive(exchangeInfoTtl, "exchangeInfoTtl");
     positive(timeResyncInterval, "timeResyncInterval");
+    positive(connectionStableAfter, "connectionStableAfter");
+    positive(resyncMinInterval, "resyncMinInterval");
   }
 
   /** Binance USDⓈ-M futures production. */
@@ -115,7 +122,9 @@ public record BinanceConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(1),
         Duration.ofMinutes(10),
-        Duration.ofMinutes(30));
+        Duration.ofMinutes(30),
+        Duration.ofMinutes(1),
+        Duration.ofSeconds(5));
   }
 
   public BinanceConfig withRequestTimeout(Duration value) {
@@ -134,7 +143,9 @@ public record BinanceConfig(
         reconnectMaxBackoff,
         housekeepingInterval,
         exchangeInfoTtl,
-        timeResyncInterval);
+        timeResyncInterval,
+        connectionStableAfter,
+        resyncMinInterval);
   }
 
   public BinanceConfig withStreamTimings(
@@ -158,7 +169,9 @@ public record BinanceConfig(
         reconnectMaxBackoff,
         housekeepingInterval,
         exchangeInfoTtl,
-        timeResyncInterval);
+        timeResyncInterval,
+        connectionStableAfter,
+        resyncMinInterval);
   }
 
   public BinanceConfig withReconnectBackoff(Duration min, Duration max) {
@@ -177,7 +190,30 @@ public record BinanceConfig(
         max,
         housekeepingInterval,
         exchangeInfoTtl,
-        timeResyncInterval);
+        timeResyncInterval,
+        connectionStableAfter,
+        resyncMinInterval);
+  }
+
+  public BinanceConfig withRestartPacing(Duration stableAfter, Duration minResyncInterval) {
+    return new BinanceConfig(
+        restBaseUrl,
+        marketStreamUrl,
+        privateStreamUrl,
+        recvWindow,
+        connectTimeout,
+        requestTimeout,
+        listenKeyKeepAlive,
+        maxConnectionAge,
+        pingInterval,
+        stallTimeout,
+        reconnectMinBackoff,
+        reconnectMaxBackoff,
+        housekeepingInterval,
+        exchangeInfoTtl,
+        timeResyncInterval,
+        stableAfter,
+        minResyncInterval);
   }
 
   private static void requireBase(URI uri, String field, String... schemes) {

@@ -83,12 +83,20 @@ public final class BinanceRestClient {
 
   /** {@code GET /fapi/v1/order?origClientOrderId=}. */
   public Wire.Order queryOrder(String symbol, String clientOrderId) {
+    return queryOrder(symbol, clientOrderId, RequestKind.READ);
+  }
+
+  /**
+   * {@code GET /fapi/v1/order?origClientOrderId=} as {@code kind}: {@link RequestKind#ORDER_LOOKUP}
+   * right before an order with that id is sent.
+   */
+  public Wire.Order queryOrder(String symbol, String clientOrderId, RequestKind kind) {
     return call(
         Method.GET,
         "/fapi/v1/order",
         Params.create().add("symbol", symbol).add("origClientOrderId", clientOrderId),
         Security.SIGNED,
-        RequestKind.READ,
+        kind,
         RestDecoder::order);
   }
 
@@ -116,10 +124,14 @@ public final class BinanceRestClient {
 
   /**
    * {@code POST /fapi/v1/algoOrder}: a conditional STOP_MARKET that closes the whole position when
-   * the mark price reaches {@code triggerPrice}, with price protection.
+   * the mark price reaches {@code triggerPrice}; {@code priceProtect} as configured.
    */
   public Wire.AlgoOrder newClosePositionStop(
-      String symbol, String side, BigDecimal triggerPrice, String clientAlgoId) {
+      String symbol,
+      String side,
+      BigDecimal triggerPrice,
+      String clientAlgoId,
+      boolean priceProtect) {
     Params p =
         Params.create()
             .add("algoType", "CONDITIONAL")
@@ -129,7 +141,7 @@ public final class BinanceRestClient {
             .add("triggerPrice", triggerPrice)
             .add("closePosition", "true")
             .add("workingType", "MARK_PRICE")
-            .add("priceProtect", "TRUE")
+            .add("priceProtect", priceProtect ? "TRUE" : "FALSE")
             .add("clientAlgoId", clientAlgoId);
     return call(
         Method.POST,
@@ -148,6 +160,17 @@ public final class BinanceRestClient {
         Params.create().add("clientAlgoId", clientAlgoId),
         Security.SIGNED,
         RequestKind.READ,
+        RestDecoder::algoOrder);
+  }
+
+  /** {@code GET /fapi/v1/algoOrder?clientAlgoId=} right before a stop with that id is sent. */
+  public Wire.AlgoOrder lookUpAlgoOrder(String clientAlgoId) {
+    return call(
+        Method.GET,
+        "/fapi/v1/algoOrder",
+        Params.create().add("clientAlgoId", clientAlgoId),
+        Security.SIGNED,
+        RequestKind.ORDER_LOOKUP,
         RestDecoder::algoOrder);
   }
 
@@ -213,6 +236,42 @@ public final class BinanceRestClient {
         Security.SIGNED,
         RequestKind.READ,
         RestDecoder::userTrades);
+  }
+
+  /** {@code GET /fapi/v1/positionSide/dual} (weight 30): true in hedge mode. */
+  public boolean dualSidePosition() {
+    return call(
+        Method.GET,
+        "/fapi/v1/positionSide/dual",
+        Params.create(),
+        Security.SIGNED,
+        RequestKind.READ,
+        RestDecoder::dualSidePosition);
+  }
+
+  /** {@code POST /fapi/v1/leverage}: sets the symbol's leverage; returns the leverage set. */
+  public int changeLeverage(String symbol, int leverage) {
+    return call(
+        Method.POST,
+        "/fapi/v1/leverage",
+        Params.create().add("symbol", symbol).add("leverage", leverage),
+        Security.SIGNED,
+        RequestKind.ACCOUNT_SETTING,
+        RestDecoder::leverage);
+  }
+
+  /**
+   * {@code POST /fapi/v1/marginType} ({@code ISOLATED}/{@code CROSSED}); -4046 (no need to change)
+   * arrives as a {@code RejectedException}.
+   */
+  public void changeMarginType(String symbol, String marginType) {
+    call(
+        Method.POST,
+        "/fapi/v1/marginType",
+        Params.create().add("symbol", symbol).add("marginType", marginType),
+        Security.SIGNED,
+        RequestKind.ACCOUNT_SETTING,
+        RestDecoder::marginTypeChanged);
   }
 
   /** {@code POST /fapi/v1/listenKey}: a new key, or the active one extended. */

@@ -82,7 +82,7 @@ public final class RateLimiter {
     if (kind == RequestKind.ORDER && now.isBefore(throttledUntil)) {
       throw limited(kind, throttleReason, throttledUntil, now);
     }
-    if (kind.costsWeight() && now.isBefore(weightBlockedUntil)) {
+    if (kind.heldBackByWeight() && now.isBefore(weightBlockedUntil)) {
       throw limited(kind, "used weight reached " + weightLimit1m + "/min", weightBlockedUntil, now);
     }
   }

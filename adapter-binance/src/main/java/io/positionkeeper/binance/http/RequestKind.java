@@ -7,10 +7,18 @@ package io.positionkeeper.binance.http;
 public enum RequestKind {
   /** Reads (queries, positions, exchange info): no effect, safe to repeat. */
   READ,
+  /**
+   * The look-up of a client id right before an order with that id is sent: a read, but part of the
+   * order, so the client's own weight hold-back (which keeps room for orders) does not stop it; the
+   * venue's refusals still do.
+   */
+  ORDER_LOOKUP,
   /** The listen-key endpoints: idempotent, API-key only. */
   USER_STREAM,
   /** A cancel: reduces risk; costs IP weight but no order count. */
   CANCEL,
+  /** An account setting (leverage, margin type): changes state, costs IP weight. */
+  ACCOUNT_SETTING,
   /** A new order that may open or add to a position. */
   ORDER,
   /**
@@ -22,20 +30,25 @@ public enum RequestKind {
   /** Whether the request changes state at the venue, so a lost answer means "outcome unknown". */
   public boolean mutates() {
     return switch (this) {
-      case READ, USER_STREAM -> false;
-      case CANCEL, ORDER, ORDER_EXEMPT -> true;
+      case READ, ORDER_LOOKUP, USER_STREAM -> false;
+      case CANCEL, ACCOUNT_SETTING, ORDER, ORDER_EXEMPT -> true;
     };
   }
 
   boolean placesOrder() {
     return switch (this) {
       case ORDER, ORDER_EXEMPT -> true;
-      case READ, USER_STREAM, CANCEL -> false;
+      case READ, ORDER_LOOKUP, USER_STREAM, CANCEL, ACCOUNT_SETTING -> false;
     };
   }
 
   boolean costsWeight() {
     // Order endpoints cost 0 on the IP weight limit, only on the order-count limits.
     return !placesOrder();
+  }
+
+  /** Whether the client holds this request back when the used weight nears the limit. */
+  boolean heldBackByWeight() {
+    return costsWeight() && this != ORDER_LOOKUP;
   }
 }

@@ -26,7 +26,12 @@ public final class EventMapper {
     switch (message) {
       case StreamMessage.AccountUpdate a -> accountUpdate(a, sink);
       case StreamMessage.OrderUpdate o -> emit(sink, o.type(), () -> orderChanged(o));
-      case StreamMessage.AlgoUpdate a -> emit(sink, a.type(), () -> stopChanged(a));
+      case StreamMessage.AlgoUpdate a -> {
+        // Take-profits, trailing and hand-placed stops share the event; they are not ours.
+        if (OwnStops.isStopLoss(a)) {
+          emit(sink, a.type(), () -> stopChanged(a));
+        }
+      }
       case StreamMessage.MarkPriceUpdate m -> emit(sink, m.type(), () -> markPrice(m));
       case StreamMessage.MarkPriceBatch b -> {
         for (StreamMessage.MarkPriceUpdate m : b.updates()) {

@@ -30,6 +30,26 @@ public final class RestDecoder {
     return longValue(Json.object(e, "server time"), "serverTime");
   }
 
+  /** {@code GET /fapi/v1/positionSide/dual}: whether the account is in hedge mode. */
+  public static boolean dualSidePosition(JsonElement e) {
+    return Json.bool(Json.object(e, "position side answer"), "dualSidePosition");
+  }
+
+  /** {@code POST /fapi/v1/leverage}: the leverage now set. */
+  public static int leverage(JsonElement e) {
+    return Math.toIntExact(longValue(Json.object(e, "leverage answer"), "leverage"));
+  }
+
+  /** {@code POST /fapi/v1/marginType}: {@code {"code":200,"msg":"success"}}. */
+  public static String marginTypeChanged(JsonElement e) {
+    JsonObject o = Json.object(e, "margin type answer");
+    long code = longValue(o, "code");
+    if (code != 200) {
+      throw new WireFormatException("margin type answer with code " + code);
+    }
+    return optString(o, "msg", "");
+  }
+
   public static String listenKey(JsonElement e) {
     String key = string(Json.object(e, "listen key answer"), "listenKey");
     if (key.isBlank()) {

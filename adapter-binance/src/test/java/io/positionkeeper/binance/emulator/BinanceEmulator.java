@@ -86,6 +86,7 @@ public final class BinanceEmulator implements AutoCloseable {
 
   private String listenKey;
   private long listenKeyExpiresAt;
+  private java.util.concurrent.ScheduledFuture<?> flapping;
   private int keepAlives;
   private final SecureRandom random = new SecureRandom();
 
@@ -165,7 +166,8 @@ public final class BinanceEmulator implements AutoCloseable {
   public BinanceConfig config() {
     return BinanceConfig.of(restBaseUrl(), marketStreamUrl(), privateStreamUrl())
         .withRequestTimeout(Duration.ofSeconds(5))
-        .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+        .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .withRestartPacing(Duration.ofSeconds(1), Duration.ofMillis(50));
   }
 
   /** The one API key the emulator accepts, with its secret. */
@@ -195,10 +197,23 @@ public final class BinanceEmulator implements AutoCloseable {
       String minQty,
       String maxQty,
       String minNotional) {
+    return addInstrument(symbol, "PERPETUAL", tickSize, stepSize, minQty, maxQty, minNotional);
+  }
+
+  /** Lists (or replaces) an instrument of a contract type ({@code TRADIFI_PERPETUAL}, ...). */
+  public BinanceEmulator addInstrument(
+      String symbol,
+      String contractType,
+      String tickSize,
+      String stepSize,
+      String minQty,
+      String maxQty,
+      String minNotional) {
     synchronized (lock) {
       venue.addInstrument(
           new EmulatedVenue.Instrument(
               symbol,
+              contractType,
               "TRADING",
               new BigDecimal(tickSize),
               new BigDecimal(stepSize),
@@ -220,6 +235,50 @@ public final class BinanceEmulator implements AutoCloseable {
     }
     synchronized (lock) {
       venue.setMark(symbol, price);
+    }
+  }
+
+  /**
+   * Mark and last contract price apart: MARK_PRICE stops watch the first, CONTRACT_PRICE stops the
+   * second, and a priceProtect stop waits while they differ by more than triggerProtect.
+   */
+  public void setPrices(String symbol, BigDecimal mark, BigDecimal contract) {
+    if (mark.signum() <= 0 || contract.signum() <= 0) {
+      throw new IllegalArgumentException("prices must be > 0");
+    }
+    synchronized (lock) {
+      venue.setPrices(symbol, mark, contract);
+    }
+  }
+
+  /**
+   * An algo order placed by hand (the web UI uses the same endpoint): {@code params} as the venue
+   * takes them, {@code algoType=CONDITIONAL} added.
+   */
+  public void placeAlgoByHand(Map<String, String> params) {
+    Map<String, String> q = new LinkedHashMap<>(params);
+    q.put("algoType", "CONDITIONAL");
+    synchronized (lock) {
+      venue.newAlgoOrder(q);
+    }
+  }
+
+  /** Switches the account's position mode as the web UI would (hedge = dual side). */
+  public void setHedgeMode(boolean hedge) {
+    synchronized (lock) {
+      venue.dualSidePosition = hedge;
+    }
+  }
+
+  public Optional<Integer> leverage(String symbol) {
+    synchronized (lock) {
+      return Optional.ofNullable(venue.leverage.get(symbol));
+    }
+  }
+
+  public String marginType(String symbol) {
+    synchronized (lock) {
+      return venue.marginType.getOrDefault(symbol, "CROSSED");
     }
   }
 
@@ -263,10 +322,22 @@ public final class BinanceEmulator implements AutoCloseable {
     }
   }
 
-  /** How many regular orders exist with this client id (0 or 1: the venue keeps ids unique). */
+  /**
+   * How many regular orders carry this client id (more than one once an order that freed its id was
+   * followed by another with the same id: ids are unique among open orders only).
+   */
   public int ordersWithClientId(String clientOrderId) {
     synchronized (lock) {
-      return venue.ordersByClientId.containsKey(clientOrderId) ? 1 : 0;
+      return (int)
+          venue.orders.values().stream().filter(o -> o.clientOrderId.equals(clientOrderId)).count();
+    }
+  }
+
+  /** How many algo orders carry this client id (open or not). */
+  public int algosWithClientId(String clientAlgoId) {
+    synchronized (lock) {
+      return (int)
+          venue.algos.values().stream().filter(a -> a.clientAlgoId.equals(clientAlgoId)).count();
     }
   }
 
@@ -281,6 +352,43 @@ public final class BinanceEmulator implements AutoCloseable {
   /** Every connection closes without a close handshake (a network failure). */
   public void dropStreams() {
     ws.dropAll();
+  }
+
+  /**
+   * A flapping venue: every stream connection is dropped (as a network failure) this long after it
+   * opened, until {@link #stopFlapping()}. Inferred behaviour of a venue under trouble; the venue
+   * documents only its own 24 h limit.
+   */
+  public void flapStreams(Duration every) {
+    synchronized (lock) {
+      stopFlapping();
+      flapping =
+          delayer.scheduleWithFixedDelay(
+              ws::dropAll, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public void stopFlapping() {
+    synchronized (lock) {
+      if (flapping != null) {
+        flapping.cancel(false);
+        flapping = null;
+      }
+    }
+  }
+
+  /**
+   * The REST weight of every request received so far, by the venue's weights per endpoint
+   * (positionRisk 5, userTrades 5, positionSide/dual 30, order endpoints 0, the others 1).
+   */
+  public long requestWeight() {
+    return requests.stream()
+        .mapToLong(
+            r -> {
+              Endpoint e = endpoints.get(r.method() + " " + r.path());
+              return e == null ? 0 : e.weight();
+            })
+        .sum();
   }
 
   /** The current user-data connections hang: no more frames, no pongs. */
@@ -400,6 +508,14 @@ public final class BinanceEmulator implements AutoCloseable {
     endpoint("GET /fapi/v1/algoOrder", Security.SIGNED, false, 1, venue::queryAlgoOrder);
     endpoint("DELETE /fapi/v1/algoOrder", Security.SIGNED, false, 1, venue::cancelAlgoOrder);
     endpoint("GET /fapi/v1/openAlgoOrders", Security.SIGNED, false, 1, venue::openAlgoOrders);
+    endpoint(
+        "GET /fapi/v1/positionSide/dual",
+        Security.SIGNED,
+        false,
+        30,
+        p -> venue.positionSideDual());
+    endpoint("POST /fapi/v1/leverage", Security.SIGNED, false, 1, venue::changeLeverage);
+    endpoint("POST /fapi/v1/marginType", Security.SIGNED, false, 1, venue::changeMarginType);
     endpoint("GET /fapi/v3/positionRisk", Security.SIGNED, false, 5, p -> venue.positionRiskV3());
     endpoint("GET /fapi/v2/positionRisk", Security.SIGNED, false, 5, p -> venue.positionRiskV2());
     endpoint("GET /fapi/v1/userTrades", Security.SIGNED, false, 5, venue::userTrades);
@@ -425,7 +541,8 @@ public final class BinanceEmulator implements AutoCloseable {
     } catch (RuntimeException | IOException e) {
       response = error(500, -1000, "emulator failure: " + e);
     }
-    Duration latency = faults.latency();
+    Duration latency =
+        faults.latency(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath());
     Response r = response;
     if (latency.isPositive()) {
       delayer.schedule(() -> write(exchange, r), latency.toMillis(), TimeUnit.MILLISECONDS);
@@ -484,6 +601,26 @@ public final class BinanceEmulator implements AutoCloseable {
       if (reject.isPresent()) {
         return reject.get().response();
       }
+    }
+    if (fault.isPresent() && fault.get().lateBy() != null) {
+      // The venue answers ambiguously now and applies the request later: until then a query
+      // finds nothing (-2013). Inferred from the venue's own words on -1007/-1006 ("execution
+      // status unknown") and from bot maintainers' reports of orders that appeared after their
+      // -2013, minutes late.
+      Duration late = fault.get().lateBy();
+      delayer.schedule(
+          () -> {
+            synchronized (lock) {
+              try {
+                endpoint.handler().handle(params);
+              } catch (VenueError e) {
+                // Refused when it finally ran: there is nobody left to tell.
+              }
+            }
+          },
+          late.toMillis(),
+          TimeUnit.MILLISECONDS);
+      return fault.get().response();
     }
     Response answer;
     synchronized (lock) {
@@ -642,8 +779,20 @@ public final class BinanceEmulator implements AutoCloseable {
     userFrames.add(frame);
     String type = frame.substring(frame.indexOf("\"e\":\"") + 5);
     type = type.substring(0, type.indexOf('"'));
-    if (listenKey != null) {
-      ws.sendUser(listenKey, type, frame);
+    if (listenKey == null) {
+      return;
+    }
+    String key = listenKey;
+    String eventType = type;
+    Duration late = faults.eventDelay(type);
+    if (late.isPositive()) {
+      // Frames of one type keep their order (one scheduler, equal delays); across types the
+      // venue promises no order (User Data Streams: events are ordered by T and E within one
+      // event type only), so a later type may overtake an earlier one.
+      delayer.schedule(
+          () -> ws.sendUser(key, eventType, frame), late.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      ws.sendUser(key, eventType, frame);
     }
   }
 
@@ -712,7 +861,8 @@ public final class BinanceEmulator implements AutoCloseable {
         int code,
         String msg,
         Integer retryAfter,
-        boolean afterEffect) {
+        boolean afterEffect,
+        Duration lateBy) {
       Response response() {
         Map<String, String> headers = new LinkedHashMap<>();
         if (retryAfter != null) {
@@ -730,6 +880,8 @@ public final class BinanceEmulator implements AutoCloseable {
 
     private final Deque<Scripted> scripted = new ArrayDeque<>();
     private final Deque<Scripted> orderRejects = new ArrayDeque<>();
+    private final Map<String, Duration> pathLatency = new LinkedHashMap<>();
+    private final Map<String, Duration> eventDelays = new LinkedHashMap<>();
     private Duration latency = Duration.ZERO;
     private long skewMillis;
     private int throttled;
@@ -739,6 +891,48 @@ public final class BinanceEmulator implements AutoCloseable {
     public synchronized Faults latency(Duration value) {
       latency = value;
       return this;
+    }
+
+    /** Every answer to {@code method path} is delayed by this much (the request takes effect). */
+    public synchronized Faults latency(String method, String path, Duration value) {
+      pathLatency.put(method + " " + path, value);
+      return this;
+    }
+
+    /**
+     * The next request to {@code method path} is answered at once with this ambiguous error (-1007
+     * in a 408, -1006/-1000 or a plain 5xx) and takes effect {@code lateBy} later; until then the
+     * venue does not know it (a query answers -2013).
+     */
+    public synchronized Faults applyLate(
+        String method, String path, Duration lateBy, int status, int code, String msg) {
+      scripted.add(new Scripted(method, path, status, code, msg, null, true, lateBy));
+      return this;
+    }
+
+    /** {@link #applyLate} with the venue's -1007 timeout answer. */
+    public Faults timeoutAndApplyLate(String method, String path, Duration lateBy) {
+      return applyLate(
+          method,
+          path,
+          lateBy,
+          408,
+          -1007,
+          "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
+    }
+
+    /**
+     * User-data events of {@code type} (ORDER_TRADE_UPDATE, ALGO_UPDATE, ...) reach the clients
+     * this much later than the others, so events of different types arrive out of their causal
+     * order, as the venue allows; within one type the order is kept.
+     */
+    public synchronized Faults delayEvents(String type, Duration by) {
+      eventDelays.put(type, by);
+      return this;
+    }
+
+    synchronized Duration eventDelay(String type) {
+      return eventDelays.getOrDefault(type, Duration.ZERO);
     }
 
     /** The venue's clock runs ahead (positive) or behind (negative) the test's clock. */
@@ -754,7 +948,7 @@ public final class BinanceEmulator implements AutoCloseable {
     public synchronized Faults failNext(
         String method, String path, int times, int status, int code, String msg) {
       for (int i = 0; i < times; i++) {
-        scripted.add(new Scripted(method, path, status, code, msg, null, false));
+        scripted.add(new Scripted(method, path, status, code, msg, null, false, null));
       }
       return this;
     }
@@ -770,13 +964,17 @@ public final class BinanceEmulator implements AutoCloseable {
     /** The next request to {@code method path} takes effect, but its answer is this error. */
     public synchronized Faults failNextAfterEffect(
         String method, String path, int status, int code, String msg) {
-      scripted.add(new Scripted(method, path, status, code, msg, null, true));
+      scripted.add(new Scripted(method, path, status, code, msg, null, true, null));
       return this;
     }
 
-    /** The next {@code times} requests (any path) get a 5xx without effect. */
-    public Faults serverErrorNext(int times) {
-      return failNext(null, null, times, 503, 0, "Service Unavailable.");
+    /**
+     * The next {@code times} requests to {@code method path} get a 5xx without effect. Faults name
+     * their path: a background request (a listen-key keep-alive) must not take a fault meant for
+     * the request under test.
+     */
+    public Faults serverErrorNext(String method, String path, int times) {
+      return failNext(method, path, times, 503, 0, "Service Unavailable.");
     }
 
     /**
@@ -791,15 +989,16 @@ public final class BinanceEmulator implements AutoCloseable {
           "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
     }
 
-    /** The next {@code times} requests (any path) are refused with 429 or 418 and Retry-After. */
-    public synchronized Faults rateLimitNext(int times, int status, int retryAfterSeconds) {
+    /** The next {@code times} requests to {@code method path} get 429 or 418 with Retry-After. */
+    public synchronized Faults rateLimitNext(
+        String method, String path, int times, int status, int retryAfterSeconds) {
       int code = status == 429 ? -1003 : -1003;
       String msg =
           status == 418
               ? "Way too many requests; IP banned until later."
               : "Too many requests; current limit is 2400 requests per minute.";
       for (int i = 0; i < times; i++) {
-        scripted.add(new Scripted(null, null, status, code, msg, retryAfterSeconds, false));
+        scripted.add(new Scripted(method, path, status, code, msg, retryAfterSeconds, false, null));
       }
       return this;
     }
@@ -812,7 +1011,7 @@ public final class BinanceEmulator implements AutoCloseable {
 
     /** The next order (market or algo) is refused with this code. */
     public synchronized Faults rejectNextOrder(int code, String msg) {
-      orderRejects.add(new Scripted(null, null, 400, code, msg, null, false));
+      orderRejects.add(new Scripted(null, null, 400, code, msg, null, false, null));
       return this;
     }
 
@@ -826,14 +1025,16 @@ public final class BinanceEmulator implements AutoCloseable {
       scripted.clear();
       orderRejects.clear();
       latency = Duration.ZERO;
+      pathLatency.clear();
+      eventDelays.clear();
       skewMillis = 0;
       throttled = 0;
       usedWeight = null;
       return this;
     }
 
-    synchronized Duration latency() {
-      return latency;
+    synchronized Duration latency(String method, String path) {
+      return pathLatency.getOrDefault(method + " " + path, latency);
     }
 
     synchronized long skewMillis() {

@@ -15,11 +15,41 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The matching and account side of the emulated venue (one-way mode): market orders fill at the
- * mark price, close-position algo stops trigger on the mark price with the venue's event sequence
- * (ALGO_UPDATE NEW, TRIGGERING, TRIGGERED, ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, ALGO_UPDATE
- * FINISHED), and every change is published as the venue's stream frames. Not thread-safe: the
- * emulator calls it under its lock.
+ * The matching and account side of the emulated venue, with where each rule comes from. "Docs" is
+ * Binance's USDⓈ-M documentation as the official connectors carry it (the reference page of this
+ * project quotes it); "inferred" says from what.
+ *
+ * <ul>
+ *   <li>Market orders fill whole at the mark price at once: inferred, a simplification (the venue
+ *       fills against the book; the port only needs a fill, a price and the events).
+ *   <li>Order checks: -4120 for conditional types on {@code /order} (change log 2025-11-06), -1111
+ *       precision, -4164 min notional unless reduce-only, -2022 reduce-only with nothing to reduce
+ *       (error-code list and live captures); -4003/-4005 quantity bounds (error-code list).
+ *   <li>Client ids unique among open orders only, for {@code newClientOrderId} and {@code
+ *       clientAlgoId} (docs: "A unique id among open orders"); the newest order answers a query by
+ *       a reused id (inferred).
+ *   <li>A reduce-only order larger than the position fills the position and expires the rest
+ *       (inferred from reduce-only semantics).
+ *   <li>Algo orders: parameters and combinations from the algo order parameter table;
+ *       STOP_MARKET/TAKE_PROFIT_MARKET trigger directions and the {@code workingType} price from
+ *       the algo order docs; -2021 when the order would trigger at once (docs); priceProtect holds
+ *       a trigger while mark and contract price differ by more than triggerProtect (docs; that the
+ *       order then waits is inferred); trailing orders are accepted but their callback is not
+ *       emulated (they never trigger).
+ *   <li>The trigger's event sequence ALGO_UPDATE TRIGGERING, TRIGGERED, ORDER_TRADE_UPDATE NEW,
+ *       TRADE_LITE, ORDER_TRADE_UPDATE TRADE, ACCOUNT_UPDATE, ALGO_UPDATE FINISHED: the live
+ *       captures of December 2025; the triggered order carrying the algo's client id is inferred
+ *       from nautilus_trader's handler.
+ *   <li>Close-position stops survive a position closed another way (docs: only GTE_GTC orders are
+ *       expired "when the position is closed").
+ *   <li>Cancel of an order that is not open: -2011; query of an unknown one: -2013 (error-code
+ *       list, live text "Unknown order sent.").
+ *   <li>positionRisk v3 lists only symbols with a position or open orders, v2 every symbol (docs).
+ *   <li>Hedge mode: orders with {@code positionSide=BOTH} refused with -4061 (change log notes).
+ *   <li>userTrades: see {@link #userTrades}.
+ * </ul>
+ *
+ * Not thread-safe: the emulator calls it under its lock.
  */
 final class EmulatedVenue {
   private static final Pattern CLIENT_ID = Pattern.compile("^[.A-Z:/a-z0-9_-]{1,36}$");
@@ -33,12 +63,19 @@ final class EmulatedVenue {
 
   record Instrument(
       String symbol,
+      String contractType,
       String status,
       BigDecimal tickSize,
       BigDecimal stepSize,
       BigDecimal minQty,
       BigDecimal maxQty,
-      BigDecimal minNotional) {}
+      BigDecimal minNotional) {
+    /**
+     * The largest relative gap between mark and contract price at which a {@code priceProtect} stop
+     * still triggers (exchangeInfo {@code triggerProtect}; 0.05 as in the 2022 capture).
+     */
+    static final BigDecimal TRIGGER_PROTECT = new BigDecimal("0.0500");
+  }
 
   static final class Pos {
     BigDecimal amount = BigDecimal.ZERO;
@@ -60,6 +97,10 @@ final class EmulatedVenue {
     boolean closePosition;
     long time;
     long updateTime;
+
+    boolean open() {
+      return status.equals("NEW") || status.equals("PARTIALLY_FILLED");
+    }
   }
 
   static final class Algo {
@@ -69,6 +110,9 @@ final class EmulatedVenue {
     String side;
     String orderType = "STOP_MARKET";
     BigDecimal triggerPrice;
+    BigDecimal quantity; // null with closePosition
+    boolean reduceOnly;
+    BigDecimal callbackRate; // trailing only
     String workingType;
     boolean priceProtect;
     boolean closePosition;
@@ -101,6 +145,15 @@ final class EmulatedVenue {
   private final Publisher publisher;
   final Map<String, Instrument> instruments = new TreeMap<>();
   final Map<String, BigDecimal> marks = new TreeMap<>();
+
+  /** The last traded (contract) price: what CONTRACT_PRICE stops watch. */
+  final Map<String, BigDecimal> lasts = new TreeMap<>();
+
+  /** Hedge (dual-side) position mode: {@code GET/POST /fapi/v1/positionSide/dual}. */
+  boolean dualSidePosition;
+
+  final Map<String, Integer> leverage = new TreeMap<>();
+  final Map<String, String> marginType = new TreeMap<>();
   final Map<String, Pos> positions = new TreeMap<>();
   final Map<Long, Order> orders = new LinkedHashMap<>();
   final Map<String, Order> ordersByClientId = new LinkedHashMap<>();
@@ -125,15 +178,47 @@ final class EmulatedVenue {
     instruments.put(i.symbol(), i);
   }
 
+  /** Mark and contract price move together (the common case). */
   void setMark(String symbol, BigDecimal mark) {
+    setPrices(symbol, mark, mark);
+  }
+
+  /**
+   * Sets the mark and the last contract price apart (a flash move shows as a gap between them) and
+   * triggers the algo orders whose {@code workingType} price reached their trigger.
+   */
+  void setPrices(String symbol, BigDecimal mark, BigDecimal contract) {
     long now = serverTime.getAsLong();
     marks.put(symbol, mark);
+    lasts.put(symbol, contract);
     publisher.mark(symbol, Frames.markPriceUpdate(symbol, mark, now));
     for (Algo a : List.copyOf(algos.values())) {
-      if (a.symbol.equals(symbol) && a.open() && crosses(a, mark)) {
+      if (a.symbol.equals(symbol) && a.open() && crosses(a, watched(a)) && !protectedNow(a)) {
         trigger(a, mark);
       }
     }
+  }
+
+  /**
+   * The price an algo order watches: {@code workingType} MARK_PRICE or CONTRACT_PRICE (algo order
+   * docs, "latest price (MARK_PRICE or CONTRACT_PRICE)").
+   */
+  private BigDecimal watched(Algo a) {
+    return a.workingType.equals("MARK_PRICE") ? marks.get(a.symbol) : lasts.get(a.symbol);
+  }
+
+  /**
+   * A {@code priceProtect} order does not trigger while mark and contract price differ by more than
+   * the symbol's triggerProtect (algo order docs: "the MARK vs CONTRACT price divergence must not
+   * exceed the symbol's triggerProtect"; that it then simply waits is inferred).
+   */
+  private boolean protectedNow(Algo a) {
+    if (!a.priceProtect) {
+      return false;
+    }
+    BigDecimal mark = marks.get(a.symbol);
+    BigDecimal gap = mark.subtract(lasts.get(a.symbol)).abs();
+    return gap.divide(mark, 8, RoundingMode.HALF_EVEN).compareTo(Instrument.TRIGGER_PROTECT) > 0;
   }
 
   /** A position opened elsewhere, with the fill (and so the opening order) in the trade history. */
@@ -186,9 +271,7 @@ final class EmulatedVenue {
                   + " endpoints instead.");
       default -> throw VenueError.badRequest(-1116, "Invalid orderType.");
     }
-    if (q.containsKey("positionSide") && !q.get("positionSide").equals("BOTH")) {
-      throw VenueError.badRequest(-4061, "Order's position side does not match user's setting.");
-    }
+    requireOneWaySide(q);
     BigDecimal qty = decimal(q, "quantity");
     if (qty.signum() <= 0) {
       throw VenueError.badRequest(-4003, "Quantity less than or equal to zero.");
@@ -207,7 +290,13 @@ final class EmulatedVenue {
       throw VenueError.badRequest(
           -1100, "Illegal characters found in parameter 'newClientOrderId'.");
     }
-    if (ordersByClientId.containsKey(clientId)) {
+    // "A unique id among open orders" (newOrder JSDoc, official connectors): only an open order
+    // holds its id; a filled, cancelled or expired one frees it and the same id places a second
+    // order. The id then names the newest order (inferred: the docs do not say which one a
+    // query by origClientOrderId returns when several share it; the newest is the only useful
+    // answer and what other bots report).
+    Order holder = ordersByClientId.get(clientId);
+    if (holder != null && holder.open()) {
       throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
     }
     boolean reduceOnly = bool(q, "reduceOnly");
@@ -293,21 +382,41 @@ final class EmulatedVenue {
     Instrument instrument = instrument(symbol);
     String side = side(required(q, "side"));
     String type = required(q, "type");
-    if (!type.equals("STOP_MARKET")) {
-      throw VenueError.badRequest(-1116, "Invalid orderType (the emulator knows STOP_MARKET).");
+    requireOneWaySide(q);
+    // STOP/TAKE_PROFIT (limit) are not emulated; the market kinds are what the web UI offers on a
+    // position. closePosition only with STOP_MARKET/TAKE_PROFIT_MARKET, never with quantity or
+    // reduceOnly (algo order parameter table).
+    if (!type.equals("STOP_MARKET")
+        && !type.equals("TAKE_PROFIT_MARKET")
+        && !type.equals("TRAILING_STOP_MARKET")) {
+      throw VenueError.badRequest(-1116, "Invalid orderType (not emulated: " + type + ").");
     }
     boolean closePosition = bool(q, "closePosition");
+    if (closePosition && type.equals("TRAILING_STOP_MARKET")) {
+      throw VenueError.badRequest(-1106, "Parameter 'closePosition' sent when not required.");
+    }
     if (closePosition && q.containsKey("quantity")) {
       throw VenueError.badRequest(-1106, "Parameter 'quantity' sent when not required.");
     }
     if (closePosition && q.containsKey("reduceOnly")) {
       throw VenueError.badRequest(-1106, "Parameter 'reduceOnly' sent when not required.");
     }
-    if (!closePosition) {
-      throw VenueError.badRequest(
-          -1102, "Mandatory parameter 'quantity' was not sent (the emulator knows closePosition).");
+    BigDecimal quantity = closePosition ? null : decimal(q, "quantity");
+    BigDecimal callbackRate = null;
+    if (type.equals("TRAILING_STOP_MARKET")) {
+      // callbackRate is a percent, 0.1..20 since 2026-10-23 (change log).
+      callbackRate = decimal(q, "callbackRate");
+      if (callbackRate.compareTo(new BigDecimal("0.1")) < 0
+          || callbackRate.compareTo(new BigDecimal("20")) > 0) {
+        throw VenueError.badRequest(-1102, "callbackRate must be 0.1..20.");
+      }
     }
-    BigDecimal trigger = decimal(q, "triggerPrice");
+    BigDecimal trigger =
+        type.equals("TRAILING_STOP_MARKET")
+            ? Optional.ofNullable(q.get("activatePrice"))
+                .map(BigDecimal::new)
+                .orElse(marks.getOrDefault(symbol, BigDecimal.ONE))
+            : decimal(q, "triggerPrice");
     if (trigger.signum() <= 0) {
       throw VenueError.badRequest(-4006, "Stop price less than or equal to zero.");
     }
@@ -322,7 +431,10 @@ final class EmulatedVenue {
     if (!CLIENT_ID.matcher(clientId).matches()) {
       throw VenueError.badRequest(-1100, "Illegal characters found in parameter 'clientAlgoId'.");
     }
-    if (algosByClientId.containsKey(clientId)) {
+    // clientAlgoId is unique among open algo orders only, like newClientOrderId (reference page,
+    // "Client ids are unique only among open orders"); the id then names the newest algo order.
+    Algo holder = algosByClientId.get(clientId);
+    if (holder != null && holder.open()) {
       throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
     }
     BigDecimal mark = marks.get(symbol);
@@ -334,11 +446,15 @@ final class EmulatedVenue {
     a.clientAlgoId = clientId;
     a.symbol = symbol;
     a.side = side;
+    a.orderType = type;
     a.triggerPrice = trigger;
+    a.quantity = quantity;
+    a.reduceOnly = bool(q, "reduceOnly");
+    a.callbackRate = callbackRate;
     a.workingType = workingType;
     a.priceProtect = bool(q, "priceProtect");
-    a.closePosition = true;
-    if (crosses(a, mark)) {
+    a.closePosition = closePosition;
+    if (!type.equals("TRAILING_STOP_MARKET") && crosses(a, watchedOrMark(a))) {
       throw VenueError.badRequest(-2021, "Order would immediately trigger.");
     }
     a.createTime = a.updateTime = serverTime.getAsLong();
@@ -346,6 +462,63 @@ final class EmulatedVenue {
     algosByClientId.put(clientId, a);
     publisher.user(Frames.algoUpdate(a, a.createTime));
     return Frames.algo(a, false);
+  }
+
+  /** {@code GET /fapi/v1/positionSide/dual}: {@code {"dualSidePosition":bool}}. */
+  JsonObject positionSideDual() {
+    JsonObject j = new JsonObject();
+    j.addProperty("dualSidePosition", dualSidePosition);
+    return j;
+  }
+
+  /**
+   * {@code POST /fapi/v1/leverage} (1..125; the answer as the docs example). -4028 for a value out
+   * of range is inferred from the error-code list ("Leverage %s is not valid").
+   */
+  JsonObject changeLeverage(Map<String, String> q) {
+    String symbol = required(q, "symbol");
+    instrument(symbol);
+    int value;
+    try {
+      value = Integer.parseInt(required(q, "leverage"));
+    } catch (NumberFormatException e) {
+      throw VenueError.badRequest(-1102, "Parameter 'leverage' is malformed.");
+    }
+    if (value < 1 || value > 125) {
+      throw VenueError.badRequest(-4028, "Leverage " + value + " is not valid");
+    }
+    leverage.put(symbol, value);
+    JsonObject j = new JsonObject();
+    j.addProperty("leverage", value);
+    j.addProperty("maxNotionalValue", "1000000");
+    j.addProperty("symbol", symbol);
+    return j;
+  }
+
+  /**
+   * {@code POST /fapi/v1/marginType} ({@code ISOLATED}/{@code CROSSED}): {@code
+   * {"code":200,"msg":"success"}}, or -4046 when nothing changes (reference page, fixture
+   * margin_type_response_docs.json). Accounts start in cross margin (inferred: the venue's
+   * default). -4048 with a position open is from the error-code list.
+   */
+  JsonObject changeMarginType(Map<String, String> q) {
+    String symbol = required(q, "symbol");
+    instrument(symbol);
+    String type = required(q, "marginType");
+    if (!type.equals("ISOLATED") && !type.equals("CROSSED")) {
+      throw VenueError.badRequest(-1102, "Parameter 'marginType' is invalid.");
+    }
+    if (type.equals(marginType.getOrDefault(symbol, "CROSSED"))) {
+      throw VenueError.badRequest(-4046, "No need to change margin type.");
+    }
+    if (position(symbol).map(p -> p.amount.signum() != 0).orElse(false)) {
+      throw VenueError.badRequest(-4048, "Margin type cannot be changed if there exists position.");
+    }
+    marginType.put(symbol, type);
+    JsonObject j = new JsonObject();
+    j.addProperty("code", 200);
+    j.addProperty("msg", "success");
+    return j;
   }
 
   JsonObject queryAlgoOrder(Map<String, String> q) {
@@ -518,11 +691,29 @@ final class EmulatedVenue {
     return marks.getOrDefault(symbol, fallback);
   }
 
-  /** SELL stops fire when the mark falls to the trigger, BUY stops when it rises to it. */
-  private static boolean crosses(Algo a, BigDecimal mark) {
-    return a.side.equals("SELL")
-        ? mark.compareTo(a.triggerPrice) <= 0
-        : mark.compareTo(a.triggerPrice) >= 0;
+  private BigDecimal watchedOrMark(Algo a) {
+    BigDecimal price = watched(a);
+    return price == null ? marks.get(a.symbol) : price;
+  }
+
+  /**
+   * Algo order trigger rules: STOP_MARKET SELL when the price falls to the trigger, BUY when it
+   * rises to it; TAKE_PROFIT_MARKET the other way round. Trailing orders are accepted, listed and
+   * reported, but their callback is not emulated: they never trigger here.
+   */
+  private static boolean crosses(Algo a, BigDecimal price) {
+    if (a.orderType.equals("TRAILING_STOP_MARKET")) {
+      return false;
+    }
+    boolean falls = a.side.equals("SELL") == a.orderType.equals("STOP_MARKET");
+    return falls ? price.compareTo(a.triggerPrice) <= 0 : price.compareTo(a.triggerPrice) >= 0;
+  }
+
+  private void requireOneWaySide(Map<String, String> q) {
+    String ps = q.getOrDefault("positionSide", "BOTH");
+    if (dualSidePosition ? ps.equals("BOTH") : !ps.equals("BOTH")) {
+      throw VenueError.badRequest(-4061, "Order's position side does not match user's setting.");
+    }
   }
 
   private void trigger(Algo a, BigDecimal mark) {
@@ -539,9 +730,10 @@ final class EmulatedVenue {
     o.clientOrderId = a.clientAlgoId;
     o.symbol = a.symbol;
     o.side = a.side;
-    o.origQty = pos.amount.signum() == closes ? pos.amount.abs() : BigDecimal.ZERO;
+    BigDecimal closable = pos.amount.signum() == closes ? pos.amount.abs() : BigDecimal.ZERO;
+    o.origQty = a.closePosition ? closable : a.quantity.min(closable);
     o.reduceOnly = true;
-    o.closePosition = true;
+    o.closePosition = a.closePosition;
     o.time = o.updateTime = now;
     orders.put(o.orderId, o);
     a.status = "TRIGGERED";
@@ -630,14 +822,10 @@ final class EmulatedVenue {
         Frames.orderTradeUpdate(
             o, "TRADE", o.status, qty, price, o.executedQty, o.avgPrice, t.id, realized, now));
     publisher.user(Frames.accountUpdate("ORDER", o.symbol, pos, now));
-    if (newSize.signum() == 0) {
-      // Nothing left to close: the venue expires the symbol's other close-position stops.
-      for (Algo a : List.copyOf(algos.values())) {
-        if (a.symbol.equals(o.symbol) && a.open() && a.closePosition) {
-          finishAlgo(a, "EXPIRED");
-        }
-      }
-    }
+    // A close-position stop stays when the position closes some other way (by hand, liquidated):
+    // the venue expires only GTE_GTC orders then (ALGO_UPDATE statuses, "EXPIRED: system-
+    // cancelled, e.g. GTE_GTC when the position is closed"), and stops are sent as GTC. It would
+    // close the next position on the symbol.
   }
 
   private Order findOrder(Map<String, String> q, int code, String msg) {

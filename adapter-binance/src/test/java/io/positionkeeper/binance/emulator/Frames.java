@@ -62,7 +62,7 @@ final class Frames {
     j.addProperty("side", a.side);
     j.addProperty("positionSide", "BOTH");
     j.addProperty("timeInForce", "GTC");
-    j.addProperty("quantity", "0");
+    j.addProperty("quantity", a.quantity == null ? "0" : plain(a.quantity));
     j.addProperty("algoStatus", a.status);
     if (withActual) {
       j.addProperty("actualOrderId", a.actualOrderId);
@@ -76,9 +76,9 @@ final class Frames {
     j.addProperty("priceMatch", "NONE");
     j.addProperty("closePosition", a.closePosition);
     j.addProperty("priceProtect", a.priceProtect);
-    j.addProperty("reduceOnly", false);
-    j.addProperty("activatePrice", "");
-    j.addProperty("callbackRate", "");
+    j.addProperty("reduceOnly", a.reduceOnly);
+    j.addProperty("activatePrice", a.callbackRate == null ? "" : plain(a.triggerPrice));
+    j.addProperty("callbackRate", a.callbackRate == null ? "" : plain(a.callbackRate));
     j.addProperty("createTime", a.createTime);
     j.addProperty("updateTime", a.updateTime);
     j.addProperty("triggerTime", a.triggerTime);
@@ -135,14 +135,14 @@ final class Frames {
     JsonObject j = new JsonObject();
     j.addProperty("symbol", i.symbol());
     j.addProperty("pair", i.symbol());
-    j.addProperty("contractType", "PERPETUAL");
+    j.addProperty("contractType", i.contractType());
     j.addProperty("status", i.status());
     j.addProperty("baseAsset", i.symbol().replace("USDT", ""));
     j.addProperty("quoteAsset", "USDT");
     j.addProperty("marginAsset", "USDT");
     j.addProperty("pricePrecision", i.tickSize().stripTrailingZeros().scale());
     j.addProperty("quantityPrecision", i.stepSize().stripTrailingZeros().scale());
-    j.addProperty("triggerProtect", "0.0500");
+    j.addProperty("triggerProtect", plain(EmulatedVenue.Instrument.TRIGGER_PROTECT));
     JsonArray filters = new JsonArray();
     JsonObject price = new JsonObject();
     price.addProperty("minPrice", "0.01");
@@ -305,7 +305,7 @@ final class Frames {
     o.addProperty("S", a.side);
     o.addProperty("ps", "BOTH");
     o.addProperty("f", "GTC");
-    o.addProperty("q", "0");
+    o.addProperty("q", a.quantity == null ? "0" : plain(a.quantity));
     o.addProperty("X", a.status);
     o.addProperty("ai", a.actualOrderId);
     if (!a.status.equals("TRIGGERING") && !a.status.equals("NEW")) {
@@ -321,7 +321,7 @@ final class Frames {
     o.addProperty("pm", "NONE");
     o.addProperty("cp", a.closePosition);
     o.addProperty("pP", a.priceProtect);
-    o.addProperty("R", false);
+    o.addProperty("R", a.reduceOnly);
     o.addProperty("tt", a.triggerTime);
     o.addProperty("gtd", 0);
     if (!a.rejectReason.isEmpty()) {

@@ -635,7 +635,17 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     orderRequests.add(request);
     OrderReport existing = orders.get(request.clientOrderId());
     if (existing != null) {
-      return existing; // idempotent by client order id: the first attempt landed
+      boolean same =
+          existing.symbol().equals(request.symbol())
+              && existing.side() == request.side()
+              && existing.quantity().compareTo(request.quantity()) == 0
+              && existing.reduceOnly() == request.reduceOnly();
+      if (!same) {
+        throw new RejectedException(
+            "CLIENT_ID_USED",
+            "client id " + request.clientOrderId() + " already names a different order");
+      }
+      return existing; // one order per client id: the first attempt landed
     }
     InstrumentRules rules = rulesOf(request.symbol());
     BigDecimal mark = markOf(request.symbol());
@@ -800,7 +810,15 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   }
 
   private StopOrder placeStop(StopLossRequest request) {
-    if (stops.containsKey(request.clientId())) {
+    StopOrder earlier = stops.get(request.clientId());
+    if (earlier != null
+        && earlier.status() == StopStatus.WORKING
+        && earlier.symbol().equals(request.symbol())
+        && earlier.positionSide() == request.positionSide()
+        && earlier.triggerPrice().compareTo(request.triggerPrice()) == 0) {
+      return earlier; // the same request again: one stop per client id (the port's contract)
+    }
+    if (earlier != null) {
       throw new RejectedException(
           "DUPLICATE_CLIENT_ID", "ClientOrderId is duplicated: " + request.clientId());
     }

@@ -165,6 +165,44 @@ public abstract class ExchangeGatewayContract {
   }
 
   @Test
+  void stopLoss_sentTwiceWithTheSameClientId_placesOneStop_andAfterItsCancelTheIdIsRefused() {
+    openLong();
+    StopLossRequest request =
+        new StopLossRequest(
+            symbol(), PositionSide.LONG, stopBelow(new BigDecimal("0.05")), newId("sl"));
+
+    StopOrder first = gateway().placeStopLoss(request);
+    StopOrder second = gateway().placeStopLoss(request);
+
+    assertThat(second.clientId()).isEqualTo(first.clientId());
+    assertThat(second.orderId()).isEqualTo(first.orderId());
+    assertThat(gateway().openStopLosses(symbol())).hasSize(1);
+    gateway().cancelStopLoss(symbol(), request.clientId());
+    assertThatThrownBy(() -> gateway().placeStopLoss(request))
+        .isInstanceOf(RejectedException.class);
+    assertThat(gateway().openStopLosses(symbol())).isEmpty();
+  }
+
+  @Test
+  void marketOrder_withTheIdOfAFilledOrderButAnotherSide_isRejected_andSendsNothing() {
+    OrderReport opened = openLong();
+
+    assertThatThrownBy(
+            () ->
+                gateway()
+                    .placeMarketOrder(
+                        new MarketOrderRequest(
+                            symbol(),
+                            Side.SELL,
+                            venue().orderQuantity(),
+                            opened.clientOrderId(),
+                            true)))
+        .isInstanceOf(RejectedException.class);
+    assertThat(openRow(gateway().positions()).orElseThrow().signedSize())
+        .isEqualByComparingTo(venue().orderQuantity());
+  }
+
+  @Test
   void moveStopLoss_leavesOnlyTheReplacementWorking_atItsTrigger() {
     openLong();
     StopOrder first =
