@@ -132,6 +132,9 @@ public final class BybitStreams implements ExchangeStreams {
 
   @Override
   public void close() {
+    if (loop.isShutdown()) {
+      return;
+    }
     loop.execute(
         () -> {
           closed = true;

@@ -52,6 +52,31 @@ final class StopIds {
     }
   }
 
+  /**
+   * {@code id} names the stop of {@code symbol} from now, before the request that sets it is sent,
+   * so that the venue's stream message about it, which can arrive before the answer, carries it.
+   * Returns the id it replaces, which is not yet retired: see {@link #confirm} and {@link #revert}.
+   */
+  Optional<ClientOrderId> provisional(Symbol symbol, ClientOrderId id) {
+    return Optional.ofNullable(working.put(symbol, id));
+  }
+
+  /** The provisional id stands: the one it replaced is retired. */
+  void confirm(Symbol symbol, ClientOrderId id, Optional<ClientOrderId> replaced) {
+    working.put(symbol, id);
+    retired.remove(id); // a doubted placement that landed after all
+    replaced.filter(r -> !r.equals(id)).ifPresent(retired::add);
+  }
+
+  /** The provisional id did not take: the stop keeps the name it had. */
+  void revert(Symbol symbol, Optional<ClientOrderId> replaced) {
+    if (replaced.isPresent()) {
+      working.put(symbol, replaced.get());
+    } else {
+      working.remove(symbol);
+    }
+  }
+
   /** The stop of {@code symbol} is gone (cancelled, triggered, its position closed). */
   void gone(Symbol symbol) {
     ClientOrderId before = working.remove(symbol);

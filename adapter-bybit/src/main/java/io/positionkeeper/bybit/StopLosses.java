@@ -31,7 +31,10 @@ final class StopLosses {
   private final Calls calls;
   private final StopIds ids;
   private final InDoubt inDoubt;
-  private final Map<Symbol, StopLossRequest> doubted = new ConcurrentHashMap<>();
+  private final Map<Symbol, Pending> doubted = new ConcurrentHashMap<>();
+
+  /** A placement whose answer was lost, and the id the stop had before it. */
+  private record Pending(StopLossRequest request, Optional<ClientOrderId> replaced) {}
 
   StopLosses(Calls calls, StopIds ids, InDoubt inDoubt) {
     this.calls = calls;
@@ -47,11 +50,6 @@ final class StopLosses {
       ids.gone(symbol);
     }
     ClientOrderId id = request.clientId();
-    if (ids.isRetired(id)) {
-      throw new RejectedException(
-          "stop-id-used",
-          "client id " + id + " named a stop that is no longer working on " + symbol);
-    }
     if (now.isPresent() && ids.names(symbol, id)) {
       if (now.get().trigger().compareTo(request.triggerPrice()) == 0) {
         return working(symbol, id, now.get());
@@ -67,15 +65,24 @@ final class StopLosses {
               + ", not one at "
               + request.triggerPrice().toPlainString());
     }
+    if (ids.isRetired(id)) {
+      throw new RejectedException(
+          "stop-id-used",
+          "client id " + id + " named a stop that is no longer working on " + symbol);
+    }
+    Optional<ClientOrderId> replaced = ids.provisional(symbol, id);
     try {
       set(symbol, request.triggerPrice());
     } catch (OutcomeUnknownException e) {
-      doubted.put(symbol, request);
+      doubted.put(symbol, new Pending(request, replaced));
       inDoubt.mark(key(symbol));
+      throw e;
+    } catch (RuntimeException e) {
+      ids.revert(symbol, replaced);
       throw e;
     }
     settle(symbol);
-    ids.assign(symbol, id);
+    ids.confirm(symbol, id, replaced);
     return new StopOrder(
         symbol,
         id,
@@ -138,9 +145,13 @@ final class StopLosses {
       doubted.remove(symbol);
       return List.of();
     }
-    StopLossRequest pending = doubted.get(symbol);
-    if (pending != null && pending.triggerPrice().compareTo(now.get().trigger()) == 0) {
-      ids.assign(symbol, pending.clientId());
+    Pending pending = doubted.get(symbol);
+    if (pending != null) {
+      if (pending.request().triggerPrice().compareTo(now.get().trigger()) == 0) {
+        ids.confirm(symbol, pending.request().clientId(), pending.replaced());
+      } else {
+        ids.revert(symbol, pending.replaced());
+      }
     }
     settle(symbol);
     return List.of(working(symbol, ids.idOf(symbol), now.get()));

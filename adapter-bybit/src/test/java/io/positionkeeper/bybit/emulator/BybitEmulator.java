@@ -47,13 +47,14 @@ public final class BybitEmulator implements AutoCloseable {
   private final Faults faults = new Faults();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+  private final java.util.concurrent.ExecutorService handlers = Executors.newFixedThreadPool(4);
 
   private BybitEmulator() throws IOException {
     this.streams = new StreamServer(faults, this::now, this::validAuth, this::tickerSnapshot);
     this.venue = new Venue(this::now, streams::pushPrivate);
     this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/", this::handle);
-    http.setExecutor(Executors.newFixedThreadPool(4));
+    http.setExecutor(handlers);
     venue.addInstrument(
         new Venue.Instrument(
             "BTCUSDT",
@@ -81,8 +82,12 @@ public final class BybitEmulator implements AutoCloseable {
       e.http.start();
       e.streams.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (e.streams.getPort() == 0 && System.nanoTime() < deadline) {
+      while (e.streams.getPort() <= 0 && System.nanoTime() < deadline) {
         Thread.onSpinWait();
+      }
+      if (e.streams.getPort() <= 0) {
+        e.close();
+        throw new IllegalStateException("the emulator's stream server did not bind within 5 s");
       }
       return e;
     } catch (IOException ex) {
@@ -523,6 +528,7 @@ public final class BybitEmulator implements AutoCloseable {
   public void close() {
     later.shutdownNow();
     http.stop(0);
+    handlers.shutdownNow();
     try {
       streams.stop(500);
     } catch (InterruptedException e) {
