@@ -1,0 +1,172 @@
+package io.positionkeeper.bybit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.positionkeeper.bybit.emulator.BybitEmulator;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.ConnectionState;
+import io.positionkeeper.ports.model.MarketOrderRequest;
+import io.positionkeeper.ports.model.OrderStatus;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Side;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.StreamEvent;
+import io.positionkeeper.ports.model.StreamEvent.ConnectionChanged;
+import io.positionkeeper.ports.model.StreamEvent.MarkPriceChanged;
+import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The streams against the emulated venue: auth, topics, tickers, pings, reconnects, resync. */
+class BybitStreamsTest {
+  private static final Symbol BTC = Symbol.of("BTCUSDT");
+
+  private BybitEmulator venue;
+  private BybitAdapter adapter;
+  private final RecordingListener listener = new RecordingListener();
+
+  @BeforeEach
+  void start() {
+    venue = BybitEmulator.start();
+    venue.setMarkPrice(BTC, new BigDecimal("64000"));
+    adapter = BybitAdapter.create(venue.config(), venue.credentials());
+  }
+
+  @AfterEach
+  void stop() {
+    adapter.close();
+    venue.close();
+  }
+
+  private void awaitResynced() {
+    listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.RESYNCED);
+  }
+
+  private int resyncs() {
+    return listener.count(
+        e -> e instanceof ConnectionChanged c && c.state() == ConnectionState.RESYNCED);
+  }
+
+  @Test
+  void afterAuthAndSubscribe_theRestResyncComesFirst_thenResynced() {
+    adapter
+        .gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of("o-1"), false));
+
+    adapter.streams().start(listener);
+    awaitResynced();
+
+    int positionIndex =
+        listener.events.indexOf(
+            listener.await(StreamEvent.PositionChanged.class, p -> p.signedSize().signum() > 0));
+    int resyncedIndex =
+        listener.events.indexOf(
+            listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.RESYNCED));
+    assertThat(positionIndex).isLessThan(resyncedIndex);
+    assertThat(adapter.streams().connectionState()).isEqualTo(ConnectionState.RESYNCED);
+  }
+
+  @Test
+  void anOrderAndItsStop_arriveAsOrderPositionAndStopEvents_andTheTriggerClosesThePosition() {
+    adapter.streams().start(listener);
+    awaitResynced();
+
+    adapter
+        .gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of("o-2"), false));
+    StreamEvent.OrderChanged filled =
+        listener.await(StreamEvent.OrderChanged.class, o -> o.status() == OrderStatus.FILLED);
+    assertThat(filled.clientOrderId()).contains(ClientOrderId.of("o-2"));
+    StreamEvent.PositionChanged opened =
+        listener.await(StreamEvent.PositionChanged.class, p -> p.signedSize().signum() > 0);
+    assertThat(opened.entryPrice()).isEqualByComparingTo("64000");
+
+    adapter
+        .gateway()
+        .placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("63000"), ClientOrderId.of("sl-s")));
+    listener.await(
+        StreamEvent.StopChanged.class,
+        s -> s.status() == StopStatus.WORKING && s.clientId().value().equals("sl-s"));
+
+    venue.setMarkPrice(BTC, new BigDecimal("62900"));
+
+    listener.await(
+        StreamEvent.StopChanged.class,
+        s -> s.status() == StopStatus.FILLED && s.clientId().value().equals("sl-s"));
+    listener.await(StreamEvent.PositionChanged.class, p -> p.signedSize().signum() == 0);
+  }
+
+  @Test
+  void tickers_snapshotThenDeltas_aDeltaWithoutMarkKeepsTheLastMark() throws Exception {
+    adapter.streams().start(listener);
+    adapter.streams().watchMarkPrices(Set.of(BTC));
+    listener.await(
+        MarkPriceChanged.class, m -> m.markPrice().compareTo(new BigDecimal("64000")) == 0);
+
+    venue.pushBookOnlyDelta(BTC);
+    venue.setMarkPrice(BTC, new BigDecimal("64100"));
+
+    listener.await(
+        MarkPriceChanged.class, m -> m.markPrice().compareTo(new BigDecimal("64100")) == 0);
+    assertThat(listener.events)
+        .filteredOn(MarkPriceChanged.class::isInstance)
+        .map(e -> ((MarkPriceChanged) e).markPrice())
+        .allSatisfy(p -> assertThat(p).isPositive())
+        .hasSize(2);
+  }
+
+  @Test
+  void aDroppedConnection_reconnectsReauthenticatesAndResyncsAgain() {
+    adapter.streams().start(listener);
+    awaitResynced();
+
+    venue.dropStreams();
+    listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.DISCONNECTED);
+
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (resyncs() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(resyncs()).isEqualTo(2);
+    assertThat(venue.authenticatedStreams()).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedAuth_neverReportsResynced_untilTheVenueAcceptsItAgain() throws Exception {
+    venue.faults().refuseAuth(true);
+    adapter.streams().start(listener);
+    Thread.sleep(600);
+    assertThat(resyncs()).isZero();
+    assertThat(adapter.streams().connectionState()).isNotEqualTo(ConnectionState.RESYNCED);
+
+    venue.faults().refuseAuth(false);
+
+    awaitResynced();
+  }
+
+  @Test
+  void aStalledVenue_isCutAfterTheStallTimeout_andTheStreamsComeBack() throws Exception {
+    adapter.streams().start(listener);
+    awaitResynced();
+
+    venue.faults().stall(true);
+    listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.DISCONNECTED);
+    venue.faults().stall(false);
+
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (resyncs() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(resyncs()).isEqualTo(2);
+  }
+}
