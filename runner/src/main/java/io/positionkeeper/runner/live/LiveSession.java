@@ -1,0 +1,144 @@
+package io.positionkeeper.runner.live;
+
+import com.google.inject.Guice;
+import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.binance.BinanceGateway;
+import io.positionkeeper.binance.BinanceStreams;
+import io.positionkeeper.binance.auth.Credentials;
+import io.positionkeeper.binance.config.TradingSettings;
+import io.positionkeeper.domain.audit.AuditSpool;
+import io.positionkeeper.domain.keeper.Keeper;
+import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.migrations.Migrations;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.SignalSource;
+import io.positionkeeper.ports.model.Signal;
+import io.positionkeeper.ports.model.SignalOutcome;
+import io.positionkeeper.postgres.JooqSignalSource;
+import io.positionkeeper.postgres.PostgresConfig;
+import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.wiring.BinanceModule;
+import io.positionkeeper.runner.wiring.KeeperModule;
+import io.positionkeeper.runner.wiring.PostgresModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live mode on Binance with an external PostgreSQL and signals from {@code monitoring.signals}:
+ * connects in the keeper's order (database, migrate, account, keeper start), takes signals until
+ * {@link #stop()}, then stops taking signals, stops the keeper (streams closed, audit flushed) and
+ * closes the connections. Positions stay protected by their stops on the venue.
+ */
+public final class LiveSession {
+  private static final Logger log = LoggerFactory.getLogger(LiveSession.class);
+  static final String DB_PASSWORD_VAR = "KEEPER_DB_PASSWORD";
+
+  private final LiveConfig config;
+  private final Map<String, String> env;
+  private final Path home;
+  private final Clock clock;
+  private final Duration pollEvery;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public LiveSession(
+      LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.env = Map.copyOf(env);
+    this.home = Objects.requireNonNull(home, "home");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.pollEvery = Objects.requireNonNull(pollEvery, "pollEvery");
+  }
+
+  /** Runs until {@link #stop()}; every failure to start is thrown before any signal is taken. */
+  public void run() throws IOException, InterruptedException {
+    Credentials credentials = credentials();
+    String password = env.getOrDefault(DB_PASSWORD_VAR, "");
+    Files.createDirectories(home);
+    ExecutorService io =
+        Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("keeper-io").unstarted(r));
+    try (HikariDataSource pool =
+            PostgresPool.create(
+                PostgresConfig.of(config.databaseUrl(), config.databaseUser(), password));
+        AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
+      Migrations.migrate(pool);
+      BinanceGateway gateway =
+          BinanceGateway.open(
+              config.binance(),
+              credentials,
+              clock,
+              TradingSettings.defaults().withSymbols(config.symbols()));
+      try (gateway) {
+        Keeper keeper =
+            Guice.createInjector(
+                    new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
+                    new PostgresModule(pool, spool),
+                    new KeeperModule(KeeperPolicy.standard()))
+                .getInstance(Keeper.class);
+        var report = keeper.start();
+        log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
+        try {
+          takeSignals(keeper, new JooqSignalSource(pool, config.account()));
+        } finally {
+          keeper.stop();
+        }
+      }
+    } finally {
+      io.shutdown();
+      stopped.countDown();
+    }
+  }
+
+  private Credentials credentials() {
+    return switch (config.venue()) {
+      case TESTNET -> Credentials.fromEnvironment(env, true);
+      case MAINNET, DEMO, CUSTOM -> Credentials.fromEnvironment(env, false);
+    };
+  }
+
+  private void takeSignals(Keeper keeper, SignalSource signals) throws InterruptedException {
+    while (stopRequested.getCount() > 0) {
+      List<Signal> claimed = signals.claim(10);
+      for (Signal signal : claimed) {
+        act(keeper, signals, signal);
+      }
+      if (claimed.isEmpty()) {
+        stopRequested.await(pollEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private static void act(Keeper keeper, SignalSource signals, Signal signal) {
+    if (!signal.exchange().equals(io.positionkeeper.ports.model.Exchange.BINANCE)) {
+      signals.complete(signal.id(), SignalOutcome.REJECTED, "this runner trades on BINANCE only");
+      return;
+    }
+    OpenResult result = keeper.open(SignalIntents.of(signal));
+    switch (result) {
+      case OpenResult.Opened opened ->
+          signals.complete(signal.id(), SignalOutcome.OPENED, "opened");
+      case OpenResult.Refused refused ->
+          signals.complete(signal.id(), SignalOutcome.REJECTED, refused.reason());
+      case OpenResult.Failed failed ->
+          signals.complete(
+              signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
+    }
+  }
+
+  /** Stops taking signals and waits until the keeper stopped (for SIGTERM and Ctrl-C). */
+  public void stop() throws InterruptedException {
+    stopRequested.countDown();
+    stopped.await();
+  }
+}

@@ -1,0 +1,158 @@
+package io.positionkeeper.runner.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.binance.config.TradingSettings;
+import io.positionkeeper.binance.emulator.BinanceEmulator;
+import io.positionkeeper.migrations.Migrations;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.postgres.PostgresConfig;
+import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.paper.EmbeddedDatabase;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live mode end to end over loopback: the real Binance adapter against the emulator, the embedded
+ * PostgreSQL, a signal in {@code monitoring.signals}: open, stop on the emulator, a trailing move,
+ * the stop triggers, the row closed with TRAILING_STOP.
+ */
+class BinanceLiveIT {
+  private static final Symbol BTC = Symbol.of("BTCUSDT");
+
+  @TempDir Path home;
+  private BinanceEmulator venue;
+  private EmbeddedDatabase db;
+  private HikariDataSource pool;
+
+  @BeforeEach
+  void start() {
+    venue = BinanceEmulator.start();
+    venue.addInstrument("BTCUSDT", "0.1", "0.001", "0.001", "120", "100");
+    venue.setMarkPrice(BTC, new BigDecimal("64000"));
+    db = EmbeddedDatabase.start(home.resolve("pg"), true);
+    pool = PostgresPool.create(PostgresConfig.of(db.jdbcUrl(), "postgres", "postgres"));
+    Migrations.migrate(pool);
+  }
+
+  @AfterEach
+  void close() {
+    pool.close();
+    db.close();
+    venue.close();
+  }
+
+  @Test
+  void aSignal_isOpenedProtectedTrailedAndClosedAtTheTrailingStop() throws Exception {
+    LiveSession session =
+        new LiveSession(
+            new LiveConfig(
+                "it-account",
+                LiveConfig.Venue.CUSTOM,
+                venue.config(),
+                Map.of(
+                    BTC,
+                    new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED)),
+                db.jdbcUrl(),
+                "postgres",
+                new LiveConfig.SignalInput.Database()),
+            Map.of(
+                "BINANCE_API_KEY",
+                venue.apiKey(),
+                "BINANCE_API_SECRET",
+                venue.apiSecret(),
+                LiveSession.DB_PASSWORD_VAR,
+                "postgres"),
+            home,
+            Clock.system(),
+            Duration.ofMillis(50));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread runner =
+        Thread.ofPlatform()
+            .name("live-session")
+            .start(
+                () -> {
+                  try {
+                    session.run();
+                  } catch (Throwable e) {
+                    failure.set(e);
+                  }
+                });
+
+    sql(
+        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
+            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+    await(
+        "position active with its stop",
+        () ->
+            "ACTIVE".equals(one("SELECT status FROM monitoring.positions"))
+                && venue.openAlgoCount("BTCUSDT") == 1,
+        failure);
+    assertThat(venue.leverage("BTCUSDT")).contains(5);
+    assertThat(one("SELECT outcome FROM monitoring.signals")).isEqualTo("OPENED");
+
+    venue.setMarkPrice(BTC, new BigDecimal("65000"));
+    await(
+        "the stop trails up",
+        () -> !"0".equals(one("SELECT count(*) FROM monitoring.events WHERE type = 'STOP_MOVED'")),
+        failure);
+    venue.setMarkPrice(BTC, new BigDecimal("64500"));
+    await(
+        "closed at the trailing stop",
+        () -> "CLOSED".equals(one("SELECT status FROM monitoring.positions")),
+        failure);
+
+    assertThat(one("SELECT close_reason FROM monitoring.positions")).isEqualTo("TRAILING_STOP");
+    assertThat(venue.positionAmount("BTCUSDT")).isZero();
+    session.stop();
+    runner.join(Duration.ofSeconds(30).toMillis());
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(failure.get()).isNull();
+  }
+
+  private void await(String what, BooleanSupplier condition, AtomicReference<Throwable> failure)
+      throws InterruptedException {
+    Instant until = Instant.now().plusSeconds(30);
+    while (!condition.getAsBoolean()) {
+      if (failure.get() != null) {
+        throw new AssertionError("the live session failed before: " + what, failure.get());
+      }
+      if (Instant.now().isAfter(until)) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private void sql(String statement) throws Exception {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private String one(String query) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(query)) {
+      return r.next() ? r.getString(1) : null;
+    } catch (Exception e) {
+      throw new IllegalStateException(query, e);
+    }
+  }
+}
