@@ -2,6 +2,11 @@ package io.positionkeeper.runner.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.binance.emulator.BinanceEmulator;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live mode end to end over loopback: the real Binance adapter against the emulator, the embedded
@@ -58,53 +64,11 @@ class BinanceLiveIT {
 
   @Test
   void aSignal_isOpenedProtectedTrailedAndClosedAtTheTrailingStop() throws Exception {
-    LiveSession session =
-        new LiveSession(
-            new LiveConfig(
-                "it-account",
-                LiveConfig.Venue.CUSTOM,
-                venue.config(),
-                Map.of(
-                    BTC,
-                    new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED)),
-                db.jdbcUrl(),
-                "postgres",
-                new LiveConfig.SignalInput.Database()),
-            Map.of(
-                "BINANCE_API_KEY",
-                venue.apiKey(),
-                "BINANCE_API_SECRET",
-                venue.apiSecret(),
-                LiveSession.DB_PASSWORD_VAR,
-                "postgres"),
-            home,
-            Clock.system(),
-            Duration.ofMillis(50));
+    LiveSession session = session("postgres");
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread runner =
-        Thread.ofPlatform()
-            .name("live-session")
-            .start(
-                () -> {
-                  try {
-                    session.run();
-                  } catch (Throwable e) {
-                    failure.set(e);
-                  }
-                });
+    Thread runner = runInBackground(session, failure);
 
-    sql(
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
-            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
-    await(
-        "position active with its stop",
-        () ->
-            "ACTIVE".equals(one("SELECT status FROM monitoring.positions"))
-                && venue.openAlgoCount("BTCUSDT") == 1,
-        failure);
-    assertThat(venue.leverage("BTCUSDT")).contains(5);
-    assertThat(one("SELECT outcome FROM monitoring.signals")).isEqualTo("OPENED");
+    openOneSignal(failure);
 
     venue.setMarkPrice(BTC, new BigDecimal("65000"));
     await(
@@ -119,6 +83,95 @@ class BinanceLiveIT {
 
     assertThat(one("SELECT close_reason FROM monitoring.positions")).isEqualTo("TRAILING_STOP");
     assertThat(venue.positionAmount("BTCUSDT")).isZero();
+    stopAndJoin(session, runner, failure);
+  }
+
+  @Test
+  void noSecretReachesTheLog_atAnyLevel() throws Exception {
+    String dbPassword = "db-pass-4e1f-never-logged";
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Level before = root.getLevel();
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    root.setLevel(Level.DEBUG);
+    try {
+      LiveSession session = session(dbPassword);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread runner = runInBackground(session, failure);
+      openOneSignal(failure);
+      stopAndJoin(session, runner, failure);
+    } finally {
+      root.setLevel(before);
+      root.detachAppender(captured);
+    }
+
+    assertThat(captured.list).hasSizeGreaterThan(10);
+    for (ILoggingEvent event : captured.list) {
+      String text =
+          event.getFormattedMessage()
+              + (event.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      assertThat(text)
+          .doesNotContain(venue.apiSecret())
+          .doesNotContain(venue.apiKey())
+          .doesNotContain(dbPassword);
+    }
+  }
+
+  private LiveSession session(String dbPassword) {
+    return new LiveSession(
+        new LiveConfig(
+            "it-account",
+            LiveConfig.Venue.CUSTOM,
+            venue.config(),
+            Map.of(BTC, new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED)),
+            db.jdbcUrl(),
+            "postgres",
+            new LiveConfig.SignalInput.Database()),
+        Map.of(
+            "BINANCE_API_KEY",
+            venue.apiKey(),
+            "BINANCE_API_SECRET",
+            venue.apiSecret(),
+            LiveSession.DB_PASSWORD_VAR,
+            dbPassword),
+        home,
+        Clock.system(),
+        Duration.ofMillis(50));
+  }
+
+  private static Thread runInBackground(LiveSession session, AtomicReference<Throwable> failure) {
+    return Thread.ofPlatform()
+        .name("live-session")
+        .start(
+            () -> {
+              try {
+                session.run();
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+  }
+
+  private void openOneSignal(AtomicReference<Throwable> failure) throws Exception {
+    sql(
+        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
+            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+    await(
+        "position active with its stop",
+        () ->
+            "ACTIVE".equals(one("SELECT status FROM monitoring.positions"))
+                && venue.openAlgoCount("BTCUSDT") == 1,
+        failure);
+    assertThat(venue.leverage("BTCUSDT")).contains(5);
+    assertThat(one("SELECT outcome FROM monitoring.signals")).isEqualTo("OPENED");
+  }
+
+  private static void stopAndJoin(
+      LiveSession session, Thread runner, AtomicReference<Throwable> failure) throws Exception {
     session.stop();
     runner.join(Duration.ofSeconds(30).toMillis());
     assertThat(runner.isAlive()).isFalse();
