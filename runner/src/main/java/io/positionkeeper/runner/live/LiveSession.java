@@ -1,6 +1,7 @@
 package io.positionkeeper.runner.live;
 
 import com.google.inject.Guice;
+import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.binance.BinanceGateway;
 import io.positionkeeper.binance.BinanceStreams;
@@ -9,12 +10,18 @@ import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.domain.audit.AuditSpool;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.domain.keeper.StartReport;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.migrations.Migrations;
 import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeStreams;
+import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.SignalSource;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.Signal;
 import io.positionkeeper.ports.model.SignalOutcome;
+import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
@@ -28,9 +35,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +61,7 @@ public final class LiveSession {
   private final Duration pollEvery;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile StartReport startReport;
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
@@ -80,13 +91,15 @@ public final class LiveSession {
               clock,
               TradingSettings.defaults().withSymbols(config.symbols()));
       try (gateway) {
-        Keeper keeper =
+        Injector injector =
             Guice.createInjector(
-                    new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
-                    new PostgresModule(pool, spool),
-                    new KeeperModule(KeeperPolicy.standard()))
-                .getInstance(Keeper.class);
-        var report = keeper.start();
+                new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
+                new PostgresModule(pool, spool),
+                new KeeperModule(KeeperPolicy.standard()));
+        watchOpenSymbols(injector);
+        Keeper keeper = injector.getInstance(Keeper.class);
+        StartReport report = keeper.start();
+        startReport = report;
         log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
         try {
           takeSignals(keeper, new JooqSignalSource(pool, config.account()));
@@ -98,6 +111,20 @@ public final class LiveSession {
       io.shutdown();
       stopped.countDown();
     }
+  }
+
+  /**
+   * Subscribes the stored open positions' marks before the keeper starts the streams: a
+   * subscription made after the streams resynced reconnects the market stream, and the keeper's
+   * first reconciliation is then refused as read across a connection change.
+   */
+  private static void watchOpenSymbols(Injector injector) {
+    Set<Symbol> open =
+        injector.getInstance(PositionStore.class).loadOpen().stream()
+            .filter(r -> r.exchange() == Exchange.BINANCE)
+            .map(PositionRecord::symbol)
+            .collect(Collectors.toUnmodifiableSet());
+    injector.getInstance(ExchangeStreams.class).watchMarkPrices(open);
   }
 
   private Credentials credentials() {
@@ -120,7 +147,7 @@ public final class LiveSession {
   }
 
   private static void act(Keeper keeper, SignalSource signals, Signal signal) {
-    if (!signal.exchange().equals(io.positionkeeper.ports.model.Exchange.BINANCE)) {
+    if (!signal.exchange().equals(Exchange.BINANCE)) {
       signals.complete(signal.id(), SignalOutcome.REJECTED, "this runner trades on BINANCE only");
       return;
     }
@@ -134,6 +161,11 @@ public final class LiveSession {
           signals.complete(
               signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
     }
+  }
+
+  /** What the keeper's start did, once it started. */
+  public Optional<StartReport> startReport() {
+    return Optional.ofNullable(startReport);
   }
 
   /** Stops taking signals and waits until the keeper stopped (for SIGTERM and Ctrl-C). */

@@ -10,6 +10,8 @@ import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.binance.emulator.BinanceEmulator;
+import io.positionkeeper.domain.keeper.StartReport;
+import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.migrations.Migrations;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.Symbol;
@@ -84,6 +86,43 @@ class BinanceLiveIT {
     assertThat(one("SELECT close_reason FROM monitoring.positions")).isEqualTo("TRAILING_STOP");
     assertThat(venue.positionAmount("BTCUSDT")).isZero();
     stopAndJoin(session, runner, failure);
+  }
+
+  @Test
+  void restartWithAnOpenPosition_restoresTrailingWithoutAVenueCall_andReconcilesNothing()
+      throws Exception {
+    LiveSession first = session("postgres");
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread runner = runInBackground(first, failure);
+    openOneSignal(failure);
+    venue.setMarkPrice(BTC, new BigDecimal("65000"));
+    await(
+        "the stop trails up",
+        () -> !"0".equals(one("SELECT count(*) FROM monitoring.events WHERE type = 'STOP_MOVED'")),
+        failure);
+    stopAndJoin(first, runner, failure);
+    assertThat(venue.openAlgoCount("BTCUSDT")).as("protected while no runner runs").isEqualTo(1);
+    int ordersBefore = venue.orderCount();
+
+    LiveSession second = session("postgres");
+    Thread again = runInBackground(second, failure);
+    await("the second runner started", () -> second.startReport().isPresent(), failure);
+    StartReport report = second.startReport().orElseThrow();
+
+    assertThat(report.positionsLoaded()).isEqualTo(1);
+    assertThat(report.trailingRestored()).isEqualTo(1);
+    assertThat(report.trailingFresh()).isZero();
+    assertThat(report.reconciliations())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileResult.Completed.class,
+            c -> {
+              assertThat(c.inSync()).isEqualTo(1);
+              assertThat(c.outcomes()).isEmpty();
+            });
+    assertThat(venue.orderCount()).isEqualTo(ordersBefore);
+    assertThat(venue.openAlgoCount("BTCUSDT")).isEqualTo(1);
+    stopAndJoin(second, again, failure);
   }
 
   @Test
@@ -164,7 +203,8 @@ class BinanceLiveIT {
         "position active with its stop",
         () ->
             "ACTIVE".equals(one("SELECT status FROM monitoring.positions"))
-                && venue.openAlgoCount("BTCUSDT") == 1,
+                && venue.openAlgoCount("BTCUSDT") == 1
+                && "OPENED".equals(one("SELECT outcome FROM monitoring.signals")),
         failure);
     assertThat(venue.leverage("BTCUSDT")).contains(5);
     assertThat(one("SELECT outcome FROM monitoring.signals")).isEqualTo("OPENED");
