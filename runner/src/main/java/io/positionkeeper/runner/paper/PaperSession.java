@@ -71,13 +71,17 @@ public final class PaperSession {
         AuditSpool spool = AuditSpool.open(options.spoolFile())) {
       Migrations.migrate(pool);
       long[] before = PaperSummary.marks(pool);
+      long startedNanos = System.nanoTime();
       replay(ticks, intents, pool, spool);
+      Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
+      Duration simulated = Duration.between(ticks.get(0).at(), ticks.get(ticks.size() - 1).at());
       return PaperSummary.read(
-          pool,
-          before[0],
-          before[1],
-          db.jdbcUrl() + " (data in " + db.dataDirectory().toAbsolutePath() + ")",
-          options.logFile().toAbsolutePath());
+              pool,
+              before[0],
+              before[1],
+              db.jdbcUrl() + " (data in " + db.dataDirectory().toAbsolutePath() + ")",
+              options.logFile().toAbsolutePath())
+          .withSpeed(simulated, wall);
     }
   }
 

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -17,7 +18,9 @@ public record PaperSummary(
     long stopMoves,
     long eventsWritten,
     String database,
-    Path log) {
+    Path log,
+    Duration simulated,
+    Duration wall) {
 
   /** One position of the session. */
   public record Row(
@@ -63,7 +66,8 @@ public record PaperSummary(
               .reduce(BigDecimal.ZERO, BigDecimal::add);
       long moves = count(s, "type = 'STOP_MOVED' AND id > " + sinceEventId);
       long events = count(s, "id > " + sinceEventId);
-      return new PaperSummary(List.copyOf(rows), pnl, moves, events, database, log);
+      return new PaperSummary(
+          List.copyOf(rows), pnl, moves, events, database, log, Duration.ZERO, Duration.ZERO);
     }
   }
 
@@ -89,6 +93,12 @@ public record PaperSummary(
     }
   }
 
+  /** The same summary with the replay's simulated span and the wall time it took. */
+  public PaperSummary withSpeed(Duration simulated, Duration wall) {
+    return new PaperSummary(
+        positions, realizedPnl, stopMoves, eventsWritten, database, log, simulated, wall);
+  }
+
   public String render() {
     StringBuilder b = new StringBuilder("\nPaper session summary\n");
     long closed = positions.stream().filter(r -> "CLOSED".equals(r.status())).count();
@@ -111,6 +121,10 @@ public record PaperSummary(
     b.append("  audit events written: ").append(eventsWritten).append('\n');
     b.append("  database: ").append(database).append('\n');
     b.append("  log: ").append(log).append('\n');
+    b.append(
+        String.format(
+            "  replay: %.1f simulated hours in %.1f s of wall time%n",
+            simulated.toSeconds() / 3600.0, wall.toMillis() / 1000.0));
     return b.toString();
   }
 
