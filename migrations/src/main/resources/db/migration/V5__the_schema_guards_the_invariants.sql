@@ -30,17 +30,21 @@ ALTER TABLE monitoring.trailing_stop_state
             AND last_saved_peak < 'Infinity' AND current_stop < 'Infinity') NOT VALID;
 
 ALTER TABLE monitoring.signals
+    -- A signal refused as REJECTED is exempt: an old bad row (from before this check) must
+    -- still be completable, or it would stay the oldest waiting one for ever.
     ADD CONSTRAINT signals_numbers_finite_check
-        CHECK (size < 'Infinity' AND stop_loss_percent < 'Infinity'
-            AND trailing_activation_percent < 'Infinity'
-            AND trailing_callback_percent < 'Infinity') NOT VALID,
+        CHECK (outcome IS NOT DISTINCT FROM 'REJECTED'
+            OR (size < 'Infinity' AND stop_loss_percent < 'Infinity'
+                AND trailing_activation_percent < 'Infinity'
+                AND trailing_callback_percent < 'Infinity')) NOT VALID,
     -- The model's Symbol: upper-case letters, letters without case (CJK) and digits. V1's pattern
     -- refused only ASCII lower case; a lower-case letter of any script is refused here. The
     -- builtin pg_c_utf8 collation (PostgreSQL 17) gives Unicode character classes whatever the
     -- database's locale.
     ADD CONSTRAINT signals_symbol_letters_check
-        CHECK ((symbol COLLATE pg_c_utf8) ~ '^[[:alpha:][:digit:]]{2,40}$'
-            AND (symbol COLLATE pg_c_utf8) !~ '[[:lower:]]') NOT VALID;
+        CHECK (outcome IS NOT DISTINCT FROM 'REJECTED'
+            OR ((symbol COLLATE pg_c_utf8) ~ '^[[:alpha:][:digit:]]{2,40}$'
+                AND (symbol COLLATE pg_c_utf8) !~ '[[:lower:]]')) NOT VALID;
 
 ALTER TABLE monitoring.positions
     ADD CONSTRAINT positions_symbol_letters_check

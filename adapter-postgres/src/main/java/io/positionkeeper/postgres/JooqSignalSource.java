@@ -49,20 +49,17 @@ public final class JooqSignalSource implements SignalSource {
     return db.inTransaction(
         "claim signals",
         (ctx, c) -> {
+          // Locked first, read, and only then marked: a row the model (or a check added since it
+          // was written) refuses is completed REJECTED instead of claimed, so it never blocks the
+          // queue.
           List<Long> ids =
-              ctx.update(SIGNALS)
-                  .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
-                  .set(SIGNALS.CLAIMED_BY, consumer)
-                  .where(
-                      SIGNALS.ID.in(
-                          DSL.select(SIGNALS.ID)
-                              .from(SIGNALS)
-                              .where(SIGNALS.CLAIMED_AT.isNull())
-                              .orderBy(SIGNALS.CREATED_AT, SIGNALS.ID)
-                              .limit(max)
-                              .forUpdate()
-                              .skipLocked()))
-                  .returning(SIGNALS.ID)
+              ctx.select(SIGNALS.ID)
+                  .from(SIGNALS)
+                  .where(SIGNALS.CLAIMED_AT.isNull())
+                  .orderBy(SIGNALS.CREATED_AT, SIGNALS.ID)
+                  .limit(max)
+                  .forUpdate()
+                  .skipLocked()
                   .fetch(SIGNALS.ID);
           List<Signal> claimed =
               RowReader.readAll(
@@ -72,23 +69,29 @@ public final class JooqSignalSource implements SignalSource {
                   SIGNALS.ID.in(ids),
                   JooqSignalSource::toSignal,
                   (table, id, reason) -> reject(ctx, id, reason));
+          ctx.update(SIGNALS)
+              .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
+              .set(SIGNALS.CLAIMED_BY, consumer)
+              .where(SIGNALS.ID.in(claimed.stream().map(Signal::id).toList()))
+              .execute();
           return claimed.stream()
-              // RETURNING has no order; the port promises oldest first.
               .sorted(Comparator.comparing(Signal::createdAt).thenComparingLong(Signal::id))
               .toList();
         });
   }
 
   /**
-   * Completes a claimed signal the model cannot read as REJECTED, with the reason, in the claim's
-   * transaction: left waiting, it would stay the oldest one and every claim would meet it again, so
-   * no later signal would ever be delivered.
+   * Claims and completes a signal the model cannot read as REJECTED, with the reason, in the
+   * claim's transaction: left waiting, it would stay the oldest one and every claim would meet it
+   * again, so no later signal would ever be delivered.
    */
   private void reject(org.jooq.DSLContext ctx, long id, String reason) {
     RejectedException refusal =
         new RejectedException("UNREADABLE_SIGNAL", "signal " + id + " cannot be read: " + reason);
     log.error("{}; completed as REJECTED", refusal.getMessage());
     ctx.update(SIGNALS)
+        .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
+        .set(SIGNALS.CLAIMED_BY, consumer)
         .set(SIGNALS.COMPLETED_AT, DSL.currentInstant())
         .set(SIGNALS.OUTCOME, SignalOutcome.REJECTED)
         .set(SIGNALS.DETAIL, refusal.getMessage())

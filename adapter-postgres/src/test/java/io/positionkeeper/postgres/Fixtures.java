@@ -36,7 +36,7 @@ final class Fixtures {
         // entry client order id).
         ExchangeOrderId.of(8389765123456789012L + n),
         Optional.of(ClientOrderId.of(n == 0 ? "pk-open-" + symbol : "pk-open-" + symbol + "-" + n)),
-        Optional.of("42"),
+        Optional.of("sig-" + n),
         T0);
   }
 

@@ -392,6 +392,11 @@ public final class InMemoryPositionStore implements PositionStore {
   }
 
   /** Every row, whatever its status. */
+  /** The row with that id, without fault knobs (for the other fakes' checks). */
+  synchronized Optional<PositionRecord> row(long id) {
+    return Optional.ofNullable(rows.get(id));
+  }
+
   public synchronized List<PositionRecord> all() {
     return List.copyOf(rows.values());
   }

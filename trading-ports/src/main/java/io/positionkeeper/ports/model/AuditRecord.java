@@ -43,7 +43,7 @@ public record AuditRecord(
 
   /** The latest time a journal can keep: PostgreSQL's {@code timestamptz} ends in 294276 AD. */
   public static final Instant MAX_TIME =
-      LocalDate.of(294_276, 12, 31).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1_000);
+      LocalDate.of(294_277, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1_000);
 
   public AuditRecord {
     Checks.notBlank(eventId, "eventId");
