@@ -2,6 +2,7 @@ package io.positionkeeper.runner.live;
 
 import io.positionkeeper.binance.config.BinanceConfig;
 import io.positionkeeper.binance.config.TradingSettings;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Symbol;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,7 +32,7 @@ public final class LiveConfigReader {
     }
     LiveConfig.Venue venue = venue(p);
     return new LiveConfig(
-        required(p, "account", "name the account, e.g. account=binance-main (one runner each)"),
+        account(p),
         venue,
         binance(p, venue),
         symbols(p),
@@ -53,6 +54,16 @@ public final class LiveConfigReader {
                   + " BINANCE_API_SECRET, BINANCE_TESTNET_*, KEEPER_DB_PASSWORD)");
         }
       }
+    }
+  }
+
+  private static String account(Properties p) {
+    String fix = "name the account with 1-64 of A-Z a-z 0-9 . _ -, e.g. account=binance-main";
+    String value = required(p, "account", fix);
+    try {
+      return AccountId.of(value).value();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("account", "not a valid account name: " + value, fix);
     }
   }
 

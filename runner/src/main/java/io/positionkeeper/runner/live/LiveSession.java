@@ -12,16 +12,19 @@ import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.keeper.StartReport;
 import io.positionkeeper.domain.open.OpenResult;
-import io.positionkeeper.migrations.Migrations;
+import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.SignalSource;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.Signal;
 import io.positionkeeper.ports.model.SignalOutcome;
 import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
@@ -53,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class LiveSession {
   private static final Logger log = LoggerFactory.getLogger(LiveSession.class);
   static final String DB_PASSWORD_VAR = "KEEPER_DB_PASSWORD";
+  static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
 
   private final LiveConfig config;
   private final Map<String, String> env;
@@ -62,9 +66,22 @@ public final class LiveSession {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile StartReport startReport;
+  private final Duration leaseTtl;
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
+    this(config, env, home, clock, pollEvery, DEFAULT_LEASE_TTL);
+  }
+
+  /** A session whose account lease lives {@code leaseTtl} without a renewal. */
+  public LiveSession(
+      LiveConfig config,
+      Map<String, String> env,
+      Path home,
+      Clock clock,
+      Duration pollEvery,
+      Duration leaseTtl) {
+    this.leaseTtl = Objects.requireNonNull(leaseTtl, "leaseTtl");
     this.config = Objects.requireNonNull(config, "config");
     this.env = Map.copyOf(env);
     this.home = Objects.requireNonNull(home, "home");
@@ -72,45 +89,91 @@ public final class LiveSession {
     this.pollEvery = Objects.requireNonNull(pollEvery, "pollEvery");
   }
 
-  /** Runs until {@link #stop()}; every failure to start is thrown before any signal is taken. */
+  /**
+   * Runs until {@link #stop()} or until the account's lease is lost (then throws {@link
+   * io.positionkeeper.ports.StaleLeaseException} after stopping the keeper). Every failure to
+   * start, a lease held by another runner included ({@code LEASE_HELD}), is thrown before any
+   * signal is taken.
+   */
   public void run() throws IOException, InterruptedException {
     Credentials credentials = credentials();
     String password = env.getOrDefault(DB_PASSWORD_VAR, "");
     Files.createDirectories(home);
     ExecutorService io =
         Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("keeper-io").unstarted(r));
-    try (HikariDataSource pool =
-            PostgresPool.create(
-                PostgresConfig.of(config.databaseUrl(), config.databaseUser(), password));
-        AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
-      Migrations.migrate(pool);
-      BinanceGateway gateway =
-          BinanceGateway.open(
-              config.binance(),
-              credentials,
-              clock,
-              TradingSettings.defaults().withSymbols(config.symbols()));
-      try (gateway) {
-        Injector injector =
-            Guice.createInjector(
-                new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
-                new PostgresModule(pool, spool),
-                new KeeperModule(KeeperPolicy.standard()));
-        watchOpenSymbols(injector);
-        Keeper keeper = injector.getInstance(Keeper.class);
-        StartReport report = keeper.start();
-        startReport = report;
-        log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
-        try {
-          takeSignals(keeper, new JooqSignalSource(pool, config.account()));
+    PostgresConfig database =
+        PostgresConfig.of(config.databaseUrl(), config.databaseUser(), password);
+    try {
+      PostgresPool.migrate(database);
+      try (HikariDataSource pool = PostgresPool.create(database)) {
+        AccountLease leases = new JooqAccountLease(pool);
+        // The lease comes first: a second runner on the account stops here, before it touches
+        // the account's audit spool or the venue.
+        Lease lease = leases.acquire(AccountId.of(config.account()), holder(), leaseTtl);
+        log.info("lease of account {} taken, epoch {}", config.account(), lease.epoch());
+        LeaseRenewal renewal = new LeaseRenewal(leases, lease, leaseTtl, stopRequested::countDown);
+        try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
+          trade(pool, spool, credentials, io);
         } finally {
-          keeper.stop();
+          renewal.close();
+          release(leases, renewal.current());
+        }
+        if (renewal.lost() != null) {
+          throw renewal.lost();
         }
       }
     } finally {
       io.shutdown();
       stopped.countDown();
     }
+  }
+
+  private void trade(
+      HikariDataSource pool, AuditSpool spool, Credentials credentials, ExecutorService io)
+      throws InterruptedException {
+    BinanceGateway gateway =
+        BinanceGateway.open(
+            config.binance(),
+            credentials,
+            clock,
+            TradingSettings.defaults().withSymbols(config.symbols()));
+    try (gateway) {
+      Injector injector =
+          Guice.createInjector(
+              new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
+              new PostgresModule(pool, spool),
+              new KeeperModule(KeeperPolicy.standard()));
+      watchOpenSymbols(injector);
+      Keeper keeper = injector.getInstance(Keeper.class);
+      StartReport report = keeper.start();
+      startReport = report;
+      log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
+      try {
+        takeSignals(keeper, new JooqSignalSource(pool, config.account()));
+      } finally {
+        keeper.stop();
+      }
+    }
+  }
+
+  /** Gives the lease up at the end; a failure is logged, the lease then simply expires. */
+  private static void release(AccountLease leases, Lease lease) {
+    try {
+      leases.release(lease);
+    } catch (RuntimeException e) {
+      log.error(
+          "releasing the lease of account {} failed; it expires by itself", lease.account(), e);
+    }
+  }
+
+  /**
+   * This runner instance's name on the lease. The lease lets the same holder take it again, so the
+   * name must differ between two runners even in one process (tests) or after a pid is reused: a
+   * random part makes every session a holder of its own.
+   */
+  private static String holder() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+    return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID();
   }
 
   /**

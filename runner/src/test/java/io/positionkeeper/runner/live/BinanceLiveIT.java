@@ -1,6 +1,7 @@
 package io.positionkeeper.runner.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,6 +15,8 @@ import io.positionkeeper.domain.keeper.StartReport;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.migrations.Migrations;
 import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
@@ -126,6 +129,53 @@ class BinanceLiveIT {
   }
 
   @Test
+  void aSecondRunnerOnTheSameAccount_refusesToStart_andTheFirstKeepsTrading() throws Exception {
+    LiveSession first = session("postgres");
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread runner = runInBackground(first, failure);
+    await("the first runner started", () -> first.startReport().isPresent(), failure);
+
+    LiveSession second = session("postgres");
+    assertThatThrownBy(second::run)
+        .isInstanceOfSatisfying(
+            RejectedException.class, e -> assertThat(e.code()).isEqualTo("LEASE_HELD"))
+        .hasMessageContaining("it-account");
+    assertThat(second.startReport()).isEmpty();
+
+    openOneSignal(failure);
+    stopAndJoin(first, runner, failure);
+  }
+
+  @Test
+  void aRunnerThatLosesItsLease_stopsTakingSignals_andFails() throws Exception {
+    LiveSession session =
+        new LiveSession(
+            config(),
+            env("postgres"),
+            home,
+            Clock.system(),
+            Duration.ofMillis(50),
+            Duration.ofMillis(900));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread runner = runInBackground(session, failure);
+    await("started", () -> session.startReport().isPresent(), failure);
+
+    // Another runner took the account over (as after this one's lease expired).
+    sql("UPDATE monitoring.account_leases SET epoch = epoch + 1, holder = 'other-runner'");
+    runner.join(Duration.ofSeconds(30).toMillis());
+
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(failure.get()).isInstanceOf(StaleLeaseException.class);
+    sql(
+        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
+            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+    Thread.sleep(300);
+    assertThat(one("SELECT claimed_by FROM monitoring.signals")).isNull();
+    assertThat(venue.orderCount()).isZero();
+  }
+
+  @Test
   void noSecretReachesTheLog_atAnyLevel() throws Exception {
     String dbPassword = "db-pass-4e1f-never-logged";
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -160,25 +210,28 @@ class BinanceLiveIT {
   }
 
   private LiveSession session(String dbPassword) {
-    return new LiveSession(
-        new LiveConfig(
-            "it-account",
-            LiveConfig.Venue.CUSTOM,
-            venue.config(),
-            Map.of(BTC, new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED)),
-            db.jdbcUrl(),
-            "postgres",
-            new LiveConfig.SignalInput.Database()),
-        Map.of(
-            "BINANCE_API_KEY",
-            venue.apiKey(),
-            "BINANCE_API_SECRET",
-            venue.apiSecret(),
-            LiveSession.DB_PASSWORD_VAR,
-            dbPassword),
-        home,
-        Clock.system(),
-        Duration.ofMillis(50));
+    return new LiveSession(config(), env(dbPassword), home, Clock.system(), Duration.ofMillis(50));
+  }
+
+  private LiveConfig config() {
+    return new LiveConfig(
+        "it-account",
+        LiveConfig.Venue.CUSTOM,
+        venue.config(),
+        Map.of(BTC, new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED)),
+        db.jdbcUrl(),
+        "postgres",
+        new LiveConfig.SignalInput.Database());
+  }
+
+  private Map<String, String> env(String dbPassword) {
+    return Map.of(
+        "BINANCE_API_KEY",
+        venue.apiKey(),
+        "BINANCE_API_SECRET",
+        venue.apiSecret(),
+        LiveSession.DB_PASSWORD_VAR,
+        dbPassword);
   }
 
   private static Thread runInBackground(LiveSession session, AtomicReference<Throwable> failure) {
