@@ -240,7 +240,7 @@ final class Database {
   private static boolean isRefusal(Throwable failure) {
     return SqlErrors.sqlCause(failure)
         .map(SqlErrors::sqlState)
-        .filter(state -> state.startsWith("22") || state.startsWith("23"))
+        .filter(SqlErrors::isRefusalState)
         .isPresent();
   }
 

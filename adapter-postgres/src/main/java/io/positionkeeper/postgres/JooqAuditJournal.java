@@ -102,6 +102,7 @@ public final class JooqAuditJournal implements AuditJournal {
       return;
     }
     String operation = "append " + batch.size() + " audit events";
+    refuseWhatCannotBeKept(batch);
     try {
       List<List<AuditRecord>> parts = parts(batch);
       if (parts.size() == 1) {
@@ -142,6 +143,44 @@ public final class JooqAuditJournal implements AuditJournal {
     return parts;
   }
 
+  /**
+   * Refuses the batch, before anything is sent, when a record holds text PostgreSQL would store
+   * altered (see {@link StorableText}); the refusal names each such record, as a refusal by the
+   * database does.
+   */
+  private static void refuseWhatCannotBeKept(List<AuditRecord> batch) {
+    List<Refusal> refusals = new ArrayList<>();
+    for (AuditRecord r : batch) {
+      StorableText.problem(r)
+          .ifPresent(
+              why -> refusals.add(new Refusal(r.eventId(), StorableText.UNPAIRED_SURROGATE, why)));
+    }
+    if (!refusals.isEmpty()) {
+      throw new RejectedException(
+          StorableText.UNPAIRED_SURROGATE, describe(refusals, batch.size()), null);
+    }
+  }
+
+  private static String describe(List<Refusal> refusals, int batchSize) {
+    StringBuilder reason = new StringBuilder();
+    reason
+        .append(refusals.size())
+        .append(" of ")
+        .append(batchSize)
+        .append(" records refused, nothing of the batch written; ");
+    for (int i = 0; i < refusals.size() && i < MAX_NAMED; i++) {
+      Refusal r = refusals.get(i);
+      if (i > 0) {
+        reason.append("; ");
+      }
+      reason.append("event ").append(r.eventId()).append(": ").append(r.why());
+    }
+    if (refusals.size() > MAX_NAMED) {
+      reason.append("; and ").append(refusals.size() - MAX_NAMED).append(" more");
+    }
+    return reason.toString();
+  }
+
   /** The refusal of a batch, naming the records PostgreSQL refuses when each is tried alone. */
   private RejectedException withRefusedRecords(
       String operation, List<AuditRecord> batch, RejectedException refused) {
@@ -166,23 +205,8 @@ public final class JooqAuditJournal implements AuditJournal {
       // Each record alone is accepted: the batch was refused as a whole.
       return refused;
     }
-    StringBuilder reason = new StringBuilder();
-    reason
-        .append(refusals.size())
-        .append(" of ")
-        .append(batch.size())
-        .append(" records refused, nothing of the batch written; ");
-    for (int i = 0; i < refusals.size() && i < MAX_NAMED; i++) {
-      Refusal r = refusals.get(i);
-      if (i > 0) {
-        reason.append("; ");
-      }
-      reason.append("event ").append(r.eventId()).append(": ").append(r.why());
-    }
-    if (refusals.size() > MAX_NAMED) {
-      reason.append("; and ").append(refusals.size() - MAX_NAMED).append(" more");
-    }
-    return new RejectedException(refusals.getFirst().code(), reason.toString(), refused);
+    return new RejectedException(
+        refusals.getFirst().code(), describe(refusals, batch.size()), refused);
   }
 
   private record Refusal(String eventId, String code, String why) {}
@@ -199,7 +223,7 @@ public final class JooqAuditJournal implements AuditJournal {
         connection.rollback(before);
         SQLException sql = SqlErrors.sqlCause(e).orElseThrow(() -> e);
         String state = SqlErrors.sqlState(sql);
-        if (!(state.startsWith("22") || state.startsWith("23"))) {
+        if (!SqlErrors.isRefusalState(state)) {
           throw e;
         }
         RejectedException rejected = SqlErrors.rejected(sql, state, e);

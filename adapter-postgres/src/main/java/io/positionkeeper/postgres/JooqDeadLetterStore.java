@@ -39,7 +39,9 @@ public final class JooqDeadLetterStore implements DeadLetterStore {
                 .set(DEAD_LETTER_EVENTS.EXCHANGE, record.exchange().name())
                 .set(DEAD_LETTER_EVENTS.TYPE, record.type())
                 .set(DEAD_LETTER_EVENTS.EVENT_TIME, AuditRows.micros(record.time()))
-                .set(DEAD_LETTER_EVENTS.RECORD, JSON.valueOf(Json.write(asMap(record))))
+                .set(
+                    DEAD_LETTER_EVENTS.RECORD,
+                    JSON.valueOf(StorableText.escapeUnpaired(Json.write(asMap(record)))))
                 .set(DEAD_LETTER_EVENTS.REASON, printable(reason))
                 .execute());
   }
@@ -59,7 +61,19 @@ public final class JooqDeadLetterStore implements DeadLetterStore {
     return m;
   }
 
+  /** The text with NUL and unpaired surrogates (which text columns cannot hold) replaced. */
   private static String printable(String s) {
-    return s.indexOf('\0') < 0 ? s : s.replace('\0', REPLACEMENT);
+    String noNul = s.indexOf('\0') < 0 ? s : s.replace('\0', REPLACEMENT);
+    if (StorableText.unpairedSurrogate(noNul) < 0) {
+      return noNul;
+    }
+    StringBuilder out = new StringBuilder(noNul.length());
+    noNul
+        .codePoints()
+        .forEach(
+            cp ->
+                out.appendCodePoint(
+                    Character.isSurrogate((char) cp) && cp < 0x10000 ? REPLACEMENT : cp));
+    return out.toString();
   }
 }

@@ -34,9 +34,19 @@ public final class JooqPositionStore implements PositionStore {
       List.of(PositionStatus.ACTIVE, PositionStatus.CLOSING);
 
   private final Database db;
+  private final UnreadableRows unreadable;
 
+  /** A store that logs the rows it cannot read ({@link UnreadableRows#logging()}). */
   public JooqPositionStore(DataSource dataSource) {
+    this(dataSource, UnreadableRows.logging());
+  }
+
+  /**
+   * @param unreadable told about each open row {@link #loadOpen()} cannot read; the others load
+   */
+  public JooqPositionStore(DataSource dataSource, UnreadableRows unreadable) {
     this.db = new Database(dataSource);
+    this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
   }
 
   @Override
@@ -102,10 +112,13 @@ public final class JooqPositionStore implements PositionStore {
     return db.read(
         "load open positions",
         (ctx, c) ->
-            ctx.selectFrom(POSITIONS)
-                .where(POSITIONS.STATUS.in(OPEN))
-                .orderBy(POSITIONS.ID)
-                .fetch(JooqPositionStore::toRecord));
+            RowReader.readAll(
+                ctx,
+                POSITIONS,
+                POSITIONS.ID,
+                POSITIONS.STATUS.in(OPEN),
+                JooqPositionStore::toRecord,
+                unreadable));
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link SignalSource} on the {@code monitoring.signals} table. Claiming takes the oldest waiting
@@ -22,6 +24,8 @@ import org.jooq.impl.DSL;
  * opening a position twice is worse than a signal a person has to look at.
  */
 public final class JooqSignalSource implements SignalSource {
+  private static final Logger log = LoggerFactory.getLogger(JooqSignalSource.class);
+
   private final Database db;
   private final String consumer;
 
@@ -44,29 +48,55 @@ public final class JooqSignalSource implements SignalSource {
     }
     return db.inTransaction(
         "claim signals",
-        (ctx, c) ->
-            ctx
-                .update(SIGNALS)
-                .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
-                .set(SIGNALS.CLAIMED_BY, consumer)
-                .where(
-                    SIGNALS.ID.in(
-                        DSL.select(SIGNALS.ID)
-                            .from(SIGNALS)
-                            .where(SIGNALS.CLAIMED_AT.isNull())
-                            .orderBy(SIGNALS.CREATED_AT, SIGNALS.ID)
-                            .limit(max)
-                            .forUpdate()
-                            .skipLocked()))
-                .returning()
-                .fetch()
-                .stream()
-                // RETURNING has no order; the port promises oldest first.
-                .sorted(
-                    Comparator.comparing(SignalsRecord::getCreatedAt)
-                        .thenComparing(SignalsRecord::getId))
-                .map(JooqSignalSource::toSignal)
-                .toList());
+        (ctx, c) -> {
+          // Locked first, read, and only then marked: a row the model (or a check added since it
+          // was written) refuses is completed REJECTED instead of claimed, so it never blocks the
+          // queue.
+          List<Long> ids =
+              ctx.select(SIGNALS.ID)
+                  .from(SIGNALS)
+                  .where(SIGNALS.CLAIMED_AT.isNull())
+                  .orderBy(SIGNALS.CREATED_AT, SIGNALS.ID)
+                  .limit(max)
+                  .forUpdate()
+                  .skipLocked()
+                  .fetch(SIGNALS.ID);
+          List<Signal> claimed =
+              RowReader.readAll(
+                  ctx,
+                  SIGNALS,
+                  SIGNALS.ID,
+                  SIGNALS.ID.in(ids),
+                  JooqSignalSource::toSignal,
+                  (table, id, reason) -> reject(ctx, id, reason));
+          ctx.update(SIGNALS)
+              .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
+              .set(SIGNALS.CLAIMED_BY, consumer)
+              .where(SIGNALS.ID.in(claimed.stream().map(Signal::id).toList()))
+              .execute();
+          return claimed.stream()
+              .sorted(Comparator.comparing(Signal::createdAt).thenComparingLong(Signal::id))
+              .toList();
+        });
+  }
+
+  /**
+   * Claims and completes a signal the model cannot read as REJECTED, with the reason, in the
+   * claim's transaction: left waiting, it would stay the oldest one and every claim would meet it
+   * again, so no later signal would ever be delivered.
+   */
+  private void reject(org.jooq.DSLContext ctx, long id, String reason) {
+    RejectedException refusal =
+        new RejectedException("UNREADABLE_SIGNAL", "signal " + id + " cannot be read: " + reason);
+    log.error("{}; completed as REJECTED", refusal.getMessage());
+    ctx.update(SIGNALS)
+        .set(SIGNALS.CLAIMED_AT, DSL.currentInstant())
+        .set(SIGNALS.CLAIMED_BY, consumer)
+        .set(SIGNALS.COMPLETED_AT, DSL.currentInstant())
+        .set(SIGNALS.OUTCOME, SignalOutcome.REJECTED)
+        .set(SIGNALS.DETAIL, refusal.getMessage())
+        .where(SIGNALS.ID.eq(id))
+        .execute();
   }
 
   @Override

@@ -18,9 +18,19 @@ import javax.sql.DataSource;
  */
 public final class JooqTrailingStopStore implements TrailingStopStore {
   private final Database db;
+  private final UnreadableRows unreadable;
 
+  /** A store that logs the rows it cannot read ({@link UnreadableRows#logging()}). */
   public JooqTrailingStopStore(DataSource dataSource) {
+    this(dataSource, UnreadableRows.logging());
+  }
+
+  /**
+   * @param unreadable told about each row {@link #loadAll()} cannot read; the others load
+   */
+  public JooqTrailingStopStore(DataSource dataSource, UnreadableRows unreadable) {
     this.db = new Database(dataSource);
+    this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
   }
 
   @Override
@@ -43,9 +53,13 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
     return db.read(
         "load trailing stops",
         (ctx, c) ->
-            ctx.selectFrom(TRAILING_STOP_STATE)
-                .orderBy(TRAILING_STOP_STATE.POSITION_ID)
-                .fetch(JooqTrailingStopStore::toState));
+            RowReader.readAll(
+                ctx,
+                TRAILING_STOP_STATE,
+                TRAILING_STOP_STATE.POSITION_ID,
+                org.jooq.impl.DSL.noCondition(),
+                JooqTrailingStopStore::toState,
+                unreadable));
   }
 
   @Override

@@ -29,7 +29,14 @@ public record PostgresConfig(
   public PostgresConfig {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("jdbcUrl must be a jdbc:postgresql: URL, was " + jdbcUrl);
+      throw new IllegalArgumentException(
+          "jdbcUrl must be a jdbc:postgresql: URL, was " + redacted(jdbcUrl));
+    }
+    if (holdsSecret(jdbcUrl)) {
+      // A URL is printed by pools, drivers and stack traces; a password in it would be logged.
+      throw new IllegalArgumentException(
+          "jdbcUrl must not hold a password (give it as the password, from the environment): "
+              + redacted(jdbcUrl));
     }
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
@@ -71,6 +78,21 @@ public record PostgresConfig(
         jdbcUrl, user, password, maximumPoolSize, timeout, statementTimeout, socketTimeout);
   }
 
+  private static final java.util.regex.Pattern SECRET_PARAMETER =
+      java.util.regex.Pattern.compile("(?i)([?&](?:password|sslpassword|sslkey)=)[^&]*");
+  private static final java.util.regex.Pattern USER_INFO =
+      java.util.regex.Pattern.compile("(//)[^/@?]*@");
+
+  private static boolean holdsSecret(String url) {
+    return SECRET_PARAMETER.matcher(url).find() || USER_INFO.matcher(url).find();
+  }
+
+  /** The URL with every secret parameter's value and any user info replaced by {@code ***}. */
+  static String redacted(String url) {
+    String noParams = SECRET_PARAMETER.matcher(url).replaceAll("$1***");
+    return USER_INFO.matcher(noParams).replaceAll("$1***@");
+  }
+
   private static void positive(Duration d, String name) {
     Objects.requireNonNull(d, name);
     if (d.isNegative() || d.isZero()) {
@@ -81,7 +103,7 @@ public record PostgresConfig(
   @Override
   public String toString() {
     return "PostgresConfig[jdbcUrl="
-        + jdbcUrl
+        + redacted(jdbcUrl)
         + ", user="
         + user
         + ", password=***, maximumPoolSize="

@@ -2,8 +2,10 @@ package io.positionkeeper.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.migrations.Migrations;
 import java.time.Duration;
 import java.util.Objects;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Builds the HikariCP pool every store of this adapter runs on. */
 public final class PostgresPool {
@@ -40,6 +42,38 @@ public final class PostgresPool {
     hikari.addDataSourceProperty(
         "options", "-c statement_timeout=" + config.statementTimeout().toMillis());
     return new HikariDataSource(hikari);
+  }
+
+  /** How long a migration waits for a lock before it gives up, unless told otherwise. */
+  public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Brings the database to the current schema on a connection of its own, not the pool's: without
+   * the pool's statement timeout (a migration over a large table may take longer than any statement
+   * of the trading path should), and with a {@code lock_timeout}, so a migration that waits for a
+   * lock held by a running runner fails after {@code lockTimeout} instead of queueing every writer
+   * behind its own lock request. Returns how many migrations were applied.
+   */
+  public static int migrate(PostgresConfig config, Duration lockTimeout) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(lockTimeout, "lockTimeout");
+    if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+      throw new IllegalArgumentException("lockTimeout must be positive, was " + lockTimeout);
+    }
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setURL(config.jdbcUrl());
+    source.setUser(config.user());
+    source.setPassword(config.password());
+    source.setApplicationName("position-keeper-migrate");
+    source.setConnectTimeout((int) seconds(config.connectionTimeout()));
+    source.setTcpKeepAlive(true);
+    source.setOptions("-c statement_timeout=0 -c lock_timeout=" + lockTimeout.toMillis());
+    return Migrations.migrate(source);
+  }
+
+  /** {@link #migrate(PostgresConfig, Duration)} with {@link #DEFAULT_MIGRATION_LOCK_TIMEOUT}. */
+  public static int migrate(PostgresConfig config) {
+    return migrate(config, DEFAULT_MIGRATION_LOCK_TIMEOUT);
   }
 
   private static long seconds(Duration d) {

@@ -17,8 +17,9 @@ import org.postgresql.util.ServerErrorMessage;
  * <ul>
  *   <li>08 (connection), 57P0x (server shutting down), a pool timeout: {@link
  *       PersistenceException}; the cause is kept;
- *   <li>23 (integrity) and 22 (data): {@link RejectedException}, coded with the constraint's name
- *       (or the SQLState when the server names none);
+ *   <li>23 (integrity), 22 (data) and 54000 (a value too large, e.g. for an index entry): {@link
+ *       RejectedException}, coded with the constraint's name (or the SQLState when the server names
+ *       none);
  *   <li>40001, 40P01 (serialization failure, deadlock) and 55P03 (lock not available): {@link
  *       RetryableException};
  *   <li>a connection lost while committing: {@link OutcomeUnknownException} (the commit may or may
@@ -51,7 +52,7 @@ final class SqlErrors {
       return new PersistenceException(
           operation + ": the database cannot be reached (" + describe(sql) + ")", failure);
     }
-    if (state.startsWith("23") || state.startsWith("22")) {
+    if (isRefusalState(state)) {
       return rejected(sql, state, failure);
     }
     if (state.equals("40001") || state.equals("40P01") || state.equals("55P03")) {
@@ -72,6 +73,15 @@ final class SqlErrors {
           failure);
     }
     return translate(operation, failure);
+  }
+
+  /**
+   * Whether a SQLState is the refusal of the data sent rather than a failure of the database: class
+   * 22 (a bad value), 23 (a constraint) and 54000 (a value too large for what holds it, such as an
+   * index entry). A refusal goes to the dead letters; anything else is kept and tried again.
+   */
+  static boolean isRefusalState(String state) {
+    return state.startsWith("22") || state.startsWith("23") || state.equals("54000");
   }
 
   static RejectedException rejected(SQLException sql, String state, Throwable failure) {

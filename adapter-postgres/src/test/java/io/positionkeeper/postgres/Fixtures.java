@@ -21,16 +21,22 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  private static final java.util.concurrent.atomic.AtomicLong ENTRIES =
+      new java.util.concurrent.atomic.AtomicLong();
+
   static NewPosition position(Exchange exchange, String symbol) {
+    long n = ENTRIES.getAndIncrement();
     return new NewPosition(
         exchange,
         Symbol.of(symbol),
         PositionSide.LONG,
         new BigDecimal("0.015"),
         new BigDecimal("67234.10"),
-        ExchangeOrderId.of(8389765123456789012L),
-        Optional.of(ClientOrderId.of("pk-open-" + symbol)),
-        Optional.of("42"),
+        // Each position its own venue entry (the schema keeps one row per entry order and per
+        // entry client order id).
+        ExchangeOrderId.of(8389765123456789012L + n),
+        Optional.of(ClientOrderId.of(n == 0 ? "pk-open-" + symbol : "pk-open-" + symbol + "-" + n)),
+        Optional.of("sig-" + n),
         T0);
   }
 

@@ -36,11 +36,12 @@ class JooqPositionStoreIT {
   void insert_storesRowAndCreationEventWithTheNewId_exactlyAsGiven() {
     AuditRecord created = event("POSITION_OPENED");
 
-    long id = store.insert(position(Exchange.BINANCE, "BTCUSDT"), created);
+    var given = position(Exchange.BINANCE, "BTCUSDT");
+    long id = store.insert(given, created);
 
     PositionRecord row = store.find(id).orElseThrow();
     assertThat(row.status()).isEqualTo(PositionStatus.ACTIVE);
-    assertThat(row.exchangeOrderId().value()).isEqualTo("8389765123456789012");
+    assertThat(row.exchangeOrderId()).isEqualTo(given.exchangeOrderId());
     // Exact decimals, scale included: not rounded, not padded to a column's scale.
     assertThat(row.quantity()).isEqualTo(new BigDecimal("0.015"));
     assertThat(row.entryPrice()).isEqualTo(new BigDecimal("67234.10"));

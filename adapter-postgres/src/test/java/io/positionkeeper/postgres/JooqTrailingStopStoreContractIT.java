@@ -3,8 +3,11 @@ package io.positionkeeper.postgres;
 import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.contract.ContractData;
 import io.positionkeeper.ports.contract.TrailingStopStoreContract;
+import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
 import org.junit.jupiter.api.BeforeEach;
 
 class JooqTrailingStopStoreContractIT extends TrailingStopStoreContract {
@@ -25,5 +28,13 @@ class JooqTrailingStopStoreContractIT extends TrailingStopStoreContract {
   protected long createPosition(Symbol symbol, PositionSide side) {
     return positions.insert(
         ContractData.newPosition(symbol, side), ContractData.event("POSITION_CREATED"));
+  }
+
+  @Override
+  protected void closePosition(long id) {
+    positions.close(
+        id,
+        new PositionClose(BigDecimal.ONE, BigDecimal.ZERO, CloseReason.MANUAL, ContractData.T0),
+        ContractData.event("POSITION_CLOSED"));
   }
 }

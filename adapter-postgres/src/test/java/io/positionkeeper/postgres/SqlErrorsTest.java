@@ -41,6 +41,17 @@ class SqlErrorsTest {
         .hasRootCause(cause);
   }
 
+  /** An index entry too large is that record's fault: retried, it would stop the trail for ever. */
+  @Test
+  void programLimitExceeded_isARefusalOfThatRecord_notAnOutage() {
+    PortException e =
+        SqlErrors.translate(
+            "append", server("54000", "index row size 3096 exceeds btree maximum 2704", null));
+    assertThat(e)
+        .isInstanceOfSatisfying(
+            RejectedException.class, r -> assertThat(r.code()).isEqualTo("54000"));
+  }
+
   @Test
   void theOpenPositionIndex_isReportedWithTheFakesCode() {
     PortException e =

@@ -1,6 +1,7 @@
 package io.positionkeeper.migrations;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -65,6 +66,11 @@ public final class Migrations {
         // A changed or missing migration is an error, never something to repair silently.
         .validateMigrationNaming(true)
         .cleanDisabled(true)
+        // Flyway's default lock is a transaction-scoped advisory lock held in an open transaction
+        // for the whole run; CREATE INDEX CONCURRENTLY waits for every older transaction to end,
+        // so it would wait for that one for ever. A session-level advisory lock serialises
+        // concurrent migrators just as well without a transaction.
+        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
         .load();
   }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,8 @@ import org.postgresql.util.PSQLException;
 /** The schema itself refuses bad states, whoever writes: not only our adapter. */
 class SchemaConstraintsIT {
   private static DataSource db;
+  private static final java.util.concurrent.atomic.AtomicLong NEXT_ORDER =
+      new java.util.concurrent.atomic.AtomicLong(10_000);
 
   @BeforeAll
   static void migrate() {
@@ -28,9 +31,11 @@ class SchemaConstraintsIT {
 
   @BeforeEach
   void clean() throws SQLException {
+    // The trail refuses TRUNCATE (V5); a test's clean-up runs with triggers off.
     sql(
-        "TRUNCATE monitoring.events, monitoring.trailing_stop_state, monitoring.positions,"
-            + " monitoring.signals, monitoring.dead_letter_events");
+        "SET session_replication_role = replica; TRUNCATE monitoring.events, monitoring.trailing_stop_state, monitoring.positions,"
+            + " monitoring.signals, monitoring.dead_letter_events;"
+            + " RESET session_replication_role");
   }
 
   @Test
@@ -211,6 +216,196 @@ class SchemaConstraintsIT {
         "signals_completion_check");
   }
 
+  // ------------------------------------------------------------------ V5 and V6
+
+  private static final String POSITION_COLUMNS =
+      "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price, status,"
+          + " exchange_order_id, entry_client_order_id, signal_id, opened_at, updated_at) VALUES ";
+
+  private static String close(long id) {
+    return "UPDATE monitoring.positions SET status = 'CLOSED', exit_price = 1, realized_pnl = 0,"
+        + " close_reason = 'MANUAL', closed_at = now() WHERE id = "
+        + id;
+  }
+
+  @Test
+  void nanAndInfinity_inPricesQuantitiesAndPnl_areRefused() throws SQLException {
+    long id = openPosition("BINANCE", "BTCUSDT");
+    for (String bad :
+        List.of(
+            "quantity = 'NaN'",
+            "entry_price = 'Infinity'",
+            "stop_client_id = 'pk-s', stop_price = 'NaN'")) {
+      assertRefused(
+          () -> sql("UPDATE monitoring.positions SET " + bad + " WHERE id = " + id),
+          "positions_numbers_finite_check");
+    }
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'CLOSED', exit_price = 1, realized_pnl ="
+                    + " '-Infinity', close_reason = 'MANUAL', closed_at = now() WHERE id = "
+                    + id),
+        "positions_numbers_finite_check");
+  }
+
+  @Test
+  void openPosition_withQuantityZero_isRefused() throws SQLException {
+    long id = openPosition("BINANCE", "BTCUSDT");
+    assertRefused(
+        () -> sql("UPDATE monitoring.positions SET quantity = 0 WHERE id = " + id),
+        "positions_open_quantity_check");
+  }
+
+  @Test
+  void closedBeforeOpened_isRefused() throws SQLException {
+    long id = openPosition("BINANCE", "BTCUSDT");
+    assertRefused(
+        () ->
+            sql(
+                "UPDATE monitoring.positions SET status = 'CLOSED', exit_price = 1, realized_pnl ="
+                    + " 0, close_reason = 'MANUAL', closed_at = opened_at - interval '1 second'"
+                    + " WHERE id = "
+                    + id),
+        "positions_closed_after_opened_check");
+  }
+
+  @Test
+  void closingPosition_cannotGoBackToActive() throws SQLException {
+    long id = openPosition("BINANCE", "BTCUSDT");
+    sql("UPDATE monitoring.positions SET status = 'CLOSING' WHERE id = " + id);
+    assertRefused(
+        () -> sql("UPDATE monitoring.positions SET status = 'ACTIVE' WHERE id = " + id),
+        "positions_closing_is_one_way");
+  }
+
+  @Test
+  void theSameVenueEntry_storedTwice_isRefused_evenAfterAClose_butNotAfterARollback()
+      throws SQLException {
+    sql(POSITION_COLUMNS + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())");
+    long first = lastPosition();
+    sql(close(first));
+    assertRefused(
+        () ->
+            sql(
+                POSITION_COLUMNS
+                    + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())"),
+        "positions_one_row_per_entry_order");
+    // Another venue's order 777 is another entry.
+    sql(POSITION_COLUMNS + "('BYBIT','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())");
+    // A rolled-back opening never held the position: the same entry may be adopted afterwards.
+    sql(POSITION_COLUMNS + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','888',NULL,NULL,now(),now())");
+    sql(
+        "UPDATE monitoring.positions SET status = 'ROLLED_BACK', note = 'x', closed_at = now()"
+            + " WHERE id = "
+            + lastPosition());
+    sql(POSITION_COLUMNS + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','888',NULL,NULL,now(),now())");
+  }
+
+  @Test
+  void anEntryClientOrderId_reusedAfterACloseOrOnAnotherSymbol_isRefused() throws SQLException {
+    sql(POSITION_COLUMNS + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','1','pk-a',NULL,now(),now())");
+    assertRefused(
+        () ->
+            sql(
+                POSITION_COLUMNS
+                    + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','2','pk-a',NULL,now(),now())"),
+        "positions_one_row_per_entry_client_order_id");
+    sql(close(lastPosition()));
+    assertRefused(
+        () ->
+            sql(
+                POSITION_COLUMNS
+                    + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','3','pk-a',NULL,now(),now())"),
+        "positions_one_row_per_entry_client_order_id");
+  }
+
+  @Test
+  void aSignal_opensOnePositionAtMost() throws SQLException {
+    sql(POSITION_COLUMNS + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','1',NULL,'42',now(),now())");
+    assertRefused(
+        () ->
+            sql(
+                POSITION_COLUMNS
+                    + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','2',NULL,'42',now(),now())"),
+        "positions_one_per_signal");
+  }
+
+  @Test
+  void trailingState_forAClosedPosition_orAnotherSymbolOrSide_isRefused() throws SQLException {
+    long id = openPosition("BINANCE", "BTCUSDT");
+    assertRefused(
+        () -> sql(trailing(id, "ETHUSDT", "LONG")), "trailing_stop_state_matches_position");
+    assertRefused(
+        () -> sql(trailing(id, "BTCUSDT", "SHORT")), "trailing_stop_state_matches_position");
+    sql(trailing(id, "BTCUSDT", "LONG"));
+    sql("DELETE FROM monitoring.trailing_stop_state");
+    sql(close(id));
+    assertRefused(() -> sql(trailing(id, "BTCUSDT", "LONG")), "trailing_stop_state_position_open");
+  }
+
+  private static String trailing(long positionId, String symbol, String side) {
+    return "INSERT INTO monitoring.trailing_stop_state (position_id, symbol, side, entry_price,"
+        + " activation_price, callback_rate, status, peak, update_count, last_saved_peak,"
+        + " last_saved_at) VALUES ("
+        + positionId
+        + ", '"
+        + symbol
+        + "', '"
+        + side
+        + "', 100, 101, 1, 'INACTIVE', 100, 0, 100, now())";
+  }
+
+  @Test
+  void theTrail_cannotBeTruncated() {
+    assertRefused(() -> sql("TRUNCATE monitoring.events CASCADE"), "events_append_only");
+  }
+
+  @Test
+  void signals_withNanOrInfiniteNumbers_orALowerCaseLetterOfAnyScript_areRefused() {
+    for (String size : List.of("'NaN'", "'Infinity'")) {
+      assertRefused(() -> sql(signal("BTCUSDT", size)), "signals_numbers_finite_check");
+    }
+    assertRefused(() -> sql(signal("BTCéUSDT", "1")), "signals_symbol_letters_check");
+  }
+
+  @Test
+  void signals_withACaselessLetterSymbol_areAccepted_asTheModelAcceptsThem() throws SQLException {
+    sql(signal("币安USDT", "1"));
+  }
+
+  private static String signal(String symbol, String size) {
+    return "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent) VALUES"
+        + " ('BINANCE', '"
+        + symbol
+        + "', 'LONG', "
+        + size
+        + ", 'BASE', 2, 1, 0.5)";
+  }
+
+  @Test
+  void aCorrelationKeyLongerThanTheJournalsBound_isRefused() {
+    String key = "k".repeat(201);
+    assertRefused(
+        () ->
+            sql(
+                "INSERT INTO monitoring.events (event_id, correlation_key, exchange, type,"
+                    + " severity, payload, event_time) VALUES ('e-long', '"
+                    + key
+                    + "', 'BYBIT', 'T', 'INFO', '{}', now())"),
+        "events_correlation_key_length_check");
+  }
+
+  private static long lastPosition() throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(id) FROM monitoring.positions")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private static String event(String eventId, String positionId, String payload) {
     return "INSERT INTO monitoring.events (event_id, position_id, correlation_key, exchange, type,"
         + " severity, payload, event_time) VALUES ('"
@@ -228,10 +423,11 @@ class SchemaConstraintsIT {
             c.prepareStatement(
                 "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
                     + " status, exchange_order_id, opened_at, updated_at)"
-                    + " VALUES (?, ?, 'LONG', 1, 100, 'ACTIVE', '12345', now(), now()) RETURNING"
+                    + " VALUES (?, ?, 'LONG', 1, 100, 'ACTIVE', ?, now(), now()) RETURNING"
                     + " id")) {
       ps.setString(1, exchange);
       ps.setString(2, symbol);
+      ps.setString(3, Long.toString(NEXT_ORDER.incrementAndGet()));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);

@@ -6,7 +6,7 @@ import java.util.Objects;
  * The counterpart understood the call and refused it for good (insufficient margin, bad precision,
  * a constraint violation); sending it again unchanged fails again.
  */
-public final class RejectedException extends PortException {
+public sealed class RejectedException extends PortException permits StaleLeaseException {
   private final String code;
   private final String reason;
 

@@ -68,9 +68,32 @@ public final class AuditTrail {
       return toRecord(event.get());
     } catch (RuntimeException e) {
       log.error("an audit event about {} could not be built", subject, e);
-      return toRecord(
-          new AuditEvent.AuditFailed(
-              subject, e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage())));
+      return failed(subject, e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * The {@code AUDIT_FAILED} record, made so that it cannot fail in turn on what made the event
+   * fail: the subject's correlation key is fitted to the journal's bound and the time to its range
+   * (the original key stays in the error text).
+   */
+  private AuditRecord failed(Subject subject, String error) {
+    Subject fitted =
+        new Subject(
+            subject.exchange(),
+            subject.symbol(),
+            subject.positionId(),
+            AuditRecord.fitCorrelationKey(subject.correlationKey()));
+    AuditEvent event = new AuditEvent.AuditFailed(fitted, error);
+    return new AuditRecord(
+        EventIds.next(),
+        AuditRecord.fitTime(clock.now()),
+        fitted.exchange(),
+        fitted.symbol(),
+        fitted.positionId(),
+        fitted.correlationKey(),
+        event.type(),
+        event.severity(),
+        event.payload());
   }
 }

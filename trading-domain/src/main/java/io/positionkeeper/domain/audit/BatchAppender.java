@@ -54,40 +54,53 @@ final class BatchAppender {
   /**
    * Writes a batch. Records are resolved strictly in order, so a failure midway leaves a written
    * prefix (counted in {@code progress}) and an untouched rest.
+   *
+   * <p>A refusal ({@link RejectedException}) is the data's fault: the batch is split until the
+   * refused record is alone, and that record is dead-lettered. So is an exception outside the
+   * port's taxonomy (a defect of the journal's adapter met by one record, a value its driver cannot
+   * convert): retrying it would stop every record behind it for ever, so it is treated as that
+   * record's refusal, found the same way, and dead-lettered with its class and message. Only the
+   * failures that say the journal cannot be reached now (unreachable, retryable, rate-limited,
+   * outcome unknown) keep the batch and end the attempt.
    */
   void append(List<AuditRecord> batch, Progress progress) throws TransientFailure {
+    String refusal;
     try {
       journal.append(batch);
       progress.resolved += batch.size();
       progress.written += batch.size();
       written.addAndGet(batch.size());
+      return;
     } catch (PortException e) {
-      switch (e) {
-        case RejectedException rejected -> {
-          if (batch.size() == 1) {
-            deadLetter(batch.get(0), rejected);
-            progress.resolved++;
-          } else {
-            int mid = batch.size() / 2;
-            append(batch.subList(0, mid), progress);
-            append(batch.subList(mid, batch.size()), progress);
-          }
-        }
-        case RateLimitedException limited ->
-            throw new TransientFailure(limited, limited.retryAfter());
-        case PersistenceException unreachable ->
-            throw new TransientFailure(unreachable, Duration.ZERO);
-        case RetryableException retryable -> throw new TransientFailure(retryable, Duration.ZERO);
-        case OutcomeUnknownException unknown -> throw new TransientFailure(unknown, Duration.ZERO);
-      }
+      refusal = refusalOrThrow(e);
     } catch (RuntimeException e) {
-      // Not the port's taxonomy: a defect in the journal's adapter. Keep the records and retry.
-      throw new TransientFailure(e, Duration.ZERO);
+      refusal = "UNEXPECTED " + e.getClass().getName() + ": " + e.getMessage();
+      log.warn("the audit journal threw outside its taxonomy; isolating the record(s)", e);
+    }
+    if (batch.size() == 1) {
+      deadLetter(batch.get(0), refusal);
+      progress.resolved++;
+    } else {
+      int mid = batch.size() / 2;
+      append(batch.subList(0, mid), progress);
+      append(batch.subList(mid, batch.size()), progress);
     }
   }
 
-  private void deadLetter(AuditRecord record, RejectedException rejected) throws TransientFailure {
-    String reason = rejected.code() + ": " + rejected.reason();
+  /** The reason of a refusal; any other failure of the port is transient and thrown as such. */
+  private static String refusalOrThrow(PortException e) throws TransientFailure {
+    return switch (e) {
+      case RejectedException rejected -> rejected.code() + ": " + rejected.reason();
+      case RateLimitedException limited ->
+          throw new TransientFailure(limited, limited.retryAfter());
+      case PersistenceException unreachable ->
+          throw new TransientFailure(unreachable, Duration.ZERO);
+      case RetryableException retryable -> throw new TransientFailure(retryable, Duration.ZERO);
+      case OutcomeUnknownException unknown -> throw new TransientFailure(unknown, Duration.ZERO);
+    };
+  }
+
+  private void deadLetter(AuditRecord record, String reason) throws TransientFailure {
     try {
       deadLetters.deadLetter(record, reason);
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.domain.retry.Backoff;
+import io.positionkeeper.ports.AuditJournal;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryDeadLetterStore;
@@ -12,6 +13,7 @@ import io.positionkeeper.ports.fake.ManualClock;
 import io.positionkeeper.ports.model.AuditRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,64 @@ class BatchingAuditWriterTest {
     assertThat(journal.appendCalls()).isLessThanOrEqualTo(1 + 2 * 6);
     assertThat(w.stats().pending()).isZero();
     assertThat(w.stats().deadLettered()).isEqualTo(1);
+  }
+
+  /**
+   * A journal that throws outside the port's taxonomy for one record (the driver's raw {@code
+   * DateTimeException} for a time it cannot convert, say) must not be taken for an outage: retried
+   * for ever, it stopped the 50 good records behind it and dead-lettered nothing.
+   */
+  @Test
+  void aRawExceptionForOneRecordAhead_ofFiftyGood_isDeadLetteredWithItsReason_andTheFiftyWritten()
+      throws Exception {
+    AuditJournal throwing =
+        batch -> {
+          if (batch.stream().anyMatch(r -> r.eventId().equals("evt-1"))) {
+            throw new DateTimeException("Invalid value for Year: 1000000000");
+          }
+          journal.append(batch);
+        };
+    BatchingAuditWriter w =
+        new BatchingAuditWriter(
+            throwing,
+            deadLetters,
+            AuditSpool.open(dir.resolve("raw.jsonl")),
+            clock,
+            new AuditWriterPolicy(1_000, 100, Duration.ofSeconds(1), Backoff.standard()));
+    opened.add(w);
+    IntStream.rangeClosed(1, 51).forEach(i -> w.submit(numbered(i)));
+
+    int written = w.flush();
+
+    assertThat(written).isEqualTo(50);
+    assertThat(ids(journal.records())).containsExactlyElementsOf(ids(2, 51));
+    assertThat(deadLetters.letters())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.record().eventId()).isEqualTo("evt-1");
+              assertThat(d.reason())
+                  .contains("java.time.DateTimeException")
+                  .contains("Invalid value for Year");
+            });
+    assertThat(w.stats().pending()).isZero();
+    assertThat(w.retryAt()).isEmpty();
+  }
+
+  /** An outage is not a refusal: nothing is dead-lettered, everything waits and goes later. */
+  @Test
+  void anOutage_deadLettersNothing_andKeepsTheBatch() throws Exception {
+    BatchingAuditWriter w = writer(POLICY);
+    IntStream.rangeClosed(1, 10).forEach(i -> w.submit(numbered(i)));
+    journal.setAvailable(false);
+
+    assertThat(w.flush()).isZero();
+    assertThat(deadLetters.letters()).isEmpty();
+    assertThat(w.stats().pending()).isEqualTo(10);
+
+    journal.setAvailable(true);
+    assertThat(w.flush()).isEqualTo(10);
+    assertThat(ids(journal.records())).containsExactlyElementsOf(ids(1, 10));
   }
 
   @Test

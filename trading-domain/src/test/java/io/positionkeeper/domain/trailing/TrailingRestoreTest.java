@@ -53,6 +53,10 @@ class TrailingRestoreTest {
   private final TrailingRestorer restorer = new TrailingRestorer(states, audit, clock, policy);
   private final ConnectionMonitor monitor = new ConnectionMonitor(Exchange.BINANCE);
 
+  // Each stored position has an entry order of its own, as on the venue (the store refuses a second
+  // row for one entry order).
+  private long nextEntryOrder = 1000;
+
   private long storePosition(
       String symbol, PositionSide side, boolean withStop, boolean withState) {
     long id =
@@ -63,7 +67,7 @@ class TrailingRestoreTest {
                 side,
                 BigDecimal.TEN,
                 new BigDecimal("1.5"),
-                ExchangeOrderId.of(1000 + symbol.length()),
+                ExchangeOrderId.of(nextEntryOrder++),
                 Optional.of(ClientOrderId.of("pko-" + symbol.toLowerCase())),
                 Optional.empty(),
                 clock.now()),

@@ -82,6 +82,7 @@ public final class InMemoryPositionStore implements PositionStore {
                   "UNIQUE_OPEN_POSITION",
                   "an open position exists already for " + p.exchange() + " " + p.symbol());
             }
+            refuseASecondRowOfTheSameEntry(p);
             long id = nextId++;
             rows.put(
                 id,
@@ -153,6 +154,41 @@ public final class InMemoryPositionStore implements PositionStore {
         });
   }
 
+  /**
+   * The database's unique indexes (V6): one row per venue entry order, per entry client order id
+   * and per signal, whatever the status, except a rolled-back opening (it never held the position,
+   * and the same entry may be adopted afterwards).
+   */
+  private void refuseASecondRowOfTheSameEntry(NewPosition p) {
+    for (PositionRecord r : rows.values()) {
+      if (r.status() == PositionStatus.ROLLED_BACK) {
+        continue;
+      }
+      if (p.signalId().isPresent() && p.signalId().equals(r.signalId())) {
+        throw new RejectedException(
+            "positions_one_per_signal", "signal " + p.signalId().get() + " has position " + r.id());
+      }
+      if (r.exchange() != p.exchange()) {
+        continue;
+      }
+      if (r.exchangeOrderId().equals(p.exchangeOrderId())) {
+        throw new RejectedException(
+            "positions_one_row_per_entry_order",
+            "entry order " + p.exchangeOrderId().value() + " is position " + r.id() + " already");
+      }
+      if (p.entryClientOrderId().isPresent()
+          && p.entryClientOrderId().equals(r.entryClientOrderId())) {
+        throw new RejectedException(
+            "positions_one_row_per_entry_client_order_id",
+            "entry client order id "
+                + p.entryClientOrderId().get().value()
+                + " is position "
+                + r.id()
+                + " already");
+      }
+    }
+  }
+
   @Override
   public void updatePosition(
       long id, PositionSide side, BigDecimal quantity, BigDecimal entryPrice, AuditRecord event) {
@@ -160,18 +196,25 @@ public final class InMemoryPositionStore implements PositionStore {
         Op.UPDATE_POSITION,
         id,
         event,
-        r ->
-            copy(
-                r,
-                side,
-                quantity,
-                entryPrice,
-                r.status(),
-                r.stopClientId(),
-                r.stopPrice(),
-                Optional.empty(),
-                r.note(),
-                event.time()));
+        r -> {
+          if (quantity.signum() <= 0) {
+            // The database's positions_open_quantity_check: a flat position is closed, not open.
+            throw new RejectedException(
+                "positions_open_quantity_check",
+                "position " + id + ": an open position's quantity must be > 0, was " + quantity);
+          }
+          return copy(
+              r,
+              side,
+              quantity,
+              entryPrice,
+              r.status(),
+              r.stopClientId(),
+              r.stopPrice(),
+              Optional.empty(),
+              r.note(),
+              event.time());
+        });
   }
 
   @Override
@@ -223,6 +266,11 @@ public final class InMemoryPositionStore implements PositionStore {
         id,
         event,
         r -> {
+          if (close.closedAt().isBefore(r.openedAt())) {
+            throw new RejectedException(
+                "positions_closed_after_opened_check",
+                "position " + id + " cannot close at " + close.closedAt() + ", before it opened");
+          }
           // The database's positions_closed_check: only a phantom's exit may be unknown.
           if ((close.exitPrice().isEmpty() || close.realizedPnl().isEmpty())
               && close.reason() != CloseReason.PHANTOM) {
@@ -344,6 +392,11 @@ public final class InMemoryPositionStore implements PositionStore {
   }
 
   /** Every row, whatever its status. */
+  /** The row with that id, without fault knobs (for the other fakes' checks). */
+  synchronized Optional<PositionRecord> row(long id) {
+    return Optional.ofNullable(rows.get(id));
+  }
+
   public synchronized List<PositionRecord> all() {
     return List.copyOf(rows.values());
   }

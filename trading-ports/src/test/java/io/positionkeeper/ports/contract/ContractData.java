@@ -22,16 +22,38 @@ public final class ContractData {
 
   public static final Instant T0 = Instant.parse("2026-03-01T12:00:00.123456Z");
 
+  private static final java.util.concurrent.atomic.AtomicLong ENTRIES =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * A new position of its own venue entry: its own entry order id, entry client order id ({@code
+   * pk-open-<symbol>-<n>}) and signal, as the schema keeps one row per each.
+   */
   public static NewPosition newPosition(Symbol symbol, PositionSide side) {
+    long n = ENTRIES.incrementAndGet();
+    return newPosition(
+        symbol,
+        side,
+        ExchangeOrderId.of(8389766058155948588L + n),
+        ClientOrderId.of("pk-open-" + symbol.value().toLowerCase() + "-" + n),
+        "signal-" + n);
+  }
+
+  public static NewPosition newPosition(
+      Symbol symbol,
+      PositionSide side,
+      ExchangeOrderId entryOrder,
+      ClientOrderId entryClientId,
+      String signalId) {
     return new NewPosition(
         Exchange.BINANCE,
         symbol,
         side,
         new BigDecimal("0.000123456789012345"),
         new BigDecimal("64123.456789"),
-        ExchangeOrderId.of(8389766058155948588L),
-        Optional.of(ClientOrderId.of("pk-open-" + symbol.value().toLowerCase())),
-        Optional.of("signal-42"),
+        entryOrder,
+        Optional.of(entryClientId),
+        Optional.of(signalId),
         T0);
   }
 

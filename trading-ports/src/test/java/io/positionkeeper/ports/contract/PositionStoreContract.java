@@ -11,6 +11,8 @@ import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.ExchangeOrderId;
+import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -40,8 +42,9 @@ public abstract class PositionStoreContract {
   @Test
   void insert_returnsAPositiveId_andStoresTheRowActive_withItsEventCarryingTheId() {
     AuditRecord created = event("POSITION_CREATED");
+    NewPosition given = newPosition(BTC, PositionSide.LONG);
 
-    long id = store().insert(newPosition(BTC, PositionSide.LONG), created);
+    long id = store().insert(given, created);
 
     assertThat(id).isPositive();
     PositionRecord row = store().find(id).orElseThrow();
@@ -50,8 +53,8 @@ public abstract class PositionStoreContract {
     assertThat(row.side()).isEqualTo(PositionSide.LONG);
     assertThat(row.quantity()).isEqualByComparingTo("0.000123456789012345");
     assertThat(row.entryPrice()).isEqualByComparingTo("64123.456789");
-    assertThat(row.exchangeOrderId().value()).isEqualTo("8389766058155948588");
-    assertThat(row.signalId()).contains("signal-42");
+    assertThat(row.exchangeOrderId()).isEqualTo(given.exchangeOrderId());
+    assertThat(row.signalId()).isEqualTo(given.signalId());
     assertThat(row.openedAt()).isEqualTo(T0);
     assertThat(storedEvents(id))
         .singleElement()
@@ -308,13 +311,14 @@ public abstract class PositionStoreContract {
   @Test
   void findByEntryOrder_afterInsert_findsTheRowThatCarriesThatEntryClientId() {
     long btc = insertBtc();
-    long eth = store().insert(newPosition(ETH, PositionSide.SHORT), event("POSITION_CREATED"));
+    NewPosition ethEntry = newPosition(ETH, PositionSide.SHORT);
+    long eth = store().insert(ethEntry, event("POSITION_CREATED"));
 
     PositionRecord row =
-        store().findByEntryOrder(ClientOrderId.of("pk-open-ethusdt")).orElseThrow();
+        store().findByEntryOrder(ethEntry.entryClientOrderId().orElseThrow()).orElseThrow();
 
     assertThat(row.id()).isEqualTo(eth).isNotEqualTo(btc);
-    assertThat(row.entryClientOrderId()).contains(ClientOrderId.of("pk-open-ethusdt"));
+    assertThat(row.entryClientOrderId()).isEqualTo(ethEntry.entryClientOrderId());
     assertThat(row.status()).isEqualTo(PositionStatus.ACTIVE);
     assertThat(row).isEqualTo(store().find(eth).orElseThrow());
   }
@@ -328,23 +332,24 @@ public abstract class PositionStoreContract {
 
   @Test
   void findByEntryOrder_findsAClosedRow_andARolledBackRow() {
-    long closed = insertBtc();
+    NewPosition btcEntry = newPosition(BTC, PositionSide.LONG);
+    long closed = store().insert(btcEntry, event("POSITION_CREATED"));
     store()
         .close(
             closed,
             new PositionClose(BigDecimal.ONE, BigDecimal.ZERO, CloseReason.MANUAL, T0),
             event("POSITION_CLOSED"));
-    long rolledBack =
-        store().insert(newPosition(ETH, PositionSide.SHORT), event("POSITION_CREATED"));
+    NewPosition ethEntry = newPosition(ETH, PositionSide.SHORT);
+    long rolledBack = store().insert(ethEntry, event("POSITION_CREATED"));
     store().markRolledBack(rolledBack, "stop-loss rejected", event("ROLLED_BACK"));
 
-    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-btcusdt")))
+    assertThat(store().findByEntryOrder(btcEntry.entryClientOrderId().orElseThrow()))
         .hasValueSatisfying(
             r -> {
               assertThat(r.id()).isEqualTo(closed);
               assertThat(r.status()).isEqualTo(PositionStatus.CLOSED);
             });
-    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-ethusdt")))
+    assertThat(store().findByEntryOrder(ethEntry.entryClientOrderId().orElseThrow()))
         .hasValueSatisfying(
             r -> {
               assertThat(r.id()).isEqualTo(rolledBack);
@@ -352,18 +357,121 @@ public abstract class PositionStoreContract {
             });
   }
 
+  /**
+   * A rolled-back opening never held the position: its entry (venue order and client id) may be
+   * stored again, by the adoption of a position whose rollback could not close it; the newest row
+   * is the one found.
+   */
   @Test
-  void findByEntryOrder_whenAnEndedPositionCarriedTheSameEntryClientId_returnsTheNewestRow() {
-    long first = insertBtc();
+  void findByEntryOrder_whenARolledBackRowCarriedTheSameEntry_returnsTheNewestRow() {
+    NewPosition entry = newPosition(BTC, PositionSide.LONG);
+    long first = store().insert(entry, event("POSITION_CREATED"));
+    store().markRolledBack(first, "stop-loss rejected", event("ROLLED_BACK"));
+    long second = store().insert(entry, event("POSITION_CREATED"));
+
+    assertThat(store().findByEntryOrder(entry.entryClientOrderId().orElseThrow()))
+        .hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(second));
+  }
+
+  // ------------------------------------------------------------------ what the schema guards
+
+  @Test
+  void theSameVenueEntry_storedTwice_isRejected_evenAfterAClose() {
+    long id = insertBtc();
+    PositionRecord first = store().find(id).orElseThrow();
     store()
         .close(
-            first,
+            id,
             new PositionClose(BigDecimal.ONE, BigDecimal.ZERO, CloseReason.MANUAL, T0),
             event("POSITION_CLOSED"));
-    long second = insertBtc();
+    NewPosition again =
+        newPosition(
+            BTC,
+            PositionSide.LONG,
+            first.exchangeOrderId(),
+            ClientOrderId.of("pk-other-1"),
+            "signal-other-1");
 
-    assertThat(store().findByEntryOrder(ClientOrderId.of("pk-open-btcusdt")))
-        .hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(second));
+    assertThatThrownBy(() -> store().insert(again, event("POSITION_CREATED")))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo("positions_one_row_per_entry_order"));
+  }
+
+  @Test
+  void anEntryClientOrderId_reusedOnAnotherSymbol_isRejected() {
+    long id = insertBtc();
+    PositionRecord first = store().find(id).orElseThrow();
+    NewPosition reused =
+        newPosition(
+            ETH,
+            PositionSide.LONG,
+            ExchangeOrderId.of(1L),
+            first.entryClientOrderId().orElseThrow(),
+            "signal-other-2");
+
+    assertThatThrownBy(() -> store().insert(reused, event("POSITION_CREATED")))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo("positions_one_row_per_entry_client_order_id"));
+  }
+
+  @Test
+  void aSignal_opensOnePositionAtMost() {
+    long id = insertBtc();
+    PositionRecord first = store().find(id).orElseThrow();
+    NewPosition sameSignal =
+        newPosition(
+            ETH,
+            PositionSide.LONG,
+            ExchangeOrderId.of(2L),
+            ClientOrderId.of("pk-other-3"),
+            first.signalId().orElseThrow());
+
+    assertThatThrownBy(() -> store().insert(sameSignal, event("POSITION_CREATED")))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo("positions_one_per_signal"));
+  }
+
+  @Test
+  void anOpenPosition_withQuantityZero_isRejected() {
+    long id = insertBtc();
+
+    assertThatThrownBy(
+            () ->
+                store()
+                    .updatePosition(
+                        id,
+                        PositionSide.LONG,
+                        BigDecimal.ZERO,
+                        BigDecimal.TEN,
+                        event("POSITION_UPDATED")))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo("positions_open_quantity_check"));
+    assertThat(store().find(id).orElseThrow().quantity()).isPositive();
+  }
+
+  @Test
+  void aCloseBeforeTheOpening_isRejected() {
+    long id = insertBtc();
+
+    assertThatThrownBy(
+            () ->
+                store()
+                    .close(
+                        id,
+                        new PositionClose(
+                            BigDecimal.ONE,
+                            BigDecimal.ZERO,
+                            CloseReason.MANUAL,
+                            T0.minusSeconds(1)),
+                        event("POSITION_CLOSED")))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo("positions_closed_after_opened_check"));
+    assertThat(store().find(id).orElseThrow().status()).isEqualTo(PositionStatus.ACTIVE);
   }
 
   @Test

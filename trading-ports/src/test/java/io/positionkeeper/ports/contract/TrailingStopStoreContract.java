@@ -2,7 +2,9 @@ package io.positionkeeper.ports.contract;
 
 import static io.positionkeeper.ports.contract.ContractData.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Symbol;
@@ -20,6 +22,9 @@ public abstract class TrailingStopStoreContract {
 
   /** The id of a stored position on {@code symbol} (states reference positions). */
   protected abstract long createPosition(Symbol symbol, PositionSide side);
+
+  /** Closes the stored position {@code id}. */
+  protected abstract void closePosition(long id);
 
   private static TrailingStopState state(
       long positionId, Symbol symbol, TrailingStatus status, int updates) {
@@ -100,5 +105,34 @@ public abstract class TrailingStopStoreContract {
     store().delete(a);
 
     assertThat(store().loadAll()).extracting(TrailingStopState::positionId).containsExactly(b);
+  }
+
+  @Test
+  void save_forAClosedPosition_isRejected() {
+    long id = createPosition(Symbol.of("BTCUSDT"), PositionSide.LONG);
+    closePosition(id);
+
+    assertThatThrownBy(
+            () -> store().save(state(id, Symbol.of("BTCUSDT"), TrailingStatus.ACTIVE, 1)))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> assertThat(e.code()).isEqualTo("trailing_stop_state_position_open"));
+    assertThat(store().loadAll()).isEmpty();
+  }
+
+  @Test
+  void save_withAnotherSymbolOrSideThanItsPosition_isRejected() {
+    long id = createPosition(Symbol.of("BTCUSDT"), PositionSide.SHORT);
+
+    for (TrailingStopState wrong :
+        java.util.List.of(
+            state(id, Symbol.of("ETHUSDT"), TrailingStatus.ACTIVE, 1),
+            state(id, Symbol.of("BTCUSDT"), TrailingStatus.ACTIVE, 1))) {
+      assertThatThrownBy(() -> store().save(wrong))
+          .isInstanceOfSatisfying(
+              RejectedException.class,
+              e -> assertThat(e.code()).isEqualTo("trailing_stop_state_matches_position"));
+    }
+    assertThat(store().loadAll()).isEmpty();
   }
 }

@@ -6,17 +6,20 @@ import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.SignalSource;
 import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.contract.AuditJournalContract;
+import io.positionkeeper.ports.contract.ContractData;
 import io.positionkeeper.ports.contract.DeadLetterStoreContract;
 import io.positionkeeper.ports.contract.PositionStoreContract;
 import io.positionkeeper.ports.contract.SignalSourceContract;
 import io.positionkeeper.ports.contract.StoredDeadLetter;
 import io.positionkeeper.ports.contract.TrailingStopStoreContract;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Signal;
 import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Nested;
 
 /** The store contracts, run against the in-memory fakes. */
@@ -40,8 +43,9 @@ class InMemoryStoresContractTest {
 
   @Nested
   class TrailingStopStoreTest extends TrailingStopStoreContract {
-    private final InMemoryTrailingStopStore store = new InMemoryTrailingStopStore();
-    private final AtomicLong ids = new AtomicLong();
+    private final InMemoryPositionStore positions =
+        new InMemoryPositionStore(new InMemoryAuditJournal());
+    private final InMemoryTrailingStopStore store = new InMemoryTrailingStopStore(positions);
 
     @Override
     protected TrailingStopStore store() {
@@ -50,7 +54,16 @@ class InMemoryStoresContractTest {
 
     @Override
     protected long createPosition(Symbol symbol, PositionSide side) {
-      return ids.incrementAndGet();
+      return positions.insert(
+          ContractData.newPosition(symbol, side), ContractData.event("POSITION_CREATED"));
+    }
+
+    @Override
+    protected void closePosition(long id) {
+      positions.close(
+          id,
+          new PositionClose(BigDecimal.ONE, BigDecimal.ZERO, CloseReason.MANUAL, ContractData.T0),
+          ContractData.event("POSITION_CLOSED"));
     }
   }
 
@@ -98,6 +111,29 @@ class InMemoryStoresContractTest {
     @Override
     protected void add(Signal signal) {
       source.add(signal);
+    }
+  }
+
+  @Nested
+  class AccountLeaseTest extends io.positionkeeper.ports.contract.AccountLeaseContract {
+    private final ManualClock clock = ManualClock.atDefaultStart();
+    private final InMemoryAccountLease leases = new InMemoryAccountLease(clock);
+    private final java.util.concurrent.atomic.AtomicLong accounts =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    protected io.positionkeeper.ports.AccountLease leases() {
+      return leases;
+    }
+
+    @Override
+    protected io.positionkeeper.ports.model.AccountId freshAccount() {
+      return io.positionkeeper.ports.model.AccountId.of("acct-" + accounts.incrementAndGet());
+    }
+
+    @Override
+    protected void pass(java.time.Duration d) {
+      clock.advance(d);
     }
   }
 }

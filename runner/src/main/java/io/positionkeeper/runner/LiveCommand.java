@@ -1,0 +1,81 @@
+package io.positionkeeper.runner;
+
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.runner.live.ConfigException;
+import io.positionkeeper.runner.live.LiveConfig;
+import io.positionkeeper.runner.live.LiveConfigReader;
+import io.positionkeeper.runner.live.LiveSession;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code keeper run}: live mode, configured by one properties file. Exit codes: 0 after a clean
+ * stop (SIGTERM, Ctrl-C), 2 for a configuration refused before any connection, 1 for a failure.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Live mode: reads the configuration file, checks it, then trades.")
+final class LiveCommand implements Callable<Integer> {
+  static final int BAD_CONFIG = 2;
+
+  @Option(names = "--config", required = true, description = "The live configuration file.")
+  Path config;
+
+  @Option(
+      names = "--home",
+      defaultValue = "${sys:keeper.home:-.position-keeper}",
+      description = "Folder for the audit spool and the log (default: ${DEFAULT-VALUE}).")
+  Path home;
+
+  @Override
+  public Integer call() throws Exception {
+    LiveConfig live;
+    try {
+      live = LiveConfigReader.read(load(config));
+      if (!(live.signals() instanceof LiveConfig.SignalInput.Database)) {
+        throw new ConfigException(
+            "signals", "only signals=database is wired in this build", "set signals=database");
+      }
+    } catch (ConfigException e) {
+      System.err.println("keeper: configuration " + config + " refused: " + e.getMessage());
+      return BAD_CONFIG;
+    }
+    LiveSession session =
+        new LiveSession(live, System.getenv(), home, Clock.system(), Duration.ofMillis(500));
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                session.stop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "keeper-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    session.run();
+    return 0;
+  }
+
+  private static Properties load(Path file) throws IOException {
+    if (!Files.isReadable(file)) {
+      throw new ConfigException(
+          "--config",
+          "cannot read " + file,
+          "pass a readable file, e.g. runner/live.example.properties");
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,153 @@
+package io.positionkeeper.runner.paper;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.domain.audit.AuditSpool;
+import io.positionkeeper.domain.keeper.Keeper;
+import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.migrations.Migrations;
+import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.fake.ManualClock;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.postgres.PostgresConfig;
+import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.wiring.KeeperModule;
+import io.positionkeeper.runner.wiring.PaperExchangeModule;
+import io.positionkeeper.runner.wiring.PostgresModule;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One paper session: the embedded PostgreSQL, migrated; the in-memory exchange on a replay clock;
+ * the real keeper between them. Marks are replayed in time order, each signal is opened when the
+ * replay reaches its time, and the summary is read back from the database.
+ */
+public final class PaperSession {
+  private static final Logger log = LoggerFactory.getLogger(PaperSession.class);
+  private static final String BUNDLED_MARKS = "/paper/marks.csv";
+  private static final String BUNDLED_SIGNALS = "/paper/signals.jsonl";
+
+  private final PaperOptions options;
+  private final Progress progress;
+
+  public PaperSession(PaperOptions options, Progress progress) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.progress = Objects.requireNonNull(progress, "progress");
+  }
+
+  public PaperSummary run() throws IOException, SQLException {
+    List<MarkTick> ticks =
+        MarkSeries.read(open(options.marks(), BUNDLED_MARKS), name(options.marks(), BUNDLED_MARKS));
+    String prefix = "p" + Long.toString(System.currentTimeMillis(), 36) + "-";
+    List<TimedIntent> intents =
+        SignalFile.read(
+            open(options.signals(), BUNDLED_SIGNALS),
+            name(options.signals(), BUNDLED_SIGNALS),
+            Exchange.PAPER,
+            prefix);
+    Files.createDirectories(options.home());
+    try (EmbeddedDatabase db =
+            EmbeddedDatabase.start(options.databaseDirectory(), options.fresh());
+        HikariDataSource pool =
+            PostgresPool.create(PostgresConfig.of(db.jdbcUrl(), "postgres", "postgres"));
+        AuditSpool spool = AuditSpool.open(options.spoolFile())) {
+      Migrations.migrate(pool);
+      long[] before = PaperSummary.marks(pool);
+      long startedNanos = System.nanoTime();
+      replay(ticks, intents, pool, spool);
+      Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
+      Duration simulated = Duration.between(ticks.get(0).at(), ticks.get(ticks.size() - 1).at());
+      return PaperSummary.read(
+              pool,
+              before[0],
+              before[1],
+              db.jdbcUrl() + " (data in " + db.dataDirectory().toAbsolutePath() + ")",
+              options.logFile().toAbsolutePath())
+          .withSpeed(simulated, wall);
+    }
+  }
+
+  private void replay(
+      List<MarkTick> ticks, List<TimedIntent> intents, HikariDataSource pool, AuditSpool spool) {
+    ManualClock clock = new ManualClock(ticks.get(0).at());
+    FakeExchange venue = new FakeExchange(Exchange.PAPER, clock);
+    Map<Symbol, MarkTick> first = new LinkedHashMap<>();
+    ticks.forEach(t -> first.putIfAbsent(t.symbol(), t));
+    first
+        .values()
+        .forEach(
+            t -> {
+              venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
+              venue.setMarkPrice(t.symbol(), t.mark());
+            });
+    Injector injector =
+        Guice.createInjector(
+            new PaperExchangeModule(venue, clock),
+            new PostgresModule(pool, spool),
+            new KeeperModule(KeeperPolicy.standard()));
+    Keeper keeper = injector.getInstance(Keeper.class);
+    keeper.start();
+    Deque<TimedIntent> pending = new ArrayDeque<>(intents);
+    try {
+      for (int i = 0; i < ticks.size(); i++) {
+        MarkTick tick = ticks.get(i);
+        while (!pending.isEmpty() && !pending.peekFirst().at().isAfter(tick.at())) {
+          openNow(keeper, pending.pollFirst());
+        }
+        Duration step = Duration.between(clock.now(), tick.at());
+        if (!step.isNegative()) {
+          clock.advance(step);
+        }
+        venue.setMarkPrice(tick.symbol(), tick.mark());
+        progress.update(i + 1, ticks.size(), tick.at() + " open " + keeper.positions().size());
+      }
+    } finally {
+      progress.finish();
+      keeper.stop();
+    }
+    pending.forEach(p -> log.warn("signal at {} is after the last mark; not opened", p.at()));
+  }
+
+  private static void openNow(Keeper keeper, TimedIntent timed) {
+    OpenResult result = keeper.open(timed.intent());
+    switch (result) {
+      case OpenResult.Opened opened -> log.info("opened {}: {}", timed.intent().key(), opened);
+      case OpenResult.Refused refused ->
+          log.warn("signal {} refused: {}", timed.intent().intentId(), refused.reason());
+      case OpenResult.Failed failed ->
+          log.error("signal {} failed: {}", timed.intent().intentId(), failed);
+    }
+  }
+
+  private static Reader open(Optional<Path> file, String bundled) throws IOException {
+    if (file.isPresent()) {
+      return Files.newBufferedReader(file.get(), StandardCharsets.UTF_8);
+    }
+    return new InputStreamReader(
+        Objects.requireNonNull(
+            PaperSession.class.getResourceAsStream(bundled), "bundled " + bundled + " missing"),
+        StandardCharsets.UTF_8);
+  }
+
+  private static String name(Optional<Path> file, String bundled) {
+    return file.map(Path::toString).orElse("bundled " + bundled);
+  }
+}
