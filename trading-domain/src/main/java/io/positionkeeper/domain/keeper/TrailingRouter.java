@@ -53,4 +53,12 @@ final class TrailingRouter implements TrailingStops {
   public boolean hasMovedStop(long dbId) {
     return managers.values().stream().anyMatch(m -> m.hasMovedStop(dbId));
   }
+
+  @Override
+  public java.util.Optional<java.math.BigDecimal> trailedStop(long dbId) {
+    return managers.values().stream()
+        .map(m -> m.trailedStop(dbId))
+        .flatMap(java.util.Optional::stream)
+        .findFirst();
+  }
 }

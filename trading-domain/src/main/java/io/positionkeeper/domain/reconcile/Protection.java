@@ -9,6 +9,7 @@ import io.positionkeeper.domain.instrument.Price;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
+import io.positionkeeper.domain.trailing.TrailingRule;
 import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.domain.venue.StopPlacement;
 import io.positionkeeper.ports.PortException;
@@ -19,6 +20,7 @@ import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +49,14 @@ final class Protection {
   ActionOutcome replaceStop(ReconcileAction.ReplaceStop a) {
     PositionRecord row = a.row();
     Instrument instrument = c.instrument(row.symbol());
+    // The row keeps the first stop; the trailing rule may hold a tighter one. Re-protecting at the
+    // row's level would loosen the stop the trader already had.
+    Optional<BigDecimal> trigger =
+        a.side() == row.side()
+            ? tighterOf(a.side(), a.trigger(), c.trailing().trailedStop(row.id()))
+            : a.trigger();
     Price stop =
-        a.trigger()
+        trigger
             .map(t -> instrument.roundStop(a.side(), t))
             .orElseGet(
                 () ->
@@ -62,6 +70,14 @@ final class Protection {
         a.side(),
         stop,
         "replaced: none working on the exchange");
+  }
+
+  private static Optional<BigDecimal> tighterOf(
+      PositionSide side, Optional<BigDecimal> a, Optional<BigDecimal> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    return b.map(x -> TrailingRule.tighter(side, a.get(), x)).or(() -> a);
   }
 
   /** Places a new stop at {@code trigger} for row {@code dbId}. */

@@ -237,6 +237,24 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     }
   }
 
+  @Override
+  public Optional<BigDecimal> trailedStop(long dbId) {
+    return stateOf(dbId).flatMap(TrailingStopManager::trailedStop);
+  }
+
+  /**
+   * The tighter of the stop last known to work and the level the peak calls for: after a move whose
+   * answer was lost, the venue may hold the new level while the state still names the old.
+   */
+  private static Optional<BigDecimal> trailedStop(TrailingStopState s) {
+    if (s.status() != TrailingStatus.ACTIVE) {
+      return s.currentStop();
+    }
+    BigDecimal level = TrailingRule.triggerLevel(s.side(), s.peak(), s.callbackRate());
+    return Optional.of(
+        s.currentStop().map(c -> TrailingRule.tighter(s.side(), c, level)).orElse(level));
+  }
+
   /** The audit subject of a tracked position (its real correlation key). */
   public Optional<Subject> subjectOf(long dbId) {
     return Optional.ofNullable(byId.get(dbId)).map(Tracked::subject);

@@ -28,4 +28,10 @@ public interface TrailingStops {
 
   /** Whether the trailing stop has moved the exchange stop of this position at least once. */
   boolean hasMovedStop(long dbId);
+
+  /**
+   * The stop level the trailing rule holds for a position, when it is trailed: a stop re-placed
+   * after a loss of protection starts from here, since a stop never loosens.
+   */
+  java.util.Optional<java.math.BigDecimal> trailedStop(long dbId);
 }

@@ -268,5 +268,10 @@ final class ReconcileFixture implements AutoCloseable {
     public boolean hasMovedStop(long dbId) {
       return false;
     }
+
+    @Override
+    public java.util.Optional<java.math.BigDecimal> trailedStop(long dbId) {
+      return java.util.Optional.empty();
+    }
   }
 }

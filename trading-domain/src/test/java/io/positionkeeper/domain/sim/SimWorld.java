@@ -1,0 +1,119 @@
+package io.positionkeeper.domain.sim;
+
+import io.positionkeeper.domain.audit.AuditSink;
+import io.positionkeeper.domain.keeper.Keeper;
+import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.ports.ExchangeStreams;
+import io.positionkeeper.ports.StreamListener;
+import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.fake.InMemoryAuditJournal;
+import io.positionkeeper.ports.fake.InMemoryPositionStore;
+import io.positionkeeper.ports.fake.InMemoryTrailingStopStore;
+import io.positionkeeper.ports.fake.ManualClock;
+import io.positionkeeper.ports.model.ConnectionState;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.InstrumentRules;
+import io.positionkeeper.ports.model.Symbol;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What survives a restart (the venue, the stores, the clock) and what does not (the keeper). A
+ * restart stops the keeper and builds a new one from the stores and the venue, as a process restart
+ * would; nothing of the old keeper's memory is carried over.
+ */
+final class SimWorld {
+  static final List<Symbol> SYMBOLS =
+      List.of(Symbol.of("BTCUSDT"), Symbol.of("SKLUSDT"), Symbol.of("DBRUSDT"));
+
+  final ManualClock clock = ManualClock.atDefaultStart();
+  final FakeExchange exchange = new FakeExchange(Exchange.BINANCE, clock);
+  final InMemoryAuditJournal journal = new InMemoryAuditJournal();
+  final InMemoryPositionStore store = new InMemoryPositionStore(journal);
+  final InMemoryTrailingStopStore trailingStore = new InMemoryTrailingStopStore();
+  private final AuditSink sink = record -> journal.append(List.of(record));
+  private final SwitchableStreams streams = new SwitchableStreams(exchange);
+  Keeper keeper;
+  int restarts;
+
+  SimWorld() {
+    exchange.addInstrument(rules(SYMBOLS.get(0), "0.10", "0.001", "0.001", "120", "100"));
+    exchange.addInstrument(rules(SYMBOLS.get(1), "0.00001", "1", "1", "1000000", "5"));
+    exchange.addInstrument(rules(SYMBOLS.get(2), "0.000001", "1", "1", "10000000", "5"));
+    exchange.setMarkPrice(SYMBOLS.get(0), new BigDecimal("64000"));
+    exchange.setMarkPrice(SYMBOLS.get(1), new BigDecimal("0.03245"));
+    exchange.setMarkPrice(SYMBOLS.get(2), new BigDecimal("0.012345"));
+    exchange.start(streams::deliver);
+    keeper = build();
+    keeper.start();
+  }
+
+  private Keeper build() {
+    return Keeper.builder(clock, store, trailingStore)
+        .venue(exchange, streams)
+        .policy(KeeperPolicy.standard())
+        .audit(sink)
+        .io(Runnable::run)
+        .build();
+  }
+
+  /** Drops the keeper and all its memory; a new one starts from the stores and the venue. */
+  void restart() {
+    keeper.stop();
+    restarts++;
+    keeper = build();
+    keeper.start();
+  }
+
+  private static InstrumentRules rules(
+      Symbol s, String tick, String step, String min, String max, String notional) {
+    return new InstrumentRules(
+        s,
+        new BigDecimal(tick),
+        new BigDecimal(step),
+        new BigDecimal(min),
+        new BigDecimal(max),
+        new BigDecimal(notional));
+  }
+
+  /**
+   * The venue's streams as each keeper sees them: the fake starts its streams once, so a restarted
+   * keeper is attached here, and its start reconnects and resyncs as a new connection would.
+   */
+  private static final class SwitchableStreams implements ExchangeStreams {
+    private final FakeExchange venue;
+    private StreamListener current;
+
+    SwitchableStreams(FakeExchange venue) {
+      this.venue = venue;
+    }
+
+    void deliver(io.positionkeeper.ports.model.StreamEvent event) {
+      if (current != null) {
+        current.onEvent(event);
+      }
+    }
+
+    @Override
+    public void start(StreamListener listener) {
+      current = listener;
+      venue.reconnect();
+    }
+
+    @Override
+    public void watchMarkPrices(Set<Symbol> symbols) {
+      venue.watchMarkPrices(symbols);
+    }
+
+    @Override
+    public ConnectionState connectionState() {
+      return venue.connectionState();
+    }
+
+    @Override
+    public void close() {
+      current = null;
+    }
+  }
+}
