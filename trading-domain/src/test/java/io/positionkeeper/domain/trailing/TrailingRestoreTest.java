@@ -53,6 +53,8 @@ class TrailingRestoreTest {
   private final TrailingRestorer restorer = new TrailingRestorer(states, audit, clock, policy);
   private final ConnectionMonitor monitor = new ConnectionMonitor(Exchange.BINANCE);
 
+  private long nextEntryOrder = 1000;
+
   private long storePosition(
       String symbol, PositionSide side, boolean withStop, boolean withState) {
     long id =
@@ -63,7 +65,8 @@ class TrailingRestoreTest {
                 side,
                 BigDecimal.TEN,
                 new BigDecimal("1.5"),
-                ExchangeOrderId.of(1000 + symbol.length()),
+                // One venue entry per position: the store keeps one row per entry order.
+                ExchangeOrderId.of(nextEntryOrder++),
                 Optional.of(ClientOrderId.of("pko-" + symbol.toLowerCase())),
                 Optional.empty(),
                 clock.now()),
