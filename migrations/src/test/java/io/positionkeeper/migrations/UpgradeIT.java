@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UpgradeIT {
 
   @ParameterizedTest
-  @ValueSource(strings = {"1", "2", "3", "4", "5"})
+  @ValueSource(strings = {"1", "2", "3", "4", "5", "6"})
   void aPopulatedDatabaseOfAnEarlierVersion_upgradesToTheLatest_keepingEveryRow(String version)
       throws SQLException {
     DataSource db = TestDatabases.emptyDatabase();
