@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * reads the usage headers ({@code X-MBX-USED-WEIGHT-1M}, {@code X-MBX-ORDER-COUNT-10S/1M}) and
  * holds requests back at the limit until the venue's window rolls over, before the venue refuses.
  *
+ * <p>New entries stop short of the order-count limits, at {@link #ENTRY_SHARE} of each: the rest of
+ * the window is kept for protective orders (a stop, a close), so a burst of entries can never use
+ * up the budget that the stop of the position it just opened needs. The venue's order-count limits
+ * are per account and cover every order alike, so only the client can make this distinction.
+ *
  * <table>
  *   <caption>What each block stops</caption>
  *   <tr><th>block</th><th>READ/USER_STREAM/CANCEL</th><th>ORDER</th><th>ORDER_EXEMPT</th></tr>
@@ -35,12 +40,17 @@ public final class RateLimiter {
   /** How long an IP ban lasts when a 418 comes without Retry-After (the venue's minimum). */
   static final Duration BAN_DEFAULT = Duration.ofMinutes(2);
 
+  /** The share of each order-count window that new entries may use; the rest is for protection. */
+  static final double ENTRY_SHARE = 0.8;
+
   private final ServerClock clock;
 
   private Instant ipBlockedUntil = Instant.MIN;
   private Instant ordersBlockedUntil = Instant.MIN;
   private Instant throttledUntil = Instant.MIN;
   private Instant weightBlockedUntil = Instant.MIN;
+  private Instant entriesBlockedUntil = Instant.MIN;
+  private String entriesReason = "";
   private String ipReason = "";
   private String ordersReason = "";
   private String throttleReason = "";
@@ -82,6 +92,9 @@ public final class RateLimiter {
     if (kind == RequestKind.ORDER && now.isBefore(throttledUntil)) {
       throw limited(kind, throttleReason, throttledUntil, now);
     }
+    if (kind == RequestKind.ORDER && now.isBefore(entriesBlockedUntil)) {
+      throw limited(kind, entriesReason, entriesBlockedUntil, now);
+    }
     if (kind.heldBackByWeight() && now.isBefore(weightBlockedUntil)) {
       throw limited(kind, "used weight reached " + weightLimit1m + "/min", weightBlockedUntil, now);
     }
@@ -97,6 +110,7 @@ public final class RateLimiter {
     if (usedWeight1m >= weightLimit1m) {
       weightBlockedUntil = max(weightBlockedUntil, now.plus(untilWindowEnd(serverNow, 60_000)));
     }
+    holdEntriesBack(now, serverNow);
     if (orderCount10s >= orderLimit10s) {
       blockOrders(
           now.plus(untilWindowEnd(serverNow, 10_000)),
@@ -150,6 +164,39 @@ public final class RateLimiter {
 
   /** Usage counters as last reported by the venue's headers. */
   public record Usage(long usedWeight1m, long orderCount10s, long orderCount1m) {}
+
+  private void holdEntriesBack(Instant now, long serverNow) {
+    if (orderCount10s >= entryLimit(orderLimit10s)) {
+      blockEntries(
+          now.plus(untilWindowEnd(serverNow, 10_000)),
+          "order count reached "
+              + orderCount10s
+              + "/10s; the last "
+              + (orderLimit10s - entryLimit(orderLimit10s))
+              + " are kept for stops and closes");
+    }
+    if (orderCount1m >= entryLimit(orderLimit1m)) {
+      blockEntries(
+          now.plus(untilWindowEnd(serverNow, 60_000)),
+          "order count reached "
+              + orderCount1m
+              + "/min; the last "
+              + (orderLimit1m - entryLimit(orderLimit1m))
+              + " are kept for stops and closes");
+    }
+  }
+
+  /** How many orders of a window new entries may use: at least one is always kept back. */
+  static long entryLimit(long windowLimit) {
+    return Math.min(windowLimit - 1, (long) Math.floor(windowLimit * ENTRY_SHARE));
+  }
+
+  private void blockEntries(Instant until, String reason) {
+    if (until.isAfter(entriesBlockedUntil)) {
+      entriesBlockedUntil = until;
+      entriesReason = reason;
+    }
+  }
 
   private void blockOrders(Instant until, String reason) {
     if (until.isAfter(ordersBlockedUntil)) {

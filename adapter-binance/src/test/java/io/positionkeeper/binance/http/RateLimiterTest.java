@@ -96,4 +96,37 @@ class RateLimiterTest {
 
     passes(RequestKind.READ);
   }
+
+  @Test
+  void entriesNearTheOrderLimit_areHeldBack_whileStopsAndClosesStillGoOut() {
+    limiter.onResponse(headers(Map.of("x-mbx-order-count-10s", "240")));
+
+    blocked(RequestKind.ORDER);
+    passes(RequestKind.ORDER_EXEMPT, RequestKind.CANCEL, RequestKind.READ);
+    clock.advance(Duration.ofMillis(9_500)); // 10:00:10.000, the next 10 s window
+    passes(RequestKind.ORDER);
+  }
+
+  @Test
+  void entriesBelowTheirShare_pass() {
+    limiter.onResponse(
+        headers(Map.of("x-mbx-order-count-10s", "239", "x-mbx-order-count-1m", "959")));
+
+    passes(RequestKind.ORDER, RequestKind.ORDER_EXEMPT);
+  }
+
+  @Test
+  void theMinuteWindow_keepsItsReserveToo() {
+    limiter.onResponse(headers(Map.of("x-mbx-order-count-1m", "960")));
+
+    blocked(RequestKind.ORDER);
+    passes(RequestKind.ORDER_EXEMPT);
+  }
+
+  @Test
+  void aTinyWindow_stillKeepsOneOrderForProtection() {
+    assertThat(RateLimiter.entryLimit(1)).isZero();
+    assertThat(RateLimiter.entryLimit(3)).isEqualTo(2);
+    assertThat(RateLimiter.entryLimit(300)).isEqualTo(240);
+  }
 }
