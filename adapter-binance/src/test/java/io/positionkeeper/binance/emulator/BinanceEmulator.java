@@ -322,6 +322,19 @@ public final class BinanceEmulator implements AutoCloseable {
     }
   }
 
+  /** A working algo order as the venue lists it: its client id and trigger price. */
+  public record OpenStop(String clientAlgoId, BigDecimal triggerPrice) {}
+
+  /** The working algo orders on {@code symbol}, ours and foreign, oldest first. */
+  public List<OpenStop> openStops(String symbol) {
+    synchronized (lock) {
+      return venue.algos.values().stream()
+          .filter(a -> a.open() && a.symbol.equals(symbol))
+          .map(a -> new OpenStop(a.clientAlgoId, a.triggerPrice))
+          .toList();
+    }
+  }
+
   /**
    * How many regular orders carry this client id (more than one once an order that freed its id was
    * followed by another with the same id: ids are unique among open orders only).

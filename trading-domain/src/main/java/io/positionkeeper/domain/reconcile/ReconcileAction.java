@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -8,6 +9,7 @@ import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -128,6 +130,55 @@ public sealed interface ReconcileAction {
           + side
           + trigger.map(t -> " at " + t.toPlainString()).orElse(" at the default distance")
           + ": no stop is working on the exchange";
+    }
+  }
+
+  /**
+   * A row whose position has stops of ours working, but not exactly the one the row records: the
+   * tightest is kept and recorded, every other one is cancelled. A crash between placing a stop and
+   * recording it, or between placing a trailing replacement and cancelling the stop it replaces,
+   * leaves the venue so.
+   */
+  record SettleStops(PositionRecord row, StopOrder keep, List<StopOrder> extra)
+      implements ReconcileAction {
+    public SettleStops {
+      Objects.requireNonNull(row, "row");
+      Objects.requireNonNull(keep, "keep");
+      extra = List.copyOf(extra);
+    }
+
+    /** Whether the row already names the kept stop at its price. */
+    public boolean recorded() {
+      return row.stopClientId().filter(keep.clientId()::equals).isPresent()
+          && row.stopPrice().filter(p -> p.compareTo(keep.triggerPrice()) == 0).isPresent();
+    }
+
+    public Symbol symbol() {
+      return row.symbol();
+    }
+
+    public String describe() {
+      StringBuilder b =
+          new StringBuilder("keep stop ")
+              .append(keep.clientId())
+              .append(" at ")
+              .append(keep.triggerPrice().toPlainString())
+              .append(" for #")
+              .append(row.id())
+              .append(' ')
+              .append(row.symbol());
+      if (!recorded()) {
+        b.append(", recorded on the row (it names ")
+            .append(row.stopClientId().map(ClientOrderId::value).orElse("none"))
+            .append(')');
+      }
+      for (StopOrder s : extra) {
+        b.append(", cancel looser ")
+            .append(s.clientId())
+            .append(" at ")
+            .append(s.triggerPrice().toPlainString());
+      }
+      return b.toString();
     }
   }
 

@@ -2,6 +2,8 @@ package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.trailing.TrailingRule;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -30,6 +32,8 @@ import java.util.stream.Collectors;
  *   <li>A row absent from the snapshot <em>and</em> from the confirming one is a phantom.
  *   <li>A row present with another side or size follows the exchange.
  *   <li>An active row whose side has no open stop-loss gets one again (when the stops are known).
+ *   <li>An active row whose side has stops of ours working keeps the tightest, recorded on the row,
+ *       and the others are cancelled: exactly one stop, and never a looser one.
  *   <li>An exchange position with neither a row nor a book entry is missing: adopted, ignored or
  *       closed as the policy says.
  * </ul>
@@ -67,6 +71,7 @@ public final class ReconcileDecision {
       }
       follow(row, onExchange).ifPresent(follow::add);
       replaceStop(row, onExchange, in.stops().get(row.symbol()), book).ifPresent(stops::add);
+      settleStops(row, onExchange, in.stops().get(row.symbol()), book).ifPresent(stops::add);
     }
 
     List<ReconcileAction> all = new ArrayList<>(expired(book, in, policy));
@@ -124,6 +129,55 @@ public final class ReconcileDecision {
             side,
             sameSide ? row.entryPrice() : venue.entryPrice(),
             sameSide ? row.stopPrice() : Optional.empty()));
+  }
+
+  /**
+   * The stops of ours on an active row's side, when they are not exactly the one the row records:
+   * the tightest is kept (never loosen), the others cancelled. Hand-placed stops are not ours to
+   * touch. A row whose venue side differs is left to {@link #follow} and the next run.
+   */
+  private static Optional<ReconcileAction> settleStops(
+      PositionRecord row, ExchangePosition venue, List<StopOrder> working, List<Position> book) {
+    PositionSide side = venue.side().orElseThrow();
+    if (working == null
+        || row.status() != PositionStatus.ACTIVE
+        || side != row.side()
+        || closing(book, row)) {
+      return Optional.empty();
+    }
+    List<StopOrder> ours =
+        working.stream()
+            .filter(s -> !s.status().isFinal() && s.positionSide() == side)
+            .filter(s -> ClientIds.isOurStop(s.clientId()))
+            .toList();
+    if (ours.isEmpty()) {
+      return Optional.empty();
+    }
+    StopOrder keep = ours.get(0);
+    for (StopOrder s : ours) {
+      if (tighterThan(side, s, keep) || (sameTrigger(s, keep) && recordedOn(row, s))) {
+        keep = s;
+      }
+    }
+    StopOrder kept = keep;
+    List<StopOrder> extra = ours.stream().filter(s -> s != kept).toList();
+    ReconcileAction.SettleStops settle = new ReconcileAction.SettleStops(row, kept, extra);
+    return extra.isEmpty() && settle.recorded() ? Optional.empty() : Optional.of(settle);
+  }
+
+  private static boolean tighterThan(PositionSide side, StopOrder a, StopOrder b) {
+    return !sameTrigger(a, b)
+        && TrailingRule.tighter(side, a.triggerPrice(), b.triggerPrice())
+                .compareTo(a.triggerPrice())
+            == 0;
+  }
+
+  private static boolean sameTrigger(StopOrder a, StopOrder b) {
+    return a.triggerPrice().compareTo(b.triggerPrice()) == 0;
+  }
+
+  private static boolean recordedOn(PositionRecord row, StopOrder s) {
+    return row.stopClientId().filter(s.clientId()::equals).isPresent();
   }
 
   /** Venue positions neither a row nor the book knows, handled as the policy says. */

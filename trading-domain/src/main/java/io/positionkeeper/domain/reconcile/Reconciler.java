@@ -168,7 +168,8 @@ public final class Reconciler {
             .filter(
                 a ->
                     a instanceof ReconcileAction.FollowExchange
-                        || a instanceof ReconcileAction.ReplaceStop)
+                        || a instanceof ReconcileAction.ReplaceStop
+                        || a instanceof ReconcileAction.SettleStops)
             .map(ReconcileAction::symbol)
             .distinct()
             .count();
@@ -287,6 +288,7 @@ public final class Reconciler {
       case ReconcileAction.ClosePhantom phantom -> phantoms.close(phantom);
       case ReconcileAction.FollowExchange follow -> follow(follow);
       case ReconcileAction.ReplaceStop replace -> protection.replaceStop(replace);
+      case ReconcileAction.SettleStops settle -> protection.settleStops(settle);
       case ReconcileAction.AdoptMissing adopt -> adoption.adopt(adopt);
       case ReconcileAction.IgnoreMissing ignore -> adoption.ignore(ignore);
       case ReconcileAction.CloseMissing close -> adoption.closeMissing(close);
@@ -336,6 +338,7 @@ public final class Reconciler {
       case ReconcileAction.ClosePhantom phantom -> c.subjectOf(phantom.row());
       case ReconcileAction.FollowExchange follow -> c.subjectOf(follow.row());
       case ReconcileAction.ReplaceStop replace -> c.subjectOf(replace.row());
+      case ReconcileAction.SettleStops settle -> c.subjectOf(settle.row());
       case ReconcileAction.AdoptMissing adopt -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.IgnoreMissing ignore -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.CloseMissing close -> Subject.symbol(key, "missing-" + key.symbol());

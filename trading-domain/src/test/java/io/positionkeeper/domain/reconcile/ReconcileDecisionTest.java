@@ -247,6 +247,94 @@ class ReconcileDecisionTest {
   }
 
   @Test
+  void twoStopsOfOurs_keepTheTightest_cancelTheOthers_andLeaveHandPlacedOnesAlone() {
+    PositionRecord longRow = row(1, BTC, PositionSide.LONG, "0.015");
+    Case twoLong =
+        new Case("long")
+            .row(longRow)
+            .onExchange(ex(BTC, "0.015"))
+            .stops(
+                BTC,
+                stop("pks-row-1-1", "62720", PositionSide.LONG, StopStatus.WORKING),
+                stop("pkm-row-1-b", "65272", PositionSide.LONG, StopStatus.WORKING),
+                stop("web_hand", "65500", PositionSide.LONG, StopStatus.WORKING));
+
+    assertThat(twoLong.decide())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileAction.SettleStops.class,
+            a -> {
+              assertThat(a.keep().clientId().value()).isEqualTo("pkm-row-1-b");
+              assertThat(a.extra())
+                  .extracting(s -> s.clientId().value())
+                  .containsExactly("pks-row-1-1");
+              assertThat(a.recorded()).isFalse();
+            });
+  }
+
+  @Test
+  void forAShort_theTightestStopIsTheLowest() {
+    PositionRecord shortRow = row(1, BTC, PositionSide.SHORT, "0.015");
+    Case twoShort =
+        new Case("short")
+            .row(shortRow)
+            .onExchange(ex(BTC, "-0.015"))
+            .stops(
+                BTC,
+                stop("pks-row-1-1", "65280", PositionSide.SHORT, StopStatus.WORKING),
+                stop("pkm-row-1-b", "64900", PositionSide.SHORT, StopStatus.WORKING));
+
+    assertThat(twoShort.decide())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileAction.SettleStops.class,
+            a -> assertThat(a.keep().clientId().value()).isEqualTo("pkm-row-1-b"));
+  }
+
+  @Test
+  void twoStopsAtOneLevel_keepTheOneTheRowNames() {
+    Case same =
+        new Case("same level")
+            .row(row(1, BTC, PositionSide.LONG, "0.015"))
+            .onExchange(ex(BTC, "0.015"))
+            .stops(
+                BTC,
+                stop("pkm-row-1-b", "62720", PositionSide.LONG, StopStatus.WORKING),
+                stop("pks-row-1-1", "62720", PositionSide.LONG, StopStatus.WORKING));
+
+    assertThat(same.decide())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileAction.SettleStops.class,
+            a -> {
+              assertThat(a.keep().clientId().value()).isEqualTo("pks-row-1-1");
+              assertThat(a.recorded()).isTrue();
+              assertThat(a.extra())
+                  .extracting(s -> s.clientId().value())
+                  .containsExactly("pkm-row-1-b");
+            });
+  }
+
+  @Test
+  void aStopOfOursTheRowDoesNotName_isRecorded() {
+    Case unrecorded =
+        new Case("unrecorded")
+            .row(row(1, BTC, PositionSide.LONG, "0.015"))
+            .onExchange(ex(BTC, "0.015"))
+            .stops(BTC, stop("pkr-row-1-x", "62720", PositionSide.LONG, StopStatus.WORKING));
+
+    assertThat(unrecorded.decide())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileAction.SettleStops.class,
+            a -> {
+              assertThat(a.recorded()).isFalse();
+              assertThat(a.extra()).isEmpty();
+              assertThat(a.describe()).contains("recorded on the row", "pks-row-1-1");
+            });
+  }
+
+  @Test
   void theExpiredPending_carriesItsAge() {
     Case c = new Case("stale").inBook(pending(DBR, Duration.ofMinutes(3)));
 
@@ -333,14 +421,14 @@ class ReconcileDecisionTest {
         symbol, new BigDecimal(signedSize), new BigDecimal("64100"), new BigDecimal("64200"), NOW);
   }
 
+  /** The stop row 1 records, as the venue lists it. */
   static StopOrder stop(Symbol symbol, PositionSide side, StopStatus status) {
+    return stop("pks-row-1-1", "62720", side, status);
+  }
+
+  static StopOrder stop(String id, String trigger, PositionSide side, StopStatus status) {
     return new StopOrder(
-        symbol,
-        ClientOrderId.of("pks-any-1"),
-        Optional.empty(),
-        side,
-        new BigDecimal("62720"),
-        status);
+        BTC, ClientOrderId.of(id), Optional.empty(), side, new BigDecimal(trigger), status);
   }
 
   static Position pending(Symbol symbol, Duration age) {

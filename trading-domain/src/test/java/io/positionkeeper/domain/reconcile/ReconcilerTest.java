@@ -14,6 +14,7 @@ import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
@@ -314,6 +315,74 @@ class ReconcilerTest {
     var again = (ReconcileResult.Completed) f.reconciler().reconcile();
     assertThat(again.actions()).isEmpty();
     assertThat(again.inSync()).isEqualTo(1);
+  }
+
+  @Test
+  void twoStopsOfOurs_afterACrashMidTrailingMove_theTighterStays_recorded_andTheOtherIsCancelled() {
+    long id = f.storedPosition(BTC, PositionSide.LONG, "0.015", "64000", "62720", true);
+    // The replacement was placed, the runner died before cancelling the stop it replaced.
+    ClientOrderId moved = ClientOrderId.of("pkm-btcusdt-crash");
+    f.exchange.setMarkPrice(BTC, new BigDecimal("65600"));
+    f.exchange.placeStopLoss(
+        new StopLossRequest(BTC, PositionSide.LONG, new BigDecimal("65272"), moved));
+
+    var result = (ReconcileResult.Completed) f.reconciler().reconcile();
+
+    assertThat(result.count(ReconcileAction.SettleStops.class, ActionOutcome.Status.APPLIED))
+        .isEqualTo(1);
+    assertThat(f.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.clientId()).isEqualTo(moved);
+              assertThat(s.triggerPrice()).isEqualByComparingTo("65272");
+            });
+    assertThat(row(id).stopClientId()).contains(moved);
+    assertThat(row(id).stopPrice())
+        .hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("65272"));
+    assertThat(f.book.get(f.key(BTC)).orElseThrow().stopId()).contains(moved);
+    assertThat(f.trailing.stopsPlaced).containsExactly(id);
+    assertThat(recordsOfType("STOP_CANCELLED"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.payload().toString()).contains("pks-btcusdt-1"));
+
+    var again = (ReconcileResult.Completed) f.reconciler().reconcile();
+    assertThat(again.actions()).isEmpty();
+  }
+
+  @Test
+  void aStopOfOursTheRowDoesNotName_afterACrashBeforeItsIdWasStored_isRecorded_notDoubled() {
+    long id = f.storedPosition(BTC, PositionSide.LONG, "0.015", "64000", "62720", true);
+    f.exchange.cancelStopExternally(ClientOrderId.of("pks-btcusdt-1"));
+    ClientOrderId unrecorded = ClientOrderId.of("pkr-btcusdt-earlier");
+    f.exchange.placeStopLoss(
+        new StopLossRequest(BTC, PositionSide.LONG, new BigDecimal("62720"), unrecorded));
+
+    var result = (ReconcileResult.Completed) f.reconciler().reconcile();
+
+    assertThat(result.count(ReconcileAction.SettleStops.class, ActionOutcome.Status.APPLIED))
+        .isEqualTo(1);
+    assertThat(result.count(ReconcileAction.ReplaceStop.class, ActionOutcome.Status.APPLIED))
+        .isZero();
+    assertThat(f.exchange.workingStops(BTC))
+        .extracting(StopOrder::clientId)
+        .containsExactly(unrecorded);
+    assertThat(row(id).stopClientId()).contains(unrecorded);
+  }
+
+  @Test
+  void aStopPlacedByHand_besideOurs_isNeverCancelled() {
+    f.storedPosition(BTC, PositionSide.LONG, "0.015", "64000", "62720", true);
+    ClientOrderId manual = ClientOrderId.of("web_8tq3xk2");
+    f.exchange.placeStopLoss(
+        new StopLossRequest(BTC, PositionSide.LONG, new BigDecimal("63500"), manual));
+
+    var result = (ReconcileResult.Completed) f.reconciler().reconcile();
+
+    assertThat(result.actions()).isEmpty();
+    assertThat(f.exchange.workingStops(BTC))
+        .extracting(StopOrder::clientId)
+        .contains(manual, ClientOrderId.of("pks-btcusdt-1"));
   }
 
   @Test

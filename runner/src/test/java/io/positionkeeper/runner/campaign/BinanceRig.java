@@ -1,0 +1,240 @@
+package io.positionkeeper.runner.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.binance.emulator.BinanceEmulator;
+import io.positionkeeper.migrations.Migrations;
+import io.positionkeeper.postgres.PostgresConfig;
+import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.Main;
+import io.positionkeeper.runner.paper.EmbeddedDatabase;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One account as a trader runs it: the Binance emulator on loopback, an embedded PostgreSQL, and
+ * the runner as a child JVM that the campaign starts, kills with SIGKILL and starts again. Every
+ * run writes its own log, so a scenario can tell what each incarnation did and the secret check
+ * reads them all.
+ */
+final class BinanceRig implements AutoCloseable {
+  static final String SYMBOL = "BTCUSDT";
+  static final String DB_PASSWORD = "campaign-db-password";
+
+  private final Path home;
+  private final BinanceEmulator venue;
+  private final EmbeddedDatabase db;
+  private final HikariDataSource pool;
+  private final Path config;
+  private final List<Path> outputs = new ArrayList<>();
+  private Process runner;
+
+  private BinanceRig(Path home, BinanceEmulator venue, EmbeddedDatabase db, HikariDataSource pool)
+      throws IOException {
+    this.home = home;
+    this.venue = venue;
+    this.db = db;
+    this.pool = pool;
+    this.config = home.resolve("live.properties");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "account=crash-campaign",
+            "exchange=binance",
+            "environment=custom",
+            "binance.restUrl=" + venue.restBaseUrl(),
+            "binance.marketStreamUrl=" + venue.marketStreamUrl(),
+            "binance.privateStreamUrl=" + venue.privateStreamUrl(),
+            "symbols=" + SYMBOL,
+            "symbol." + SYMBOL + ".leverage=4",
+            "database.url=" + db.jdbcUrl(),
+            "database.user=postgres",
+            "signals=database"));
+  }
+
+  static BinanceRig start(Path home) throws Exception {
+    BinanceEmulator venue = BinanceEmulator.start();
+    EmbeddedDatabase db = EmbeddedDatabase.start(home.resolve("pg"), true);
+    HikariDataSource pool =
+        PostgresPool.create(PostgresConfig.of(db.jdbcUrl(), "postgres", "postgres"));
+    Migrations.migrate(pool);
+    execute(pool, "ALTER USER postgres PASSWORD '" + DB_PASSWORD + "'");
+    venue.addInstrument(SYMBOL, "0.1", "0.001", "0.001", "120", "100");
+    venue.setMarkPrice(SYMBOL, new BigDecimal("64000"));
+    return new BinanceRig(home, venue, db, pool);
+  }
+
+  BinanceEmulator venue() {
+    return venue;
+  }
+
+  HikariDataSource pool() {
+    return pool;
+  }
+
+  List<Path> outputs() {
+    return List.copyOf(outputs);
+  }
+
+  /**
+   * Starts an incarnation of the runner and waits until it has started (restored, resynced,
+   * reconciled). A runner killed a moment ago still holds the account's lease until it expires: the
+   * new one then refuses to start, as it must, and is started again until the lease is free.
+   */
+  void startRunner() throws Exception {
+    Instant until = Instant.now().plus(Duration.ofSeconds(90));
+    while (true) {
+      int n = outputs.size() / 2 + 1;
+      Path log = home.resolve("keeper-" + n + ".log");
+      Path err = home.resolve("stderr-" + n + ".txt");
+      outputs.add(log);
+      outputs.add(err);
+      Process p = launch(log, err);
+      while (p.isAlive() && !contains(log, "live on ")) {
+        if (Instant.now().isAfter(until)) {
+          p.destroyForcibly();
+          fail(
+              "runner %d did not start in time; its log ends with:%n%s%nits output:%n%s",
+              n, tail(log), tail(err));
+        }
+        Thread.sleep(100);
+      }
+      if (p.isAlive()) {
+        runner = p;
+        return;
+      }
+      String why = Files.readString(err, StandardCharsets.UTF_8);
+      if (!why.toLowerCase(Locale.ROOT).contains("lease")) {
+        fail("runner %d exited with %d before it started: %s", n, p.exitValue(), why);
+      }
+      assertThat(Instant.now()).as("the dead runner's lease expired in time").isBefore(until);
+      Thread.sleep(2_000);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no lease release, exactly as a crash. */
+  void killRunner() throws InterruptedException {
+    runner.destroyForcibly();
+    assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("killed runner gone").isTrue();
+  }
+
+  void stopRunner() throws InterruptedException {
+    runner.destroy();
+    assertThat(runner.waitFor(60, TimeUnit.SECONDS)).as("runner stopped on SIGTERM").isTrue();
+  }
+
+  boolean runnerAlive() {
+    return runner != null && runner.isAlive();
+  }
+
+  /** A signal for a long of 1,000 USDT with a 2 % stop, trailing from +1.5 % by 0.5 %. */
+  void signalLong() throws Exception {
+    execute(
+        pool,
+        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
+            + " VALUES ('BINANCE', '"
+            + SYMBOL
+            + "', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+  }
+
+  void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+    Instant until = Instant.now().plus(within);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(until)) {
+        fail("timed out after %s waiting for: %s", within, what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  String one(String sql) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
+  }
+
+  long count(String sql) {
+    String v = one(sql);
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  private Process launch(Path log, Path err) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        List.of(
+            java,
+            "-Dkeeper.home=" + home.resolve("runner-home"),
+            "-Dkeeper.log=" + log,
+            // The runner's own logging, not the test classpath's logback-test.xml.
+            "-Dlogback.configurationFile=logback.xml",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "run",
+            "--config",
+            config.toString());
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().keySet().removeIf(k -> k.startsWith("BINANCE_") || k.startsWith("KEEPER_"));
+    pb.environment().put("BINANCE_API_KEY", venue.apiKey());
+    pb.environment().put("BINANCE_API_SECRET", venue.apiSecret());
+    pb.environment().put("KEEPER_DB_PASSWORD", DB_PASSWORD);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(err.toFile()));
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+    return pb.start();
+  }
+
+  private static String tail(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static boolean contains(Path file, String text) throws IOException {
+    return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
+  }
+
+  private static void execute(HikariDataSource pool, String sql) throws Exception {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (runner != null) {
+        runner.destroyForcibly();
+        runner.waitFor(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      try (db;
+          venue) {
+        pool.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.positionkeeper.runner.campaign;
+
+import io.positionkeeper.binance.emulator.BinanceEmulator;
+import io.positionkeeper.binance.emulator.BinanceEmulator.OpenStop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The campaign's invariants, read from the venue (the emulator's own books) and the database, never
+ * from the runner's memory. Each check returns what is wrong, empty when it holds, so a scenario
+ * can wait for the state to settle and then report every violation at once.
+ */
+final class CampaignInvariants {
+  private CampaignInvariants() {}
+
+  /** I1: a position on the venue has exactly one working stop; no position, no stop of ours. */
+  static List<String> oneStopPerPosition(BinanceEmulator venue, String symbol) {
+    BigDecimal amount = venue.positionAmount(symbol);
+    List<OpenStop> stops = venue.openStops(symbol);
+    if (amount.signum() != 0 && stops.size() != 1) {
+      return List.of("I1: position " + amount + " on " + symbol + " has stops " + stops);
+    }
+    if (amount.signum() == 0 && !stops.isEmpty()) {
+      return List.of("I1: no position on " + symbol + " but stops are working: " + stops);
+    }
+    return List.of();
+  }
+
+  /** I2: no entry client id names more than one order on the venue. */
+  static List<String> oneEntryPerIntent(BinanceEmulator venue) {
+    Map<String, Long> entries =
+        venue.requests().stream()
+            .filter(r -> r.method().equals("POST") && r.path().equals("/fapi/v1/order"))
+            .filter(r -> !"true".equalsIgnoreCase(r.params().get("reduceOnly")))
+            .map(r -> r.params().get("newClientOrderId"))
+            .distinct()
+            .collect(Collectors.toMap(id -> id, id -> (long) venue.ordersWithClientId(id)));
+    List<String> wrong = new ArrayList<>();
+    entries.forEach(
+        (id, orders) -> {
+          if (orders > 1) {
+            wrong.add("I2: entry client id " + id + " names " + orders + " orders");
+          }
+        });
+    return wrong;
+  }
+
+  /**
+   * I3: the database matches the venue: one ACTIVE row per venue position with its side and size,
+   * none without one, and the row's stop is the one working on the venue at the price it records.
+   */
+  static List<String> databaseMatchesVenue(BinanceRig rig, String symbol) {
+    BigDecimal amount = rig.venue().positionAmount(symbol);
+    long active =
+        rig.count(
+            "SELECT count(*) FROM monitoring.positions WHERE status IN ('ACTIVE','CLOSING')"
+                + " AND symbol = '"
+                + symbol
+                + "'");
+    if (amount.signum() == 0) {
+      return active == 0
+          ? List.of()
+          : List.of("I3: " + active + " open rows on " + symbol + " but no venue position");
+    }
+    if (active != 1) {
+      return List.of("I3: venue holds " + amount + " on " + symbol + " but open rows: " + active);
+    }
+    List<String> wrong = new ArrayList<>();
+    String where =
+        " FROM monitoring.positions WHERE status = 'ACTIVE' AND symbol = '" + symbol + "'";
+    String side = rig.one("SELECT side" + where);
+    BigDecimal quantity = new BigDecimal(rig.one("SELECT quantity" + where));
+    if (!side.equals(amount.signum() > 0 ? "LONG" : "SHORT")
+        || quantity.compareTo(amount.abs()) != 0) {
+      wrong.add("I3: row " + side + " " + quantity + " but the venue holds " + amount);
+    }
+    String stopId = rig.one("SELECT stop_client_id" + where);
+    String stopPrice = rig.one("SELECT stop_price" + where);
+    List<OpenStop> stops = rig.venue().openStops(symbol);
+    boolean recorded =
+        stops.stream()
+            .anyMatch(
+                s ->
+                    s.clientAlgoId().equals(stopId)
+                        && stopPrice != null
+                        && s.triggerPrice().compareTo(new BigDecimal(stopPrice)) == 0);
+    if (!recorded) {
+      wrong.add("I3: row's stop " + stopId + " @ " + stopPrice + " but working: " + stops);
+    }
+    return wrong;
+  }
+
+  /** I4: nothing dead-lettered, and no event names a position that has no row. */
+  static List<String> auditTrailWhole(BinanceRig rig) {
+    List<String> wrong = new ArrayList<>();
+    long dead = rig.count("SELECT count(*) FROM monitoring.dead_letter_events");
+    if (dead > 0) {
+      wrong.add(
+          "I4: "
+              + dead
+              + " dead letters: "
+              + rig.one("SELECT string_agg(reason, ' | ') FROM monitoring.dead_letter_events"));
+    }
+    long rowsWithoutEvents =
+        rig.count(
+            "SELECT count(*) FROM monitoring.positions p WHERE NOT EXISTS"
+                + " (SELECT 1 FROM monitoring.events e WHERE e.position_id = p.id)");
+    if (rowsWithoutEvents > 0) {
+      wrong.add("I4: " + rowsWithoutEvents + " position rows without any event");
+    }
+    return wrong;
+  }
+
+  /** I5: no secret in any output of any incarnation of the runner. */
+  static List<String> noSecretInLogs(List<Path> outputs, List<String> secrets) {
+    List<String> wrong = new ArrayList<>();
+    for (Path out : outputs) {
+      String text = read(out);
+      for (String secret : secrets) {
+        if (text.contains(secret)) {
+          wrong.add("I5: a secret (" + secret.length() + " chars) is in " + out.getFileName());
+        }
+      }
+    }
+    return wrong;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
