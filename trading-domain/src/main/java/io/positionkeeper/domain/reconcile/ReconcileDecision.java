@@ -6,7 +6,6 @@ import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
-import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.time.Duration;
@@ -29,7 +28,8 @@ import java.util.stream.Collectors;
  *   <li>A pending registration is never a phantom; older than the deadline, it leaves the book.
  *   <li>A row absent from the snapshot <em>and</em> from the confirming one is a phantom.
  *   <li>A row present with another side or size follows the exchange.
- *   <li>An active row whose side has no open stop-loss gets one again (when the stops are known).
+ *   <li>An open row (active or closing) whose side has no open stop-loss on the venue gets one
+ *       again (when the stops are known), unless its opener is placing its first stop right now.
  *   <li>An exchange position with neither a row nor a book entry is missing: adopted, ignored or
  *       closed as the policy says.
  * </ul>
@@ -103,12 +103,15 @@ public final class ReconcileDecision {
   }
 
   /**
-   * A new stop for an active row whose side has none working, when the stops were read and the row
-   * is not being closed.
+   * A new stop for an open row whose side has none working, when the stops were read and nobody
+   * else is placing one. A closing row is protected too: the venue still holds the position, and a
+   * close that was refused, never landed or was cut short by a restart leaves it open for as long
+   * as nobody looks; a stop that outlives a close that did land is cancelled with the position's
+   * other stops, or as an orphan by the next run.
    */
   private static Optional<ReconcileAction> replaceStop(
       PositionRecord row, ExchangePosition venue, List<StopOrder> working, List<Position> book) {
-    if (working == null || row.status() != PositionStatus.ACTIVE || closing(book, row)) {
+    if (working == null || !row.status().isOpen() || busy(book, row)) {
       return Optional.empty();
     }
     PositionSide side = venue.side().orElseThrow();
@@ -161,13 +164,24 @@ public final class ReconcileDecision {
     return live;
   }
 
-  private static boolean closing(List<Position> book, PositionRecord row) {
+  /**
+   * Whether the book says someone else owns the row's stop right now: its opener is placing the
+   * first one (two stops otherwise), or it has just ended.
+   */
+  private static boolean busy(List<Position> book, PositionRecord row) {
     return book.stream()
         .anyMatch(
             p ->
                 p.key().symbol().equals(row.symbol())
                     && p instanceof Position.Stored stored
                     && stored.dbId() == row.id()
-                    && p.phase() != Phase.ACTIVE);
+                    && ownedElsewhere(p.phase()));
+  }
+
+  private static boolean ownedElsewhere(Phase phase) {
+    return switch (phase) {
+      case ACTIVE, CLOSING -> false;
+      case PENDING_OPEN, PROTECTING, CLOSED, ROLLED_BACK -> true;
+    };
   }
 }

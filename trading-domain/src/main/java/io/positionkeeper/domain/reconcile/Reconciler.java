@@ -22,7 +22,6 @@ import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
-import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.StreamEvent;
@@ -212,7 +211,7 @@ public final class Reconciler {
         book.all().stream().filter(p -> p.key().exchange() == exchange).toList();
     Map<Symbol, List<StopOrder>> stops = new HashMap<>();
     for (PositionRecord row : stored) {
-      if (row.status() != PositionStatus.ACTIVE || !live.containsKey(row.symbol())) {
+      if (!row.status().isOpen() || !live.containsKey(row.symbol())) {
         continue;
       }
       try {
