@@ -62,6 +62,7 @@ public final class Reconciler {
   private final Adoption adoption;
   private final PhantomClose phantoms;
   private final OrphanStops orphans;
+  private boolean running;
 
   public Reconciler(
       ExchangeGateway gateway,
@@ -106,6 +107,21 @@ public final class Reconciler {
   }
 
   private synchronized ReconcileResult run(boolean dryRun) {
+    // Other threads wait on the lock; the same thread can only get here again from inside a run
+    // (a clock whose sleep runs due work, a listener called back while we act). A nested run
+    // would read the venue before the outer one's stop lands and place a second one.
+    if (running) {
+      return refuse("a reconciliation is already running on this thread");
+    }
+    running = true;
+    try {
+      return runOnce(dryRun);
+    } finally {
+      running = false;
+    }
+  }
+
+  private ReconcileResult runOnce(boolean dryRun) {
     ReconcileInputs inputs;
     long generation;
     try {

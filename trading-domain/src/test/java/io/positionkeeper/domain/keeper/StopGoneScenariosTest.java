@@ -9,6 +9,7 @@ import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
@@ -56,6 +57,28 @@ class StopGoneScenariosTest {
     h.clock.advance(Duration.ofSeconds(50));
     h.exchange.reconnect();
     h.clock.advance(Duration.ofSeconds(2));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /**
+   * Simulator seed 940: the re-placement waited out a rate limit; on a clock whose sleep runs due
+   * work, the next timer tick reconciled again inside the first run, read no stop yet, and both
+   * runs placed one.
+   */
+  @Test
+  void aStopCancelledByHand_whileTheVenueRateLimits_isReplacedOnce() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    // Just before the periodic reconciliation (a minute after start) falls due.
+    h.clock.advance(Duration.ofMillis(58_500));
+    h.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.PLACE_STOP, new RateLimitedException("429", Duration.ofSeconds(2)));
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(10));
 
     assertThat(h.exchange.workingStops(BTC)).hasSize(1);
   }
