@@ -260,7 +260,7 @@ public final class Keeper implements PositionKeeper {
    * reconciliation period. A refused run (streams not ready, a read failed) stays owed.
    */
   private void reconcileIfOwed(VenueParts v) {
-    if (v.protection().due()) {
+    if (v.monitor().isReady() && v.protection().due()) {
       reconcileVenue(v);
     }
   }

@@ -137,6 +137,7 @@ public final class Reconciler {
     List<ReconcileAction> actions = new ArrayList<>(ReconcileDecision.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
     actions.addAll(orphans.find(inputs.snapshot(), live.keySet()));
+    actions.addAll(orphans.beside(inputs, live.keySet()));
     int flat = inputs.snapshot().positions().size() - live.size();
     int inSync = inSync(inputs, live, actions);
 
