@@ -76,7 +76,8 @@ public final class Keeper implements PositionKeeper {
       TrailingStopManager trailing,
       Reconciler reconciler,
       TrailingHealthCheck health,
-      MarkWatch watch) {}
+      MarkWatch watch,
+      ProtectionWatch protection) {}
 
   private Keeper(KeeperBuilder b) {
     this.clock = b.clock;
@@ -135,7 +136,8 @@ public final class Keeper implements PositionKeeper {
                   policy.reconcile(),
                   instruments),
               new TrailingHealthCheck(venue.gateway(), monitor, manager, audit),
-              new MarkWatch(exchange, venue.streams(), book)));
+              new MarkWatch(exchange, venue.streams(), book),
+              new ProtectionWatch(exchange, book)));
     }
     this.opener =
         new PositionOpener(
@@ -181,7 +183,7 @@ public final class Keeper implements PositionKeeper {
       }
       loadInstruments(v);
       v.watch().refresh();
-      reconciled.add(v.reconciler().reconcile());
+      reconciled.add(reconcileVenue(v));
     }
     accepting = true;
     schedulePeriodicWork();
@@ -200,6 +202,7 @@ public final class Keeper implements PositionKeeper {
       v.monitor().onEvent(event);
       v.tracker().onEvent(event);
       v.trailing().onEvent(event);
+      v.protection().onEvent(event);
     };
   }
 
@@ -247,7 +250,29 @@ public final class Keeper implements PositionKeeper {
     for (VenueParts v : venues.values()) {
       v.trailing().onTimer();
       v.watch().refresh();
+      reconcileIfOwed(v);
     }
+  }
+
+  /**
+   * Reconciles one venue before its period when its stream said a position's stop is gone or the
+   * stream was resynced after a gap: the position is re-protected within a timer tick, not a
+   * reconciliation period. A refused run (streams not ready, a read failed) stays owed.
+   */
+  private void reconcileIfOwed(VenueParts v) {
+    if (v.monitor().isReady() && v.protection().due()) {
+      reconcileVenue(v);
+    }
+  }
+
+  /** Reconciles one venue; a completed run settles what its protection watch had noticed. */
+  private ReconcileResult reconcileVenue(VenueParts v) {
+    long seen = v.protection().mark();
+    ReconcileResult result = v.reconciler().reconcile();
+    if (result instanceof ReconcileResult.Completed) {
+      v.protection().reconciled(seen);
+    }
+    return result;
   }
 
   @Override
@@ -300,7 +325,7 @@ public final class Keeper implements PositionKeeper {
 
   @Override
   public List<ReconcileResult> reconcile() {
-    return venues.values().stream().map(v -> v.reconciler().reconcile()).toList();
+    return venues.values().stream().map(this::reconcileVenue).toList();
   }
 
   @Override

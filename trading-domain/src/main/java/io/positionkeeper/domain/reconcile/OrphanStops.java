@@ -4,14 +4,19 @@ import static io.positionkeeper.domain.venue.Failures.describe;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.Subject;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionLoader;
 import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
+import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,11 @@ final class OrphanStops {
 
   OrphanStops(ReconcileContext c) {
     this.c = c;
+  }
+
+  private static boolean mayOwn(Position p, ClientOrderId stop) {
+    long dbId = p instanceof Position.Stored stored ? stored.dbId() : 0;
+    return p.stopId().equals(Optional.of(stop)) || ClientIds.isStopOf(p.entryOrderId(), dbId, stop);
   }
 
   /** The orphans on the snapshot's flat symbols that the book holds nothing for. */
@@ -53,12 +63,41 @@ final class OrphanStops {
     return found;
   }
 
+  /**
+   * Stops of ours on a symbol the venue holds open that belong to no open row there: left by an
+   * earlier position on the symbol whose cleanup a restart cut short (simulator seed 462). They are
+   * a second stop beside the position's own, and would act on it.
+   */
+  List<ReconcileAction> beside(ReconcileInputs in, Set<Symbol> live) {
+    List<ReconcileAction> found = new ArrayList<>();
+    for (PositionRecord row : in.stored()) {
+      List<StopOrder> stops = in.stops().get(row.symbol());
+      if (!row.status().isOpen() || !live.contains(row.symbol()) || stops == null) {
+        continue;
+      }
+      ClientOrderId entry = PositionLoader.correlationOf(row);
+      for (StopOrder stop : stops) {
+        ClientOrderId id = stop.clientId();
+        if (!stop.status().isFinal()
+            && ClientIds.isOurStop(id)
+            && !row.stopClientId().equals(Optional.of(id))
+            && !ClientIds.isStopOf(entry, row.id(), id)) {
+          found.add(new ReconcileAction.CancelOrphanStop(stop));
+        }
+      }
+    }
+    return found;
+  }
+
   ActionOutcome cancel(ReconcileAction.CancelOrphanStop a) {
     StopOrder stop = a.stop();
-    // An open registers in the book before it sends anything: while it is in flight, its symbol is
-    // not swept. A stop it places has an id of its own, so it is never the one cancelled here.
-    if (c.book().get(c.key(stop.symbol())).isPresent()) {
-      return ActionOutcome.skipped(a, "an open on the symbol is in flight; the next run decides");
+    // An open registers in the book before it sends anything: while it is in flight, the stops
+    // it may have placed are its own (their ids derive from its entry) and are never cancelled
+    // here.
+    Optional<Position> holder = c.book().get(c.key(stop.symbol()));
+    if (holder.isPresent() && mayOwn(holder.get(), stop.clientId())) {
+      return ActionOutcome.skipped(
+          a, "the position on the symbol may own it; the next run decides");
     }
     Subject subject = Subject.symbol(c.key(stop.symbol()), stop.clientId().value());
     try {

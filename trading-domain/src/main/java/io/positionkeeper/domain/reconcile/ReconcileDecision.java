@@ -2,8 +2,10 @@ package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionLoader;
 import io.positionkeeper.domain.trailing.TrailingRule;
 import io.positionkeeper.domain.venue.ClientIds;
+import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -31,9 +33,10 @@ import java.util.stream.Collectors;
  *   <li>A pending registration is never a phantom; older than the deadline, it leaves the book.
  *   <li>A row absent from the snapshot <em>and</em> from the confirming one is a phantom.
  *   <li>A row present with another side or size follows the exchange.
- *   <li>An active row whose side has no open stop-loss gets one again (when the stops are known).
- *   <li>An active row whose side has stops of ours working keeps the tightest, recorded on the row,
- *       and the others are cancelled: exactly one stop, and never a looser one.
+ *   <li>An open row (active or closing) whose side has no open stop-loss on the venue gets one
+ *       again (when the stops are known), unless its opener is placing its first stop right now.
+ *   <li>An active row whose side has several stops of its own working keeps the tightest, recorded
+ *       on the row, and the others are cancelled: exactly one stop, and never a looser one.
  *   <li>An exchange position with neither a row nor a book entry is missing: adopted, ignored or
  *       closed as the policy says.
  * </ul>
@@ -108,12 +111,15 @@ public final class ReconcileDecision {
   }
 
   /**
-   * A new stop for an active row whose side has none working, when the stops were read and the row
-   * is not being closed.
+   * A new stop for an open row whose side has none working, when the stops were read and nobody
+   * else is placing one. A closing row is protected too: the venue still holds the position, and a
+   * close that was refused, never landed or was cut short by a restart leaves it open for as long
+   * as nobody looks; a stop that outlives a close that did land is cancelled with the position's
+   * other stops, or as an orphan by the next run.
    */
   private static Optional<ReconcileAction> replaceStop(
       PositionRecord row, ExchangePosition venue, List<StopOrder> working, List<Position> book) {
-    if (working == null || row.status() != PositionStatus.ACTIVE || closing(book, row)) {
+    if (working == null || !row.status().isOpen() || busy(book, row)) {
       return Optional.empty();
     }
     PositionSide side = venue.side().orElseThrow();
@@ -132,9 +138,11 @@ public final class ReconcileDecision {
   }
 
   /**
-   * The stops of ours on an active row's side, when they are not exactly the one the row records:
-   * the tightest is kept (never loosen), the others cancelled. Hand-placed stops are not ours to
-   * touch. A row whose venue side differs is left to {@link #follow} and the next run.
+   * The row's own stops on its side (the one it records, or any whose id derives from its entry or
+   * its id), when they are not exactly the one the row records: the tightest is kept (never
+   * loosen), the others cancelled. Stops of other positions are the orphan sweep's; hand-placed
+   * ones are not ours to touch. A row whose venue side differs is left to {@link #follow} and the
+   * next run; a row its opener or closer is working on is theirs.
    */
   private static Optional<ReconcileAction> settleStops(
       PositionRecord row, ExchangePosition venue, List<StopOrder> working, List<Position> book) {
@@ -142,13 +150,14 @@ public final class ReconcileDecision {
     if (working == null
         || row.status() != PositionStatus.ACTIVE
         || side != row.side()
-        || closing(book, row)) {
+        || notActiveInBook(book, row)) {
       return Optional.empty();
     }
+    ClientOrderId entry = PositionLoader.correlationOf(row);
     List<StopOrder> ours =
         working.stream()
             .filter(s -> !s.status().isFinal() && s.positionSide() == side)
-            .filter(s -> ClientIds.isOurStop(s.clientId()))
+            .filter(s -> recordedOn(row, s) || ClientIds.isStopOf(entry, row.id(), s.clientId()))
             .toList();
     if (ours.isEmpty()) {
       return Optional.empty();
@@ -215,7 +224,21 @@ public final class ReconcileDecision {
     return live;
   }
 
-  private static boolean closing(List<Position> book, PositionRecord row) {
+  /**
+   * Whether the book says someone else owns the row's stop right now: its opener is placing the
+   * first one (two stops otherwise), or it has just ended.
+   */
+  private static boolean busy(List<Position> book, PositionRecord row) {
+    return book.stream()
+        .anyMatch(
+            p ->
+                p.key().symbol().equals(row.symbol())
+                    && p instanceof Position.Stored stored
+                    && stored.dbId() == row.id()
+                    && ownedElsewhere(p.phase()));
+  }
+
+  private static boolean notActiveInBook(List<Position> book, PositionRecord row) {
     return book.stream()
         .anyMatch(
             p ->
@@ -223,5 +246,12 @@ public final class ReconcileDecision {
                     && p instanceof Position.Stored stored
                     && stored.dbId() == row.id()
                     && p.phase() != Phase.ACTIVE);
+  }
+
+  private static boolean ownedElsewhere(Phase phase) {
+    return switch (phase) {
+      case ACTIVE, CLOSING -> false;
+      case PENDING_OPEN, PROTECTING, CLOSED, ROLLED_BACK -> true;
+    };
   }
 }

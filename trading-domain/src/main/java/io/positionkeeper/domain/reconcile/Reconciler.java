@@ -22,7 +22,6 @@ import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
-import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.StreamEvent;
@@ -63,6 +62,7 @@ public final class Reconciler {
   private final Adoption adoption;
   private final PhantomClose phantoms;
   private final OrphanStops orphans;
+  private boolean running;
 
   public Reconciler(
       ExchangeGateway gateway,
@@ -107,6 +107,21 @@ public final class Reconciler {
   }
 
   private synchronized ReconcileResult run(boolean dryRun) {
+    // Other threads wait on the lock; the same thread can only get here again from inside a run
+    // (a clock whose sleep runs due work, a listener called back while we act). A nested run
+    // would read the venue before the outer one's stop lands and place a second one.
+    if (running) {
+      return refuse("a reconciliation is already running on this thread");
+    }
+    running = true;
+    try {
+      return runOnce(dryRun);
+    } finally {
+      running = false;
+    }
+  }
+
+  private ReconcileResult runOnce(boolean dryRun) {
     ReconcileInputs inputs;
     long generation;
     try {
@@ -122,6 +137,7 @@ public final class Reconciler {
     List<ReconcileAction> actions = new ArrayList<>(ReconcileDecision.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
     actions.addAll(orphans.find(inputs.snapshot(), live.keySet()));
+    actions.addAll(orphans.beside(inputs, live.keySet()));
     int flat = inputs.snapshot().positions().size() - live.size();
     int inSync = inSync(inputs, live, actions);
 
@@ -213,7 +229,7 @@ public final class Reconciler {
         book.all().stream().filter(p -> p.key().exchange() == exchange).toList();
     Map<Symbol, List<StopOrder>> stops = new HashMap<>();
     for (PositionRecord row : stored) {
-      if (row.status() != PositionStatus.ACTIVE || !live.containsKey(row.symbol())) {
+      if (!row.status().isOpen() || !live.containsKey(row.symbol())) {
         continue;
       }
       try {

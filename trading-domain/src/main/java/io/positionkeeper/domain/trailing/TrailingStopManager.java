@@ -56,6 +56,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
 
   private final Exchange exchange;
   private final ExchangeGateway gateway;
+  private final MoveSettlement settlement;
   private final PositionStore positions;
   private final TrailingStopStore store;
   private final AuditTrail audit;
@@ -91,6 +92,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       TrailingPolicy policy,
       Executor io) {
     this.gateway = venue.gateway();
+    this.settlement = new MoveSettlement(gateway);
     this.exchange = gateway.exchange();
     this.book = venue.book();
     this.instruments = venue.instruments();
@@ -443,27 +445,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     try {
       StopOrder moved =
           gateway.moveStopLoss(current, new StopLossRequest(t.key.symbol(), t.side, target, newId));
-      Instant now = clock.now();
-      TrailingStopState saved;
-      synchronized (t) {
-        t.placed = Optional.of(moved);
-        TrailingStopState s = t.state;
-        t.state = TrailingTransitions.moved(s, moved.triggerPrice(), now);
-        saved = t.state;
-      }
-      book.recordStop(t.key, new PositionId.Db(t.dbId, t.correlation.value()), moved.clientId());
-      positions.recordStop(
-          t.dbId,
-          moved.clientId(),
-          moved.triggerPrice(),
-          audit.toRecord(
-              new AuditEvent.StopMoved(
-                  t.subject(),
-                  current.clientId(),
-                  moved.clientId(),
-                  current.triggerPrice(),
-                  moved.triggerPrice())));
-      store.save(saved);
+      recordMoved(t, current, moved);
     } catch (PortException e) {
       log.warn("moving the stop of position {} to {} failed", t.dbId, target, e);
       audit.record(
@@ -472,11 +454,51 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
               "moveStop",
               e.getClass().getSimpleName() + ": " + e.getMessage(),
               Severity.WARNING));
+      settleFromVenue(t, current);
     } finally {
       synchronized (t) {
         t.moveInFlight = false;
       }
     }
+  }
+
+  /** A failed move may have happened all the same: the venue says which stop now works. */
+  private void settleFromVenue(Tracked t, StopOrder current) {
+    MoveSettlement.Outcome outcome = settlement.settle(current, t.side, t.correlation, t.dbId);
+    Optional<StopOrder> replaced = MoveSettlement.replaced(outcome);
+    if (replaced.isPresent()) {
+      try {
+        recordMoved(t, current, replaced.get());
+      } catch (PortException e) {
+        log.warn("recording the settled move of position {} failed", t.dbId, e);
+      }
+    } else if (outcome instanceof MoveSettlement.Outcome.Unknown unknown) {
+      log.warn("the move of position {} stays in doubt: {}", t.dbId, unknown.reason());
+    }
+  }
+
+  private void recordMoved(Tracked t, StopOrder current, StopOrder moved) {
+    Instant now = clock.now();
+    TrailingStopState saved;
+    synchronized (t) {
+      t.placed = Optional.of(moved);
+      TrailingStopState s = t.state;
+      t.state = TrailingTransitions.moved(s, moved.triggerPrice(), now);
+      saved = t.state;
+    }
+    book.recordStop(t.key, new PositionId.Db(t.dbId, t.correlation.value()), moved.clientId());
+    positions.recordStop(
+        t.dbId,
+        moved.clientId(),
+        moved.triggerPrice(),
+        audit.toRecord(
+            new AuditEvent.StopMoved(
+                t.subject(),
+                current.clientId(),
+                moved.clientId(),
+                current.triggerPrice(),
+                moved.triggerPrice())));
+    store.save(saved);
   }
 
   private boolean saveDue(TrailingStopState s, Instant now) {

@@ -183,14 +183,22 @@ class ReconcileDecisionTest {
             .row(row(1, BTC, PositionSide.LONG, "0.015"))
             .onExchange(ex(BTC, "0.015"))
             .expect(),
-        new Case("a row already closing: no stop re-placed")
+        // Simulator seed 646: a close refused by the venue left the row CLOSING, the stop was then
+        // cancelled by hand, and nothing ever protected the position again.
+        new Case("a closing row still open on the venue without a stop: re-placed")
             .row(status(row(1, BTC, PositionSide.LONG, "0.015"), PositionStatus.CLOSING))
             .onExchange(ex(BTC, "0.015"))
             .stops(BTC)
-            .expect(),
-        new Case("a book entry already closing: no stop re-placed")
+            .expect("ReplaceStop BTCUSDT"),
+        new Case("a book entry closing, the venue still open without a stop: re-placed")
             .row(row(1, BTC, PositionSide.LONG, "0.015"))
             .inBook(active(1, BTC, Phase.CLOSING))
+            .onExchange(ex(BTC, "0.015"))
+            .stops(BTC)
+            .expect("ReplaceStop BTCUSDT"),
+        new Case("the opener is placing the first stop: no second one")
+            .row(row(1, BTC, PositionSide.LONG, "0.015"))
+            .inBook(active(1, BTC, Phase.PROTECTING))
             .onExchange(ex(BTC, "0.015"))
             .stops(BTC)
             .expect(),
@@ -273,6 +281,22 @@ class ReconcileDecisionTest {
   }
 
   @Test
+  void aTighterStopOfAnotherPosition_isNeverKeptInPlaceOfTheRowsOwn() {
+    // Left by an earlier position on the symbol: the orphan sweep cancels it; were it kept here,
+    // the sweep would cancel the only stop left.
+    Case other =
+        new Case("another position's stop")
+            .row(row(1, BTC, PositionSide.LONG, "0.015"))
+            .onExchange(ex(BTC, "0.015"))
+            .stops(
+                BTC,
+                stop("pks-row-1-1", "62720", PositionSide.LONG, StopStatus.WORKING),
+                stop("pkm-earlier-7-b", "65272", PositionSide.LONG, StopStatus.WORKING));
+
+    assertThat(other.decide()).isEmpty();
+  }
+
+  @Test
   void forAShort_theTightestStopIsTheLowest() {
     PositionRecord shortRow = row(1, BTC, PositionSide.SHORT, "0.015");
     Case twoShort =
@@ -321,7 +345,7 @@ class ReconcileDecisionTest {
         new Case("unrecorded")
             .row(row(1, BTC, PositionSide.LONG, "0.015"))
             .onExchange(ex(BTC, "0.015"))
-            .stops(BTC, stop("pkr-row-1-x", "62720", PositionSide.LONG, StopStatus.WORKING));
+            .stops(BTC, stop("pkr-1-x", "62720", PositionSide.LONG, StopStatus.WORKING));
 
     assertThat(unrecorded.decide())
         .singleElement()

@@ -321,7 +321,7 @@ class ReconcilerTest {
   void twoStopsOfOurs_afterACrashMidTrailingMove_theTighterStays_recorded_andTheOtherIsCancelled() {
     long id = f.storedPosition(BTC, PositionSide.LONG, "0.015", "64000", "62720", true);
     // The replacement was placed, the runner died before cancelling the stop it replaced.
-    ClientOrderId moved = ClientOrderId.of("pkm-btcusdt-crash");
+    ClientOrderId moved = ClientOrderId.of("pkm-btcusdt-1-crash");
     f.exchange.setMarkPrice(BTC, new BigDecimal("65600"));
     f.exchange.placeStopLoss(
         new StopLossRequest(BTC, PositionSide.LONG, new BigDecimal("65272"), moved));
@@ -354,7 +354,7 @@ class ReconcilerTest {
   void aStopOfOursTheRowDoesNotName_afterACrashBeforeItsIdWasStored_isRecorded_notDoubled() {
     long id = f.storedPosition(BTC, PositionSide.LONG, "0.015", "64000", "62720", true);
     f.exchange.cancelStopExternally(ClientOrderId.of("pks-btcusdt-1"));
-    ClientOrderId unrecorded = ClientOrderId.of("pkr-btcusdt-earlier");
+    ClientOrderId unrecorded = ClientOrderId.of("pkr-" + Long.toString(id, 36) + "-earlier");
     f.exchange.placeStopLoss(
         new StopLossRequest(BTC, PositionSide.LONG, new BigDecimal("62720"), unrecorded));
 

@@ -2,6 +2,7 @@ package io.positionkeeper.domain.sim;
 
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.ports.model.ConnectionState;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.StopOrder;
@@ -19,13 +20,22 @@ import java.util.Optional;
  * never against what the keeper believes.
  */
 final class Invariants {
-  /** I1's bounded window: opening, closing and moving a stop all finish well inside it. */
-  static final Duration STOP_WINDOW = Duration.ofSeconds(150);
+  /**
+   * I1's bounded window, counted in time the keeper can see the venue (its streams resynced).
+   * Opening, closing and moving a stop finish inside the step that starts them; a stop that
+   * disappears on the venue is re-protected at the next trailing-timer tick (1 s) by a
+   * reconciliation that may wait out its own confirmation read (2 s) and stop deadline (5 s). While
+   * the streams are down the keeper does not reconcile (it cannot trust what it reads), so that
+   * time does not count; the resync is followed by a reconciliation at once.
+   */
+  static final Duration STOP_WINDOW = Duration.ofSeconds(15);
 
   /** I3's quiet period: two reconciliation runs plus their slack. */
   static final Duration QUIET = Duration.ofMinutes(3);
 
-  private final Map<Symbol, Instant> withoutOneStopSince = new HashMap<>();
+  private final Map<Symbol, Duration> withoutOneStopFor = new HashMap<>();
+  private Instant lastCheck;
+  private boolean wasReady;
 
   Optional<Violation> check(SimWorld w, long seed, int step, Instant quietSince) {
     Optional<Violation> v = stopCount(w, seed, step);
@@ -40,23 +50,30 @@ final class Invariants {
 
   private Optional<Violation> stopCount(SimWorld w, long seed, int step) {
     Instant now = w.clock.now();
-    List<StopOrder> working =
-        w.exchange.allStops().stream().filter(s -> s.status() == StopStatus.WORKING).toList();
+    Duration seen =
+        lastCheck == null || !wasReady ? Duration.ZERO : Duration.between(lastCheck, now);
+    lastCheck = now;
+    wasReady = w.exchange.connectionState() == ConnectionState.RESYNCED;
     for (Symbol symbol : SimWorld.SYMBOLS) {
       boolean open = w.exchange.positionSize(symbol).signum() != 0;
-      long stops = working.stream().filter(s -> s.symbol().equals(symbol)).count();
+      long stops = w.exchange.workingStops(symbol).size();
       if (!open || stops == 1) {
-        withoutOneStopSince.remove(symbol);
+        withoutOneStopFor.remove(symbol);
         continue;
       }
-      Instant since = withoutOneStopSince.computeIfAbsent(symbol, s -> now);
-      if (Duration.between(since, now).compareTo(STOP_WINDOW) > 0) {
+      Duration unprotected = withoutOneStopFor.merge(symbol, seen, Duration::plus);
+      if (unprotected.compareTo(STOP_WINDOW) > 0) {
         return Optional.of(
             new Violation(
                 Violation.Kind.I1_STOP_COUNT,
                 seed,
                 step,
-                symbol + " open with " + stops + " working stops since " + since));
+                symbol
+                    + " open with "
+                    + stops
+                    + " working stops for "
+                    + unprotected
+                    + " of resynced time"));
       }
     }
     return Optional.empty();

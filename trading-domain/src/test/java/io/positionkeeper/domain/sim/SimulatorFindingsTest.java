@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
+import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
@@ -54,5 +57,31 @@ class SimulatorFindingsTest {
     List<StopOrder> working = h.exchange.workingStops(BTC);
     assertThat(working).hasSize(1);
     assertThat(working.get(0).triggerPrice()).isGreaterThanOrEqualTo(trailed.triggerPrice());
+  }
+
+  /**
+   * Seed 462 (binance, 163 steps): a closed position's stop could not be cancelled (a timeout), a
+   * new position opened on the symbol, and a restart dropped the closer's memory of the leftover:
+   * reconciliation swept only flat symbols, so the old stop stayed beside the new one for good.
+   */
+  @Test
+  void aStopLeftByAnEarlierPosition_isCancelledAfterARestart_besideTheNewOnesOwn() {
+    SimWorld w = new SimWorld();
+    PositionKey btc = new PositionKey(Exchange.BINANCE, BTC);
+    w.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "first"));
+    w.exchange
+        .faults()
+        .failNext(FakeExchange.Op.CANCEL_STOP, new OutcomeUnknownException("timeout"));
+    assertThat(w.keeper.close(btc)).isInstanceOf(PositionCloser.CloseOutcome.Closed.class);
+    var second = (OpenResult.Opened) w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "next"));
+    assertThat(w.exchange.workingStops(BTC)).hasSize(2);
+
+    w.restart();
+    w.clock.advance(Duration.ofSeconds(61));
+
+    List<StopOrder> working = w.exchange.workingStops(BTC);
+    assertThat(working).hasSize(1);
+    assertThat(working.get(0).positionSide()).isEqualTo(PositionSide.LONG);
+    assertThat(working.get(0).triggerPrice()).isEqualByComparingTo(second.stopPrice());
   }
 }

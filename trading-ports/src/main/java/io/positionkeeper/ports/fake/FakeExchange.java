@@ -73,6 +73,35 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     SERVER_TIME
   }
 
+  /**
+   * Which venue's stop and client-id rules the fake follows. {@link #CLASSIC} is the default and
+   * the most forgiving; the simulator runs the two strict ones.
+   */
+  public enum Flavour {
+    /**
+     * Moves place the replacement, then cancel the old stop, in one call; a client id names one
+     * order for ever (a resent id finds the first order).
+     */
+    CLASSIC,
+    /**
+     * Binance USDⓈ-M: an algo stop cannot be amended, so a move is two venue calls, the replacement
+     * placed and then the old one cancelled, and the cancel half can fail on its own (a {@link
+     * Op#CANCEL_STOP} fault strikes it: both stops then work and the move reports the failure); a
+     * close-position stop stays after its position is closed by hand. Client ids keep the port's
+     * promise (the gateway looks an id up before sending, because Binance keeps an id unique only
+     * among open orders).
+     */
+    BINANCE,
+    /**
+     * Bybit v5: one stop-loss per position, set on the position ({@code /v5/position/trading-stop}
+     * with {@code stopLoss}): placing one replaces the one working, a move amends it in place under
+     * the same id, and it goes with its position when the position is closed (inferred from the
+     * position list: the stop is a field of the position's row, which a flat position does not
+     * carry).
+     */
+    BYBIT
+  }
+
   /** What a market order's response says: the final fill, or only that it was accepted. */
   public enum ResponseMode {
     /** Like Binance {@code newOrderRespType=RESULT}: the response carries the fill. */
@@ -114,6 +143,9 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   private long nextOrderId = 1_000_000_000_000_000L;
 
   private ResponseMode responseMode = ResponseMode.RESULT;
+  private Flavour flavour = Flavour.CLASSIC;
+  private Duration nextOrderLandsAfter;
+  private final Deque<OrderRequestInFlight> landingLate = new ArrayDeque<>();
   private BigDecimal nextFillRatio;
   private String nextSnapshotIncompleteReason;
 
@@ -145,6 +177,33 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   /** Lists an instrument with its rules. */
   public synchronized FakeExchange addInstrument(InstrumentRules rules) {
     instruments.put(rules.symbol(), rules);
+    return this;
+  }
+
+  /** Which venue's stop and client-id rules apply from now on (default {@link Flavour#CLASSIC}). */
+  public synchronized FakeExchange flavour(Flavour value) {
+    this.flavour = Objects.requireNonNull(value, "value");
+    return this;
+  }
+
+  /** The rules this fake follows now. */
+  public synchronized Flavour flavour() {
+    return flavour;
+  }
+
+  /**
+   * The next market order is answered with {@link io.positionkeeper.ports.OutcomeUnknownException}
+   * at once, and lands {@code delay} later (needs a ManualClock). On the venue a query finds
+   * nothing before then: Binance's order in doubt may appear after a first "not found". The port
+   * promises "unknown" for that id until the adapter's bounded series of queries proves it absent,
+   * so until it lands a query or a resend with that id is {@link
+   * io.positionkeeper.ports.OutcomeUnknownException}.
+   */
+  public synchronized FakeExchange nextOrderLandsAfter(Duration delay) {
+    if (!delay.isPositive() || !(clock instanceof ManualClock)) {
+      throw new IllegalArgumentException("a late landing needs a positive delay on a ManualClock");
+    }
+    this.nextOrderLandsAfter = delay;
     return this;
   }
 
@@ -406,15 +465,61 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   @Override
   public OrderReport placeMarketOrder(MarketOrderRequest request) {
-    return call(Op.PLACE_ORDER, events -> placeMarket(request, events));
+    return call(
+        Op.PLACE_ORDER,
+        events -> {
+          if (inFlight(request.clientOrderId())) {
+            throw new io.positionkeeper.ports.OutcomeUnknownException(
+                "an earlier attempt with " + request.clientOrderId() + " is still in doubt");
+          }
+          if (nextOrderLandsAfter != null) {
+            Duration delay = nextOrderLandsAfter;
+            nextOrderLandsAfter = null;
+            landingLate.add(new OrderRequestInFlight(request));
+            ((ManualClock) clock).schedule(delay, this::landLate);
+            throw new io.positionkeeper.ports.OutcomeUnknownException(
+                "timed out; the order is still on its way");
+          }
+          return placeMarket(request, events);
+        });
+  }
+
+  private record OrderRequestInFlight(MarketOrderRequest request) {}
+
+  /** An order answered "unknown" reaches the book now, as if its request had been slow. */
+  private void landLate() {
+    List<StreamEvent> events = new ArrayList<>();
+    synchronized (this) {
+      OrderRequestInFlight late = landingLate.pollFirst();
+      if (late == null) {
+        return;
+      }
+      try {
+        placeMarket(late.request(), events);
+      } catch (RejectedException e) {
+        return; // the venue refused it on arrival (no mark, would not reduce): nothing happened
+      }
+    }
+    emit(events);
   }
 
   @Override
   public Optional<OrderReport> queryOrder(Symbol symbol, ClientOrderId clientOrderId) {
     return call(
         Op.QUERY_ORDER,
-        events ->
-            Optional.ofNullable(orders.get(clientOrderId)).filter(o -> o.symbol().equals(symbol)));
+        events -> {
+          if (inFlight(clientOrderId)) {
+            // The port's promise for an order in doubt: not "absent" until it is proven absent.
+            throw new io.positionkeeper.ports.OutcomeUnknownException(
+                "no order " + clientOrderId + " yet; an earlier attempt is still in doubt");
+          }
+          return Optional.ofNullable(orders.get(clientOrderId))
+              .filter(o -> o.symbol().equals(symbol));
+        });
+  }
+
+  private boolean inFlight(ClientOrderId id) {
+    return landingLate.stream().anyMatch(l -> l.request().clientOrderId().equals(id));
   }
 
   @Override
@@ -433,7 +538,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
-    return call(Op.PLACE_STOP, events -> placeStop(request));
+    return call(Op.PLACE_STOP, events -> placeStop(request, events));
   }
 
   @Override
@@ -446,11 +551,45 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
             throw new RejectedException(
                 "STOP_NOT_WORKING", "stop " + current.clientId() + " is not working");
           }
+          if (flavour == Flavour.BYBIT) {
+            return amend(old, replacement, events);
+          }
           // Place the replacement first, then cancel: never a moment without a stop.
-          StopOrder placed = placeStop(replacement);
+          StopOrder placed = placeStop(replacement, events);
+          if (flavour == Flavour.BINANCE) {
+            // The cancel is a call of its own: its fault leaves both stops working.
+            PortException cancelLost = faults.takeNext(Op.CANCEL_STOP);
+            if (cancelLost != null) {
+              throw cancelLost;
+            }
+          }
           finishStop(old, StopStatus.CANCELED, BigDecimal.ZERO, BigDecimal.ZERO, events);
           return placed;
         });
+  }
+
+  /** Bybit: the position's one stop takes the new trigger and keeps its id. */
+  private StopOrder amend(StopOrder old, StopLossRequest replacement, List<StreamEvent> events) {
+    checkTrigger(replacement);
+    StopOrder amended =
+        new StopOrder(
+            old.symbol(),
+            old.clientId(),
+            old.orderId(),
+            old.positionSide(),
+            replacement.triggerPrice(),
+            StopStatus.WORKING);
+    putStop(amended);
+    events.add(
+        new StreamEvent.StopChanged(
+            old.symbol(),
+            old.clientId(),
+            StopStatus.WORKING,
+            replacement.triggerPrice(),
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            clock.now()));
+    return amended;
   }
 
   @Override
@@ -597,8 +736,14 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     PortException afterEffect = faults.beforeEffect(op);
     List<StreamEvent> events = new ArrayList<>();
     T result;
-    synchronized (this) {
-      result = effect.apply(events);
+    try {
+      synchronized (this) {
+        result = effect.apply(events);
+      }
+    } catch (PortException e) {
+      // What took effect before the failure (a move's placed half) is still pushed.
+      emit(events);
+      throw e;
     }
     emit(events);
     Duration latency = faults.delayOf(op);
@@ -802,6 +947,14 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     events.add(new StreamEvent.PositionChanged(symbol, signedSize, entry, clock.now()));
     if (signedSize.signum() == 0) {
       openingOrders.remove(symbol);
+      if (flavour == Flavour.BYBIT) {
+        // The position's stop is part of the position: it goes when the position goes.
+        for (StopOrder working : liveStopsOf(symbol)) {
+          if (working.status() == StopStatus.WORKING) {
+            finishStop(working, StopStatus.EXPIRED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+          }
+        }
+      }
       // A close-position stop stays working when its position is closed by hand or liquidated:
       // Binance does not cancel it (inferred from the venue's order lifecycle: only a trigger, a
       // cancel or the stop's own expiry ends an algo order; maintainers of other bots report such
@@ -810,6 +963,10 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   }
 
   private StopOrder placeStop(StopLossRequest request) {
+    return placeStop(request, new ArrayList<>());
+  }
+
+  private StopOrder placeStop(StopLossRequest request, List<StreamEvent> events) {
     StopOrder earlier = stops.get(request.clientId());
     if (earlier != null
         && earlier.status() == StopStatus.WORKING
@@ -822,13 +979,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       throw new RejectedException(
           "DUPLICATE_CLIENT_ID", "ClientOrderId is duplicated: " + request.clientId());
     }
-    InstrumentRules rules = rulesOf(request.symbol());
-    if (request.triggerPrice().remainder(rules.tickSize()).signum() != 0) {
-      throw new RejectedException(
-          "BAD_PRECISION",
-          "trigger " + request.triggerPrice().toPlainString() + " is not a multiple of the tick");
-    }
-    BigDecimal mark = markOf(request.symbol());
+    checkTrigger(request);
     StopOrder stop =
         new StopOrder(
             request.symbol(),
@@ -837,12 +988,33 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
             request.positionSide(),
             request.triggerPrice(),
             StopStatus.WORKING);
-    if (crosses(stop, mark)) {
-      throw new RejectedException(
-          "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.");
+    if (flavour == Flavour.BYBIT) {
+      // One stop per position: setting one replaces the one working.
+      for (StopOrder working : liveStopsOf(request.symbol())) {
+        finishStop(working, StopStatus.CANCELED, BigDecimal.ZERO, BigDecimal.ZERO, events);
+      }
     }
     putStop(stop);
     return stop;
+  }
+
+  private void checkTrigger(StopLossRequest request) {
+    InstrumentRules rules = rulesOf(request.symbol());
+    if (request.triggerPrice().remainder(rules.tickSize()).signum() != 0) {
+      throw new RejectedException(
+          "BAD_PRECISION",
+          "trigger " + request.triggerPrice().toPlainString() + " is not a multiple of the tick");
+    }
+    BigDecimal mark = markOf(request.symbol());
+    boolean immediately =
+        switch (request.positionSide()) {
+          case LONG -> mark.compareTo(request.triggerPrice()) <= 0;
+          case SHORT -> mark.compareTo(request.triggerPrice()) >= 0;
+        };
+    if (immediately) {
+      throw new RejectedException(
+          "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.");
+    }
   }
 
   private void putStop(StopOrder stop) {

@@ -123,6 +123,16 @@ public final class FaultKnobs<O extends Enum<O>> {
     };
   }
 
+  /**
+   * Takes the next planned fault of {@code op} without counting a call, for a fake whose operation
+   * makes a second venue call inside it (a move's cancel half); null when none is planned.
+   */
+  public synchronized PortException takeNext(O op) {
+    Deque<Fault> queue = next.get(op);
+    Fault fault = queue == null ? null : queue.pollFirst();
+    return fault == null ? null : fault.exception();
+  }
+
   /** Throws the fault returned by {@link #beforeEffect}, if any. */
   public static void afterEffect(PortException pending) {
     if (pending != null) {

@@ -1,0 +1,111 @@
+package io.positionkeeper.domain.keeper;
+
+import io.positionkeeper.domain.position.Phase;
+import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.position.PositionBook;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.ports.StreamListener;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.ConnectionState;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.StreamEvent;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Notices, from one venue's stream, when a reconciliation is owed before the periodic one: the stop
+ * a stored, active position relies on was cancelled or expired on the venue (by hand, by the
+ * venue), or the streams were resynced after a gap in which such news may have been lost. The
+ * keeper's timer asks {@link #due()} and reconciles; reconciliation reads the venue and re-protects
+ * through the same path as always, so this watch never places a stop itself and cannot make a
+ * second one.
+ *
+ * <p>A stop cancelled because the keeper moved it is not news: by the time the timer asks, the book
+ * names the replacement, and the suspicion is dropped without a venue call. What it holds is
+ * bounded by the number of symbols.
+ */
+final class ProtectionWatch implements StreamListener {
+  private final Exchange exchange;
+  private final PositionBook book;
+  private final Map<PositionKey, ClientOrderId> gone = new HashMap<>();
+  private boolean resynced;
+  // Counts what was noticed, so a reconciliation clears only the news it started after.
+  private long news;
+
+  ProtectionWatch(Exchange exchange, PositionBook book) {
+    this.exchange = Objects.requireNonNull(exchange, "exchange");
+    this.book = Objects.requireNonNull(book, "book");
+  }
+
+  @Override
+  public synchronized void onEvent(StreamEvent event) {
+    switch (event) {
+      case StreamEvent.StopChanged stop -> onStop(stop);
+      case StreamEvent.ConnectionChanged connection -> {
+        if (connection.state() == ConnectionState.RESYNCED) {
+          resynced = true;
+          news++;
+        }
+      }
+      case StreamEvent.PositionChanged position -> {}
+      case StreamEvent.OrderChanged order -> {}
+      case StreamEvent.MarkPriceChanged mark -> {}
+    }
+  }
+
+  private void onStop(StreamEvent.StopChanged stop) {
+    if (!endsWithoutClosing(stop.status())) {
+      return;
+    }
+    PositionKey key = new PositionKey(exchange, stop.symbol());
+    if (reliesOn(key, stop.clientId())) {
+      gone.put(key, stop.clientId());
+      news++;
+    }
+  }
+
+  /** A final state that leaves the position where it was: nothing protects it any more. */
+  private static boolean endsWithoutClosing(StopStatus status) {
+    return switch (status) {
+      case CANCELED, EXPIRED, REJECTED -> true;
+      case WORKING, TRIGGERED, FILLED -> false;
+    };
+  }
+
+  private boolean reliesOn(PositionKey key, ClientOrderId stopId) {
+    Optional<Position> p = book.get(key);
+    return p.isPresent()
+        && p.get() instanceof Position.Stored
+        && (p.get().phase() == Phase.ACTIVE || p.get().phase() == Phase.CLOSING)
+        && p.get().stopId().equals(Optional.of(stopId));
+  }
+
+  /**
+   * Whether a reconciliation is owed now: after a resync, or while an active position still names a
+   * stop the venue reported gone. Suspicions the book has moved past (the stop was replaced, the
+   * position closed) are dropped here.
+   */
+  synchronized boolean due() {
+    gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
+    return resynced || !gone.isEmpty();
+  }
+
+  /** What has been noticed so far, to hand to {@link #reconciled} after a reconciliation. */
+  synchronized long mark() {
+    return news;
+  }
+
+  /**
+   * A reconciliation that started at mark {@code seen} completed: it read the venue's truth after
+   * that news. News that came in while it ran stays owed.
+   */
+  synchronized void reconciled(long seen) {
+    if (news == seen) {
+      resynced = false;
+      gone.clear();
+    }
+  }
+}

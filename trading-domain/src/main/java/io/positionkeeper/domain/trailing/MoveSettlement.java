@@ -1,0 +1,99 @@
+package io.positionkeeper.domain.trailing;
+
+import io.positionkeeper.domain.venue.ClientIds;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.StopOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles a stop move whose answer did not say what happened (a lost response, a refusal because
+ * the old stop is gone) by reading the venue, never by sending the move again: the replacement may
+ * be working while the manager still names the old stop, and every later move of the old one would
+ * then be refused, freezing the trailing stop where the lost move left it.
+ */
+final class MoveSettlement {
+  private static final Logger log = LoggerFactory.getLogger(MoveSettlement.class);
+
+  /** What the venue shows after a move in doubt. */
+  sealed interface Outcome {
+    /** The old stop still works: the move did not happen (extra replacements were cancelled). */
+    record Unchanged() implements Outcome {}
+
+    /** The old stop is gone and this one of ours works: the move did happen. */
+    record Replaced(StopOrder stop) implements Outcome {}
+
+    /** None of ours works: the position is reconciliation's to protect. */
+    record None() implements Outcome {}
+
+    /** The venue could not be read: still in doubt; the next move or reconciliation reads again. */
+    record Unknown(String reason) implements Outcome {}
+  }
+
+  private final ExchangeGateway gateway;
+
+  MoveSettlement(ExchangeGateway gateway) {
+    this.gateway = gateway;
+  }
+
+  Outcome settle(StopOrder current, PositionSide side, ClientOrderId entry, long dbId) {
+    List<StopOrder> ours = new ArrayList<>();
+    try {
+      for (StopOrder s : gateway.openStopLosses(current.symbol())) {
+        if (!s.status().isFinal()
+            && s.positionSide() == side
+            && (s.clientId().equals(current.clientId())
+                || ClientIds.isStopOf(entry, dbId, s.clientId()))) {
+          ours.add(s);
+        }
+      }
+    } catch (PortException e) {
+      return new Outcome.Unknown(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    boolean oldWorks = ours.stream().anyMatch(s -> s.clientId().equals(current.clientId()));
+    List<StopOrder> others =
+        ours.stream()
+            .filter(s -> !s.clientId().equals(current.clientId()))
+            .sorted(tightestFirst(side))
+            .toList();
+    if (oldWorks) {
+      cancelAll(others);
+      return new Outcome.Unchanged();
+    }
+    if (others.isEmpty()) {
+      return new Outcome.None();
+    }
+    cancelAll(others.subList(1, others.size()));
+    return new Outcome.Replaced(others.get(0));
+  }
+
+  private static Comparator<StopOrder> tightestFirst(PositionSide side) {
+    Comparator<StopOrder> byTrigger = Comparator.comparing(StopOrder::triggerPrice);
+    return switch (side) {
+      case LONG -> byTrigger.reversed();
+      case SHORT -> byTrigger;
+    };
+  }
+
+  /** One stop per position: replacements beside the one that works go (a failure is retried). */
+  private void cancelAll(List<StopOrder> extra) {
+    for (StopOrder s : extra) {
+      try {
+        gateway.cancelStopLoss(s.symbol(), s.clientId());
+      } catch (PortException e) {
+        log.warn("cancelling the extra stop {} failed; the next settlement retries", s, e);
+      }
+    }
+  }
+
+  static Optional<StopOrder> replaced(Outcome o) {
+    return o instanceof Outcome.Replaced r ? Optional.of(r.stop()) : Optional.empty();
+  }
+}

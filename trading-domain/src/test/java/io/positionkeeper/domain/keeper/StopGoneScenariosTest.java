@@ -1,0 +1,121 @@
+package io.positionkeeper.domain.keeper;
+
+import static io.positionkeeper.domain.Harness.BTC;
+import static io.positionkeeper.domain.Harness.intent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.positionkeeper.domain.Harness;
+import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.PositionCloser;
+import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.StopOrder;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stop that disappears from the venue while its position stays open is re-protected within a
+ * timer tick of the keeper hearing about it, not a reconciliation period later (simulator seeds 27,
+ * 40, 75, 110: the stop cancelled by hand, then a disconnect kept every periodic reconciliation
+ * refused, and the position stood unprotected for minutes).
+ */
+class StopGoneScenariosTest {
+  private final Harness h = new Harness();
+
+  private OpenResult.Opened openBtc() {
+    return (OpenResult.Opened) h.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+  }
+
+  @Test
+  void aStopCancelledByHand_isReplacedWithinSeconds() {
+    OpenResult.Opened opened = openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(2));
+
+    List<StopOrder> working = h.exchange.workingStops(BTC);
+    assertThat(working).hasSize(1);
+    assertThat(working.get(0).clientId()).isNotEqualTo(stop.clientId());
+    assertThat(working.get(0).triggerPrice()).isEqualByComparingTo(opened.stopPrice());
+  }
+
+  @Test
+  void aStopCancelledDuringADisconnect_isReplacedRightAfterTheResync() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    h.exchange.disconnect("network");
+    // The cancel's event is lost with the connection: only the resync can tell.
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(50));
+    h.exchange.reconnect();
+    h.clock.advance(Duration.ofSeconds(2));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /**
+   * Simulator seed 940: the re-placement waited out a rate limit; on a clock whose sleep runs due
+   * work, the next timer tick reconciled again inside the first run, read no stop yet, and both
+   * runs placed one.
+   */
+  @Test
+  void aStopCancelledByHand_whileTheVenueRateLimits_isReplacedOnce() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    // Just before the periodic reconciliation (a minute after start) falls due.
+    h.clock.advance(Duration.ofMillis(58_500));
+    h.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.PLACE_STOP, new RateLimitedException("429", Duration.ofSeconds(2)));
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(10));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /**
+   * Simulator seed 646: a close whose order never reached the venue left the row CLOSING (the store
+   * keeps no way back), the stop was cancelled by hand, and reconciliation skipped closing rows:
+   * the position stayed open without a stop for good.
+   */
+  @Test
+  void aCloseThatNeverLanded_thenTheStopCancelledByHand_isReprotected() {
+    openBtc();
+    h.exchange
+        .faults()
+        .failNext(FakeExchange.Op.PLACE_ORDER, new OutcomeUnknownException("timeout"));
+    assertThat(h.keeper.close(new PositionKey(Exchange.BINANCE, BTC)))
+        .isInstanceOf(PositionCloser.CloseOutcome.Failed.class);
+    assertThat(h.store.loadOpen().get(0).status()).isEqualTo(PositionStatus.CLOSING);
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(2));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  @Test
+  void aStopMovedByTheTrailingRule_causesNoExtraReconciliation() {
+    openBtc();
+    h.clock.advance(Duration.ofSeconds(2));
+    int positionReads = h.exchange.faults().calls(FakeExchange.Op.POSITIONS);
+
+    h.exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    h.clock.advance(Duration.ofSeconds(3));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(h.exchange.allStops()).hasSizeGreaterThan(1); // it did move
+    assertThat(h.exchange.faults().calls(FakeExchange.Op.POSITIONS)).isEqualTo(positionReads);
+  }
+}
