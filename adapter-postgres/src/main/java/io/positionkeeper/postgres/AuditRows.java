@@ -2,6 +2,7 @@ package io.positionkeeper.postgres;
 
 import static io.positionkeeper.postgres.schema.Tables.EVENTS;
 
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.schema.tables.records.EventsRecord;
@@ -37,10 +38,11 @@ final class AuditRows {
    * Inserts one event in the caller's transaction; an event id stored already is left as it is
    * (replays are idempotent). Returns whether a row was inserted.
    */
-  static boolean insert(DSLContext ctx, AuditRecord r) {
+  static boolean insert(DSLContext ctx, AccountId account, AuditRecord r) {
     Objects.requireNonNull(r, "event");
     return ctx.insertInto(EVENTS)
             .set(EVENTS.EVENT_ID, r.eventId())
+            .set(EVENTS.ACCOUNT, account.value())
             .set(EVENTS.POSITION_ID, positionId(r))
             .set(EVENTS.CORRELATION_KEY, r.correlationKey())
             .set(EVENTS.EXCHANGE, r.exchange())

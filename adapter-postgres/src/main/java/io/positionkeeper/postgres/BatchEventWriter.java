@@ -16,7 +16,9 @@ import org.jooq.JSONB;
 final class BatchEventWriter implements EventWriter {
 
   @Override
-  public void write(DSLContext ctx, Connection connection, List<AuditRecord> batch) {
+  public void write(
+      DSLContext ctx, Connection connection, AccountScope scope, List<AuditRecord> batch) {
+    scope.fence(ctx);
     BatchBindStep step =
         ctx.batch(
             ctx.insertInto(
@@ -29,8 +31,9 @@ final class BatchEventWriter implements EventWriter {
                     EVENTS.TYPE,
                     EVENTS.SEVERITY,
                     EVENTS.PAYLOAD,
-                    EVENTS.EVENT_TIME)
-                .values(null, null, null, null, null, null, null, (JSONB) null, null)
+                    EVENTS.EVENT_TIME,
+                    EVENTS.ACCOUNT)
+                .values(null, null, null, null, null, null, null, (JSONB) null, null, null)
                 .onConflict(EVENTS.EVENT_ID)
                 .doNothing());
     for (AuditRecord r : batch) {
@@ -43,7 +46,8 @@ final class BatchEventWriter implements EventWriter {
           r.type(),
           r.severity(),
           JSONB.valueOf(Json.write(r.payload())),
-          AuditRows.micros(r.time()));
+          AuditRows.micros(r.time()),
+          scope.name());
     }
     step.execute();
   }

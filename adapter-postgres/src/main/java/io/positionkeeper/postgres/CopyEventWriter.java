@@ -32,11 +32,12 @@ final class CopyEventWriter implements EventWriter {
       "CREATE TEMPORARY TABLE IF NOT EXISTS events_stage ("
           + "ord bigint GENERATED ALWAYS AS IDENTITY, event_id varchar(64), position_id bigint,"
           + " correlation_key varchar, exchange varchar(16), symbol varchar(40), type varchar(64),"
-          + " severity varchar(16), payload jsonb, event_time timestamptz) ON COMMIT DELETE ROWS";
+          + " severity varchar(16), payload jsonb, event_time timestamptz, account varchar(64))"
+          + " ON COMMIT DELETE ROWS";
 
   private static final String COLUMNS =
       "(event_id, position_id, correlation_key, exchange, symbol, type, severity, payload,"
-          + " event_time)";
+          + " event_time, account)";
 
   private static final String COPY_DIRECT =
       "COPY monitoring.events " + COLUMNS + " FROM STDIN (FORMAT binary)";
@@ -48,7 +49,7 @@ final class CopyEventWriter implements EventWriter {
       "INSERT INTO monitoring.events "
           + COLUMNS
           + " SELECT event_id, position_id, correlation_key, exchange, symbol, type, severity,"
-          + " payload, event_time FROM pg_temp.events_stage ORDER BY ord"
+          + " payload, event_time, account FROM pg_temp.events_stage ORDER BY ord"
           + " ON CONFLICT (event_id) DO NOTHING";
 
   /** The unique constraint a stored event id violates. */
@@ -57,11 +58,13 @@ final class CopyEventWriter implements EventWriter {
   private final Set<PGConnection> staged = Collections.synchronizedSet(weakIdentitySet());
 
   @Override
-  public void write(DSLContext ctx, Connection connection, List<AuditRecord> batch)
+  public void write(
+      DSLContext ctx, Connection connection, AccountScope scope, List<AuditRecord> batch)
       throws SQLException {
     PGConnection pg = connection.unwrap(PGConnection.class);
+    scope.fence(ctx);
     try {
-      copy(pg, COPY_DIRECT, batch);
+      copy(pg, COPY_DIRECT, scope, batch);
       return;
     } catch (SQLException e) {
       if (!isStoredEventId(e)) {
@@ -70,10 +73,15 @@ final class CopyEventWriter implements EventWriter {
       // Nothing of the batch is written; the transaction is aborted and starts again clean.
       connection.rollback();
     }
-    writeStaged(connection, pg, batch);
+    writeStaged(ctx, connection, pg, scope, batch);
   }
 
-  private void writeStaged(Connection connection, PGConnection pg, List<AuditRecord> batch)
+  private void writeStaged(
+      DSLContext ctx,
+      Connection connection,
+      PGConnection pg,
+      AccountScope scope,
+      List<AuditRecord> batch)
       throws SQLException {
     try (Statement s = connection.createStatement()) {
       if (!staged.contains(pg)) {
@@ -83,7 +91,9 @@ final class CopyEventWriter implements EventWriter {
         connection.commit();
         staged.add(pg);
       }
-      copy(pg, COPY_STAGE, batch);
+      // A new transaction (after the rollback, or the commit above): fenced again.
+      scope.fence(ctx);
+      copy(pg, COPY_STAGE, scope, batch);
       s.executeUpdate(MOVE);
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
@@ -95,13 +105,13 @@ final class CopyEventWriter implements EventWriter {
   }
 
   /** One COPY of the batch; the server's refusal of any row is thrown, nothing of it written. */
-  private static void copy(PGConnection pg, String sql, List<AuditRecord> batch)
+  private static void copy(PGConnection pg, String sql, AccountScope scope, List<AuditRecord> batch)
       throws SQLException {
     CopyIn copy = pg.getCopyAPI().copyIn(sql);
     try {
       CopyRows rows = new CopyRows(copy::writeToCopy);
       for (AuditRecord r : batch) {
-        rows.startRow(9);
+        rows.startRow(10);
         rows.text(r.eventId());
         Long positionId = AuditRows.positionId(r);
         if (positionId == null) {
@@ -116,6 +126,7 @@ final class CopyEventWriter implements EventWriter {
         rows.text(r.severity().name());
         rows.jsonb(Json.write(r.payload()));
         rows.timestamptz(r.time(), r.eventId());
+        rows.text(scope.name());
       }
       rows.finish();
       copy.endCopy();

@@ -206,12 +206,14 @@ final class Database {
 
   /**
    * The failure to throw: an {@link Error} if a part met one (it must not end up as a suppressed
-   * detail), else a refused value or constraint if a part has one, else the first.
+   * detail), else a stale lease (the runner must stop, whatever else went wrong), else a refused
+   * value or constraint if a part has one, else the first.
    */
   private static Throwable mostTelling(Throwable[] failures) {
     Throwable first = null;
     Throwable refused = null;
     Throwable error = null;
+    Throwable stale = null;
     for (Throwable f : failures) {
       if (f == null) {
         continue;
@@ -225,8 +227,12 @@ final class Database {
       if (error == null && f instanceof Error) {
         error = f;
       }
+      if (stale == null && f instanceof io.positionkeeper.ports.StaleLeaseException) {
+        stale = f;
+      }
     }
-    Throwable chosen = error != null ? error : refused != null ? refused : first;
+    Throwable chosen =
+        error != null ? error : stale != null ? stale : refused != null ? refused : first;
     if (chosen != null) {
       for (Throwable f : failures) {
         if (f != null && f != chosen) {

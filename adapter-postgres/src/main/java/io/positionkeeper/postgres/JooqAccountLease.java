@@ -16,6 +16,12 @@ import org.jooq.Record;
  * and checked by single statements guarded by the epoch. Time is the database's ({@code now()}),
  * not the runners': two runners on machines whose clocks differ still agree on when a lease
  * expires.
+ *
+ * <p>A lease is granted only when it is free (never taken, expired or released), whoever asks: a
+ * holder name is not proof of being the same runner (two runners may be configured with the same
+ * name, or one restarted), so even the current holder's name gets {@code LEASE_HELD} while its
+ * lease runs; a runner extends its lease with {@link #renew}. A runner restarted after a crash
+ * waits until its old lease expires.
  */
 public final class JooqAccountLease implements AccountLease {
   private static final String ACQUIRE =
@@ -23,7 +29,7 @@ public final class JooqAccountLease implements AccountLease {
           + " VALUES (?, ?, 1, now() + ? * interval '1 millisecond')"
           + " ON CONFLICT (account) DO UPDATE"
           + " SET holder = excluded.holder, epoch = l.epoch + 1, expires_at = excluded.expires_at"
-          + " WHERE l.expires_at <= now() OR l.holder = excluded.holder"
+          + " WHERE l.expires_at <= now()"
           + " RETURNING epoch, expires_at";
 
   private static final String RENEW =

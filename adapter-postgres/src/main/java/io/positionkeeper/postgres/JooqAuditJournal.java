@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.ports.AuditJournal;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StaleLeaseException;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.Lease;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -42,6 +45,12 @@ import org.jooq.exception.DataAccessException;
  * under a savepoint, in a transaction it then rolls back. The {@link RejectedException} names them
  * ({@code code} is the first refused record's constraint or SQLState; {@code reason} lists {@code
  * event <id>: <why>} for each), so the caller can dead-letter exactly those and write the rest.
+ *
+ * <p>A journal is bound to one account: its rows carry that account. Bound to a {@link Lease}, each
+ * batch is fenced by it: every transaction that writes a batch (or a part of one) first checks, in
+ * that transaction, that the lease is still the account's current one ({@link AccountScope}), once
+ * per transaction rather than per row, and a stale lease refuses the whole batch with {@link
+ * StaleLeaseException}, nothing written.
  */
 public final class JooqAuditJournal implements AuditJournal {
   /** The most refused records a rejection lists by name. */
@@ -56,6 +65,7 @@ public final class JooqAuditJournal implements AuditJournal {
   private final Database db;
   private final EventWriter writer;
   private final int connections;
+  private final AccountScope scope;
 
   /**
    * A journal that writes with {@link JournalWriteMethod#COPY}, the faster method, on up to {@value
@@ -74,6 +84,28 @@ public final class JooqAuditJournal implements AuditJournal {
    *     batch on one); no more than the pool has
    */
   public JooqAuditJournal(DataSource dataSource, JournalWriteMethod method, int connections) {
+    this(dataSource, method, connections, AccountScope.of(AccountId.DEFAULT));
+  }
+
+  /** A journal of {@code account}'s events (COPY, default connections), unfenced. */
+  public JooqAuditJournal(DataSource dataSource, AccountId account) {
+    this(dataSource, JournalWriteMethod.COPY, DEFAULT_CONNECTIONS, AccountScope.of(account));
+  }
+
+  /** A journal of the lease's account (COPY, default connections), every batch fenced by it. */
+  public JooqAuditJournal(DataSource dataSource, Lease lease) {
+    this(dataSource, JournalWriteMethod.COPY, DEFAULT_CONNECTIONS, AccountScope.of(lease));
+  }
+
+  /** A journal of the lease's account, every batch fenced by it. */
+  public JooqAuditJournal(
+      DataSource dataSource, JournalWriteMethod method, int connections, Lease lease) {
+    this(dataSource, method, connections, AccountScope.of(lease));
+  }
+
+  private JooqAuditJournal(
+      DataSource dataSource, JournalWriteMethod method, int connections, AccountScope scope) {
+    this.scope = Objects.requireNonNull(scope, "scope");
     this.db = new Database(dataSource);
     this.writer =
         switch (Objects.requireNonNull(method, "method")) {
@@ -109,12 +141,18 @@ public final class JooqAuditJournal implements AuditJournal {
         db.inTransaction(
             operation,
             (ctx, connection) -> {
-              writer.write(ctx, connection, parts.getFirst());
+              writer.write(ctx, connection, scope, parts.getFirst());
               return null;
             });
       } else {
-        db.inTransactions(operation, parts, writer::write);
+        db.inTransactions(
+            operation,
+            parts,
+            (ctx, connection, part) -> writer.write(ctx, connection, scope, part));
       }
+    } catch (StaleLeaseException stale) {
+      // Not the records' fault: no record of the batch is looked at.
+      throw stale;
     } catch (RejectedException refused) {
       throw withRefusedRecords(operation, batch, refused);
     }
@@ -211,13 +249,13 @@ public final class JooqAuditJournal implements AuditJournal {
 
   private record Refusal(String eventId, String code, String why) {}
 
-  private static List<Refusal> diagnose(
-      DSLContext ctx, Connection connection, List<AuditRecord> batch) throws SQLException {
+  private List<Refusal> diagnose(DSLContext ctx, Connection connection, List<AuditRecord> batch)
+      throws SQLException {
     List<Refusal> refusals = new ArrayList<>();
     for (AuditRecord r : batch) {
       Savepoint before = connection.setSavepoint();
       try {
-        AuditRows.insert(ctx, r);
+        AuditRows.insert(ctx, scope.account(), r);
         connection.releaseSavepoint(before);
       } catch (DataAccessException e) {
         connection.rollback(before);

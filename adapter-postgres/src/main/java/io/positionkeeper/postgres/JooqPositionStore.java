@@ -4,9 +4,11 @@ import static io.positionkeeper.postgres.schema.Tables.POSITIONS;
 
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangeOrderId;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionRecord;
@@ -27,7 +29,13 @@ import org.jooq.UpdateSetMoreStep;
  * {@link PositionStore} on PostgreSQL. Every change and its audit event are written in one
  * transaction; a change applies only to an open row (one statement guarded by the status, so two
  * writers racing on one position cannot resurrect a closed one); the database's partial unique
- * index keeps one open position per exchange and symbol.
+ * index keeps one open position per account, exchange and symbol.
+ *
+ * <p>A store is bound to one account: it reads, finds and changes that account's rows only (a
+ * position of another account is {@code NOT_FOUND} here). Bound to a {@link Lease}, it also checks
+ * in each write's transaction that the lease is still the account's current one, and refuses the
+ * write with {@link io.positionkeeper.ports.StaleLeaseException} otherwise (see {@link
+ * AccountScope}).
  */
 public final class JooqPositionStore implements PositionStore {
   private static final List<PositionStatus> OPEN =
@@ -35,8 +43,12 @@ public final class JooqPositionStore implements PositionStore {
 
   private final Database db;
   private final UnreadableRows unreadable;
+  private final AccountScope scope;
 
-  /** A store that logs the rows it cannot read ({@link UnreadableRows#logging()}). */
+  /**
+   * A store of the {@link AccountId#DEFAULT} account, unfenced, that logs the rows it cannot read
+   * ({@link UnreadableRows#logging()}).
+   */
   public JooqPositionStore(DataSource dataSource) {
     this(dataSource, UnreadableRows.logging());
   }
@@ -45,7 +57,29 @@ public final class JooqPositionStore implements PositionStore {
    * @param unreadable told about each open row {@link #loadOpen()} cannot read; the others load
    */
   public JooqPositionStore(DataSource dataSource, UnreadableRows unreadable) {
+    this(dataSource, AccountScope.of(AccountId.DEFAULT), unreadable);
+  }
+
+  /** A store of {@code account}'s rows, unfenced (tools, tests, paper mode). */
+  public JooqPositionStore(DataSource dataSource, AccountId account) {
+    this(dataSource, AccountScope.of(account), UnreadableRows.logging());
+  }
+
+  /** A store of the lease's account whose every write is fenced by {@code lease}. */
+  public JooqPositionStore(DataSource dataSource, Lease lease) {
+    this(dataSource, AccountScope.of(lease), UnreadableRows.logging());
+  }
+
+  /**
+   * A store of the lease's account, fenced by it, reporting unreadable rows to {@code unreadable}.
+   */
+  public JooqPositionStore(DataSource dataSource, Lease lease, UnreadableRows unreadable) {
+    this(dataSource, AccountScope.of(lease), unreadable);
+  }
+
+  private JooqPositionStore(DataSource dataSource, AccountScope scope, UnreadableRows unreadable) {
     this.db = new Database(dataSource);
+    this.scope = Objects.requireNonNull(scope, "scope");
     this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
   }
 
@@ -60,8 +94,10 @@ public final class JooqPositionStore implements PositionStore {
     return db.inTransaction(
         "insert position " + p.exchange() + " " + p.symbol(),
         (ctx, c) -> {
+          scope.fence(ctx);
           long id =
               ctx.insertInto(POSITIONS)
+                  .set(POSITIONS.ACCOUNT, scope.name())
                   .set(POSITIONS.EXCHANGE, p.exchange())
                   .set(POSITIONS.SYMBOL, p.symbol().value())
                   .set(POSITIONS.SIDE, p.side())
@@ -77,7 +113,7 @@ public final class JooqPositionStore implements PositionStore {
                   .set(POSITIONS.UPDATED_AT, AuditRows.micros(p.openedAt()))
                   .returning(POSITIONS.ID)
                   .fetchSingle(POSITIONS.ID);
-          AuditRows.insert(ctx, created.withPositionId(id));
+          AuditRows.insert(ctx, scope.account(), created.withPositionId(id));
           return id;
         });
   }
@@ -89,6 +125,7 @@ public final class JooqPositionStore implements PositionStore {
         (ctx, c) ->
             ctx.selectFrom(POSITIONS)
                 .where(POSITIONS.ID.eq(id))
+                .and(POSITIONS.ACCOUNT.eq(scope.name()))
                 .fetchOptional()
                 .map(JooqPositionStore::toRecord));
   }
@@ -101,6 +138,7 @@ public final class JooqPositionStore implements PositionStore {
         (ctx, c) ->
             ctx.selectFrom(POSITIONS)
                 .where(POSITIONS.ENTRY_CLIENT_ORDER_ID.eq(entryClientOrderId.value()))
+                .and(POSITIONS.ACCOUNT.eq(scope.name()))
                 .orderBy(POSITIONS.ID.desc())
                 .limit(1)
                 .fetchOptional()
@@ -116,7 +154,7 @@ public final class JooqPositionStore implements PositionStore {
                 ctx,
                 POSITIONS,
                 POSITIONS.ID,
-                POSITIONS.STATUS.in(OPEN),
+                POSITIONS.ACCOUNT.eq(scope.name()).and(POSITIONS.STATUS.in(OPEN)),
                 JooqPositionStore::toRecord,
                 unreadable));
   }
@@ -199,28 +237,32 @@ public final class JooqPositionStore implements PositionStore {
     db.inTransaction(
         operation + " " + id,
         (ctx, c) -> {
+          scope.fence(ctx);
           int updated =
               changes
                   .apply(
                       ctx.update(POSITIONS)
                           .set(POSITIONS.UPDATED_AT, AuditRows.micros(event.time())))
                   .where(POSITIONS.ID.eq(id))
+                  .and(POSITIONS.ACCOUNT.eq(scope.name()))
                   .and(POSITIONS.STATUS.in(OPEN))
                   .execute();
           if (updated == 0) {
-            throw refusal(ctx, operation, id);
+            throw refusal(ctx, scope, operation, id);
           }
-          AuditRows.insert(ctx, event.withPositionId(id));
+          AuditRows.insert(ctx, scope.account(), event.withPositionId(id));
           return null;
         });
   }
 
   /** Why a guarded update touched no row: the row is missing, or it is no longer open. */
-  private static RejectedException refusal(DSLContext ctx, String operation, long id) {
+  private static RejectedException refusal(
+      DSLContext ctx, AccountScope scope, String operation, long id) {
     Optional<PositionStatus> status =
         ctx.select(POSITIONS.STATUS)
             .from(POSITIONS)
             .where(POSITIONS.ID.eq(id))
+            .and(POSITIONS.ACCOUNT.eq(scope.name()))
             .fetchOptional(POSITIONS.STATUS);
     return status
         .map(
@@ -228,7 +270,10 @@ public final class JooqPositionStore implements PositionStore {
                 new RejectedException(
                     "ILLEGAL_TRANSITION",
                     "position " + id + " is " + s + "; " + operation + " refused"))
-        .orElseGet(() -> new RejectedException("NOT_FOUND", "no position with id " + id));
+        .orElseGet(
+            () ->
+                new RejectedException(
+                    "NOT_FOUND", "no position with id " + id + " in account " + scope.account()));
   }
 
   static PositionRecord toRecord(PositionsRecord r) {

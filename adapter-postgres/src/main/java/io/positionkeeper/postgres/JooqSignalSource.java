@@ -4,6 +4,8 @@ import static io.positionkeeper.postgres.schema.Tables.SIGNALS;
 
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.SignalSource;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.Signal;
 import io.positionkeeper.ports.model.SignalOutcome;
 import io.positionkeeper.ports.model.Symbol;
@@ -22,19 +24,41 @@ import org.slf4j.LoggerFactory;
  * statement, so two runners on one database never take the same signal and never wait for each
  * other. A claimed signal is never handed out again, even if its runner dies before completing it:
  * opening a position twice is worse than a signal a person has to look at.
+ *
+ * <p>A source is bound to one account and claims that account's signals only; bound to a {@link
+ * Lease}, every claim and completion is fenced by it ({@link AccountScope}): a runner that lost its
+ * account's lease claims nothing more.
  */
 public final class JooqSignalSource implements SignalSource {
   private static final Logger log = LoggerFactory.getLogger(JooqSignalSource.class);
 
   private final Database db;
   private final String consumer;
+  private final AccountScope scope;
 
   /**
+   * A source of the {@link AccountId#DEFAULT} account's signals, unfenced.
+   *
    * @param consumer who claims: a name unique among the runners on this database (host and process,
    *     say); {@link #complete} accepts only signals this name claimed
    */
   public JooqSignalSource(DataSource dataSource, String consumer) {
+    this(dataSource, consumer, AccountScope.of(AccountId.DEFAULT));
+  }
+
+  /** A source of {@code account}'s signals, unfenced. */
+  public JooqSignalSource(DataSource dataSource, String consumer, AccountId account) {
+    this(dataSource, consumer, AccountScope.of(account));
+  }
+
+  /** A source of the lease's account's signals, every claim and completion fenced by it. */
+  public JooqSignalSource(DataSource dataSource, String consumer, Lease lease) {
+    this(dataSource, consumer, AccountScope.of(lease));
+  }
+
+  private JooqSignalSource(DataSource dataSource, String consumer, AccountScope scope) {
     this.db = new Database(dataSource);
+    this.scope = Objects.requireNonNull(scope, "scope");
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     if (consumer.isBlank()) {
       throw new IllegalArgumentException("consumer must not be blank");
@@ -49,13 +73,15 @@ public final class JooqSignalSource implements SignalSource {
     return db.inTransaction(
         "claim signals",
         (ctx, c) -> {
+          scope.fence(ctx);
           // Locked first, read, and only then marked: a row the model (or a check added since it
           // was written) refuses is completed REJECTED instead of claimed, so it never blocks the
           // queue.
           List<Long> ids =
               ctx.select(SIGNALS.ID)
                   .from(SIGNALS)
-                  .where(SIGNALS.CLAIMED_AT.isNull())
+                  .where(SIGNALS.ACCOUNT.eq(scope.name()))
+                  .and(SIGNALS.CLAIMED_AT.isNull())
                   .orderBy(SIGNALS.CREATED_AT, SIGNALS.ID)
                   .limit(max)
                   .forUpdate()
@@ -105,19 +131,25 @@ public final class JooqSignalSource implements SignalSource {
     db.inTransaction(
         "complete signal " + signalId,
         (ctx, c) -> {
+          scope.fence(ctx);
           int updated =
               ctx.update(SIGNALS)
                   .set(SIGNALS.COMPLETED_AT, DSL.currentInstant())
                   .set(SIGNALS.OUTCOME, outcome)
                   .set(SIGNALS.DETAIL, detail)
                   .where(SIGNALS.ID.eq(signalId))
+                  .and(SIGNALS.ACCOUNT.eq(scope.name()))
                   .and(SIGNALS.CLAIMED_BY.eq(consumer))
                   .and(SIGNALS.COMPLETED_AT.isNull())
                   .execute();
           if (updated == 1) {
             return null;
           }
-          SignalsRecord row = ctx.selectFrom(SIGNALS).where(SIGNALS.ID.eq(signalId)).fetchOne();
+          SignalsRecord row =
+              ctx.selectFrom(SIGNALS)
+                  .where(SIGNALS.ID.eq(signalId))
+                  .and(SIGNALS.ACCOUNT.eq(scope.name()))
+                  .fetchOne();
           if (row == null || !consumer.equals(row.getClaimedBy())) {
             throw new RejectedException(
                 "NOT_CLAIMED", "signal " + signalId + " was not claimed by this source");

@@ -2,7 +2,10 @@ package io.positionkeeper.postgres;
 
 import static io.positionkeeper.postgres.schema.Tables.TRAILING_STOP_STATE;
 
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.ports.model.TrailingStopState;
 import io.positionkeeper.postgres.schema.tables.records.TrailingStopStateRecord;
@@ -14,13 +17,19 @@ import javax.sql.DataSource;
 
 /**
  * {@link TrailingStopStore} on PostgreSQL: one row per position id (a foreign key to the position),
- * saved by an upsert in one statement.
+ * saved by an upsert in one statement. Bound to one account: it loads, saves and deletes that
+ * account's states only (a state of another account's position is refused by the database's
+ * trigger); bound to a {@link Lease}, every save and delete is fenced by it ({@link AccountScope}).
  */
 public final class JooqTrailingStopStore implements TrailingStopStore {
   private final Database db;
   private final UnreadableRows unreadable;
+  private final AccountScope scope;
 
-  /** A store that logs the rows it cannot read ({@link UnreadableRows#logging()}). */
+  /**
+   * A store of the {@link AccountId#DEFAULT} account, unfenced, that logs the rows it cannot read
+   * ({@link UnreadableRows#logging()}).
+   */
   public JooqTrailingStopStore(DataSource dataSource) {
     this(dataSource, UnreadableRows.logging());
   }
@@ -29,23 +38,54 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
    * @param unreadable told about each row {@link #loadAll()} cannot read; the others load
    */
   public JooqTrailingStopStore(DataSource dataSource, UnreadableRows unreadable) {
+    this(dataSource, AccountScope.of(AccountId.DEFAULT), unreadable);
+  }
+
+  /** A store of {@code account}'s states, unfenced. */
+  public JooqTrailingStopStore(DataSource dataSource, AccountId account) {
+    this(dataSource, AccountScope.of(account), UnreadableRows.logging());
+  }
+
+  /** A store of the lease's account whose every write is fenced by {@code lease}. */
+  public JooqTrailingStopStore(DataSource dataSource, Lease lease) {
+    this(dataSource, AccountScope.of(lease), UnreadableRows.logging());
+  }
+
+  private JooqTrailingStopStore(
+      DataSource dataSource, AccountScope scope, UnreadableRows unreadable) {
     this.db = new Database(dataSource);
+    this.scope = Objects.requireNonNull(scope, "scope");
     this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
   }
 
   @Override
   public void save(TrailingStopState s) {
     Objects.requireNonNull(s, "state");
-    TrailingStopStateRecord row = toRow(s);
+    TrailingStopStateRecord row = toRow(s).setAccount(scope.name());
     db.inTransaction(
         "save trailing stop of position " + s.positionId(),
-        (ctx, c) ->
-            ctx.insertInto(TRAILING_STOP_STATE)
-                .set(row)
-                .onConflict(TRAILING_STOP_STATE.POSITION_ID)
-                .doUpdate()
-                .set(row)
-                .execute());
+        (ctx, c) -> {
+          scope.fence(ctx);
+          // The update applies only to a row of this account; another account's row stays as it
+          // is (and its position's trigger refuses this account's state anyway).
+          int written =
+              ctx.insertInto(TRAILING_STOP_STATE)
+                  .set(row)
+                  .onConflict(TRAILING_STOP_STATE.POSITION_ID)
+                  .doUpdate()
+                  .set(row)
+                  .where(TRAILING_STOP_STATE.ACCOUNT.eq(scope.name()))
+                  .execute();
+          if (written == 0) {
+            throw new RejectedException(
+                "trailing_stop_state_matches_position",
+                "the trailing stop of position "
+                    + s.positionId()
+                    + " belongs to another account than "
+                    + scope.account());
+          }
+          return written;
+        });
   }
 
   @Override
@@ -57,7 +97,7 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
                 ctx,
                 TRAILING_STOP_STATE,
                 TRAILING_STOP_STATE.POSITION_ID,
-                org.jooq.impl.DSL.noCondition(),
+                TRAILING_STOP_STATE.ACCOUNT.eq(scope.name()),
                 JooqTrailingStopStore::toState,
                 unreadable));
   }
@@ -66,10 +106,13 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
   public void delete(long positionId) {
     db.inTransaction(
         "delete trailing stop of position " + positionId,
-        (ctx, c) ->
-            ctx.deleteFrom(TRAILING_STOP_STATE)
-                .where(TRAILING_STOP_STATE.POSITION_ID.eq(positionId))
-                .execute());
+        (ctx, c) -> {
+          scope.fence(ctx);
+          return ctx.deleteFrom(TRAILING_STOP_STATE)
+              .where(TRAILING_STOP_STATE.POSITION_ID.eq(positionId))
+              .and(TRAILING_STOP_STATE.ACCOUNT.eq(scope.name()))
+              .execute();
+        });
   }
 
   private static TrailingStopStateRecord toRow(TrailingStopState s) {

@@ -34,7 +34,7 @@ final class SqlErrors {
   /** The code of a refused second open position, the same as the in-memory fake's. */
   static final String UNIQUE_OPEN_POSITION = "UNIQUE_OPEN_POSITION";
 
-  private static final String OPEN_POSITION_INDEX = "positions_one_open_per_symbol";
+  private static final String OPEN_POSITION_INDEX = "positions_one_open_per_account_symbol";
 
   private SqlErrors() {}
 

@@ -29,7 +29,7 @@ class DatabaseIT {
     List<AuditRecord> first = events(300);
     List<AuditRecord> second = events(300);
 
-    db.inTransactions("write", List.of(first, second), writer::write);
+    db.inTransactions("write", List.of(first, second), this::write);
 
     assertThat(TestDatabase.eventsByEventId()).containsExactlyElementsOf(concat(first, second));
     assertThat(TestDatabase.eventTransactions()).isEqualTo(2);
@@ -41,7 +41,7 @@ class DatabaseIT {
     List<AuditRecord> bad = events(300);
     bad.set(150, event("PHANTOM_POSITION_CLOSED", OptionalLong.of(555_555L)));
 
-    assertThatThrownBy(() -> db.inTransactions("write", List.of(good, bad), writer::write))
+    assertThatThrownBy(() -> db.inTransactions("write", List.of(good, bad), this::write))
         .isInstanceOfSatisfying(
             RejectedException.class,
             e -> assertThat(e.code()).isEqualTo("events_position_id_fkey"));
@@ -59,7 +59,7 @@ class DatabaseIT {
                     "write",
                     List.of(survives, dies),
                     (ctx, connection, part) -> {
-                      writer.write(ctx, connection, part);
+                      writer.write(ctx, connection, DEFAULT, part);
                       if (part == dies) {
                         // Its work is done; the server ends its session before the commit.
                         int pid = connection.unwrap(PGConnection.class).getBackendPID();
@@ -87,5 +87,13 @@ class DatabaseIT {
     List<AuditRecord> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
+  }
+
+  private static final AccountScope DEFAULT =
+      AccountScope.of(io.positionkeeper.ports.model.AccountId.DEFAULT);
+
+  private void write(org.jooq.DSLContext ctx, java.sql.Connection c, List<AuditRecord> part)
+      throws java.sql.SQLException {
+    writer.write(ctx, c, DEFAULT, part);
   }
 }

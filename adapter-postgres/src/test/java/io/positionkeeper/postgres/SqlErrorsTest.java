@@ -56,7 +56,7 @@ class SqlErrorsTest {
   void theOpenPositionIndex_isReportedWithTheFakesCode() {
     PortException e =
         SqlErrors.translate(
-            "insert", server("23505", "duplicate key", "positions_one_open_per_symbol"));
+            "insert", server("23505", "duplicate key", "positions_one_open_per_account_symbol"));
 
     assertThat(e)
         .isInstanceOfSatisfying(
@@ -103,7 +103,8 @@ class SqlErrorsTest {
         .isInstanceOf(OutcomeUnknownException.class);
     assertThat(
             SqlErrors.translateCommit(
-                "insert", server("23505", "duplicate key", "positions_one_open_per_symbol")))
+                "insert",
+                server("23505", "duplicate key", "positions_one_open_per_account_symbol")))
         .isInstanceOf(RejectedException.class);
   }
 

@@ -117,6 +117,19 @@ final class TestDatabase {
                 .get(0, Integer.class));
   }
 
+  /** Every stored audit record of one account, in the order stored. */
+  static List<AuditRecord> eventsOf(io.positionkeeper.ports.model.AccountId account) {
+    return jooq(
+        ctx ->
+            ctx
+                .selectFrom(EVENTS)
+                .where(EVENTS.ACCOUNT.eq(account.value()))
+                .orderBy(EVENTS.ID)
+                .fetch(AuditRows::toRecord)
+                .stream()
+                .toList());
+  }
+
   /** The stored audit records about one position. */
   static List<AuditRecord> eventsOf(long positionId) {
     return jooq(

@@ -105,14 +105,14 @@ class UnreadableRowsIT {
     withoutCheck(
         "positions",
         "positions_numbers_finite_check",
-        "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price, status,"
-            + " exchange_order_id, opened_at, updated_at) VALUES ('BINANCE', 'ETHUSDT', 'LONG',"
+        "INSERT INTO monitoring.positions (account, exchange, symbol, side, quantity, entry_price, status,"
+            + " exchange_order_id, opened_at, updated_at) VALUES ('default', 'BINANCE', 'ETHUSDT', 'LONG',"
             + " 'NaN', 1, 'ACTIVE', 'x-1', now(), now())");
     withoutCheck(
         "positions",
         "positions_symbol_letters_check",
-        "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price, status,"
-            + " exchange_order_id, opened_at, updated_at) VALUES ('BINANCE', 'SOL\u00e9USDT',"
+        "INSERT INTO monitoring.positions (account, exchange, symbol, side, quantity, entry_price, status,"
+            + " exchange_order_id, opened_at, updated_at) VALUES ('default', 'BINANCE', 'SOL\u00e9USDT',"
             + " 'LONG', 1, 1, 'ACTIVE', 'x-2', now(), now())");
 
     List<PositionRecord> open = store.loadOpen();
@@ -135,9 +135,9 @@ class UnreadableRowsIT {
     JooqTrailingStopStore store = new JooqTrailingStopStore(TestDatabase.pool(), this::report);
     for (long id : List.of(a, b)) {
       TestDatabase.sql(
-          "INSERT INTO monitoring.trailing_stop_state (position_id, symbol, side, entry_price,"
+          "INSERT INTO monitoring.trailing_stop_state (account, position_id, symbol, side, entry_price,"
               + " activation_price, callback_rate, status, peak, update_count, last_saved_peak,"
-              + " last_saved_at) VALUES ("
+              + " last_saved_at) VALUES ('default', "
               + id
               + ", 'BTCUSDT', 'LONG', 100, 101, 1, 'INACTIVE', 100, 0, 100, now())");
     }

@@ -42,7 +42,8 @@ class SchemaConstraintsIT {
   void secondOpenPosition_onSameExchangeAndSymbol_isRefused() throws SQLException {
     long first = openPosition("BINANCE", "BTCUSDT");
 
-    assertRefused(() -> openPosition("BINANCE", "BTCUSDT"), "positions_one_open_per_symbol");
+    assertRefused(
+        () -> openPosition("BINANCE", "BTCUSDT"), "positions_one_open_per_account_symbol");
 
     // Another venue is another position; a closed one no longer counts.
     openPosition("BYBIT", "BTCUSDT");
@@ -133,15 +134,15 @@ class SchemaConstraintsIT {
     assertRefused(
         () ->
             sql(
-                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
-                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('BINANCE',"
+                "INSERT INTO monitoring.positions (account, exchange, symbol, side, quantity, entry_price,"
+                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('default', 'BINANCE',"
                     + " 'BTCUSDT', 'LONG', 1, 1, 'ACTIVE', '  ', now(), now())"),
         "positions_exchange_order_id_check");
     assertRefused(
         () ->
             sql(
-                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
-                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('BINANCE',"
+                "INSERT INTO monitoring.positions (account, exchange, symbol, side, quantity, entry_price,"
+                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('default', 'BINANCE',"
                     + " 'BTCUSDT', 'LONG', 1, 1, 'active', '1', now(), now())"),
         "positions_status_check");
   }
@@ -216,10 +217,61 @@ class SchemaConstraintsIT {
         "signals_completion_check");
   }
 
+  // ------------------------------------------------------------------ V8 and V9: accounts
+
+  @Test
+  void oneOpenPositionPerAccountExchangeAndSymbol_twoAccountsMayHoldTheSameSymbol()
+      throws SQLException {
+    sql(
+        POSITION_COLUMNS
+            + "('acct-a','BINANCE','XRPUSDT','LONG',1,1,'ACTIVE','901',NULL,NULL,now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('acct-b','BINANCE','XRPUSDT','LONG',1,1,'ACTIVE','902',NULL,NULL,now(),now())");
+    assertRefused(
+        () ->
+            sql(
+                POSITION_COLUMNS
+                    + "('acct-a','BINANCE','XRPUSDT','SHORT',1,1,'ACTIVE','903',NULL,NULL,now(),now())"),
+        "positions_one_open_per_account_symbol");
+  }
+
+  @Test
+  void aRowWithoutAnAccount_orWithAMalformedOne_isRefused() {
+    assertRefused(
+        () ->
+            sql(
+                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
+                    + " status, exchange_order_id, opened_at, updated_at) VALUES ('BINANCE',"
+                    + " 'ADAUSDT', 'LONG', 1, 1, 'ACTIVE', '904', now(), now())"),
+        null);
+    assertRefused(
+        () ->
+            sql(
+                POSITION_COLUMNS
+                    + "('acct a','BINANCE','ADAUSDT','LONG',1,1,'ACTIVE','905',NULL,NULL,now(),now())"),
+        "positions_account_check");
+  }
+
+  @Test
+  void aTrailingStateOfAnotherAccountThanItsPosition_isRefused() throws SQLException {
+    sql(
+        POSITION_COLUMNS
+            + "('acct-a','BINANCE','DOTUSDT','LONG',1,1,'ACTIVE','906',NULL,NULL,now(),now())");
+    long id = lastPosition();
+    assertRefused(
+        () ->
+            sql(
+                trailing(id, "DOTUSDT", "LONG")
+                    .replace("VALUES ('default', ", "VALUES ('acct-b', ")),
+        "trailing_stop_state_matches_position");
+    sql(trailing(id, "DOTUSDT", "LONG").replace("VALUES ('default', ", "VALUES ('acct-a', "));
+  }
+
   // ------------------------------------------------------------------ V5 and V6
 
   private static final String POSITION_COLUMNS =
-      "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price, status,"
+      "INSERT INTO monitoring.positions (account, exchange, symbol, side, quantity, entry_price, status,"
           + " exchange_order_id, entry_client_order_id, signal_id, opened_at, updated_at) VALUES ";
 
   private static String close(long id) {
@@ -282,52 +334,64 @@ class SchemaConstraintsIT {
   @Test
   void theSameVenueEntry_storedTwice_isRefused_evenAfterAClose_butNotAfterARollback()
       throws SQLException {
-    sql(POSITION_COLUMNS + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('default','BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())");
     long first = lastPosition();
     sql(close(first));
     assertRefused(
         () ->
             sql(
                 POSITION_COLUMNS
-                    + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())"),
+                    + "('default','BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())"),
         "positions_one_row_per_entry_order");
     // Another venue's order 777 is another entry.
-    sql(POSITION_COLUMNS + "('BYBIT','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('default','BYBIT','BTCUSDT','LONG',1,1,'ACTIVE','777',NULL,NULL,now(),now())");
     // A rolled-back opening never held the position: the same entry may be adopted afterwards.
-    sql(POSITION_COLUMNS + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','888',NULL,NULL,now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('default','BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','888',NULL,NULL,now(),now())");
     sql(
         "UPDATE monitoring.positions SET status = 'ROLLED_BACK', note = 'x', closed_at = now()"
             + " WHERE id = "
             + lastPosition());
-    sql(POSITION_COLUMNS + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','888',NULL,NULL,now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('default','BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','888',NULL,NULL,now(),now())");
   }
 
   @Test
   void anEntryClientOrderId_reusedAfterACloseOrOnAnotherSymbol_isRefused() throws SQLException {
-    sql(POSITION_COLUMNS + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','1','pk-a',NULL,now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('default','BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','1','pk-a',NULL,now(),now())");
     assertRefused(
         () ->
             sql(
                 POSITION_COLUMNS
-                    + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','2','pk-a',NULL,now(),now())"),
-        "positions_one_row_per_entry_client_order_id");
+                    + "('default','BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','2','pk-a',NULL,now(),now())"),
+        "positions_one_row_per_account_entry_client_order_id");
     sql(close(lastPosition()));
     assertRefused(
         () ->
             sql(
                 POSITION_COLUMNS
-                    + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','3','pk-a',NULL,now(),now())"),
-        "positions_one_row_per_entry_client_order_id");
+                    + "('default','BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','3','pk-a',NULL,now(),now())"),
+        "positions_one_row_per_account_entry_client_order_id");
   }
 
   @Test
   void aSignal_opensOnePositionAtMost() throws SQLException {
-    sql(POSITION_COLUMNS + "('BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','1',NULL,'42',now(),now())");
+    sql(
+        POSITION_COLUMNS
+            + "('default','BINANCE','BTCUSDT','LONG',1,1,'ACTIVE','1',NULL,'42',now(),now())");
     assertRefused(
         () ->
             sql(
                 POSITION_COLUMNS
-                    + "('BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','2',NULL,'42',now(),now())"),
+                    + "('default','BINANCE','ETHUSDT','LONG',1,1,'ACTIVE','2',NULL,'42',now(),now())"),
         "positions_one_per_signal");
   }
 
@@ -345,9 +409,9 @@ class SchemaConstraintsIT {
   }
 
   private static String trailing(long positionId, String symbol, String side) {
-    return "INSERT INTO monitoring.trailing_stop_state (position_id, symbol, side, entry_price,"
+    return "INSERT INTO monitoring.trailing_stop_state (account, position_id, symbol, side, entry_price,"
         + " activation_price, callback_rate, status, peak, update_count, last_saved_peak,"
-        + " last_saved_at) VALUES ("
+        + " last_saved_at) VALUES ('default', "
         + positionId
         + ", '"
         + symbol
@@ -390,8 +454,8 @@ class SchemaConstraintsIT {
     assertRefused(
         () ->
             sql(
-                "INSERT INTO monitoring.events (event_id, correlation_key, exchange, type,"
-                    + " severity, payload, event_time) VALUES ('e-long', '"
+                "INSERT INTO monitoring.events (account, event_id, correlation_key, exchange, type,"
+                    + " severity, payload, event_time) VALUES ('default', 'e-long', '"
                     + key
                     + "', 'BYBIT', 'T', 'INFO', '{}', now())"),
         "events_correlation_key_length_check");
@@ -407,8 +471,8 @@ class SchemaConstraintsIT {
   }
 
   private static String event(String eventId, String positionId, String payload) {
-    return "INSERT INTO monitoring.events (event_id, position_id, correlation_key, exchange, type,"
-        + " severity, payload, event_time) VALUES ('"
+    return "INSERT INTO monitoring.events (account, event_id, position_id, correlation_key, exchange, type,"
+        + " severity, payload, event_time) VALUES ('default', '"
         + eventId
         + "', "
         + positionId
@@ -421,9 +485,9 @@ class SchemaConstraintsIT {
     try (Connection c = db.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price,"
+                "INSERT INTO monitoring.positions (account, exchange, symbol, side, quantity, entry_price,"
                     + " status, exchange_order_id, opened_at, updated_at)"
-                    + " VALUES (?, ?, 'LONG', 1, 100, 'ACTIVE', ?, now(), now()) RETURNING"
+                    + " VALUES ('default', ?, ?, 'LONG', 1, 100, 'ACTIVE', ?, now(), now()) RETURNING"
                     + " id")) {
       ps.setString(1, exchange);
       ps.setString(2, symbol);

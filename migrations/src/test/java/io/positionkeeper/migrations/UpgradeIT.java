@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UpgradeIT {
 
   @ParameterizedTest
-  @ValueSource(strings = {"1", "2", "3", "4", "5", "6"})
+  @ValueSource(strings = {"1", "2", "3", "4", "5", "6", "7"})
   void aPopulatedDatabaseOfAnEarlierVersion_upgradesToTheLatest_keepingEveryRow(String version)
       throws SQLException {
     DataSource db = TestDatabases.emptyDatabase();
@@ -38,6 +38,12 @@ class UpgradeIT {
     assertThat(count(db, "monitoring.events")).isEqualTo(2);
     assertThat(count(db, "monitoring.trailing_stop_state")).isEqualTo(1);
     assertThat(count(db, "monitoring.signals")).isEqualTo(2);
+    // V8: every row of the single-account past belongs to the 'default' account.
+    for (String table : new String[] {"positions", "events", "trailing_stop_state", "signals"}) {
+      assertThat(count(db, "monitoring." + table + " WHERE account <> 'default'"))
+          .as(table)
+          .isZero();
+    }
     // Upgrading again changes nothing.
     assertThat(Migrations.migrate(db)).isZero();
   }

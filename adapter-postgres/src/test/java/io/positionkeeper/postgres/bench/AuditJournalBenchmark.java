@@ -1,10 +1,13 @@
 package io.positionkeeper.postgres.bench;
 
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.EventIds;
+import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqAuditJournal;
 import io.positionkeeper.postgres.JournalWriteMethod;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +65,17 @@ public class AuditJournalBenchmark {
   @Param({"1", "2"})
   public int connections;
 
+  /** Whether each append is fenced by an account lease (issue 13: one check per transaction). */
+  public enum Fence {
+    /** A journal of the default account, unfenced. */
+    NONE,
+    /** A journal bound to a held lease: each transaction first locks and checks the lease row. */
+    LEASE
+  }
+
+  @Param({"NONE"})
+  public Fence fence;
+
   private BenchDatabase db;
   private JooqAuditJournal journal;
   private BotTrail trail;
@@ -69,7 +83,17 @@ public class AuditJournalBenchmark {
   @Setup(Level.Trial)
   public void startDatabase() throws IOException {
     db = new BenchDatabase();
-    journal = new JooqAuditJournal(db.pool, method, connections);
+    journal =
+        switch (fence) {
+          case NONE -> new JooqAuditJournal(db.pool, method, connections);
+          case LEASE ->
+              new JooqAuditJournal(
+                  db.pool,
+                  method,
+                  connections,
+                  new JooqAccountLease(db.pool)
+                      .acquire(AccountId.of("bench"), "bench-runner", Duration.ofHours(1)));
+        };
     trail = new BotTrail(db.pool);
   }
 

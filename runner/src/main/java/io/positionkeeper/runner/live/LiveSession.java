@@ -67,6 +67,8 @@ public final class LiveSession {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile StartReport startReport;
   private final Duration leaseTtl;
+  // The account's lease this session holds: the stores are bound to it (fenced writes).
+  private volatile Lease held;
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
@@ -111,6 +113,7 @@ public final class LiveSession {
         // the account's audit spool or the venue.
         Lease lease = leases.acquire(AccountId.of(config.account()), holder(), leaseTtl);
         log.info("lease of account {} taken, epoch {}", config.account(), lease.epoch());
+        held = lease;
         LeaseRenewal renewal = new LeaseRenewal(leases, lease, leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
           trade(pool, spool, credentials, io);
@@ -141,7 +144,7 @@ public final class LiveSession {
       Injector injector =
           Guice.createInjector(
               new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
-              new PostgresModule(pool, spool),
+              new PostgresModule(pool, spool, held),
               new KeeperModule(KeeperPolicy.standard()));
       watchOpenSymbols(injector);
       Keeper keeper = injector.getInstance(Keeper.class);
@@ -149,7 +152,7 @@ public final class LiveSession {
       startReport = report;
       log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
       try {
-        takeSignals(keeper, new JooqSignalSource(pool, config.account()));
+        takeSignals(keeper, new JooqSignalSource(pool, held.holder(), held));
       } finally {
         keeper.stop();
       }
@@ -167,9 +170,8 @@ public final class LiveSession {
   }
 
   /**
-   * This runner instance's name on the lease. The lease lets the same holder take it again, so the
-   * name must differ between two runners even in one process (tests) or after a pid is reused: a
-   * random part makes every session a holder of its own.
+   * This runner instance's name on the lease and on the signals it claims; unique per session (a
+   * random part), so two runners never pass for one, even in one process or after a pid is reused.
    */
   private static String holder() {
     String host = System.getenv().getOrDefault("HOSTNAME", "localhost");

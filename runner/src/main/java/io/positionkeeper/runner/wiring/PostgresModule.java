@@ -11,6 +11,7 @@ import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.DeadLetterStore;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.postgres.JooqAuditJournal;
 import io.positionkeeper.postgres.JooqDeadLetterStore;
 import io.positionkeeper.postgres.JooqPositionStore;
@@ -19,15 +20,28 @@ import javax.sql.DataSource;
 
 /**
  * The PostgreSQL stores and the audit writer on a pool and spool that main opened (embedded or
- * external, the same stores).
+ * external, the same stores). Live, the stores are bound to the runner's account lease: they read
+ * and write that account's rows only, and every write is refused once another runner has taken the
+ * account over ({@link io.positionkeeper.ports.StaleLeaseException}). Without a lease (paper mode,
+ * on a database of its own) they are the default account's, unfenced.
  */
 public final class PostgresModule extends AbstractModule {
   private final DataSource dataSource;
   private final AuditSpool spool;
+  private final Lease lease;
 
+  /** Stores of the default account, unfenced (paper mode). */
   public PostgresModule(DataSource dataSource, AuditSpool spool) {
     this.dataSource = dataSource;
     this.spool = spool;
+    this.lease = null;
+  }
+
+  /** Stores of the lease's account, every write fenced by the lease. */
+  public PostgresModule(DataSource dataSource, AuditSpool spool, Lease lease) {
+    this.dataSource = dataSource;
+    this.spool = spool;
+    this.lease = java.util.Objects.requireNonNull(lease, "lease");
   }
 
   @Override
@@ -43,19 +57,19 @@ public final class PostgresModule extends AbstractModule {
   @Provides
   @Singleton
   JooqPositionStore positions(DataSource ds) {
-    return new JooqPositionStore(ds);
+    return lease == null ? new JooqPositionStore(ds) : new JooqPositionStore(ds, lease);
   }
 
   @Provides
   @Singleton
   JooqTrailingStopStore trailing(DataSource ds) {
-    return new JooqTrailingStopStore(ds);
+    return lease == null ? new JooqTrailingStopStore(ds) : new JooqTrailingStopStore(ds, lease);
   }
 
   @Provides
   @Singleton
   JooqAuditJournal journal(DataSource ds) {
-    return new JooqAuditJournal(ds);
+    return lease == null ? new JooqAuditJournal(ds) : new JooqAuditJournal(ds, lease);
   }
 
   @Provides

@@ -167,9 +167,9 @@ class BinanceLiveIT {
     assertThat(runner.isAlive()).isFalse();
     assertThat(failure.get()).isInstanceOf(StaleLeaseException.class);
     sql(
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
             + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+            + " VALUES ('it-account', 'BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
     Thread.sleep(300);
     assertThat(one("SELECT claimed_by FROM monitoring.signals")).isNull();
     assertThat(venue.orderCount()).isZero();
@@ -249,9 +249,9 @@ class BinanceLiveIT {
 
   private void openOneSignal(AtomicReference<Throwable> failure) throws Exception {
     sql(
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
             + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+            + " VALUES ('it-account', 'BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
     await(
         "position active with its stop",
         () ->
@@ -261,6 +261,10 @@ class BinanceLiveIT {
         failure);
     assertThat(venue.leverage("BTCUSDT")).contains(5);
     assertThat(one("SELECT outcome FROM monitoring.signals")).isEqualTo("OPENED");
+    // The stores are bound to the runner's account: the position and its events are its rows.
+    assertThat(one("SELECT account FROM monitoring.positions")).isEqualTo("it-account");
+    assertThat(one("SELECT count(*) FROM monitoring.events WHERE account <> 'it-account'"))
+        .isEqualTo("0");
   }
 
   private static void stopAndJoin(

@@ -81,9 +81,9 @@ class LiveProcessIT {
       try {
         execute(
             pool,
-            "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+            "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
                 + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-                + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+                + " VALUES ('process-it', 'BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
         Instant until = Instant.now().plusSeconds(60);
         while (!"OPENED".equals(one(pool, "SELECT outcome FROM monitoring.signals"))) {
           assertThat(p.isAlive()).as("runner alive").isTrue();

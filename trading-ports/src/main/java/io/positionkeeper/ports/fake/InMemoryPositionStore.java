@@ -2,9 +2,11 @@ package io.positionkeeper.ports.fake;
 
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionRecord;
@@ -18,11 +20,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * Positions in memory. Each change and its audit event are stored under one lock into this store
  * and the {@link InMemoryAuditJournal} given, the in-memory equivalent of one database transaction.
+ *
+ * <p>A store is bound to the account of its journal ({@link AccountId#DEFAULT} for a plain {@link
+ * InMemoryAuditJournal}). The stores made from one another with {@link #forAccount} and {@link
+ * #fencedBy} share one table of rows, as accounts share one database: ids are unique over all of
+ * them, a venue entry order and a signal belong to one row whatever its account, and each store
+ * finds, loads and changes its own account's rows only (another account's id is {@code NOT_FOUND}).
+ * A store fenced by a lease writes only while the lease is current ({@link
+ * InMemoryAccountLease#whileCurrent}), otherwise {@link
+ * io.positionkeeper.ports.StaleLeaseException} and nothing written.
  */
 public final class InMemoryPositionStore implements PositionStore {
 
@@ -48,16 +60,58 @@ public final class InMemoryPositionStore implements PositionStore {
   /** One call that changed a row, for tests that assert what was written. */
   public record Write(Op op, long id) {}
 
+  /** The rows of every account, as one database table holds them. */
+  private static final class Table {
+    final TreeMap<Long, PositionRecord> rows = new TreeMap<>();
+    final Map<Long, AccountId> accountOf = new java.util.HashMap<>();
+    // Open rows per account, exchange and symbol: the unique-open check without a scan.
+    final Map<String, Long> openBySymbol = new java.util.HashMap<>();
+    long nextId = 1;
+  }
+
   private final InMemoryAuditJournal journal;
   private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
-  private final TreeMap<Long, PositionRecord> rows = new TreeMap<>();
+  private final Table table;
+  private final AccountId account;
   private final List<Write> writes = new ArrayList<>();
-  // Open rows per exchange and symbol: the unique-open check without scanning every row.
-  private final Map<String, Long> openBySymbol = new java.util.HashMap<>();
-  private long nextId = 1;
 
+  /** A store of the journal's account, on a table of its own. */
   public InMemoryPositionStore(InMemoryAuditJournal journal) {
+    this(new Table(), journal);
+  }
+
+  private InMemoryPositionStore(Table table, InMemoryAuditJournal journal) {
+    this.table = table;
     this.journal = Objects.requireNonNull(journal, "journal");
+    this.account = journal.account();
+  }
+
+  /**
+   * A store of {@code account} on this store's table, writing its events into this store's trail,
+   * unfenced.
+   */
+  public InMemoryPositionStore forAccount(AccountId account) {
+    return new InMemoryPositionStore(table, journal.forAccount(account));
+  }
+
+  /** A store of the lease's account on this store's table, every write fenced by the lease. */
+  public InMemoryPositionStore fencedBy(Lease lease, InMemoryAccountLease leases) {
+    return new InMemoryPositionStore(table, journal.fencedBy(lease, leases));
+  }
+
+  /** The account this store reads and writes. */
+  public AccountId account() {
+    return account;
+  }
+
+  /** Runs a write under the lease's fence when the store has one, else as it is. */
+  private <T> T fenced(Supplier<T> write) {
+    Lease lease = journal.lease();
+    return lease == null ? write.get() : journal.leases().whileCurrent(lease, write);
+  }
+
+  private String openKey(io.positionkeeper.ports.model.Exchange exchange, Object symbol) {
+    return account + ":" + exchange + ":" + symbol;
   }
 
   public FaultKnobs<Op> faults() {
@@ -68,50 +122,64 @@ public final class InMemoryPositionStore implements PositionStore {
   public long insert(NewPosition p, AuditRecord created) {
     Objects.requireNonNull(p, "position");
     Objects.requireNonNull(created, "created");
-    return PortExceptionHolder.call(
-        faults,
-        Op.INSERT,
-        () -> {
-          synchronized (this) {
-            if (created.positionId().isPresent()) {
-              throw new IllegalArgumentException(
-                  "the creation event of a new row must not carry a position id");
-            }
-            if (openBySymbol.containsKey(p.exchange() + ":" + p.symbol())) {
-              throw new RejectedException(
-                  "UNIQUE_OPEN_POSITION",
-                  "an open position exists already for " + p.exchange() + " " + p.symbol());
-            }
-            refuseASecondRowOfTheSameEntry(p);
-            long id = nextId++;
-            rows.put(
-                id,
-                new PositionRecord(
-                    id,
-                    p.exchange(),
-                    p.symbol(),
-                    p.side(),
-                    p.quantity(),
-                    p.entryPrice(),
-                    PositionStatus.ACTIVE,
-                    p.exchangeOrderId(),
-                    p.entryClientOrderId(),
-                    p.signalId(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    p.openedAt(),
-                    p.openedAt(),
-                    Optional.empty()));
-            journal.storeAll(List.of(created.withPositionId(id)));
-            openBySymbol.put(p.exchange() + ":" + p.symbol(), id);
-            writes.add(new Write(Op.INSERT, id));
-            return id;
-          }
-        });
+    return PortExceptionHolder.call(faults, Op.INSERT, () -> fenced(() -> insertNow(p, created)));
+  }
+
+  private long insertNow(NewPosition p, AuditRecord created) {
+    synchronized (table) {
+      if (created.positionId().isPresent()) {
+        throw new IllegalArgumentException(
+            "the creation event of a new row must not carry a position id");
+      }
+      if (table.openBySymbol.containsKey(openKey(p.exchange(), p.symbol()))) {
+        throw new RejectedException(
+            "UNIQUE_OPEN_POSITION",
+            "an open position exists already for " + p.exchange() + " " + p.symbol());
+      }
+      refuseASecondRowOfTheSameEntry(p);
+      long id = table.nextId++;
+      put(
+          id,
+          new PositionRecord(
+              id,
+              p.exchange(),
+              p.symbol(),
+              p.side(),
+              p.quantity(),
+              p.entryPrice(),
+              PositionStatus.ACTIVE,
+              p.exchangeOrderId(),
+              p.entryClientOrderId(),
+              p.signalId(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              p.openedAt(),
+              p.openedAt(),
+              Optional.empty()));
+      journal.storeAll(List.of(created.withPositionId(id)));
+      table.openBySymbol.put(openKey(p.exchange(), p.symbol()), id);
+      writes.add(new Write(Op.INSERT, id));
+      return id;
+    }
+  }
+
+  private void put(long id, PositionRecord row) {
+    table.rows.put(id, row);
+    table.accountOf.put(id, account);
+  }
+
+  /** This account's row with that id, or null (another account's row is not seen). */
+  private PositionRecord mine(long id) {
+    return account.equals(table.accountOf.get(id)) ? table.rows.get(id) : null;
+  }
+
+  /** This account's rows, by id. */
+  private java.util.stream.Stream<PositionRecord> mine(Map<Long, PositionRecord> rows) {
+    return rows.values().stream().filter(r -> account.equals(table.accountOf.get(r.id())));
   }
 
   @Override
@@ -120,8 +188,8 @@ public final class InMemoryPositionStore implements PositionStore {
         faults,
         Op.FIND,
         () -> {
-          synchronized (this) {
-            return Optional.ofNullable(rows.get(id));
+          synchronized (table) {
+            return Optional.ofNullable(mine(id));
           }
         });
   }
@@ -133,9 +201,9 @@ public final class InMemoryPositionStore implements PositionStore {
         faults,
         Op.FIND_BY_ENTRY_ORDER,
         () -> {
-          synchronized (this) {
+          synchronized (table) {
             Optional<ClientOrderId> wanted = Optional.of(entryClientOrderId);
-            return rows.descendingMap().values().stream()
+            return mine(table.rows.descendingMap())
                 .filter(r -> r.entryClientOrderId().equals(wanted))
                 .findFirst();
           }
@@ -148,8 +216,8 @@ public final class InMemoryPositionStore implements PositionStore {
         faults,
         Op.LOAD_OPEN,
         () -> {
-          synchronized (this) {
-            return rows.values().stream().filter(r -> r.status().isOpen()).toList();
+          synchronized (table) {
+            return mine(table.rows).filter(r -> r.status().isOpen()).toList();
           }
         });
   }
@@ -157,10 +225,11 @@ public final class InMemoryPositionStore implements PositionStore {
   /**
    * The database's unique indexes (V6): one row per venue entry order, per entry client order id
    * and per signal, whatever the status, except a rolled-back opening (it never held the position,
-   * and the same entry may be adopted afterwards).
+   * and the same entry may be adopted afterwards). The venue's order and the signal are unique over
+   * every account; an entry client order id within the account (V8).
    */
   private void refuseASecondRowOfTheSameEntry(NewPosition p) {
-    for (PositionRecord r : rows.values()) {
+    for (PositionRecord r : table.rows.values()) {
       if (r.status() == PositionStatus.ROLLED_BACK) {
         continue;
       }
@@ -177,9 +246,10 @@ public final class InMemoryPositionStore implements PositionStore {
             "entry order " + p.exchangeOrderId().value() + " is position " + r.id() + " already");
       }
       if (p.entryClientOrderId().isPresent()
-          && p.entryClientOrderId().equals(r.entryClientOrderId())) {
+          && p.entryClientOrderId().equals(r.entryClientOrderId())
+          && account.equals(table.accountOf.get(r.id()))) {
         throw new RejectedException(
-            "positions_one_row_per_entry_client_order_id",
+            "positions_one_row_per_account_entry_client_order_id",
             "entry client order id "
                 + p.entryClientOrderId().get().value()
                 + " is position "
@@ -332,30 +402,38 @@ public final class InMemoryPositionStore implements PositionStore {
     PortExceptionHolder.run(
         faults,
         op,
-        () -> {
-          synchronized (this) {
-            PositionRecord row = rows.get(id);
-            if (row == null) {
-              throw new RejectedException("NOT_FOUND", "no position with id " + id);
-            }
-            if (!row.status().isOpen()) {
-              throw new RejectedException(
-                  "ILLEGAL_TRANSITION",
-                  "position " + id + " is " + row.status() + "; " + op + " refused");
-            }
-            if (event.positionId().isPresent() && event.positionId().getAsLong() != id) {
-              throw new IllegalArgumentException(
-                  "event is about position " + event.positionId().getAsLong() + ", not " + id);
-            }
-            PositionRecord updated = update.apply(row);
-            rows.put(id, updated);
-            if (!updated.status().isOpen()) {
-              openBySymbol.remove(updated.exchange() + ":" + updated.symbol(), id);
-            }
-            journal.storeAll(List.of(event.withPositionId(id)));
-            writes.add(new Write(op, id));
-          }
-        });
+        () ->
+            fenced(
+                () -> {
+                  changeNow(op, id, event, update);
+                  return null;
+                }));
+  }
+
+  private void changeNow(Op op, long id, AuditRecord event, UnaryOperator<PositionRecord> update) {
+    synchronized (table) {
+      PositionRecord row = mine(id);
+      if (row == null) {
+        throw new RejectedException(
+            "NOT_FOUND", "no position with id " + id + " in account " + account);
+      }
+      if (!row.status().isOpen()) {
+        throw new RejectedException(
+            "ILLEGAL_TRANSITION",
+            "position " + id + " is " + row.status() + "; " + op + " refused");
+      }
+      if (event.positionId().isPresent() && event.positionId().getAsLong() != id) {
+        throw new IllegalArgumentException(
+            "event is about position " + event.positionId().getAsLong() + ", not " + id);
+      }
+      PositionRecord updated = update.apply(row);
+      put(id, updated);
+      if (!updated.status().isOpen()) {
+        table.openBySymbol.remove(openKey(updated.exchange(), updated.symbol()), id);
+      }
+      journal.storeAll(List.of(event.withPositionId(id)));
+      writes.add(new Write(op, id));
+    }
   }
 
   private static PositionRecord copy(
@@ -391,18 +469,31 @@ public final class InMemoryPositionStore implements PositionStore {
         closedAt.isPresent() ? closedAt : r.closedAt());
   }
 
-  /** Every row, whatever its status. */
-  /** The row with that id, without fault knobs (for the other fakes' checks). */
-  synchronized Optional<PositionRecord> row(long id) {
-    return Optional.ofNullable(rows.get(id));
+  /** The row with that id, of any account, without fault knobs (for the other fakes' checks). */
+  Optional<PositionRecord> row(long id) {
+    synchronized (table) {
+      return Optional.ofNullable(table.rows.get(id));
+    }
   }
 
-  public synchronized List<PositionRecord> all() {
-    return List.copyOf(rows.values());
+  /** The account of the row with that id, of any account (for the other fakes' checks). */
+  Optional<AccountId> accountOf(long id) {
+    synchronized (table) {
+      return Optional.ofNullable(table.accountOf.get(id));
+    }
   }
 
-  /** Every successful write, in order. */
-  public synchronized List<Write> writes() {
-    return List.copyOf(writes);
+  /** Every row of this store's account, whatever its status. */
+  public List<PositionRecord> all() {
+    synchronized (table) {
+      return mine(table.rows).toList();
+    }
+  }
+
+  /** Every successful write of this store, in order. */
+  public List<Write> writes() {
+    synchronized (table) {
+      return List.copyOf(writes);
+    }
   }
 }

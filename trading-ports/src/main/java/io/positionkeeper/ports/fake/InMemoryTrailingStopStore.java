@@ -2,18 +2,28 @@ package io.positionkeeper.ports.fake;
 
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.TrailingStopState;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Trailing-stop states in memory, keyed by position id. Made with the {@link InMemoryPositionStore}
  * the states belong to, it refuses what the database refuses: a state of no stored position, of a
  * position no longer open, or of another symbol or side than its position's.
+ *
+ * <p>A store is bound to an account (its position store's, or {@link AccountId#DEFAULT}); the
+ * stores made from one another with {@link #forAccount} and {@link #fencedBy} share one table, and
+ * each loads and changes its own account's states only; a state of another account's position is
+ * refused as the database's trigger refuses it. A store fenced by a lease writes only while the
+ * lease is current.
  */
 public final class InMemoryTrailingStopStore implements TrailingStopStore {
 
@@ -24,22 +34,76 @@ public final class InMemoryTrailingStopStore implements TrailingStopStore {
     DELETE
   }
 
+  /** The states of every account, as one database table holds them. */
+  private static final class Table {
+    final Map<Long, TrailingStopState> states = new TreeMap<>();
+    final Map<Long, AccountId> accountOf = new HashMap<>();
+  }
+
   private final FaultKnobs<Op> faults = new FaultKnobs<>(Op.class);
   private final InMemoryPositionStore positions;
-  private final Map<Long, TrailingStopState> states = new TreeMap<>();
+  private final Table table;
+  private final AccountId account;
+  private final Lease lease;
+  private final InMemoryAccountLease leases;
   private int saves;
   private int deletes;
 
-  /** A store that checks nothing against positions (for tests that have none). */
+  /**
+   * A store of the {@link AccountId#DEFAULT} account that checks nothing against positions (for
+   * tests that have none).
+   */
   public InMemoryTrailingStopStore() {
-    this.positions = null;
+    this(null, new Table(), AccountId.DEFAULT, null, null);
   }
 
   /**
-   * A store whose states must belong to open positions of {@code positions}, as in the database.
+   * A store of the account of {@code positions}, whose states must belong to open positions of that
+   * store, as in the database.
    */
   public InMemoryTrailingStopStore(InMemoryPositionStore positions) {
-    this.positions = java.util.Objects.requireNonNull(positions, "positions");
+    this(
+        java.util.Objects.requireNonNull(positions, "positions"),
+        new Table(),
+        positions.account(),
+        null,
+        null);
+  }
+
+  private InMemoryTrailingStopStore(
+      InMemoryPositionStore positions,
+      Table table,
+      AccountId account,
+      Lease lease,
+      InMemoryAccountLease leases) {
+    this.positions = positions;
+    this.table = table;
+    this.account = account;
+    this.lease = lease;
+    this.leases = leases;
+  }
+
+  /** A store of {@code account} on this store's table (and its position store's), unfenced. */
+  public InMemoryTrailingStopStore forAccount(AccountId account) {
+    java.util.Objects.requireNonNull(account, "account");
+    return new InMemoryTrailingStopStore(
+        positions == null ? null : positions.forAccount(account), table, account, null, null);
+  }
+
+  /** A store of the lease's account on this store's table, every write fenced by the lease. */
+  public InMemoryTrailingStopStore fencedBy(Lease lease, InMemoryAccountLease leases) {
+    java.util.Objects.requireNonNull(lease, "lease");
+    java.util.Objects.requireNonNull(leases, "leases");
+    return new InMemoryTrailingStopStore(
+        positions == null ? null : positions.forAccount(lease.account()),
+        table,
+        lease.account(),
+        lease,
+        leases);
+  }
+
+  private <T> T fenced(Supplier<T> write) {
+    return lease == null ? write.get() : leases.whileCurrent(lease, write);
   }
 
   public FaultKnobs<Op> faults() {
@@ -51,13 +115,28 @@ public final class InMemoryTrailingStopStore implements TrailingStopStore {
     PortExceptionHolder.run(
         faults,
         Op.SAVE,
-        () -> {
-          synchronized (this) {
-            checkAgainstPosition(state);
-            states.put(state.positionId(), state);
-            saves++;
-          }
-        });
+        () ->
+            fenced(
+                () -> {
+                  synchronized (table) {
+                    checkAgainstPosition(state);
+                    AccountId owner = table.accountOf.get(state.positionId());
+                    if (owner != null && !owner.equals(account)) {
+                      throw new RejectedException(
+                          "trailing_stop_state_matches_position",
+                          "the trailing stop of position "
+                              + state.positionId()
+                              + " belongs to account "
+                              + owner
+                              + ", not "
+                              + account);
+                    }
+                    table.states.put(state.positionId(), state);
+                    table.accountOf.put(state.positionId(), account);
+                    saves++;
+                    return null;
+                  }
+                }));
   }
 
   @Override
@@ -66,8 +145,10 @@ public final class InMemoryTrailingStopStore implements TrailingStopStore {
         faults,
         Op.LOAD_ALL,
         () -> {
-          synchronized (this) {
-            return List.copyOf(states.values());
+          synchronized (table) {
+            return table.states.values().stream()
+                .filter(st -> account.equals(table.accountOf.get(st.positionId())))
+                .toList();
           }
         });
   }
@@ -77,13 +158,18 @@ public final class InMemoryTrailingStopStore implements TrailingStopStore {
     PortExceptionHolder.run(
         faults,
         Op.DELETE,
-        () -> {
-          synchronized (this) {
-            if (states.remove(positionId) != null) {
-              deletes++;
-            }
-          }
-        });
+        () ->
+            fenced(
+                () -> {
+                  synchronized (table) {
+                    if (account.equals(table.accountOf.get(positionId))) {
+                      table.states.remove(positionId);
+                      table.accountOf.remove(positionId);
+                      deletes++;
+                    }
+                    return null;
+                  }
+                }));
   }
 
   private void checkAgainstPosition(TrailingStopState state) {
@@ -98,6 +184,11 @@ public final class InMemoryTrailingStopStore implements TrailingStopStore {
                     new RejectedException(
                         "trailing_stop_state_position_id_fkey",
                         "no position with id " + state.positionId()));
+    if (!positions.accountOf(p.id()).orElseThrow().equals(account)) {
+      throw new RejectedException(
+          "trailing_stop_state_matches_position",
+          "position " + p.id() + " belongs to another account than " + account);
+    }
     if (p.status() != PositionStatus.ACTIVE && p.status() != PositionStatus.CLOSING) {
       throw new RejectedException(
           "trailing_stop_state_position_open",
@@ -120,18 +211,26 @@ public final class InMemoryTrailingStopStore implements TrailingStopStore {
     }
   }
 
-  /** The stored state of a position. */
-  public synchronized Optional<TrailingStopState> find(long positionId) {
-    return Optional.ofNullable(states.get(positionId));
+  /** The stored state of a position of this store's account. */
+  public Optional<TrailingStopState> find(long positionId) {
+    synchronized (table) {
+      return account.equals(table.accountOf.get(positionId))
+          ? Optional.ofNullable(table.states.get(positionId))
+          : Optional.empty();
+    }
   }
 
   /** How many saves succeeded. */
-  public synchronized int saveCount() {
-    return saves;
+  public int saveCount() {
+    synchronized (table) {
+      return saves;
+    }
   }
 
   /** How many states were actually removed. */
-  public synchronized int deleteCount() {
-    return deletes;
+  public int deleteCount() {
+    synchronized (table) {
+      return deletes;
+    }
   }
 }

@@ -7,6 +7,12 @@ import java.util.regex.Pattern;
 public record AccountId(String value) {
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+  /**
+   * The account of a single-account setup, and of every row a database held before it knew accounts
+   * (the migration gives them this one).
+   */
+  public static final AccountId DEFAULT = new AccountId("default");
+
   public AccountId {
     Objects.requireNonNull(value, "account");
     if (!VALID.matcher(value).matches()) {

@@ -90,13 +90,29 @@ public abstract class AccountLeaseContract {
   }
 
   @Test
-  void theSameRunnerAcquiringAgain_getsANewEpoch_fencingItsOwnOlderLease() {
+  void aSecondRunnerWithTheSameHolderName_cannotAcquireAHeldLease() {
+    // Two runners configured with one name (or one restarted while its lease runs) are still two
+    // runners: a name proves nothing, so the lease is not granted again while it runs.
+    AccountId account = freshAccount();
+    Lease first = leases().acquire(account, "runner-a", LONG);
+
+    assertThatThrownBy(() -> leases().acquire(account, "runner-a", LONG))
+        .isInstanceOfSatisfying(
+            RejectedException.class, e -> assertThat(e.code()).isEqualTo("LEASE_HELD"));
+    leases().check(first);
+  }
+
+  @Test
+  void theSameHolderName_getsTheLeaseAgainOnceItIsFree_withAHigherEpoch() {
     AccountId account = freshAccount();
     Lease before = leases().acquire(account, "runner-a", LONG);
+    leases().release(before);
+
     Lease after = leases().acquire(account, "runner-a", LONG);
 
     assertThat(after.epoch()).isGreaterThan(before.epoch());
     assertThatThrownBy(() -> leases().check(before)).isInstanceOf(StaleLeaseException.class);
+    leases().check(after);
   }
 
   @Test

@@ -413,7 +413,9 @@ public abstract class PositionStoreContract {
     assertThatThrownBy(() -> store().insert(reused, event("POSITION_CREATED")))
         .isInstanceOfSatisfying(
             RejectedException.class,
-            e -> assertThat(e.code()).isEqualTo("positions_one_row_per_entry_client_order_id"));
+            e ->
+                assertThat(e.code())
+                    .isEqualTo("positions_one_row_per_account_entry_client_order_id"));
   }
 
   @Test

@@ -1,0 +1,69 @@
+package io.positionkeeper.postgres;
+
+import io.positionkeeper.ports.StaleLeaseException;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.ports.model.Lease;
+import java.util.Objects;
+import java.util.Optional;
+import org.jooq.DSLContext;
+
+/**
+ * The account a store is bound to, and the lease its writes are fenced by, if any. Every read and
+ * write of a store is limited to its account's rows. A store bound to a {@link Lease} first runs
+ * {@link #fence} in each write transaction: it locks the account's lease row ({@code FOR SHARE})
+ * and refuses the write with {@link StaleLeaseException} unless the row still has the lease's epoch
+ * and holder. The lock is held until the write commits, so a runner taking the lease over waits for
+ * the old holder's writes in flight, and every write the old holder starts afterwards is refused:
+ * no write of an older epoch can commit after a newer epoch was granted.
+ *
+ * <p>The fence checks the epoch, not the expiry: a lease that expired without anybody taking it
+ * over still fences nobody out (no other runner acts for the account), and refusing the write of a
+ * stop the moment a renewal is late would harm the position it protects. The renewal is what tells
+ * a runner that it lost the lease.
+ */
+record AccountScope(AccountId account, Optional<Lease> lease) {
+  private static final String FENCE =
+      "SELECT epoch FROM monitoring.account_leases"
+          + " WHERE account = ? AND epoch = ? AND holder = ? FOR SHARE";
+
+  AccountScope {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(lease, "lease");
+  }
+
+  /** Rows of {@code account}, no fence. */
+  static AccountScope of(AccountId account) {
+    return new AccountScope(account, Optional.empty());
+  }
+
+  /** Rows of the lease's account; every write fenced by the lease. */
+  static AccountScope of(Lease lease) {
+    Objects.requireNonNull(lease, "lease");
+    return new AccountScope(lease.account(), Optional.of(lease));
+  }
+
+  String name() {
+    return account.value();
+  }
+
+  /**
+   * In the caller's write transaction, before it writes: {@link StaleLeaseException} unless the
+   * lease is still the account's current one (the transaction is then rolled back, nothing
+   * written).
+   */
+  void fence(DSLContext ctx) {
+    if (lease.isEmpty()) {
+      return;
+    }
+    Lease l = lease.get();
+    if (ctx.fetchOne(FENCE, account.value(), l.epoch(), l.holder()) == null) {
+      throw new StaleLeaseException(
+          "lease epoch "
+              + l.epoch()
+              + " of account "
+              + account
+              + " is no longer current (another runner took the account over); the write is"
+              + " refused, nothing written");
+    }
+  }
+}

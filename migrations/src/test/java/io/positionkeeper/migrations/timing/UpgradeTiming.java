@@ -1,0 +1,155 @@
+package io.positionkeeper.migrations.timing;
+
+import io.positionkeeper.migrations.Migrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+
+/**
+ * Times each pending migration on a large database: builds the schema of an earlier version on an
+ * embedded PostgreSQL 17, fills it server-side (a few million events, positions with their events,
+ * trailing states, signals), then applies the later migrations one by one and prints how long each
+ * took, as a Markdown table. Not a test: it asserts nothing and runs only when asked:
+ *
+ * <pre>
+ * mvn -B -ntp -Pmigration-timing -pl migrations -am verify -DskipTests \
+ *     -Dtiming.args="-Dtiming.from=7 -Dtiming.events=3000000"
+ * </pre>
+ *
+ * <p>Properties: {@code timing.from} (the version the database is built at, default 7), {@code
+ * timing.events} (default 3,000,000), {@code timing.positions} (default 100,000, of which 1,000
+ * open), {@code timing.signals} (default 100,000).
+ */
+public final class UpgradeTiming {
+  private UpgradeTiming() {}
+
+  public static void main(String[] args) throws Exception {
+    String from = System.getProperty("timing.from", "7");
+    long events = Long.getLong("timing.events", 3_000_000L);
+    long positions = Long.getLong("timing.positions", 100_000L);
+    long signals = Long.getLong("timing.signals", 100_000L);
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder().start()) {
+      DataSource db = server.getPostgresDatabase();
+      flyway(db, from).migrate();
+      long start = System.nanoTime();
+      populate(db, positions, events, signals);
+      sql(db, "VACUUM ANALYZE");
+      double built = seconds(start);
+      System.out.printf(
+          Locale.ROOT,
+          "%nDatabase at V%s: %,d events, %,d positions (1,000 open), %,d signals, %s; built in"
+              + " %.1f s%n%n",
+          from,
+          events,
+          positions,
+          signals,
+          one(db, "SELECT pg_size_pretty(pg_database_size(current_database()))"),
+          built);
+      System.out.println("| migration | time (s) |");
+      System.out.println("|---|---|");
+      for (MigrationInfo pending : flyway(db, null).info().pending()) {
+        String version = pending.getVersion().getVersion();
+        long t = System.nanoTime();
+        flyway(db, version).migrate();
+        System.out.printf(
+            Locale.ROOT, "| V%s %s | %.3f |%n", version, pending.getDescription(), seconds(t));
+      }
+      Migrations.validate(db);
+    }
+  }
+
+  private static void populate(DataSource db, long positions, long events, long signals)
+      throws SQLException {
+    // Positions: the first 1,000 open (one per symbol), the others closed.
+    sql(
+        db,
+        "INSERT INTO monitoring.positions (exchange, symbol, side, quantity, entry_price, status,"
+            + " exchange_order_id, entry_client_order_id, exit_price, realized_pnl, close_reason,"
+            + " opened_at, updated_at, closed_at)"
+            + " SELECT 'BINANCE', 'SYM' || g, 'LONG', 1, 100,"
+            + " CASE WHEN g <= 1000 THEN 'ACTIVE' ELSE 'CLOSED' END, g::text, 'pk-' || g,"
+            + " CASE WHEN g <= 1000 THEN NULL ELSE 101 END,"
+            + " CASE WHEN g <= 1000 THEN NULL ELSE 1 END,"
+            + " CASE WHEN g <= 1000 THEN NULL ELSE 'TRAILING_STOP' END,"
+            + " now() - interval '1 day', now() - interval '1 day',"
+            + " CASE WHEN g <= 1000 THEN NULL ELSE now() END"
+            + " FROM generate_series(1, "
+            + positions
+            + ") g");
+    sql(
+        db,
+        "INSERT INTO monitoring.trailing_stop_state (position_id, symbol, side, entry_price,"
+            + " activation_price, callback_rate, status, peak, update_count, last_saved_peak,"
+            + " last_saved_at) SELECT id, symbol, side, 100, 101, 1, 'INACTIVE', 100, 0, 100,"
+            + " now() FROM monitoring.positions WHERE status = 'ACTIVE'");
+    // Events in chunks of a million (one transaction each): each about a stored position.
+    for (long done = 0; done < events; done += 1_000_000) {
+      long to = Math.min(events, done + 1_000_000);
+      sql(
+          db,
+          "INSERT INTO monitoring.events (event_id, position_id, correlation_key, exchange,"
+              + " symbol, type, severity, payload, event_time)"
+              + " SELECT lpad(to_hex(g), 32, '0'), 1 + g % "
+              + positions
+              + ", 'pk-' || (1 + g % "
+              + positions
+              + "), 'BINANCE', 'SYM' || (1 + g % "
+              + positions
+              + "), 'STOP_MOVED', 'INFO', jsonb_build_object('from', g::text, 'to',"
+              + " (g + 1)::text, 'reason', 'new peak', 'note', 'timing'),"
+              + " now() - g * interval '1 millisecond'"
+              + " FROM generate_series("
+              + (done + 1)
+              + ", "
+              + to
+              + ") g");
+    }
+    sql(
+        db,
+        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent,"
+            + " claimed_at, claimed_by, completed_at, outcome)"
+            + " SELECT 'BINANCE', 'SYM' || g, 'LONG', 100, 'QUOTE', 2, 1, 0.5, now(), 'runner',"
+            + " now(), 'OPENED' FROM generate_series(1, "
+            + signals
+            + ") g");
+  }
+
+  private static Flyway flyway(DataSource db, String target) {
+    var config =
+        Flyway.configure()
+            .dataSource(db)
+            .schemas(Migrations.SCHEMA)
+            .defaultSchema(Migrations.SCHEMA)
+            .locations(Migrations.LOCATION)
+            .configuration(Map.of("flyway.postgresql.transactional.lock", "false"));
+    return (target == null ? config : config.target(target)).load();
+  }
+
+  private static void sql(DataSource db, String statement) throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private static String one(DataSource db, String query) throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+}
