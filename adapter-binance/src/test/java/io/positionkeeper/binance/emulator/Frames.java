@@ -333,8 +333,8 @@ final class Frames {
 
   /**
    * A {@code <symbol>@markPrice[@1s]} payload: the fields of Binance's "Mark Price Stream" (e, E,
-   * s, p, ap, P, i, r, T, st), in the order of a live capture; public, on the {@code /market} route,
-   * no key. Index and settle price equal the mark here (inferred: tests set only the mark).
+   * s, p, ap, P, i, r, T, st), in the order of a live capture; public, on the {@code /market}
+   * route, no key. Index and settle price equal the mark here (inferred: tests set only the mark).
    */
   static String markPriceUpdate(String symbol, BigDecimal mark, long time) {
     JsonObject e = new JsonObject();
