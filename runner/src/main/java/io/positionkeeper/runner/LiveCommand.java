@@ -40,10 +40,6 @@ final class LiveCommand implements Callable<Integer> {
     LiveConfig live;
     try {
       live = LiveConfigReader.read(load(config));
-      if (!(live.signals() instanceof LiveConfig.SignalInput.Database)) {
-        throw new ConfigException(
-            "signals", "only signals=database is wired in this build", "set signals=database");
-      }
     } catch (ConfigException e) {
       System.err.println("keeper: configuration " + config + " refused: " + e.getMessage());
       return BAD_CONFIG;

@@ -32,6 +32,8 @@ import io.positionkeeper.runner.wiring.BinanceModule;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +132,7 @@ public final class LiveSession {
 
   private void trade(
       HikariDataSource pool, AuditSpool spool, Credentials credentials, ExecutorService io)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     BinanceGateway gateway =
         BinanceGateway.open(
             config.binance(),
@@ -149,7 +151,7 @@ public final class LiveSession {
       startReport = report;
       log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
       try {
-        takeSignals(keeper, new JooqSignalSource(pool, config.account()));
+        takeSignals(keeper, pool);
       } finally {
         keeper.stop();
       }
@@ -195,6 +197,27 @@ public final class LiveSession {
       case TESTNET -> Credentials.fromEnvironment(env, true);
       case MAINNET, DEMO, CUSTOM -> Credentials.fromEnvironment(env, false);
     };
+  }
+
+  /** Signals from where the configuration says: the database, a file or standard input. */
+  private void takeSignals(Keeper keeper, HikariDataSource pool)
+      throws IOException, InterruptedException {
+    LiveConfig.SignalInput input = config.signals();
+    LineSignals lines = new LineSignals(Exchange.BINANCE);
+    switch (input) {
+      case LiveConfig.SignalInput.Database d ->
+          takeSignals(keeper, new JooqSignalSource(pool, config.account()));
+      case LiveConfig.SignalInput.File f ->
+          new LineSignalInput(
+                  Files.newBufferedReader(f.path(), StandardCharsets.UTF_8),
+                  f.path().toString(),
+                  lines)
+              .take(keeper, stopRequested, pollEvery);
+      case LiveConfig.SignalInput.Stdin s ->
+          new LineSignalInput(
+                  new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin", lines)
+              .take(keeper, stopRequested, pollEvery);
+    }
   }
 
   private void takeSignals(Keeper keeper, SignalSource signals) throws InterruptedException {
