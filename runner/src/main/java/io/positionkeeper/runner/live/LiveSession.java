@@ -16,6 +16,7 @@ import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.SignalSource;
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Exchange;
@@ -45,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,7 @@ public final class LiveSession {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile StartReport startReport;
   private final Duration leaseTtl;
+  private volatile Duration standbyRetry;
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
@@ -109,11 +112,17 @@ public final class LiveSession {
       PostgresPool.migrate(database);
       try (HikariDataSource pool = PostgresPool.create(database)) {
         AccountLease leases = new JooqAccountLease(pool);
-        // The lease comes first: a second runner on the account stops here, before it touches
-        // the account's audit spool or the venue.
-        Lease lease = leases.acquire(AccountId.of(config.account()), holder(), leaseTtl);
+        // The lease comes first: a second runner on the account stops (or waits) here, before it
+        // touches the account's audit spool or the venue.
+        Optional<Taken> taken = acquire(leases);
+        if (taken.isEmpty()) {
+          return; // stopped while standing by
+        }
+        Lease lease = taken.get().lease();
         log.info("lease of account {} taken, epoch {}", config.account(), lease.epoch());
-        LeaseRenewal renewal = new LeaseRenewal(leases, lease, leaseTtl, stopRequested::countDown);
+        LeaseRenewal renewal =
+            new LeaseRenewal(
+                leases, lease, taken.get().sentNanos(), leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
           trade(pool, spool, credentials, io);
         } finally {
@@ -154,6 +163,49 @@ public final class LiveSession {
         takeSignals(keeper, pool);
       } finally {
         keeper.stop();
+      }
+    }
+  }
+
+  /**
+   * Runs as a standby when another runner holds the account: instead of refusing to start, waits
+   * and tries to take the lease every {@code retryEvery}; the first runner's lease expires {@code
+   * leaseTtl} after its last renewal (it died, or lost its database), and this runner then starts
+   * as after a restart: restore, resync, reconcile.
+   */
+  public LiveSession standby(Duration retryEvery) {
+    if (!retryEvery.isPositive()) {
+      throw new IllegalArgumentException("standby retry must be positive, was " + retryEvery);
+    }
+    this.standbyRetry = retryEvery;
+    return this;
+  }
+
+  /** A lease and when the request that took it was sent ({@link System#nanoTime()}). */
+  private record Taken(Lease lease, long sentNanos) {}
+
+  /** The lease, or empty when stopped while standing by; LEASE_HELD unless a standby. */
+  private Optional<Taken> acquire(AccountLease leases) throws InterruptedException {
+    String holder = holder();
+    boolean announced = false;
+    while (true) {
+      long sent = System.nanoTime();
+      try {
+        Lease lease = leases.acquire(AccountId.of(config.account()), holder, leaseTtl);
+        return Optional.of(new Taken(lease, sent));
+      } catch (RejectedException e) {
+        Duration retry = standbyRetry;
+        if (retry == null || !"LEASE_HELD".equals(e.code())) {
+          throw e;
+        }
+        if (!announced) {
+          log.warn("standby: {}; taking over when that lease expires", e.getMessage());
+          announced = true;
+        }
+      }
+      if (stopRequested.await(standbyRetry.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.info("stopped while standing by for account {}", config.account());
+        return Optional.empty();
       }
     }
   }
