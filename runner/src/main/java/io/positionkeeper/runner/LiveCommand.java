@@ -53,6 +53,7 @@ final class LiveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LogFile.under(home);
     LiveConfig live;
     try {
       live = LiveConfigReader.read(load(config));

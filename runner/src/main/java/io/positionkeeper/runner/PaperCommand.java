@@ -55,6 +55,7 @@ final class PaperCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LogFile.under(home);
     PaperOptions options =
         new PaperOptions(
             home,

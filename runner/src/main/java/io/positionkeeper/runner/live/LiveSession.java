@@ -291,13 +291,19 @@ public final class LiveSession {
     }
     OpenResult result = keeper.open(SignalIntents.of(signal));
     switch (result) {
-      case OpenResult.Opened opened ->
-          signals.complete(signal.id(), SignalOutcome.OPENED, "opened");
-      case OpenResult.Refused refused ->
-          signals.complete(signal.id(), SignalOutcome.REJECTED, refused.reason());
-      case OpenResult.Failed failed ->
-          signals.complete(
-              signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
+      case OpenResult.Opened opened -> {
+        log.info("signal {} opened: {}", signal.id(), opened);
+        signals.complete(signal.id(), SignalOutcome.OPENED, "opened");
+      }
+      case OpenResult.Refused refused -> {
+        log.warn("signal {} refused: {}", signal.id(), refused.reason());
+        signals.complete(signal.id(), SignalOutcome.REJECTED, refused.reason());
+      }
+      case OpenResult.Failed failed -> {
+        log.error("signal {} failed at {}: {}", signal.id(), failed.stage(), failed.reason());
+        signals.complete(
+            signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
+      }
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A runner as a child JVM, configured as a user runs it: the production logback configuration (a
- * concise console on stderr, the full log in its own file), its stdout and stderr in files.
+ * concise console on stderr, the full log in {@code keeper.log} under its home), its stdout and
+ * stderr in files.
  */
 final class RunnerProcess {
   final String name;
@@ -29,14 +30,14 @@ final class RunnerProcess {
   static RunnerProcess start(Path home, String name, List<String> args, Map<String, String> env)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Path log = home.resolve(name + ".log");
+    // No -Dkeeper.log: the runner puts its full log under its --home, as for a user.
+    Path log = home.resolve(name).resolve("keeper.log");
     Path stderr = home.resolve(name + ".stderr");
     List<String> command =
         new ArrayList<>(
             List.of(
                 java,
                 "-Dkeeper.home=" + home.resolve(name),
-                "-Dkeeper.log=" + log,
                 "-Dlogback.configurationFile="
                     + Path.of("target/classes/logback.xml").toAbsolutePath(),
                 "-cp",

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +84,47 @@ class RunnerProcessesIT {
     standby.process.destroy();
     assertThat(standby.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(standby.process.exitValue()).isEqualTo(143);
+  }
+
+  @Test
+  void theFileLogIsFull_theConsoleConcise_andNoConfiguredSecretReachesEither() throws Exception {
+    String dbPassword = "db-secret-" + java.util.UUID.randomUUID();
+    Map<String, String> env = new HashMap<>(live.env());
+    env.put(LiveSession.DB_PASSWORD_VAR, dbPassword);
+    live.venue.faults().rejectNextOrder(-2019, "Margin is insufficient.");
+    RunnerProcess p =
+        RunnerProcess.start(home, "logged", List.of("run", "--config", config.toString()), env);
+    started.add(p);
+    live.insertSignal();
+    await(
+        p,
+        () -> live.one("SELECT outcome FROM monitoring.signals WHERE outcome IS NOT NULL") != null);
+    live.insertSignal();
+    await(
+        p,
+        () ->
+            "1"
+                .equals(
+                    live.one("SELECT count(*) FROM monitoring.signals WHERE outcome = 'OPENED'")));
+    p.process.destroy();
+    assertThat(p.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    String file = p.log();
+    String console = p.stderr();
+    assertThat(file)
+        .contains(" INFO ", "lease of account proc-it taken", "live on CUSTOM")
+        .contains("Margin is insufficient");
+    assertThat(console.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d .*")))
+        .as("the console shows warnings and errors only")
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).containsAnyOf(" WARN ", " ERROR "));
+    assertThat(file.lines().count()).isGreaterThan(console.lines().count());
+    for (String text : List.of(file, console, Files.readString(home.resolve("logged.stdout")))) {
+      assertThat(text)
+          .doesNotContain(live.venue.apiKey())
+          .doesNotContain(live.venue.apiSecret())
+          .doesNotContain(dbPassword);
+    }
   }
 
   private RunnerProcess runner(String name, String... extra) throws Exception {
