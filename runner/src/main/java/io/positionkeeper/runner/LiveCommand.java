@@ -1,6 +1,7 @@
 package io.positionkeeper.runner;
 
 import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.runner.live.ConfigException;
 import io.positionkeeper.runner.live.LiveConfig;
 import io.positionkeeper.runner.live.LiveConfigReader;
@@ -35,21 +36,37 @@ final class LiveCommand implements Callable<Integer> {
       description = "Folder for the audit spool and the log (default: ${DEFAULT-VALUE}).")
   Path home;
 
+  @Option(
+      names = "--standby",
+      description =
+          "If another runner holds the account, wait and take over when its lease expires"
+              + " (instead of exiting).")
+  boolean standby;
+
+  @Option(
+      names = "--lease-ttl",
+      defaultValue = "PT30S",
+      description =
+          "How long the account's lease lives without a renewal, ISO-8601; a standby takes over"
+              + " this long after the runner died (default: ${DEFAULT-VALUE}).")
+  Duration leaseTtl;
+
   @Override
   public Integer call() throws Exception {
+    LogFile.under(home);
     LiveConfig live;
     try {
       live = LiveConfigReader.read(load(config));
-      if (!(live.signals() instanceof LiveConfig.SignalInput.Database)) {
-        throw new ConfigException(
-            "signals", "only signals=database is wired in this build", "set signals=database");
-      }
     } catch (ConfigException e) {
       System.err.println("keeper: configuration " + config + " refused: " + e.getMessage());
       return BAD_CONFIG;
     }
     LiveSession session =
-        new LiveSession(live, System.getenv(), home, Clock.system(), Duration.ofMillis(500));
+        new LiveSession(
+            live, System.getenv(), home, Clock.system(), Duration.ofMillis(500), leaseTtl);
+    if (standby) {
+      session.standby(leaseTtl.dividedBy(3));
+    }
     Thread hook =
         new Thread(
             () -> {
@@ -61,7 +78,19 @@ final class LiveCommand implements Callable<Integer> {
             },
             "keeper-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    session.run();
+    try {
+      session.run();
+    } catch (RejectedException e) {
+      if (!"LEASE_HELD".equals(e.code())) {
+        throw e;
+      }
+      System.err.println(
+          "keeper: account "
+              + live.account()
+              + " is run by another runner (its lease is held). Stop that runner first, or start"
+              + " this one with --standby to take over when it stops.");
+      return 1;
+    }
     return 0;
   }
 

@@ -4,9 +4,13 @@ import io.positionkeeper.runner.paper.PaperOptions;
 import io.positionkeeper.runner.paper.PaperSession;
 import io.positionkeeper.runner.paper.PaperSummary;
 import io.positionkeeper.runner.paper.Progress;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,15 +36,62 @@ final class PaperCommand implements Callable<Integer> {
   @Option(names = "--signals", description = "Your own signals: JSON lines (see README).")
   Path signals;
 
+  @Option(
+      names = "--live-marks",
+      arity = "0..1",
+      paramLabel = "URL",
+      fallbackValue = "wss://fstream.binance.com/market",
+      description =
+          "Trade on live mark prices from Binance's public market stream (no key needed; orders"
+              + " still go to the in-memory venue). Optional URL: another market stream base"
+              + " (default when given without a value: ${FALLBACK-VALUE}).")
+  URI liveMarks;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "PT1H",
+      description = "With --live-marks: how long to run, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
   @Override
   public Integer call() throws Exception {
+    LogFile.under(home);
     PaperOptions options =
-        new PaperOptions(home, fresh, Optional.ofNullable(marks), Optional.ofNullable(signals));
+        new PaperOptions(
+            home,
+            fresh,
+            Optional.ofNullable(marks),
+            Optional.ofNullable(signals),
+            Optional.ofNullable(liveMarks),
+            duration);
     System.out.println(
         "paper session: database in " + options.databaseDirectory().toAbsolutePath());
-    PaperSummary summary =
-        new PaperSession(options, Progress.forOutput(System.out, System.console() != null)).run();
-    System.out.print(summary.render());
-    return 0;
+    liveMarks().ifPresent(url -> System.out.println("live mark prices from " + url));
+    PaperSession session =
+        new PaperSession(options, Progress.forOutput(System.out, System.console() != null));
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> stopAndWait(session, done), "paper-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      PaperSummary summary = session.run();
+      System.out.print(summary.render());
+      return 0;
+    } finally {
+      done.countDown();
+    }
+  }
+
+  private Optional<URI> liveMarks() {
+    return Optional.ofNullable(liveMarks);
+  }
+
+  /** Ctrl-C: a session on live marks ends early and still prints its summary. */
+  private static void stopAndWait(PaperSession session, CountDownLatch done) {
+    session.stop();
+    try {
+      done.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -331,6 +331,11 @@ final class Frames {
     return e.toString();
   }
 
+  /**
+   * A {@code <symbol>@markPrice[@1s]} payload: the fields of Binance's "Mark Price Stream" (e, E,
+   * s, p, ap, P, i, r, T, st), in the order of a live capture; public, on the {@code /market}
+   * route, no key. Index and settle price equal the mark here (inferred: tests set only the mark).
+   */
   static String markPriceUpdate(String symbol, BigDecimal mark, long time) {
     JsonObject e = new JsonObject();
     e.addProperty("e", "markPriceUpdate");

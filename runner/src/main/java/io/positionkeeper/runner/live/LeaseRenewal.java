@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * Renews the runner's account lease on a thread of its own, a third of its time-to-live apart, so
  * two renewals may fail before it expires. A stale lease (another runner took the account) calls
  * {@code onLost} once and renews no more; a failed renewal (the database unreachable) is retried at
- * the next period, and the lease simply expires if the database stays away.
+ * the next period. A watchdog on a second thread calls {@code onLost} when no renewal succeeded for
+ * nine tenths of the time-to-live, counted from when the last successful request was sent: the
+ * database may have let the lease expire and a standby may take it, so this runner stops acting
+ * before that can happen, even while a renewal hangs.
  */
 final class LeaseRenewal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseRenewal.class);
@@ -23,32 +27,73 @@ final class LeaseRenewal implements AutoCloseable {
   private final AccountLease leases;
   private final Duration ttl;
   private final Runnable onLost;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().name("lease-renewal").daemon(true).unstarted(r));
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final ScheduledExecutorService timer = daemon("lease-renewal");
+  private final ScheduledExecutorService watchdog = daemon("lease-watchdog");
   private volatile Lease current;
+  private volatile long renewedAtNanos;
   private volatile StaleLeaseException lost;
 
-  LeaseRenewal(AccountLease leases, Lease lease, Duration ttl, Runnable onLost) {
+  /**
+   * @param sentNanos {@link System#nanoTime()} just before the request that acquired {@code lease}
+   */
+  LeaseRenewal(AccountLease leases, Lease lease, long sentNanos, Duration ttl, Runnable onLost) {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.current = Objects.requireNonNull(lease, "lease");
     this.ttl = Objects.requireNonNull(ttl, "ttl");
     this.onLost = Objects.requireNonNull(onLost, "onLost");
+    this.renewedAtNanos = sentNanos;
     long every = Math.max(1, ttl.toMillis() / 3);
     timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    long check = Math.max(1, ttl.toMillis() / 20);
+    watchdog.scheduleWithFixedDelay(this::checkExpiry, check, check, TimeUnit.MILLISECONDS);
+  }
+
+  LeaseRenewal(AccountLease leases, Lease lease, Duration ttl, Runnable onLost) {
+    this(leases, lease, System.nanoTime(), ttl, onLost);
+  }
+
+  private static ScheduledExecutorService daemon(String name) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().name(name).daemon(true).unstarted(r));
   }
 
   private void renew() {
+    long sent = System.nanoTime();
     try {
       current = leases.renew(current, ttl);
+      renewedAtNanos = sent;
     } catch (StaleLeaseException e) {
-      lost = e;
-      log.error("the lease of account {} is lost: {}; stopping", current.account(), e.getMessage());
-      timer.shutdown();
-      onLost.run();
+      end(e);
     } catch (RuntimeException e) {
       log.warn("renewing the lease of account {} failed; retrying", current.account(), e);
     }
+  }
+
+  private void checkExpiry() {
+    long unrenewed = System.nanoTime() - renewedAtNanos;
+    if (unrenewed >= ttl.toNanos() / 10 * 9) {
+      end(
+          new StaleLeaseException(
+              "the lease of account "
+                  + current.account().value()
+                  + " was not renewed for "
+                  + Duration.ofNanos(unrenewed).toMillis()
+                  + " ms of its "
+                  + ttl.toMillis()
+                  + " ms: it may expire and be taken by another runner"));
+    }
+  }
+
+  private void end(StaleLeaseException e) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    lost = e;
+    log.error("the lease of account {} is lost: {}; stopping", current.account(), e.getMessage());
+    timer.shutdown();
+    watchdog.shutdown();
+    onLost.run();
   }
 
   /** The stale-lease refusal that ended this runner's lease, if it did. */
@@ -62,6 +107,8 @@ final class LeaseRenewal implements AutoCloseable {
 
   @Override
   public void close() {
+    ended.set(true);
     timer.shutdownNow();
+    watchdog.shutdownNow();
   }
 }

@@ -178,7 +178,14 @@ public final class LiveConfigReader {
       return new LiveConfig.SignalInput.Stdin();
     }
     if (value.startsWith("file:") && value.length() > "file:".length()) {
-      return new LiveConfig.SignalInput.File(Path.of(value.substring("file:".length())));
+      Path file = Path.of(value.substring("file:".length()));
+      if (!java.nio.file.Files.isReadable(file)) {
+        throw new ConfigException(
+            "signals",
+            "cannot read the signal file " + file.toAbsolutePath(),
+            "point signals=file:<path> at a readable JSON-lines file");
+      }
+      return new LiveConfig.SignalInput.File(file);
     }
     throw new ConfigException(
         "signals",

@@ -16,6 +16,7 @@ import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.SignalSource;
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Exchange;
@@ -32,6 +33,8 @@ import io.positionkeeper.runner.wiring.BinanceModule;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +73,7 @@ public final class LiveSession {
   private final Duration leaseTtl;
   // The account's lease this session holds: the stores are bound to it (fenced writes).
   private volatile Lease held;
+  private volatile Duration standbyRetry;
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
@@ -109,12 +114,18 @@ public final class LiveSession {
       PostgresPool.migrate(database);
       try (HikariDataSource pool = PostgresPool.create(database)) {
         AccountLease leases = new JooqAccountLease(pool);
-        // The lease comes first: a second runner on the account stops here, before it touches
-        // the account's audit spool or the venue.
-        Lease lease = leases.acquire(AccountId.of(config.account()), holder(), leaseTtl);
+        // The lease comes first: a second runner on the account stops (or waits) here, before it
+        // touches the account's audit spool or the venue.
+        Optional<Taken> taken = acquire(leases);
+        if (taken.isEmpty()) {
+          return; // stopped while standing by
+        }
+        Lease lease = taken.get().lease();
         log.info("lease of account {} taken, epoch {}", config.account(), lease.epoch());
         held = lease;
-        LeaseRenewal renewal = new LeaseRenewal(leases, lease, leaseTtl, stopRequested::countDown);
+        LeaseRenewal renewal =
+            new LeaseRenewal(
+                leases, lease, taken.get().sentNanos(), leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
           trade(pool, spool, credentials, io);
         } finally {
@@ -133,7 +144,7 @@ public final class LiveSession {
 
   private void trade(
       HikariDataSource pool, AuditSpool spool, Credentials credentials, ExecutorService io)
-      throws InterruptedException {
+      throws IOException, InterruptedException {
     BinanceGateway gateway =
         BinanceGateway.open(
             config.binance(),
@@ -152,9 +163,52 @@ public final class LiveSession {
       startReport = report;
       log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
       try {
-        takeSignals(keeper, new JooqSignalSource(pool, held.holder(), held));
+        takeSignals(keeper, pool);
       } finally {
         keeper.stop();
+      }
+    }
+  }
+
+  /**
+   * Runs as a standby when another runner holds the account: instead of refusing to start, waits
+   * and tries to take the lease every {@code retryEvery}; the first runner's lease expires {@code
+   * leaseTtl} after its last renewal (it died, or lost its database), and this runner then starts
+   * as after a restart: restore, resync, reconcile.
+   */
+  public LiveSession standby(Duration retryEvery) {
+    if (!retryEvery.isPositive()) {
+      throw new IllegalArgumentException("standby retry must be positive, was " + retryEvery);
+    }
+    this.standbyRetry = retryEvery;
+    return this;
+  }
+
+  /** A lease and when the request that took it was sent ({@link System#nanoTime()}). */
+  private record Taken(Lease lease, long sentNanos) {}
+
+  /** The lease, or empty when stopped while standing by; LEASE_HELD unless a standby. */
+  private Optional<Taken> acquire(AccountLease leases) throws InterruptedException {
+    String holder = holder();
+    boolean announced = false;
+    while (true) {
+      long sent = System.nanoTime();
+      try {
+        Lease lease = leases.acquire(AccountId.of(config.account()), holder, leaseTtl);
+        return Optional.of(new Taken(lease, sent));
+      } catch (RejectedException e) {
+        Duration retry = standbyRetry;
+        if (retry == null || !"LEASE_HELD".equals(e.code())) {
+          throw e;
+        }
+        if (!announced) {
+          log.warn("standby: {}; taking over when that lease expires", e.getMessage());
+          announced = true;
+        }
+      }
+      if (stopRequested.await(standbyRetry.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.info("stopped while standing by for account {}", config.account());
+        return Optional.empty();
       }
     }
   }
@@ -199,6 +253,27 @@ public final class LiveSession {
     };
   }
 
+  /** Signals from where the configuration says: the database, a file or standard input. */
+  private void takeSignals(Keeper keeper, HikariDataSource pool)
+      throws IOException, InterruptedException {
+    LiveConfig.SignalInput input = config.signals();
+    LineSignals lines = new LineSignals(Exchange.BINANCE);
+    switch (input) {
+      case LiveConfig.SignalInput.Database d ->
+          takeSignals(keeper, new JooqSignalSource(pool, held.holder(), held));
+      case LiveConfig.SignalInput.File f ->
+          new LineSignalInput(
+                  Files.newBufferedReader(f.path(), StandardCharsets.UTF_8),
+                  f.path().toString(),
+                  lines)
+              .take(keeper, stopRequested, pollEvery);
+      case LiveConfig.SignalInput.Stdin s ->
+          new LineSignalInput(
+                  new InputStreamReader(System.in, StandardCharsets.UTF_8), "stdin", lines)
+              .take(keeper, stopRequested, pollEvery);
+    }
+  }
+
   private void takeSignals(Keeper keeper, SignalSource signals) throws InterruptedException {
     while (stopRequested.getCount() > 0) {
       List<Signal> claimed = signals.claim(10);
@@ -218,13 +293,19 @@ public final class LiveSession {
     }
     OpenResult result = keeper.open(SignalIntents.of(signal));
     switch (result) {
-      case OpenResult.Opened opened ->
-          signals.complete(signal.id(), SignalOutcome.OPENED, "opened");
-      case OpenResult.Refused refused ->
-          signals.complete(signal.id(), SignalOutcome.REJECTED, refused.reason());
-      case OpenResult.Failed failed ->
-          signals.complete(
-              signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
+      case OpenResult.Opened opened -> {
+        log.info("signal {} opened: {}", signal.id(), opened);
+        signals.complete(signal.id(), SignalOutcome.OPENED, "opened");
+      }
+      case OpenResult.Refused refused -> {
+        log.warn("signal {} refused: {}", signal.id(), refused.reason());
+        signals.complete(signal.id(), SignalOutcome.REJECTED, refused.reason());
+      }
+      case OpenResult.Failed failed -> {
+        log.error("signal {} failed at {}: {}", signal.id(), failed.stage(), failed.reason());
+        signals.complete(
+            signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
+      }
     }
   }
 

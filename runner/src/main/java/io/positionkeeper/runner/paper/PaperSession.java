@@ -25,13 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +49,25 @@ public final class PaperSession {
 
   private final PaperOptions options;
   private final Progress progress;
+  private static final Duration FIRST_MARK_TIMEOUT = Duration.ofSeconds(30);
+  private volatile MarkFeed feed;
+  private volatile boolean stopRequested;
 
   public PaperSession(PaperOptions options, Progress progress) {
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
   }
 
-  public PaperSummary run() throws IOException, SQLException {
-    List<MarkTick> ticks =
-        MarkSeries.read(open(options.marks(), BUNDLED_MARKS), name(options.marks(), BUNDLED_MARKS));
+  /** Ends a session on live marks early (Ctrl-C); a replay ends at its last mark anyway. */
+  public void stop() {
+    stopRequested = true;
+    MarkFeed f = feed;
+    if (f != null) {
+      f.stop();
+    }
+  }
+
+  public PaperSummary run() throws IOException, SQLException, InterruptedException {
     String prefix = "p" + Long.toString(System.currentTimeMillis(), 36) + "-";
     List<TimedIntent> intents =
         SignalFile.read(
@@ -64,40 +76,66 @@ public final class PaperSession {
             Exchange.PAPER,
             prefix);
     Files.createDirectories(options.home());
-    try (EmbeddedDatabase db =
-            EmbeddedDatabase.start(options.databaseDirectory(), options.fresh());
+    try (MarkFeed marks = feed(intents);
+        EmbeddedDatabase db = EmbeddedDatabase.start(options.databaseDirectory(), options.fresh());
         HikariDataSource pool =
             PostgresPool.create(PostgresConfig.of(db.jdbcUrl(), "postgres", "postgres"));
         AuditSpool spool = AuditSpool.open(options.spoolFile())) {
       Migrations.migrate(pool);
       long[] before = PaperSummary.marks(pool);
+      List<MarkTick> first = marks.firstMarks();
       long startedNanos = System.nanoTime();
-      replay(ticks, intents, pool, spool);
+      Instant[] span = replay(marks, first, intents, pool, spool);
       Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
-      Duration simulated = Duration.between(ticks.get(0).at(), ticks.get(ticks.size() - 1).at());
       return PaperSummary.read(
               pool,
               before[0],
               before[1],
               db.jdbcUrl() + " (data in " + db.dataDirectory().toAbsolutePath() + ")",
               options.logFile().toAbsolutePath())
-          .withSpeed(simulated, wall);
+          .withSpeed(Duration.between(span[0], span[1]), wall);
     }
   }
 
-  private void replay(
-      List<MarkTick> ticks, List<TimedIntent> intents, HikariDataSource pool, AuditSpool spool) {
-    ManualClock clock = new ManualClock(ticks.get(0).at());
+  private MarkFeed feed(List<TimedIntent> intents) throws IOException {
+    MarkFeed f;
+    if (options.liveMarks().isPresent()) {
+      Set<Symbol> symbols = new TreeSet<>(Comparator.comparing(Symbol::value));
+      intents.forEach(i -> symbols.add(i.intent().symbol()));
+      if (symbols.isEmpty()) {
+        throw new IllegalArgumentException("live marks: the signals name no symbol to watch");
+      }
+      f =
+          new LiveMarkFeed(
+              options.liveMarks().get(), symbols, options.liveDuration(), FIRST_MARK_TIMEOUT);
+    } else {
+      f =
+          new ReplayFeed(
+              MarkSeries.read(
+                  open(options.marks(), BUNDLED_MARKS), name(options.marks(), BUNDLED_MARKS)));
+    }
+    feed = f;
+    if (stopRequested) {
+      f.stop();
+    }
+    return f;
+  }
+
+  /** Replays the feed through the keeper; answers the first and last mark's times. */
+  private Instant[] replay(
+      MarkFeed marks,
+      List<MarkTick> first,
+      List<TimedIntent> intents,
+      HikariDataSource pool,
+      AuditSpool spool)
+      throws InterruptedException {
+    ManualClock clock = new ManualClock(first.get(0).at());
     FakeExchange venue = new FakeExchange(Exchange.PAPER, clock);
-    Map<Symbol, MarkTick> first = new LinkedHashMap<>();
-    ticks.forEach(t -> first.putIfAbsent(t.symbol(), t));
-    first
-        .values()
-        .forEach(
-            t -> {
-              venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
-              venue.setMarkPrice(t.symbol(), t.mark());
-            });
+    first.forEach(
+        t -> {
+          venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
+          venue.setMarkPrice(t.symbol(), t.mark());
+        });
     Injector injector =
         Guice.createInjector(
             new PaperExchangeModule(venue, clock),
@@ -105,10 +143,11 @@ public final class PaperSession {
             new KeeperModule(KeeperPolicy.standard()));
     Keeper keeper = injector.getInstance(Keeper.class);
     keeper.start();
-    Deque<TimedIntent> pending = new ArrayDeque<>(intents);
+    Deque<TimedIntent> pending = new ArrayDeque<>(retimed(intents, first.get(0).at()));
+    Instant last = first.get(0).at();
     try {
-      for (int i = 0; i < ticks.size(); i++) {
-        MarkTick tick = ticks.get(i);
+      for (Optional<MarkTick> next = marks.next(); next.isPresent(); next = marks.next()) {
+        MarkTick tick = next.get();
         while (!pending.isEmpty() && !pending.peekFirst().at().isAfter(tick.at())) {
           openNow(keeper, pending.pollFirst());
         }
@@ -117,13 +156,28 @@ public final class PaperSession {
           clock.advance(step);
         }
         venue.setMarkPrice(tick.symbol(), tick.mark());
-        progress.update(i + 1, ticks.size(), tick.at() + " open " + keeper.positions().size());
+        last = tick.at();
+        progress.update(
+            marks.done(), marks.total(), tick.at() + " open " + keeper.positions().size());
       }
     } finally {
       progress.finish();
       keeper.stop();
     }
     pending.forEach(p -> log.warn("signal at {} is after the last mark; not opened", p.at()));
+    return new Instant[] {first.get(0).at(), last};
+  }
+
+  /**
+   * On live marks the signals' own times lie in the past: they keep their spacing, and the first
+   * arrives with the first live mark. A replay keeps them as written.
+   */
+  private List<TimedIntent> retimed(List<TimedIntent> intents, Instant firstMark) {
+    if (options.liveMarks().isEmpty() || intents.isEmpty()) {
+      return intents;
+    }
+    Duration shift = Duration.between(intents.get(0).at(), firstMark);
+    return intents.stream().map(i -> new TimedIntent(i.at().plus(shift), i.intent())).toList();
   }
 
   private static void openNow(Keeper keeper, TimedIntent timed) {

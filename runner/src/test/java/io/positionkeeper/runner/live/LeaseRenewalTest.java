@@ -1,0 +1,121 @@
+package io.positionkeeper.runner.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.positionkeeper.ports.AccountLease;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.fake.InMemoryAccountLease;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.ports.model.Lease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A runner whose lease cannot be renewed stops before the lease can expire and be taken, whether
+ * the database refuses, fails or hangs.
+ */
+class LeaseRenewalTest {
+  private static final Duration TTL = Duration.ofMillis(2000);
+  private final InMemoryAccountLease store = new InMemoryAccountLease(Clock.system());
+  private final AtomicBoolean databaseAway = new AtomicBoolean();
+  private final AtomicBoolean databaseHangs = new AtomicBoolean();
+
+  /** The store, with the database's failure modes switched on by the test. */
+  private final AccountLease leases =
+      new AccountLease() {
+        @Override
+        public Lease acquire(AccountId account, String holder, Duration ttl) {
+          return store.acquire(account, holder, ttl);
+        }
+
+        @Override
+        public Lease renew(Lease lease, Duration ttl) {
+          if (databaseHangs.get()) {
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          if (databaseAway.get()) {
+            throw new IllegalStateException("connection refused");
+          }
+          return store.renew(lease, ttl);
+        }
+
+        @Override
+        public void check(Lease lease) {
+          store.check(lease);
+        }
+
+        @Override
+        public void release(Lease lease) {
+          store.release(lease);
+        }
+      };
+
+  @Test
+  void renewalsKeepTheLease_andNothingIsLost() throws Exception {
+    CountDownLatch lost = new CountDownLatch(1);
+    try (LeaseRenewal renewal = start(lost)) {
+      assertThat(lost.await(TTL.toMillis() * 2, TimeUnit.MILLISECONDS)).isFalse();
+      assertThat(renewal.lost()).isNull();
+      assertThat(renewal.current().epoch()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void failingRenewals_stopTheRunnerBeforeTheLeaseExpires() throws Exception {
+    assertStopsBeforeExpiry(databaseAway);
+  }
+
+  @Test
+  void aHangingRenewal_stillStopsTheRunnerBeforeTheLeaseExpires() throws Exception {
+    assertStopsBeforeExpiry(databaseHangs);
+  }
+
+  @Test
+  void aLeaseTakenByAnotherRunner_stopsThisOne() throws Exception {
+    CountDownLatch lost = new CountDownLatch(1);
+    try (LeaseRenewal renewal = start(lost)) {
+      store.release(renewal.current());
+      store.acquire(AccountId.of("acc"), "other", TTL);
+
+      assertThat(lost.await(TTL.toMillis() * 2, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(renewal.lost()).isNotNull();
+    }
+  }
+
+  private void assertStopsBeforeExpiry(AtomicBoolean fault) throws Exception {
+    CountDownLatch lost = new CountDownLatch(1);
+    AtomicReference<Instant> lostAt = new AtomicReference<>();
+    long sent = System.nanoTime();
+    Lease lease = leases.acquire(AccountId.of("acc"), "me", TTL);
+    Runnable onLost =
+        () -> {
+          lostAt.set(Clock.system().now());
+          lost.countDown();
+        };
+    try (LeaseRenewal renewal = new LeaseRenewal(leases, lease, sent, TTL, onLost)) {
+      Thread.sleep(TTL.toMillis() / 2);
+      fault.set(true);
+
+      assertThat(lost.await(TTL.toMillis() * 3, TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(renewal.lost()).hasMessageContaining("was not renewed");
+      // The runner gives up while the lease the store holds is still its own: no standby can
+      // have taken it yet.
+      assertThat(lostAt.get()).isBefore(renewal.current().expiresAt());
+    }
+  }
+
+  private LeaseRenewal start(CountDownLatch lost) {
+    long sent = System.nanoTime();
+    Lease lease = leases.acquire(AccountId.of("acc"), "me", TTL);
+    return new LeaseRenewal(leases, lease, sent, TTL, lost::countDown);
+  }
+}
