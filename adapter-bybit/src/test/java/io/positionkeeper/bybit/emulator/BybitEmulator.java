@@ -171,6 +171,33 @@ public final class BybitEmulator implements AutoCloseable {
     }
   }
 
+  /** The position's leverage as the venue holds it (Bybit's default is inferred as 10). */
+  public String leverage(Symbol symbol) {
+    synchronized (venue) {
+      return venue.position(symbol.value()).leverage;
+    }
+  }
+
+  /** The signed size of the position on {@code symbol}, zero when flat. */
+  public BigDecimal positionSize(Symbol symbol) {
+    synchronized (venue) {
+      return venue.position(symbol.value()).size;
+    }
+  }
+
+  /**
+   * The executions on {@code symbol} of the given {@code stopOrderType} ({@code ""} for orders
+   * placed by a caller, {@code "StopLoss"} for the position stop's fills).
+   */
+  public long executions(Symbol symbol, String stopOrderType) {
+    synchronized (venue) {
+      return venue.execs.stream()
+          .filter(e -> e.symbol().equals(symbol.value()))
+          .filter(e -> e.stopOrderType().equals(stopOrderType))
+          .count();
+    }
+  }
+
   public void closeByHand(Symbol symbol) {
     venue.closeByHand(symbol.value());
   }
