@@ -133,7 +133,7 @@ public final class LiveSession {
               venue.module(),
               new PostgresModule(pool, spool),
               new KeeperModule(KeeperPolicy.standard()));
-      watchOpenSymbols(injector, config.exchange().exchange());
+      watchOpenSymbols(injector, venue, config.exchange().exchange());
       Keeper keeper = injector.getInstance(Keeper.class);
       StartReport report = keeper.start();
       startReport = report;
@@ -174,14 +174,17 @@ public final class LiveSession {
   /**
    * Subscribes the stored open positions' marks before the keeper starts the streams: a
    * subscription made after the streams resynced reconnects the market stream, and the keeper's
-   * first reconciliation is then refused as read across a connection change.
+   * first reconciliation is then refused as read across a connection change. The venue's adapter is
+   * told the stored rows first (the names of their stops).
    */
-  private static void watchOpenSymbols(Injector injector, Exchange exchange) {
-    Set<Symbol> open =
+  private static void watchOpenSymbols(Injector injector, LiveVenue venue, Exchange exchange) {
+    List<PositionRecord> rows =
         injector.getInstance(PositionStore.class).loadOpen().stream()
             .filter(r -> r.exchange() == exchange)
-            .map(PositionRecord::symbol)
-            .collect(Collectors.toUnmodifiableSet());
+            .toList();
+    venue.restore(rows);
+    Set<Symbol> open =
+        rows.stream().map(PositionRecord::symbol).collect(Collectors.toUnmodifiableSet());
     injector.getInstance(ExchangeStreams.class).watchMarkPrices(open);
   }
 
