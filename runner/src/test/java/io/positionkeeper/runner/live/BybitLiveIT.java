@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.bybit.emulator.BybitEmulator;
 import io.positionkeeper.domain.keeper.StartReport;
+import io.positionkeeper.domain.reconcile.ReconcileAction;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.migrations.Migrations;
 import io.positionkeeper.ports.Clock;
@@ -159,6 +160,43 @@ class BybitLiveIT {
         failure);
 
     assertThat(one("SELECT close_reason FROM monitoring.positions")).isEqualTo("STOP_LOSS");
+    stopAndJoin(second, again, failure);
+  }
+
+  /**
+   * What leaves an orphan stop on Binance (the position closed by hand while no runner runs) leaves
+   * none on Bybit: the position's stop ends with the position, and the settle-coin position list
+   * has no flat rows for the sweep to visit. The restarted runner closes the row and cancels
+   * nothing.
+   */
+  @Test
+  void aPositionClosedByHandWhileDown_leavesNoStopToSweep_andTheRowIsClosed() throws Exception {
+    LiveSession first = session();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread runner = runInBackground(first, failure);
+    openOneSignal(failure);
+    stopAndJoin(first, runner, failure);
+
+    venue.closeByHand(BTC);
+    assertThat(venue.stopLoss(BTC)).as("the stop ended with its position").isZero();
+    long tradingStopsBefore = tradingStopCalls();
+
+    LiveSession second = session();
+    Thread again = runInBackground(second, failure);
+    await("the second runner started", () -> second.startReport().isPresent(), failure);
+
+    assertThat(second.startReport().orElseThrow().reconciliations())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileResult.Completed.class,
+            c -> {
+              assertThat(c.actions())
+                  .noneMatch(ReconcileAction.CancelOrphanStop.class::isInstance)
+                  .anyMatch(ReconcileAction.ClosePhantom.class::isInstance);
+              assertThat(c.errors()).isZero();
+            });
+    assertThat(one("SELECT status FROM monitoring.positions")).isEqualTo("CLOSED");
+    assertThat(tradingStopCalls()).as("nothing cancelled").isEqualTo(tradingStopsBefore);
     stopAndJoin(second, again, failure);
   }
 
