@@ -60,7 +60,7 @@ public final class EventMapper {
   }
 
   private void order(JsonObject row, Instant fallback, List<StreamEvent> events) {
-    Symbol symbol = Symbol.of(Wire.text(row, "symbol"));
+    Symbol symbol = Wire.symbol(row);
     Instant time = Wire.optionalMillis(row, "updatedTime").orElse(fallback);
     String wireStatus = Wire.text(row, "orderStatus");
     OrderStatus status = Rest.status(wireStatus);
