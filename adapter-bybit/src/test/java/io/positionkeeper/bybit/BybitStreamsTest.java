@@ -202,7 +202,8 @@ class BybitStreamsTest {
     assertThat(exit.averagePrice()).isEqualByComparingTo("62950");
     assertThat(exit.lastFilledQuantity()).isEqualByComparingTo("0.010");
     assertThat(exit.lastFilledPrice()).isEqualByComparingTo("62950");
-    // The fill comes before the flat position, so whoever reads them in order knows why it ended.
+    // The fill comes before the flat position, so whoever reads them in order knows why it ended
+    // (the emulator's order across topics is inferred, see Venue.fill: the adapter keeps it).
     int exitIndex = listener.events.indexOf(exit);
     int flatIndex =
         listener.events.indexOf(

@@ -171,7 +171,10 @@ public final class BybitEmulator implements AutoCloseable {
     }
   }
 
-  /** The position's leverage as the venue holds it (Bybit's default is inferred as 10). */
+  /**
+   * The position's leverage as the venue holds it (10 until set: inferred from the ws_position
+   * fixture).
+   */
   public String leverage(Symbol symbol) {
     synchronized (venue) {
       return venue.position(symbol.value()).leverage;
@@ -477,6 +480,7 @@ public final class BybitEmulator implements AutoCloseable {
   private static String required(Map<String, String> q, String name) {
     String v = q.get(name);
     if (v == null || v.isEmpty()) {
+      // Inferred from B3's 10001 "request parameter error" for a missing parameter.
       throw new VenueError(10001, "params error: " + name + " is required");
     }
     return v;

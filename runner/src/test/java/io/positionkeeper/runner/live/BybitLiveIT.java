@@ -3,6 +3,11 @@ package io.positionkeeper.runner.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.bybit.emulator.BybitEmulator;
 import io.positionkeeper.domain.keeper.StartReport;
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live mode on Bybit end to end over loopback: the real Bybit adapter against the Bybit emulator,
@@ -42,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BybitLiveIT {
   private static final Symbol BTC = Symbol.of("BTCUSDT");
   private static final String TRADING_STOP = "/v5/position/trading-stop";
+  // The embedded database trusts local connections: the password is sent but not checked.
+  private static final String DB_PASSWORD = "db-pass-7c2d-never-logged";
 
   @TempDir Path home;
   private BybitEmulator venue;
@@ -201,6 +209,45 @@ class BybitLiveIT {
   }
 
   @Test
+  void noKeySecretOrPasswordReachesTheLog_atAnyLevel() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Level before = root.getLevel();
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    root.setLevel(Level.DEBUG);
+    try {
+      LiveSession session = session();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread runner = runInBackground(session, failure);
+      openOneSignal(failure);
+      venue.setMarkPrice(BTC, new BigDecimal("65000"));
+      await(
+          "the stop trails up",
+          () ->
+              !"0".equals(one("SELECT count(*) FROM monitoring.events WHERE type = 'STOP_MOVED'")),
+          failure);
+      stopAndJoin(session, runner, failure);
+    } finally {
+      root.setLevel(before);
+      root.detachAppender(captured);
+    }
+
+    assertThat(captured.list).hasSizeGreaterThan(10);
+    for (ILoggingEvent event : captured.list) {
+      String text =
+          event.getFormattedMessage()
+              + (event.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      assertThat(text)
+          .doesNotContain(venue.apiSecret())
+          .doesNotContain(venue.apiKey())
+          .doesNotContain(DB_PASSWORD);
+    }
+  }
+
+  @Test
   void aSecondRunnerOnTheSameAccount_refusesToStart() throws Exception {
     LiveSession first = session();
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -261,7 +308,7 @@ class BybitLiveIT {
         "BYBIT_TESTNET_API_SECRET",
         venue.apiSecret(),
         LiveSession.DB_PASSWORD_VAR,
-        "postgres");
+        DB_PASSWORD);
   }
 
   private long tradingStopCalls() {
