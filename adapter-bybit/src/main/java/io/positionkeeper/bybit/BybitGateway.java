@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -277,10 +278,11 @@ public final class BybitGateway implements ExchangeGateway, AutoCloseable {
   }
 
   private void ensureLeverage(Symbol symbol) {
-    if (config.leverage().isEmpty() || leverageSet.contains(symbol)) {
+    OptionalInt leverage = config.leverageFor(symbol);
+    if (leverage.isEmpty() || leverageSet.contains(symbol)) {
       return;
     }
-    String lev = Integer.toString(config.leverage().getAsInt());
+    String lev = Integer.toString(leverage.getAsInt());
     JsonObject body = new JsonObject();
     body.addProperty("category", Calls.LINEAR);
     body.addProperty("symbol", symbol.value());

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * linear stream ({@code tickers.<symbol>}, snapshot and deltas merged). Both are pinged with JSON
  * every {@code pingInterval} and cut when silent for {@code stallTimeout}. After every (re)connect
  * of the private stream: re-auth, resubscribe, a REST resync of the positions, then {@code
- * RESYNCED}. Reconnects back off with jitter. All state lives on one loop thread.
+ * RESYNCED}. Private events are delivered once ({@link Delivered}): repeats, views older than one
+ * delivered and resync answers older than a live update are dropped. Reconnects back off with
+ * jitter. All state lives on one loop thread.
  */
 public final class BybitStreams implements ExchangeStreams {
   private static final Logger log = LoggerFactory.getLogger(BybitStreams.class);
@@ -53,6 +55,7 @@ public final class BybitStreams implements ExchangeStreams {
   private final Backoff privateBackoff;
   private final Backoff publicBackoff;
   private final Set<Symbol> watched = new HashSet<>();
+  private final Delivered delivered = new Delivered(10_000);
   private volatile ConnectionState state = ConnectionState.DISCONNECTED;
   private StreamListener listener;
   private WsClient privateWs;
@@ -288,9 +291,12 @@ public final class BybitStreams implements ExchangeStreams {
       return;
     }
     for (ExchangePosition p : snapshot.positions()) {
-      deliver(
+      StreamEvent.PositionChanged event =
           new StreamEvent.PositionChanged(
-              p.symbol(), p.signedSize(), p.entryPrice(), p.updatedAt()));
+              p.symbol(), p.signedSize(), p.entryPrice(), p.updatedAt());
+      if (delivered.admitResync(event)) {
+        deliver(event);
+      }
     }
     privateBackoff.reset();
     setState(ConnectionState.RESYNCED, "positions refreshed over REST");
@@ -316,7 +322,9 @@ public final class BybitStreams implements ExchangeStreams {
       return;
     }
     for (StreamEvent e : events) {
-      deliver(e);
+      if (delivered.admit(e)) {
+        deliver(e);
+      }
       if (e instanceof StreamEvent.StopChanged s && s.status().isFinal()) {
         stopIds.gone(s.symbol());
       }

@@ -34,6 +34,17 @@ final class StopIds {
     return ClientOrderId.of(id);
   }
 
+  /**
+   * After a restart: {@code id} is the name the stop on {@code symbol} was placed with, as the
+   * caller's store kept it. Taken only while this instance knows no name for the symbol and the id
+   * never named a stop that is gone.
+   */
+  void restore(Symbol symbol, ClientOrderId id) {
+    if (!retired.contains(id)) {
+      working.putIfAbsent(symbol, id);
+    }
+  }
+
   /** Whether {@code id} names the stop working on {@code symbol}. */
   boolean names(Symbol symbol, ClientOrderId id) {
     return idOf(symbol).equals(id);

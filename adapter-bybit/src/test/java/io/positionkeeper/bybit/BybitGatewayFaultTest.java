@@ -257,4 +257,20 @@ class BybitGatewayFaultTest {
     assertThat(gateway().positions().find(BTC).orElseThrow().signedSize())
         .isEqualByComparingTo("0.020");
   }
+
+  @Test
+  void aSymbolsOwnLeverage_isTheOneSent() {
+    adapter.close();
+    adapter =
+        BybitAdapter.create(
+            venue.configBuilder().leverage(10).leverage(BTC, 4).build(), venue.credentials());
+
+    gateway().placeMarketOrder(buy("lev-own-1", QTY));
+
+    assertThat(venue.requests())
+        .filteredOn(r -> r.path().equals("/v5/position/set-leverage"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.body()).contains("\"buyLeverage\":\"4\""));
+    assertThat(venue.leverage(BTC)).isEqualTo("4");
+  }
 }

@@ -169,4 +169,122 @@ class BybitStreamsTest {
     }
     assertThat(resyncs()).isEqualTo(2);
   }
+
+  @Test
+  void aTriggeredStop_isReportedAsTheReduceOnlyFillOfTheStop_underItsName() {
+    adapter.streams().start(listener);
+    awaitResynced();
+    adapter
+        .gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of("o-3"), false));
+    StreamEvent.OrderChanged entry =
+        listener.await(StreamEvent.OrderChanged.class, o -> o.status() == OrderStatus.FILLED);
+    assertThat(entry.lastFilledQuantity()).isEqualByComparingTo("0.010");
+    assertThat(entry.lastFilledPrice()).isEqualByComparingTo("64000");
+    adapter
+        .gateway()
+        .placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("63000"), ClientOrderId.of("sl-t")));
+
+    venue.setMarkPrice(BTC, new BigDecimal("62950"));
+
+    StreamEvent.OrderChanged exit =
+        listener.await(
+            StreamEvent.OrderChanged.class,
+            o -> o.clientOrderId().equals(java.util.Optional.of(ClientOrderId.of("sl-t"))));
+    assertThat(exit.status()).isEqualTo(OrderStatus.FILLED);
+    assertThat(exit.reduceOnly()).isTrue();
+    assertThat(exit.side()).isEqualTo(Side.SELL);
+    assertThat(exit.filledQuantity()).isEqualByComparingTo("0.010");
+    assertThat(exit.averagePrice()).isEqualByComparingTo("62950");
+    assertThat(exit.lastFilledQuantity()).isEqualByComparingTo("0.010");
+    assertThat(exit.lastFilledPrice()).isEqualByComparingTo("62950");
+    // The fill comes before the flat position, so whoever reads them in order knows why it ended
+    // (the emulator's order across topics is inferred, see Venue.fill: the adapter keeps it).
+    int exitIndex = listener.events.indexOf(exit);
+    int flatIndex =
+        listener.events.indexOf(
+            listener.await(StreamEvent.PositionChanged.class, p -> p.signedSize().signum() == 0));
+    assertThat(exitIndex).isLessThan(flatIndex);
+  }
+
+  @Test
+  void aReconnect_doesNotRepeatWhatWasDelivered_andRepeatedPushesAreDeliveredOnce()
+      throws Exception {
+    adapter.streams().start(listener);
+    awaitResynced();
+    adapter
+        .gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of("o-4"), false));
+    listener.await(StreamEvent.PositionChanged.class, p -> p.signedSize().signum() > 0);
+    // The venue pushes the position again on every amend (B5), unchanged in size and entry.
+    adapter
+        .gateway()
+        .placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("63000"), ClientOrderId.of("sl-d")));
+    listener.await(
+        StreamEvent.StopChanged.class,
+        s -> s.triggerPrice().compareTo(new BigDecimal("63000")) == 0);
+
+    venue.dropStreams();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (resyncs() < 2 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(resyncs()).isEqualTo(2);
+
+    assertThat(
+            listener.count(
+                e -> e instanceof StreamEvent.PositionChanged p && p.signedSize().signum() > 0))
+        .as("the open position, once: not again for the amend, not again from the resync")
+        .isEqualTo(1);
+    assertThat(listener.count(e -> e instanceof StreamEvent.OrderChanged)).isEqualTo(1);
+
+    // A change made while the streams are up again is delivered.
+    venue.closeByHand(BTC);
+    listener.await(StreamEvent.PositionChanged.class, p -> p.signedSize().signum() == 0);
+  }
+
+  @Test
+  void aRestartedInstance_namesTheStopAsTheCallerStoredIt_whenTold() {
+    adapter
+        .gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of("o-5"), false));
+    adapter
+        .gateway()
+        .placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("63000"), ClientOrderId.of("pks-r-1")));
+    adapter.close();
+
+    BybitAdapter forgetful = BybitAdapter.create(venue.config(), venue.credentials());
+    assertThat(forgetful.gateway().openStopLosses(BTC))
+        .singleElement()
+        .satisfies(st -> assertThat(st.clientId().value()).isEqualTo("bybit-sl-BTCUSDT"));
+    forgetful.close();
+
+    adapter = BybitAdapter.create(venue.config(), venue.credentials());
+    adapter.restoreStopNames(java.util.Map.of(BTC, ClientOrderId.of("pks-r-1")));
+    assertThat(adapter.gateway().openStopLosses(BTC))
+        .singleElement()
+        .satisfies(st -> assertThat(st.clientId().value()).isEqualTo("pks-r-1"));
+    adapter.streams().start(listener);
+    awaitResynced();
+
+    venue.setMarkPrice(BTC, new BigDecimal("62950"));
+
+    StreamEvent.OrderChanged exit =
+        listener.await(
+            StreamEvent.OrderChanged.class,
+            o -> o.status() == OrderStatus.FILLED && o.reduceOnly());
+    assertThat(exit.clientOrderId()).contains(ClientOrderId.of("pks-r-1"));
+  }
 }

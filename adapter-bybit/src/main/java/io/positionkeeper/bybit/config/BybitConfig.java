@@ -1,8 +1,11 @@
 package io.positionkeeper.bybit.config;
 
+import io.positionkeeper.ports.model.Symbol;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -27,6 +30,8 @@ import java.util.OptionalInt;
  * @param settleCoins the settle coins whose positions {@code positions()} lists (linear: USDT,
  *     USDC)
  * @param leverage the leverage set on a symbol before its first order, if any
+ * @param symbolLeverage leverage of single symbols, set before their first order; it wins over
+ *     {@code leverage}
  */
 public record BybitConfig(
     Network network,
@@ -42,7 +47,8 @@ public record BybitConfig(
     int doubtQueries,
     Duration doubtWindow,
     List<String> settleCoins,
-    OptionalInt leverage) {
+    OptionalInt leverage,
+    Map<Symbol, Integer> symbolLeverage) {
 
   /** Which of the venue's environments the keys belong to. */
   public enum Network {
@@ -81,8 +87,23 @@ public record BybitConfig(
       throw new IllegalArgumentException("settleCoins must name at least one coin");
     }
     Objects.requireNonNull(leverage, "leverage");
-    if (leverage.isPresent() && (leverage.getAsInt() < 1 || leverage.getAsInt() > 200)) {
-      throw new IllegalArgumentException("leverage must be 1..200, was " + leverage.getAsInt());
+    if (leverage.isPresent()) {
+      checkLeverage(leverage.getAsInt(), "leverage");
+    }
+    symbolLeverage = Map.copyOf(symbolLeverage);
+    symbolLeverage.forEach((symbol, value) -> checkLeverage(value, "leverage of " + symbol));
+  }
+
+  /** The leverage to set on {@code symbol} before its first order, if any. */
+  public OptionalInt leverageFor(Symbol symbol) {
+    Integer own = symbolLeverage.get(symbol);
+    return own != null ? OptionalInt.of(own) : leverage;
+  }
+
+  // Bybit lists up to 200x on some linear contracts; the venue refuses more than a symbol allows.
+  private static void checkLeverage(int value, String field) {
+    if (value < 1 || value > 200) {
+      throw new IllegalArgumentException(field + " must be 1..200, was " + value);
     }
   }
 
@@ -135,6 +156,7 @@ public record BybitConfig(
     b.doubtWindow = doubtWindow;
     b.settleCoins = settleCoins;
     b.leverage = leverage;
+    b.symbolLeverage.putAll(symbolLeverage);
     return b;
   }
 
@@ -154,6 +176,7 @@ public record BybitConfig(
     private Duration doubtWindow = Duration.ofSeconds(10);
     private List<String> settleCoins = List.of("USDT");
     private OptionalInt leverage = OptionalInt.empty();
+    private final Map<Symbol, Integer> symbolLeverage = new LinkedHashMap<>();
 
     private Builder(Network network, URI rest, URI publicStream, URI privateStream) {
       this.network = network;
@@ -200,6 +223,12 @@ public record BybitConfig(
       return this;
     }
 
+    /** The leverage of one symbol, set before its first order (wins over {@link #leverage}). */
+    public Builder leverage(Symbol symbol, int value) {
+      this.symbolLeverage.put(Objects.requireNonNull(symbol, "symbol"), value);
+      return this;
+    }
+
     public BybitConfig build() {
       return new BybitConfig(
           network,
@@ -215,7 +244,8 @@ public record BybitConfig(
           doubtQueries,
           doubtWindow,
           settleCoins,
-          leverage);
+          leverage,
+          symbolLeverage);
     }
   }
 

@@ -26,38 +26,33 @@ public sealed interface Frame {
   /** Anything else; {@code what} says what it looked like. */
   record Other(String what) implements Frame {}
 
-  /** Classifies one message text. */
+  /** Classifies one message text (streaming: see {@link FrameReader}). */
   static Frame of(String text) {
-    JsonObject m = Wire.object(text);
-    String op = Wire.optionalText(m, "op").orElse("");
-    if ("pong".equals(op) || ("ping".equals(op) && m.has("success"))) {
+    FrameReader.Top m = FrameReader.read(text);
+    String op = m.op();
+    if ("pong".equals(op) || ("ping".equals(op) && m.success() != null)) {
       return new Pong();
     }
     if ("auth".equals(op)) {
-      return new AuthResult(Wire.flag(m, "success"), Wire.optionalText(m, "ret_msg").orElse(""));
+      return new AuthResult(Boolean.TRUE.equals(m.success()), m.retMsg());
     }
     if ("subscribe".equals(op) || "unsubscribe".equals(op)) {
-      return new SubscribeResult(
-          Wire.flag(m, "success"), Wire.optionalText(m, "ret_msg").orElse(""));
+      return new SubscribeResult(Boolean.TRUE.equals(m.success()), m.retMsg());
     }
-    String topic = Wire.optionalText(m, "topic").orElse("");
+    String topic = m.topic();
     if (topic.startsWith("tickers.")) {
+      if (m.type() == null) {
+        throw new WireFormatException("missing field 'type'");
+      }
+      if (m.data() == null) {
+        throw new WireFormatException("field 'data' is not an object");
+      }
       return new Ticker(
-          topic.substring("tickers.".length()),
-          Wire.text(m, "type"),
-          Wire.child(m, "data"),
-          m.has("ts") ? Wire.number(m, "ts") : 0);
+          topic.substring("tickers.".length()), m.type(), m.data(), m.ts() == null ? 0 : m.ts());
     }
-    if (!topic.isEmpty() && m.has("data") && m.get("data").isJsonArray()) {
-      return new Private(
-          topic, m.has("creationTime") ? Wire.number(m, "creationTime") : 0, Rest.list(wrap(m)));
+    if (!topic.isEmpty() && m.rows() != null) {
+      return new Private(topic, m.creationTime() == null ? 0 : m.creationTime(), m.rows());
     }
     return new Other(op.isEmpty() ? "topic '" + topic + "'" : "op '" + op + "'");
-  }
-
-  private static JsonObject wrap(JsonObject m) {
-    JsonObject o = new JsonObject();
-    o.add("list", m.get("data"));
-    return o;
   }
 }

@@ -10,7 +10,6 @@ import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.OrderStatus;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Side;
-import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public final class Rest {
         Wire.decimal(lot, "maxMktOrderQty")
             .orElseGet(() -> Wire.requiredDecimal(lot, "maxOrderQty"));
     return new InstrumentRules(
-        Symbol.of(Wire.text(row, "symbol")),
+        Wire.symbol(row),
         Wire.requiredDecimal(price, "tickSize"),
         Wire.requiredDecimal(lot, "qtyStep"),
         Wire.requiredDecimal(lot, "minOrderQty"),
@@ -79,7 +78,7 @@ public final class Rest {
   /** A row of {@code /v5/order/realtime} or {@code /history} (or the {@code order} topic). */
   public static OrderReport order(JsonObject row) {
     return new OrderReport(
-        Symbol.of(Wire.text(row, "symbol")),
+        Wire.symbol(row),
         ClientOrderId.of(Wire.text(row, "orderLinkId")),
         ExchangeOrderId.of(Wire.text(row, "orderId")),
         side(Wire.text(row, "side")),
@@ -111,7 +110,7 @@ public final class Rest {
           default -> throw new WireFormatException("unknown position side '" + side + "'");
         };
     return new ExchangePosition(
-        Symbol.of(Wire.text(row, "symbol")),
+        Wire.symbol(row),
         signed,
         Wire.decimalOrZero(row, entryField),
         Wire.decimalOrZero(row, "markPrice"),
@@ -135,7 +134,7 @@ public final class Rest {
   /** A row of {@code /v5/execution/list} or of the {@code execution} topic. */
   public static Fill fill(JsonObject row) {
     return new Fill(
-        Symbol.of(Wire.text(row, "symbol")),
+        Wire.symbol(row),
         ExchangeOrderId.of(Wire.text(row, "orderId")),
         Wire.optionalText(row, "orderLinkId"),
         side(Wire.text(row, "side")),

@@ -5,9 +5,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Field access on Bybit JSON. Decimals and millisecond times arrive as strings; an empty string is
@@ -28,6 +30,30 @@ public final class Wire {
     } catch (JsonSyntaxException e) {
       throw new WireFormatException("not JSON: " + e.getMessage(), e);
     }
+  }
+
+  private static final int SYMBOL_CACHE_LIMIT = 4096;
+  // Symbols seen so far: the port's constructor checks a Unicode regex, too slow for every stream
+  // row. Bounded; a venue lists a few hundred symbols.
+  private static final ConcurrentHashMap<String, Symbol> SYMBOLS = new ConcurrentHashMap<>();
+
+  /** The row's {@code symbol}, checked as the port checks it. */
+  public static Symbol symbol(JsonObject o) {
+    String wire = text(o, "symbol");
+    Symbol cached = SYMBOLS.get(wire);
+    if (cached != null) {
+      return cached;
+    }
+    Symbol symbol;
+    try {
+      symbol = Symbol.of(wire);
+    } catch (IllegalArgumentException e) {
+      throw new WireFormatException("unusable symbol '" + wire + "'", e);
+    }
+    if (SYMBOLS.size() < SYMBOL_CACHE_LIMIT) {
+      SYMBOLS.putIfAbsent(wire, symbol);
+    }
+    return symbol;
   }
 
   public static String text(JsonObject o, String field) {

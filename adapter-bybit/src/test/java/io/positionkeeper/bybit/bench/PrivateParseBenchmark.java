@@ -1,9 +1,14 @@
 package io.positionkeeper.bybit.bench;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.positionkeeper.bybit.parse.EventMapper;
 import io.positionkeeper.bybit.parse.Frame;
+import io.positionkeeper.bybit.parse.Wire;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.StreamEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,8 +24,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Parse + dispatch of one private message, as {@code BybitStreams} handles it on its loop: JSON
- * text to a {@link Frame} (Gson tree), its rows to port events (exact decimals), to the listener (a
- * Blackhole). Messages rotate over 1024 distinct payloads shaped like the documented ones.
+ * text to a {@link Frame} (streaming reader keeping the fields read), its rows to port events
+ * (exact decimals), to the listener (a Blackhole). The {@code *TreePath} variants read the whole
+ * message as a Gson tree first, as the adapter did before. Messages rotate over 1024 distinct
+ * payloads shaped like the documented ones.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -94,6 +101,19 @@ public class PrivateParseBenchmark {
     }
   }
 
+  private void dispatchTree(String text, Blackhole bh) {
+    JsonObject m = Wire.object(text);
+    List<JsonObject> rows = new ArrayList<>();
+    for (JsonElement e : Wire.array(m, "data")) {
+      rows.add(e.getAsJsonObject());
+    }
+    Frame.Private frame =
+        new Frame.Private(Wire.text(m, "topic"), Wire.number(m, "creationTime"), rows);
+    for (StreamEvent e : mapper.map(frame)) {
+      bh.consume(e);
+    }
+  }
+
   @Benchmark
   public void position(Blackhole bh) {
     dispatch(positions[next++ & (N - 1)], bh);
@@ -107,5 +127,15 @@ public class PrivateParseBenchmark {
   @Benchmark
   public void execution(Blackhole bh) {
     dispatch(executions[next++ & (N - 1)], bh);
+  }
+
+  @Benchmark
+  public void positionTreePath(Blackhole bh) {
+    dispatchTree(positions[next++ & (N - 1)], bh);
+  }
+
+  @Benchmark
+  public void orderTreePath(Blackhole bh) {
+    dispatchTree(orders[next++ & (N - 1)], bh);
   }
 }

@@ -3,6 +3,7 @@ package io.positionkeeper.bybit.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.positionkeeper.ports.model.Symbol;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -51,5 +52,18 @@ class BybitConfigTest {
                         URI.create("ws://x/b"))
                     .build())
         .hasMessageContaining("restBaseUrl");
+  }
+
+  @Test
+  void aSymbolsOwnLeverage_winsOverTheDefault_andIsChecked() {
+    Symbol btc = Symbol.of("BTCUSDT");
+    BybitConfig c = BybitConfig.testnet().leverage(3).leverage(btc, 7).build();
+
+    assertThat(c.leverageFor(btc)).hasValue(7);
+    assertThat(c.leverageFor(Symbol.of("ETHUSDT"))).hasValue(3);
+    assertThat(BybitConfig.testnet().build().leverageFor(btc)).isEmpty();
+    assertThat(c.toBuilder().build().leverageFor(btc)).hasValue(7);
+    assertThatThrownBy(() -> BybitConfig.testnet().leverage(btc, 201).build())
+        .hasMessageContaining("leverage of BTCUSDT must be 1..200, was 201");
   }
 }

@@ -171,6 +171,36 @@ public final class BybitEmulator implements AutoCloseable {
     }
   }
 
+  /**
+   * The position's leverage as the venue holds it (10 until set: inferred from the ws_position
+   * fixture).
+   */
+  public String leverage(Symbol symbol) {
+    synchronized (venue) {
+      return venue.position(symbol.value()).leverage;
+    }
+  }
+
+  /** The signed size of the position on {@code symbol}, zero when flat. */
+  public BigDecimal positionSize(Symbol symbol) {
+    synchronized (venue) {
+      return venue.position(symbol.value()).size;
+    }
+  }
+
+  /**
+   * The executions on {@code symbol} of the given {@code stopOrderType} ({@code ""} for orders
+   * placed by a caller, {@code "StopLoss"} for the position stop's fills).
+   */
+  public long executions(Symbol symbol, String stopOrderType) {
+    synchronized (venue) {
+      return venue.execs.stream()
+          .filter(e -> e.symbol().equals(symbol.value()))
+          .filter(e -> e.stopOrderType().equals(stopOrderType))
+          .count();
+    }
+  }
+
   public void closeByHand(Symbol symbol) {
     venue.closeByHand(symbol.value());
   }
@@ -450,6 +480,7 @@ public final class BybitEmulator implements AutoCloseable {
   private static String required(Map<String, String> q, String name) {
     String v = q.get(name);
     if (v == null || v.isEmpty()) {
+      // Inferred from B3's 10001 "request parameter error" for a missing parameter.
       throw new VenueError(10001, "params error: " + name + " is required");
     }
     return v;

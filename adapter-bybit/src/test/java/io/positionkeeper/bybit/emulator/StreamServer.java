@@ -52,6 +52,7 @@ final class StreamServer extends WebSocketServer {
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
     String path = handshake.getResourceDescriptor();
     if (!path.startsWith("/v5/private") && !path.startsWith("/v5/public/linear")) {
+      // B1: the stream paths; the close code for another path is inferred (policy violation).
       conn.close(1008, "unknown path " + path);
       return;
     }
@@ -62,7 +63,7 @@ final class StreamServer extends WebSocketServer {
   public void onMessage(WebSocket conn, String message) {
     Session s = sessions.get(conn);
     if (s == null || faults.stalled) {
-      return;
+      return; // fault mode "stall": the venue goes silent (a test's choice, not a venue rule)
     }
     JsonObject m = JsonParser.parseString(message).getAsJsonObject();
     String op = m.has("op") ? m.get("op").getAsString() : "";
@@ -75,6 +76,7 @@ final class StreamServer extends WebSocketServer {
         m.getAsJsonArray("args").forEach(a -> s.topics.remove(a.getAsString()));
         conn.send(ack("unsubscribe", true, "", reqId, s));
       }
+      // Inferred: an unknown op is refused in the ack shape of B2 (success false).
       default -> conn.send(ack(op, false, "unknown op " + op, reqId, s));
     }
   }

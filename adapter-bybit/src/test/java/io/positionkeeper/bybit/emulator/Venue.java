@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 /**
  * The state and rules of the emulated Bybit v5 linear account (one-way mode). Each rule names its
  * source: "B3"/"B4"/"B5"/"B7" are the sections of the project's Bybit wire reference, which cites
- * the venue's own documentation; "inferred" says from what. Thread-safe by one lock.
+ * the venue's own documentation; "inferred" says from what. A refusal whose message starts with
+ * "emulator:" is the emulator's scope (what it does not emulate), not a venue rule. Thread-safe by
+ * one lock.
  */
 final class Venue {
   private static final Pattern LINK_ID = Pattern.compile("[A-Za-z0-9_-]{1,36}");
@@ -36,7 +38,7 @@ final class Venue {
     BigDecimal size = BigDecimal.ZERO; // signed
     BigDecimal entry = BigDecimal.ZERO;
     BigDecimal stopLoss = BigDecimal.ZERO;
-    String leverage = "10";
+    String leverage = "10"; // inferred: the ws_position fixture shows "10" on a flat position
     long openTime;
     long updated;
     long seq;
@@ -115,7 +117,7 @@ final class Venue {
   BigDecimal mark(String symbol) {
     BigDecimal m = marks.get(symbol);
     if (m == null) {
-      throw new VenueError(10001, "emulator: no mark price set for " + symbol);
+      throw new VenueError(10001, "emulator: no mark price set for " + symbol); // test setup
     }
     return m;
   }
@@ -245,6 +247,9 @@ final class Venue {
             UUID.randomUUID().toString(),
             stopOrderType);
     execs.add(e);
+    // Inferred: B5 lists the topics, not their order across topics; the order's row and its
+    // execution come before the position's, as Binance's captured sequences put the order's fill
+    // before the account's position.
     push("order", orderRow(o));
     push("execution", execRow(e));
     push("position", positionRow(o.symbol, "entryPrice"));
@@ -363,7 +368,9 @@ final class Venue {
       return;
     }
     Order stop = stopOrder(symbol);
-    stop.status = "Triggered"; // B4: Triggered is transient
+    // B4: Triggered is transient; the stop then fills as a reduce-only market order of the whole
+    // position under the same orderId (inferred from closeOnTrigger and "TP/SL ... Full").
+    stop.status = "Triggered";
     stop.updated = now();
     push("order", orderRow(stop));
     orders.remove(stop);
@@ -570,6 +577,7 @@ final class Venue {
     return clock.getAsLong();
   }
 
+  // Inferred from B3's 10001 "request parameter error" for a missing or malformed parameter.
   private static void requireLinear(JsonObject body) {
     if (!"linear".equals(str(body, "category"))) {
       throw new VenueError(10001, "emulator: category must be linear");

@@ -15,8 +15,7 @@ import java.util.Objects;
 public record LiveConfig(
     String account,
     Venue venue,
-    BinanceConfig binance,
-    Map<Symbol, TradingSettings.SymbolSettings> symbols,
+    ExchangeSettings exchange,
     String databaseUrl,
     String databaseUser,
     SignalInput signals) {
@@ -24,14 +23,31 @@ public record LiveConfig(
   public LiveConfig {
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(venue, "venue");
-    Objects.requireNonNull(binance, "binance");
-    symbols = Map.copyOf(symbols);
+    Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     Objects.requireNonNull(databaseUser, "databaseUser");
     Objects.requireNonNull(signals, "signals");
   }
 
-  /** Which Binance environment; its keys come from the matching environment variables. */
+  /** A configuration for Binance. */
+  public LiveConfig(
+      String account,
+      Venue venue,
+      BinanceConfig binance,
+      Map<Symbol, TradingSettings.SymbolSettings> symbols,
+      String databaseUrl,
+      String databaseUser,
+      SignalInput signals) {
+    this(
+        account,
+        venue,
+        new ExchangeSettings.Binance(binance, symbols),
+        databaseUrl,
+        databaseUser,
+        signals);
+  }
+
+  /** Which environment of the venue; its keys come from the matching environment variables. */
   public enum Venue {
     MAINNET,
     TESTNET,

@@ -7,7 +7,9 @@ import io.positionkeeper.ports.model.Symbol;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -25,17 +27,22 @@ public final class LiveConfigReader {
 
   public static LiveConfig read(Properties p) {
     refuseSecrets(p);
-    String exchange = required(p, "exchange", "set exchange=binance (the only live venue so far)");
-    if (!exchange.equalsIgnoreCase("binance")) {
-      throw new ConfigException(
-          "exchange", "unknown exchange \"" + exchange + "\"", "set exchange=binance");
-    }
+    String exchange = required(p, "exchange", "set exchange=binance or exchange=bybit");
     LiveConfig.Venue venue = venue(p);
+    ExchangeSettings settings =
+        switch (exchange.toLowerCase(Locale.ROOT)) {
+          case "binance" -> new ExchangeSettings.Binance(binance(p, venue), symbols(p));
+          case "bybit" -> BybitSettingsReader.read(p, venue);
+          default ->
+              throw new ConfigException(
+                  "exchange",
+                  "unknown exchange \"" + exchange + "\"",
+                  "set exchange=binance or exchange=bybit");
+        };
     return new LiveConfig(
         account(p),
         venue,
-        binance(p, venue),
-        symbols(p),
+        settings,
         databaseUrl(p),
         required(
             p, "database.user", "set database.user=<role>; the password is KEEPER_DB_PASSWORD"),
@@ -51,7 +58,8 @@ public final class LiveConfigReader {
               key,
               "secrets are not read from the configuration file",
               "remove it and set the environment variable instead (BINANCE_API_KEY,"
-                  + " BINANCE_API_SECRET, BINANCE_TESTNET_*, KEEPER_DB_PASSWORD)");
+                  + " BINANCE_API_SECRET, BINANCE_TESTNET_*, BYBIT_API_KEY, BYBIT_API_SECRET,"
+                  + " BYBIT_TESTNET_*, BYBIT_DEMO_*, KEEPER_DB_PASSWORD)");
         }
       }
     }
@@ -96,7 +104,7 @@ public final class LiveConfigReader {
     };
   }
 
-  private static URI url(Properties p, String field, String scheme) {
+  static URI url(Properties p, String field, String scheme) {
     String value =
         required(p, field, "environment=custom needs " + field + "=" + scheme + "://host[:port]");
     try {
@@ -113,20 +121,27 @@ public final class LiveConfigReader {
   }
 
   private static Map<Symbol, TradingSettings.SymbolSettings> symbols(Properties p) {
-    String list = required(p, "symbols", "list the symbols to trade, e.g. symbols=BTCUSDT,ETHUSDT");
     Map<Symbol, TradingSettings.SymbolSettings> symbols = new LinkedHashMap<>();
+    for (Symbol symbol : symbolList(p)) {
+      symbols.put(symbol, symbolSettings(p, symbol.value()));
+    }
+    return symbols;
+  }
+
+  /** The listed symbols, in order, at least one. */
+  static List<Symbol> symbolList(Properties p) {
+    String list = required(p, "symbols", "list the symbols to trade, e.g. symbols=BTCUSDT,ETHUSDT");
+    List<Symbol> symbols = new ArrayList<>();
     for (String raw : list.split(",")) {
       String name = raw.strip();
       if (name.isEmpty()) {
         continue;
       }
-      Symbol symbol;
       try {
-        symbol = Symbol.of(name);
+        symbols.add(Symbol.of(name));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("symbols", e.getMessage(), "use exchange symbols like BTCUSDT");
       }
-      symbols.put(symbol, symbolSettings(p, name));
     }
     if (symbols.isEmpty()) {
       throw new ConfigException("symbols", "empty", "list at least one symbol, e.g. BTCUSDT");
@@ -193,7 +208,7 @@ public final class LiveConfigReader {
         "set signals=database, stdin or file:<path>");
   }
 
-  private static String required(Properties p, String field, String fix) {
+  static String required(Properties p, String field, String fix) {
     String value = p.getProperty(field);
     if (value == null || value.isBlank()) {
       throw new ConfigException(field, "missing", fix);

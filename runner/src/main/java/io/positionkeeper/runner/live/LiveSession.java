@@ -3,10 +3,6 @@ package io.positionkeeper.runner.live;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
-import io.positionkeeper.binance.BinanceGateway;
-import io.positionkeeper.binance.BinanceStreams;
-import io.positionkeeper.binance.auth.Credentials;
-import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.domain.audit.AuditSpool;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
@@ -29,7 +25,6 @@ import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
-import io.positionkeeper.runner.wiring.BinanceModule;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
 import java.io.IOException;
@@ -52,10 +47,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live mode on Binance with an external PostgreSQL and signals from {@code monitoring.signals}:
- * connects in the keeper's order (database, migrate, account, keeper start), takes signals until
- * {@link #stop()}, then stops taking signals, stops the keeper (streams closed, audit flushed) and
- * closes the connections. Positions stay protected by their stops on the venue.
+ * Live mode on the configured venue (Binance or Bybit) with an external PostgreSQL and signals from
+ * {@code monitoring.signals}: connects in the keeper's order (database, migrate, account, keeper
+ * start), takes signals until {@link #stop()}, then stops taking signals, stops the keeper (streams
+ * closed, audit flushed) and closes the connections. Positions stay protected by their stops on the
+ * venue.
  */
 public final class LiveSession {
   private static final Logger log = LoggerFactory.getLogger(LiveSession.class);
@@ -103,7 +99,7 @@ public final class LiveSession {
    * signal is taken.
    */
   public void run() throws IOException, InterruptedException {
-    Credentials credentials = credentials();
+    LiveVenue.Keys keys = LiveVenue.keys(config, env);
     String password = env.getOrDefault(DB_PASSWORD_VAR, "");
     Files.createDirectories(home);
     ExecutorService io =
@@ -127,7 +123,7 @@ public final class LiveSession {
             new LeaseRenewal(
                 leases, lease, taken.get().sentNanos(), leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
-          trade(pool, spool, credentials, io);
+          trade(pool, spool, keys, io);
         } finally {
           renewal.close();
           release(leases, renewal.current());
@@ -143,25 +139,24 @@ public final class LiveSession {
   }
 
   private void trade(
-      HikariDataSource pool, AuditSpool spool, Credentials credentials, ExecutorService io)
+      HikariDataSource pool, AuditSpool spool, LiveVenue.Keys keys, ExecutorService io)
       throws IOException, InterruptedException {
-    BinanceGateway gateway =
-        BinanceGateway.open(
-            config.binance(),
-            credentials,
-            clock,
-            TradingSettings.defaults().withSymbols(config.symbols()));
-    try (gateway) {
+    try (LiveVenue venue = keys.open(clock, io)) {
       Injector injector =
           Guice.createInjector(
-              new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
+              venue.module(),
               new PostgresModule(pool, spool, held),
               new KeeperModule(KeeperPolicy.standard()));
-      watchOpenSymbols(injector);
+      watchOpenSymbols(injector, venue, config.exchange().exchange());
       Keeper keeper = injector.getInstance(Keeper.class);
       StartReport report = keeper.start();
       startReport = report;
-      log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
+      log.info(
+          "live on {} {} for account {}: {}",
+          config.exchange().exchange(),
+          config.venue(),
+          config.account(),
+          report);
       try {
         takeSignals(keeper, pool);
       } finally {
@@ -235,29 +230,25 @@ public final class LiveSession {
   /**
    * Subscribes the stored open positions' marks before the keeper starts the streams: a
    * subscription made after the streams resynced reconnects the market stream, and the keeper's
-   * first reconciliation is then refused as read across a connection change.
+   * first reconciliation is then refused as read across a connection change. The venue's adapter is
+   * told the stored rows first (the names of their stops).
    */
-  private static void watchOpenSymbols(Injector injector) {
-    Set<Symbol> open =
+  private static void watchOpenSymbols(Injector injector, LiveVenue venue, Exchange exchange) {
+    List<PositionRecord> rows =
         injector.getInstance(PositionStore.class).loadOpen().stream()
-            .filter(r -> r.exchange() == Exchange.BINANCE)
-            .map(PositionRecord::symbol)
-            .collect(Collectors.toUnmodifiableSet());
+            .filter(r -> r.exchange() == exchange)
+            .toList();
+    venue.restore(rows);
+    Set<Symbol> open =
+        rows.stream().map(PositionRecord::symbol).collect(Collectors.toUnmodifiableSet());
     injector.getInstance(ExchangeStreams.class).watchMarkPrices(open);
-  }
-
-  private Credentials credentials() {
-    return switch (config.venue()) {
-      case TESTNET -> Credentials.fromEnvironment(env, true);
-      case MAINNET, DEMO, CUSTOM -> Credentials.fromEnvironment(env, false);
-    };
   }
 
   /** Signals from where the configuration says: the database, a file or standard input. */
   private void takeSignals(Keeper keeper, HikariDataSource pool)
       throws IOException, InterruptedException {
     LiveConfig.SignalInput input = config.signals();
-    LineSignals lines = new LineSignals(Exchange.BINANCE);
+    LineSignals lines = new LineSignals(config.exchange().exchange());
     switch (input) {
       case LiveConfig.SignalInput.Database d ->
           takeSignals(keeper, new JooqSignalSource(pool, held.holder(), held));
@@ -286,9 +277,11 @@ public final class LiveSession {
     }
   }
 
-  private static void act(Keeper keeper, SignalSource signals, Signal signal) {
-    if (!signal.exchange().equals(Exchange.BINANCE)) {
-      signals.complete(signal.id(), SignalOutcome.REJECTED, "this runner trades on BINANCE only");
+  private void act(Keeper keeper, SignalSource signals, Signal signal) {
+    Exchange exchange = config.exchange().exchange();
+    if (!signal.exchange().equals(exchange)) {
+      signals.complete(
+          signal.id(), SignalOutcome.REJECTED, "this runner trades on " + exchange + " only");
       return;
     }
     OpenResult result = keeper.open(SignalIntents.of(signal));

@@ -21,8 +21,9 @@ class LiveConfigTest {
     LiveConfig config = LiveConfigReader.read(example());
 
     assertThat(config.venue()).isEqualTo(LiveConfig.Venue.TESTNET);
-    assertThat(config.binance().restBaseUrl().getHost()).isEqualTo("testnet.binancefuture.com");
-    assertThat(config.symbols())
+    ExchangeSettings.Binance binance = (ExchangeSettings.Binance) config.exchange();
+    assertThat(binance.config().restBaseUrl().getHost()).isEqualTo("testnet.binancefuture.com");
+    assertThat(binance.settings())
         .containsEntry(
             Symbol.of("BTCUSDT"),
             new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED))
@@ -73,7 +74,10 @@ class LiveConfigTest {
     p.setProperty("binance.restUrl", "http://127.0.0.1:9000");
     p.setProperty("binance.marketStreamUrl", "ws://127.0.0.1:9000/market");
     p.setProperty("binance.privateStreamUrl", "ws://127.0.0.1:9000/private");
-    assertThat(LiveConfigReader.read(p).binance().restBaseUrl().getPort()).isEqualTo(9000);
+    assertThat(LiveConfigReader.read(p).exchange())
+        .isInstanceOfSatisfying(
+            ExchangeSettings.Binance.class,
+            b -> assertThat(b.config().restBaseUrl().getPort()).isEqualTo(9000));
   }
 
   @Test
