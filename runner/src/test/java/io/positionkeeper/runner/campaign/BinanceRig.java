@@ -95,7 +95,8 @@ final class BinanceRig implements AutoCloseable {
   /**
    * Starts an incarnation of the runner and waits until it has started (restored, resynced,
    * reconciled). A runner killed a moment ago still holds the account's lease until it expires: the
-   * new one then refuses to start, as it must, and is started again until the lease is free.
+   * new one stands by until then. Should it exit because of the lease all the same, it is started
+   * again until the lease is free.
    */
   void startRunner() throws Exception {
     Instant until = Instant.now().plus(Duration.ofSeconds(90));
@@ -193,7 +194,11 @@ final class BinanceRig implements AutoCloseable {
             Main.class.getName(),
             "run",
             "--config",
-            config.toString());
+            config.toString(),
+            // A restart stands by until the killed runner's lease expires, then takes over.
+            "--standby",
+            "--lease-ttl",
+            "PT10S");
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("BINANCE_") || k.startsWith("KEEPER_"));
     pb.environment().put("BINANCE_API_KEY", venue.apiKey());
