@@ -34,6 +34,7 @@ import java.util.function.BooleanSupplier;
  */
 final class BinanceRig implements AutoCloseable {
   static final String SYMBOL = "BTCUSDT";
+  static final String ACCOUNT = "crash-campaign";
   static final String DB_PASSWORD = "campaign-db-password";
 
   private final Path home;
@@ -55,7 +56,7 @@ final class BinanceRig implements AutoCloseable {
         config,
         String.join(
             "\n",
-            "account=crash-campaign",
+            "account=" + ACCOUNT,
             "exchange=binance",
             "environment=custom",
             "binance.restUrl=" + venue.restBaseUrl(),
@@ -148,9 +149,11 @@ final class BinanceRig implements AutoCloseable {
   void signalLong() throws Exception {
     execute(
         pool,
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
             + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-            + " VALUES ('BINANCE', '"
+            + " VALUES ('"
+            + ACCOUNT
+            + "', 'BINANCE', '"
             + SYMBOL
             + "', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
   }

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * the row closed with the reason the stop's history gives.
  */
 class BybitLiveIT {
+  private static final String ACCOUNT = "bybit-it";
+
   private static final Symbol BTC = Symbol.of("BTCUSDT");
   private static final String TRADING_STOP = "/v5/position/trading-stop";
   // The embedded database trusts local connections: the password is sent but not checked.
@@ -292,7 +294,7 @@ class BybitLiveIT {
 
   private LiveConfig config() {
     return new LiveConfig(
-        "bybit-it",
+        ACCOUNT,
         LiveConfig.Venue.CUSTOM,
         new ExchangeSettings.Bybit(venue.configBuilder().leverage(BTC, 5).build(), Set.of(BTC)),
         db.jdbcUrl(),
@@ -330,9 +332,11 @@ class BybitLiveIT {
 
   private void insertSignal(String exchange) throws Exception {
     sql(
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
             + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
             + " VALUES ('"
+            + ACCOUNT
+            + "', '"
             + exchange
             + "', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
   }

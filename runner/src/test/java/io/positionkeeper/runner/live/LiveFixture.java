@@ -111,11 +111,14 @@ final class LiveFixture implements AutoCloseable {
     }
   }
 
-  void insertSignal() {
+  /** A Binance signal for {@code account}: the runners of other accounts never see it. */
+  void insertSignal(String account) {
     sql(
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
             + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+            + " VALUES ('"
+            + account
+            + "', 'BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
   }
 
   void sql(String statement) {

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restored, resynced and reconciled without an order, then managed by the new runner.
  */
 class RunnerProcessesIT {
+  private static final String ACCOUNT = "proc-it";
+
   private static final String TTL = "PT10S";
 
   @TempDir Path home;
@@ -33,7 +35,7 @@ class RunnerProcessesIT {
   @BeforeEach
   void start() throws Exception {
     live = new LiveFixture(home);
-    config = Files.write(home.resolve("live.properties"), live.properties("proc-it", "database"));
+    config = Files.write(home.resolve("live.properties"), live.properties(ACCOUNT, "database"));
   }
 
   @AfterEach
@@ -46,7 +48,7 @@ class RunnerProcessesIT {
   void aSecondRunnerRefuses_aStandbyTakesOverWhenTheFirstDies_andManagesThePosition()
       throws Exception {
     RunnerProcess first = runner("first");
-    live.insertSignal();
+    live.insertSignal(ACCOUNT);
     await(first, () -> "OPENED".equals(live.one("SELECT outcome FROM monitoring.signals")));
 
     RunnerProcess refused = runner("refused");
@@ -95,11 +97,11 @@ class RunnerProcessesIT {
     RunnerProcess p =
         RunnerProcess.start(home, "logged", List.of("run", "--config", config.toString()), env);
     started.add(p);
-    live.insertSignal();
+    live.insertSignal(ACCOUNT);
     await(
         p,
         () -> live.one("SELECT outcome FROM monitoring.signals WHERE outcome IS NOT NULL") != null);
-    live.insertSignal();
+    live.insertSignal(ACCOUNT);
     await(
         p,
         () ->
