@@ -74,6 +74,9 @@ public final class LiveMarkFeed implements MarkFeed {
                 + firstMarkTimeout
                 + " (is the symbol listed on Binance USD-M futures, is the network up?)");
       }
+      if (t == END) {
+        throw new IllegalStateException("stopped before every symbol had a live mark price");
+      }
       first.putIfAbsent(t.symbol(), t);
       early.add(t);
     }

@@ -50,6 +50,8 @@ public final class PaperSession {
   private final PaperOptions options;
   private final Progress progress;
   private static final Duration FIRST_MARK_TIMEOUT = Duration.ofSeconds(30);
+  // The in-memory venue's own first order id: a history's ids below it are left behind.
+  private static final long FIRST_ORDER_ID = 1_000_000_000_000_000L;
   private volatile MarkFeed feed;
   private volatile boolean stopRequested;
 
@@ -83,9 +85,10 @@ public final class PaperSession {
         AuditSpool spool = AuditSpool.open(options.spoolFile())) {
       Migrations.migrate(pool);
       long[] before = PaperSummary.marks(pool);
+      PaperHistory history = PaperHistory.read(pool);
       List<MarkTick> first = marks.firstMarks();
       long startedNanos = System.nanoTime();
-      Instant[] span = replay(marks, first, intents, pool, spool);
+      Instant[] span = replay(marks, first, intents, pool, spool, history);
       Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
       return PaperSummary.read(
               pool,
@@ -127,10 +130,19 @@ public final class PaperSession {
       List<MarkTick> first,
       List<TimedIntent> intents,
       HikariDataSource pool,
-      AuditSpool spool)
+      AuditSpool spool,
+      PaperHistory history)
       throws InterruptedException {
-    ManualClock clock = new ManualClock(first.get(0).at());
+    Duration shift = history.shiftFor(first.get(0).at());
+    if (!shift.isZero()) {
+      log.info(
+          "the paper database holds times up to {}: replaying {} later", history.lastTime(), shift);
+    }
+    ManualClock clock = new ManualClock(first.get(0).at().plus(shift));
     FakeExchange venue = new FakeExchange(Exchange.PAPER, clock);
+    if (history.lastOrderId() > 0) {
+      venue.orderIdsFrom(Math.max(history.lastOrderId() + 1, FIRST_ORDER_ID));
+    }
     first.forEach(
         t -> {
           venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
@@ -143,11 +155,11 @@ public final class PaperSession {
             new KeeperModule(KeeperPolicy.standard()));
     Keeper keeper = injector.getInstance(Keeper.class);
     keeper.start();
-    Deque<TimedIntent> pending = new ArrayDeque<>(retimed(intents, first.get(0).at()));
-    Instant last = first.get(0).at();
+    Deque<TimedIntent> pending = new ArrayDeque<>(retimed(intents, first.get(0).at(), shift));
+    Instant last = first.get(0).at().plus(shift);
     try {
       for (Optional<MarkTick> next = marks.next(); next.isPresent(); next = marks.next()) {
-        MarkTick tick = next.get();
+        MarkTick tick = shifted(next.get(), shift);
         while (!pending.isEmpty() && !pending.peekFirst().at().isAfter(tick.at())) {
           openNow(keeper, pending.pollFirst());
         }
@@ -165,19 +177,27 @@ public final class PaperSession {
       keeper.stop();
     }
     pending.forEach(p -> log.warn("signal at {} is after the last mark; not opened", p.at()));
-    return new Instant[] {first.get(0).at(), last};
+    return new Instant[] {first.get(0).at().plus(shift), last};
+  }
+
+  private static MarkTick shifted(MarkTick t, Duration shift) {
+    return shift.isZero() ? t : new MarkTick(t.at().plus(shift), t.symbol(), t.mark());
   }
 
   /**
    * On live marks the signals' own times lie in the past: they keep their spacing, and the first
-   * arrives with the first live mark. A replay keeps them as written.
+   * arrives with the first live mark. A replay keeps them as written, moved as the marks are when
+   * the database already holds later times.
    */
-  private List<TimedIntent> retimed(List<TimedIntent> intents, Instant firstMark) {
-    if (options.liveMarks().isEmpty() || intents.isEmpty()) {
+  private List<TimedIntent> retimed(List<TimedIntent> intents, Instant firstMark, Duration shift) {
+    if (intents.isEmpty()) {
       return intents;
     }
-    Duration shift = Duration.between(intents.get(0).at(), firstMark);
-    return intents.stream().map(i -> new TimedIntent(i.at().plus(shift), i.intent())).toList();
+    Duration by =
+        options.liveMarks().isEmpty()
+            ? shift
+            : Duration.between(intents.get(0).at(), firstMark.plus(shift));
+    return intents.stream().map(i -> new TimedIntent(i.at().plus(by), i.intent())).toList();
   }
 
   private static void openNow(Keeper keeper, TimedIntent timed) {

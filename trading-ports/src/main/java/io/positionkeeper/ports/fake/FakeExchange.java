@@ -169,6 +169,19 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   // ---------------------------------------------------------------- setup and knobs
 
+  /**
+   * Numbers the next orders from {@code first}: a venue never reuses an order id, so a second
+   * session on a kept database (paper mode) must not either.
+   */
+  public synchronized FakeExchange orderIdsFrom(long first) {
+    if (first < nextOrderId) {
+      throw new IllegalArgumentException(
+          "order ids only go up: next is " + nextOrderId + ", asked " + first);
+    }
+    nextOrderId = first;
+    return this;
+  }
+
   /** The fault plan of every gateway operation. */
   public FaultKnobs<Op> faults() {
     return faults;
