@@ -41,6 +41,7 @@ final class PaperCommand implements Callable<Integer> {
     PaperSummary summary =
         new PaperSession(options, Progress.forOutput(System.out, System.console() != null)).run();
     System.out.print(summary.render());
+    System.out.println("  report: " + options.reportFile().toAbsolutePath());
     return 0;
   }
 }

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.domain.audit.AuditSpool;
+import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.open.OpenResult;
@@ -14,6 +15,8 @@ import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.observe.KeeperObserver;
+import io.positionkeeper.runner.ops.Observability;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PaperExchangeModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
@@ -47,10 +50,29 @@ public final class PaperSession {
 
   private final PaperOptions options;
   private final Progress progress;
+  private final Optional<Observability.Endpoint> metrics;
+  private final List<KeeperObserver> observers;
+  private volatile Optional<Integer> metricsPort = Optional.empty();
 
   public PaperSession(PaperOptions options, Progress progress) {
+    this(options, progress, Optional.empty(), List.of());
+  }
+
+  /** A session serving {@code /metrics} and {@code /health} and telling {@code observers}. */
+  public PaperSession(
+      PaperOptions options,
+      Progress progress,
+      Optional<Observability.Endpoint> metrics,
+      List<KeeperObserver> observers) {
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.observers = List.copyOf(observers);
+  }
+
+  /** The port of {@code /metrics} while the replay runs, when one was asked for. */
+  public Optional<Integer> metricsPort() {
+    return metricsPort;
   }
 
   public PaperSummary run() throws IOException, SQLException {
@@ -75,6 +97,7 @@ public final class PaperSession {
       replay(ticks, intents, pool, spool);
       Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
       Duration simulated = Duration.between(ticks.get(0).at(), ticks.get(ticks.size() - 1).at());
+      PaperReport.write(pool, before[0], ticks, options.reportFile());
       return PaperSummary.read(
               pool,
               before[0],
@@ -86,7 +109,8 @@ public final class PaperSession {
   }
 
   private void replay(
-      List<MarkTick> ticks, List<TimedIntent> intents, HikariDataSource pool, AuditSpool spool) {
+      List<MarkTick> ticks, List<TimedIntent> intents, HikariDataSource pool, AuditSpool spool)
+      throws IOException {
     ManualClock clock = new ManualClock(ticks.get(0).at());
     FakeExchange venue = new FakeExchange(Exchange.PAPER, clock);
     Map<Symbol, MarkTick> first = new LinkedHashMap<>();
@@ -98,15 +122,21 @@ public final class PaperSession {
               venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
               venue.setMarkPrice(t.symbol(), t.mark());
             });
+    Observability observability =
+        new Observability(metrics, clock, List.of(Exchange.PAPER), observers);
     Injector injector =
         Guice.createInjector(
             new PaperExchangeModule(venue, clock),
-            new PostgresModule(pool, spool),
-            new KeeperModule(KeeperPolicy.standard()));
+            observability.postgres(new PostgresModule(pool, spool)),
+            new KeeperModule(KeeperPolicy.standard(), observability.observer()));
     Keeper keeper = injector.getInstance(Keeper.class);
     keeper.start();
     Deque<TimedIntent> pending = new ArrayDeque<>(intents);
     try {
+      // Paper mode has no account lease: the lease check of /health holds.
+      metricsPort =
+          observability.keeperStarted(
+              keeper, injector.getInstance(BatchingAuditWriter.class), pool, () -> true);
       for (int i = 0; i < ticks.size(); i++) {
         MarkTick tick = ticks.get(i);
         while (!pending.isEmpty() && !pending.peekFirst().at().isAfter(tick.at())) {
@@ -122,6 +152,7 @@ public final class PaperSession {
     } finally {
       progress.finish();
       keeper.stop();
+      observability.close();
     }
     pending.forEach(p -> log.warn("signal at {} is after the last mark; not opened", p.at()));
   }

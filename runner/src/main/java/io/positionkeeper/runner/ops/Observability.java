@@ -1,0 +1,117 @@
+package io.positionkeeper.runner.ops;
+
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+import io.positionkeeper.domain.audit.AuditWriterStats;
+import io.positionkeeper.domain.audit.BatchingAuditWriter;
+import io.positionkeeper.domain.keeper.Keeper;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.runner.metrics.Health;
+import io.positionkeeper.runner.metrics.KeeperMetrics;
+import io.positionkeeper.runner.metrics.MetricSources;
+import io.positionkeeper.runner.metrics.ObservabilityServer;
+import io.positionkeeper.runner.metrics.StreamWatch;
+import io.positionkeeper.runner.observe.KeeperObserver;
+import io.positionkeeper.runner.observe.ObservedJournalModule;
+import io.positionkeeper.runner.observe.Observers;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+
+/**
+ * What a session adds to its keeper so a trader can see it: the observers (stream watch, metrics,
+ * any others such as alerts) on the store, the streams and the journal, and the HTTP endpoint for
+ * {@code /metrics} and {@code /health} once the keeper started. A session calls {@link
+ * #postgres(Module)} and {@link #observer()} while wiring, {@link #keeperStarted} after the start,
+ * and closes it at the end.
+ */
+public final class Observability implements AutoCloseable {
+  private static final AuditWriterStats NO_AUDIT =
+      new AuditWriterStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+  private final Optional<Endpoint> endpoint;
+  private final StreamWatch streams;
+  private final KeeperMetrics metrics;
+  private final Observers observers;
+  private final AtomicReference<Keeper> keeper = new AtomicReference<>();
+  private final AtomicReference<BatchingAuditWriter> writer = new AtomicReference<>();
+  private final AtomicReference<BooleanSupplier> lease = new AtomicReference<>(() -> true);
+  private ObservabilityServer server;
+
+  /** Where {@code /metrics} and {@code /health} are served; port 0 picks a free port. */
+  public record Endpoint(String host, int port) {
+    public Endpoint {
+      Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0..65535, was " + port);
+      }
+    }
+  }
+
+  public Observability(
+      Optional<Endpoint> endpoint,
+      Clock clock,
+      Collection<Exchange> venues,
+      List<KeeperObserver> others) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.streams = new StreamWatch(clock, venues);
+    this.metrics =
+        new KeeperMetrics(
+            new MetricSources(
+                () -> Optional.ofNullable(keeper.get()).map(Keeper::positions).orElse(List.of()),
+                () ->
+                    Optional.ofNullable(writer.get())
+                        .map(BatchingAuditWriter::stats)
+                        .orElse(NO_AUDIT),
+                streams,
+                () -> lease.get().getAsBoolean()));
+    List<KeeperObserver> all = new ArrayList<>(List.of(streams, metrics));
+    all.addAll(others);
+    this.observers = new Observers(all);
+  }
+
+  /** What the keeper's store, streams and journal report to. */
+  public KeeperObserver observer() {
+    return observers;
+  }
+
+  /** The PostgreSQL module with its journal observed. */
+  public Module postgres(Module postgresModule) {
+    return Modules.override(postgresModule).with(new ObservedJournalModule(observers));
+  }
+
+  public KeeperMetrics metrics() {
+    return metrics;
+  }
+
+  /** Starts the endpoint, if configured, once the keeper runs; returns its port. */
+  public Optional<Integer> keeperStarted(
+      Keeper started, BatchingAuditWriter auditWriter, DataSource db, BooleanSupplier leaseHeld)
+      throws IOException {
+    keeper.set(Objects.requireNonNull(started, "started"));
+    writer.set(Objects.requireNonNull(auditWriter, "auditWriter"));
+    lease.set(Objects.requireNonNull(leaseHeld, "leaseHeld"));
+    if (endpoint.isEmpty()) {
+      return Optional.empty();
+    }
+    Health health = new Health(streams, db, leaseHeld, Duration.ofSeconds(2));
+    server =
+        ObservabilityServer.start(endpoint.get().host(), endpoint.get().port(), metrics, health);
+    return Optional.of(server.port());
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
