@@ -1,10 +1,12 @@
 package io.positionkeeper.runner;
 
+import io.positionkeeper.runner.ops.Observability;
 import io.positionkeeper.runner.paper.PaperOptions;
 import io.positionkeeper.runner.paper.PaperSession;
 import io.positionkeeper.runner.paper.PaperSummary;
 import io.positionkeeper.runner.paper.Progress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +34,11 @@ final class PaperCommand implements Callable<Integer> {
   @Option(names = "--signals", description = "Your own signals: JSON lines (see README).")
   Path signals;
 
+  @Option(
+      names = "--metrics-port",
+      description = "Serve /metrics and /health on 127.0.0.1 at this port during the replay.")
+  Integer metricsPort;
+
   @Override
   public Integer call() throws Exception {
     PaperOptions options =
@@ -39,7 +46,13 @@ final class PaperCommand implements Callable<Integer> {
     System.out.println(
         "paper session: database in " + options.databaseDirectory().toAbsolutePath());
     PaperSummary summary =
-        new PaperSession(options, Progress.forOutput(System.out, System.console() != null)).run();
+        new PaperSession(
+                options,
+                Progress.forOutput(System.out, System.console() != null),
+                Optional.ofNullable(metricsPort)
+                    .map(port -> new Observability.Endpoint("127.0.0.1", port)),
+                List.of())
+            .run();
     System.out.print(summary.render());
     System.out.println("  report: " + options.reportFile().toAbsolutePath());
     return 0;
