@@ -5,6 +5,8 @@ import io.positionkeeper.runner.live.ConfigException;
 import io.positionkeeper.runner.live.LiveConfig;
 import io.positionkeeper.runner.live.LiveConfigReader;
 import io.positionkeeper.runner.live.LiveSession;
+import io.positionkeeper.runner.live.OpsConfigReader;
+import io.positionkeeper.runner.ops.OpsSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -38,8 +40,11 @@ final class LiveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LiveConfig live;
+    OpsSettings ops;
     try {
-      live = LiveConfigReader.read(load(config));
+      Properties file = load(config);
+      live = LiveConfigReader.read(file);
+      ops = OpsConfigReader.read(file, System.getenv());
       if (!(live.signals() instanceof LiveConfig.SignalInput.Database)) {
         throw new ConfigException(
             "signals", "only signals=database is wired in this build", "set signals=database");
@@ -49,7 +54,8 @@ final class LiveCommand implements Callable<Integer> {
       return BAD_CONFIG;
     }
     LiveSession session =
-        new LiveSession(live, System.getenv(), home, Clock.system(), Duration.ofMillis(500));
+        new LiveSession(live, System.getenv(), home, Clock.system(), Duration.ofMillis(500))
+            .withOps(ops);
     Thread hook =
         new Thread(
             () -> {

@@ -3,6 +3,7 @@ package io.positionkeeper.runner;
 import io.positionkeeper.runner.commands.CommandException;
 import io.positionkeeper.runner.commands.EventsCommand;
 import io.positionkeeper.runner.commands.MigrateCommand;
+import io.positionkeeper.runner.commands.ReconcileCommand;
 import io.positionkeeper.runner.commands.ReportCommand;
 import io.positionkeeper.runner.commands.StatusCommand;
 import java.io.PrintWriter;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       EventsCommand.class,
       MigrateCommand.class,
-      ReportCommand.class
+      ReportCommand.class,
+      ReconcileCommand.class
     })
 public final class Main implements Runnable {
 

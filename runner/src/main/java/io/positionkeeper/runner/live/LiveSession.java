@@ -8,6 +8,7 @@ import io.positionkeeper.binance.BinanceStreams;
 import io.positionkeeper.binance.auth.Credentials;
 import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.domain.audit.AuditSpool;
+import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.keeper.StartReport;
@@ -28,6 +29,8 @@ import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.ops.Observability;
+import io.positionkeeper.runner.ops.OpsSettings;
 import io.positionkeeper.runner.wiring.BinanceModule;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
@@ -43,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +71,7 @@ public final class LiveSession {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile StartReport startReport;
   private final Duration leaseTtl;
+  private OpsSettings ops = OpsSettings.none();
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
@@ -113,7 +118,7 @@ public final class LiveSession {
         log.info("lease of account {} taken, epoch {}", config.account(), lease.epoch());
         LeaseRenewal renewal = new LeaseRenewal(leases, lease, leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
-          trade(pool, spool, credentials, io);
+          trade(pool, spool, credentials, io, () -> renewal.lost() == null);
         } finally {
           renewal.close();
           release(leases, renewal.current());
@@ -129,26 +134,34 @@ public final class LiveSession {
   }
 
   private void trade(
-      HikariDataSource pool, AuditSpool spool, Credentials credentials, ExecutorService io)
-      throws InterruptedException {
+      HikariDataSource pool,
+      AuditSpool spool,
+      Credentials credentials,
+      ExecutorService io,
+      BooleanSupplier leaseHeld)
+      throws InterruptedException, IOException {
     BinanceGateway gateway =
         BinanceGateway.open(
             config.binance(),
             credentials,
             clock,
             TradingSettings.defaults().withSymbols(config.symbols()));
-    try (gateway) {
+    try (gateway;
+        Observability observability =
+            new Observability(ops, clock, List.of(Exchange.BINANCE), List.of())) {
       Injector injector =
           Guice.createInjector(
               new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
-              new PostgresModule(pool, spool),
-              new KeeperModule(KeeperPolicy.standard()));
+              observability.postgres(new PostgresModule(pool, spool)),
+              new KeeperModule(KeeperPolicy.standard(), observability.observer()));
       watchOpenSymbols(injector);
       Keeper keeper = injector.getInstance(Keeper.class);
       StartReport report = keeper.start();
       startReport = report;
       log.info("live on {} for account {}: {}", config.venue(), config.account(), report);
       try {
+        observability.keeperStarted(
+            keeper, injector.getInstance(BatchingAuditWriter.class), pool, leaseHeld);
         takeSignals(keeper, new JooqSignalSource(pool, config.account()));
       } finally {
         keeper.stop();
@@ -224,6 +237,12 @@ public final class LiveSession {
           signals.complete(
               signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
     }
+  }
+
+  /** Serves metrics and health and sends alerts as {@code settings} say (default: neither). */
+  public LiveSession withOps(OpsSettings settings) {
+    this.ops = Objects.requireNonNull(settings, "settings");
+    return this;
   }
 
   /** What the keeper's start did, once it started. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,14 @@ public final class Observers implements KeeperObserver {
         }
       };
   private final AtomicBoolean databaseFailing = new AtomicBoolean();
+  private final AtomicLong[] failures;
 
   public Observers(List<KeeperObserver> observers) {
     this.observers = List.copyOf(observers);
+    this.failures = new AtomicLong[this.observers.size()];
+    for (int i = 0; i < failures.length; i++) {
+      failures[i] = new AtomicLong();
+    }
   }
 
   public static Observers none() {
@@ -68,12 +74,31 @@ public final class Observers implements KeeperObserver {
   }
 
   private void each(Consumer<KeeperObserver> call, String what) {
-    for (KeeperObserver o : observers) {
+    for (int i = 0; i < observers.size(); i++) {
+      KeeperObserver o = observers.get(i);
       try {
         call.accept(o);
       } catch (RuntimeException e) {
-        log.error("observer {} failed on {}; the keeper goes on", o.getClass().getName(), what, e);
+        failed(i, o, what, e);
       }
+    }
+  }
+
+  /**
+   * Logs an observer's failure: the first with its stack trace, then one line per thousand, so a
+   * broken observer on the mark-price stream cannot flood the log.
+   */
+  private void failed(int index, KeeperObserver o, String what, RuntimeException e) {
+    long n = failures[index].incrementAndGet();
+    if (n == 1) {
+      log.error("observer {} failed on {}; the keeper goes on", o.getClass().getName(), what, e);
+    } else if (n % 1_000 == 0) {
+      log.error(
+          "observer {} has failed {} times, last on {}: {}",
+          o.getClass().getName(),
+          n,
+          what,
+          e.toString());
     }
   }
 }

@@ -7,6 +7,9 @@ import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.runner.alerts.AlertRules;
+import io.positionkeeper.runner.alerts.AlertSender;
+import io.positionkeeper.runner.alerts.AlertWatch;
 import io.positionkeeper.runner.metrics.Health;
 import io.positionkeeper.runner.metrics.KeeperMetrics;
 import io.positionkeeper.runner.metrics.MetricSources;
@@ -15,13 +18,18 @@ import io.positionkeeper.runner.metrics.StreamWatch;
 import io.positionkeeper.runner.observe.KeeperObserver;
 import io.positionkeeper.runner.observe.ObservedJournalModule;
 import io.positionkeeper.runner.observe.Observers;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -34,10 +42,14 @@ import javax.sql.DataSource;
  * and closes it at the end.
  */
 public final class Observability implements AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(Observability.class);
   private static final AuditWriterStats NO_AUDIT =
       new AuditWriterStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-  private final Optional<Endpoint> endpoint;
+  private final OpsSettings settings;
+  private final Optional<AlertSender> alerts;
+  private ScheduledExecutorService watchThread;
   private final StreamWatch streams;
   private final KeeperMetrics metrics;
   private final Observers observers;
@@ -56,12 +68,26 @@ public final class Observability implements AutoCloseable {
     }
   }
 
+  /** Metrics only (no alerts), served at {@code endpoint} when present. */
   public Observability(
       Optional<Endpoint> endpoint,
       Clock clock,
       Collection<Exchange> venues,
       List<KeeperObserver> others) {
-    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this(
+        endpoint.map(e -> OpsSettings.none().withEndpoint(e)).orElse(OpsSettings.none()),
+        clock,
+        venues,
+        others);
+  }
+
+  public Observability(
+      OpsSettings settings, Clock clock, Collection<Exchange> venues, List<KeeperObserver> others) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.alerts =
+        settings.alertTargets().isEmpty()
+            ? Optional.empty()
+            : Optional.of(new AlertSender(settings.alertTargets(), settings.alertPolicy()));
     this.streams = new StreamWatch(clock, venues);
     this.metrics =
         new KeeperMetrics(
@@ -74,6 +100,11 @@ public final class Observability implements AutoCloseable {
                 streams,
                 () -> lease.get().getAsBoolean()));
     List<KeeperObserver> all = new ArrayList<>(List.of(streams, metrics));
+    alerts.ifPresent(
+        sender -> {
+          all.add(new AlertRules(sender::offer, Instant::now));
+          alertCounters(sender);
+        });
     all.addAll(others);
     this.observers = new Observers(all);
   }
@@ -99,19 +130,74 @@ public final class Observability implements AutoCloseable {
     keeper.set(Objects.requireNonNull(started, "started"));
     writer.set(Objects.requireNonNull(auditWriter, "auditWriter"));
     lease.set(Objects.requireNonNull(leaseHeld, "leaseHeld"));
-    if (endpoint.isEmpty()) {
+    alerts.ifPresent(this::startWatch);
+    if (settings.endpoint().isEmpty()) {
       return Optional.empty();
     }
+    Endpoint endpoint = settings.endpoint().get();
     Health health = new Health(streams, db, leaseHeld, Duration.ofSeconds(2));
-    server =
-        ObservabilityServer.start(endpoint.get().host(), endpoint.get().port(), metrics, health);
+    server = ObservabilityServer.start(endpoint.host(), endpoint.port(), metrics, health);
     return Optional.of(server.port());
+  }
+
+  /** The checks no single event answers, on a wall-clock timer of their own. */
+  private void startWatch(AlertSender sender) {
+    AlertWatch watch =
+        new AlertWatch(
+            () -> keeper.get().positions(),
+            () -> writer.get().stats().deadLettered(),
+            () -> lease.get().getAsBoolean(),
+            sender::offer,
+            Instant::now,
+            settings.unprotectedBound());
+    watchThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("keeper-alert-watch").daemon(true).unstarted(r));
+    long every = settings.watchEvery().toMillis();
+    watchThread.scheduleWithFixedDelay(
+        () -> {
+          try {
+            watch.check();
+          } catch (RuntimeException e) {
+            log.error("the alert watch failed; it runs again in {} ms", every, e);
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void alertCounters(AlertSender sender) {
+    CounterWithCallback.builder()
+        .name("keeper_alerts_sent")
+        .help("Alert posts delivered (one per alert and target)")
+        .callback(cb -> cb.call(sender.sent()))
+        .register(metrics.registry());
+    CounterWithCallback.builder()
+        .name("keeper_alerts_failed")
+        .help("Alert posts given up after every retry")
+        .callback(cb -> cb.call(sender.failed()))
+        .register(metrics.registry());
+    CounterWithCallback.builder()
+        .name("keeper_alerts_dropped")
+        .help("Alerts dropped: queue full or a target's rate exceeded")
+        .callback(cb -> cb.call(sender.dropped()))
+        .register(metrics.registry());
+  }
+
+  /** The alert sender, when alerts are configured. */
+  public Optional<AlertSender> alerts() {
+    return alerts;
   }
 
   @Override
   public void close() {
+    if (watchThread != null) {
+      watchThread.shutdownNow();
+    }
     if (server != null) {
       server.close();
     }
+    alerts.ifPresent(AlertSender::close);
   }
 }

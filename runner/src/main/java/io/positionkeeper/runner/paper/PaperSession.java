@@ -17,6 +17,7 @@ import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
 import io.positionkeeper.runner.observe.KeeperObserver;
 import io.positionkeeper.runner.ops.Observability;
+import io.positionkeeper.runner.ops.OpsSettings;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PaperExchangeModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
@@ -50,7 +51,7 @@ public final class PaperSession {
 
   private final PaperOptions options;
   private final Progress progress;
-  private final Optional<Observability.Endpoint> metrics;
+  private final OpsSettings ops;
   private final List<KeeperObserver> observers;
   private volatile Optional<Integer> metricsPort = Optional.empty();
 
@@ -64,9 +65,19 @@ public final class PaperSession {
       Progress progress,
       Optional<Observability.Endpoint> metrics,
       List<KeeperObserver> observers) {
+    this(
+        options,
+        progress,
+        metrics.map(e -> OpsSettings.none().withEndpoint(e)).orElse(OpsSettings.none()),
+        observers);
+  }
+
+  /** A session with the endpoint and alerts of {@code ops}, telling {@code observers} too. */
+  public PaperSession(
+      PaperOptions options, Progress progress, OpsSettings ops, List<KeeperObserver> observers) {
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.ops = Objects.requireNonNull(ops, "ops");
     this.observers = List.copyOf(observers);
   }
 
@@ -122,8 +133,7 @@ public final class PaperSession {
               venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
               venue.setMarkPrice(t.symbol(), t.mark());
             });
-    Observability observability =
-        new Observability(metrics, clock, List.of(Exchange.PAPER), observers);
+    Observability observability = new Observability(ops, clock, List.of(Exchange.PAPER), observers);
     Injector injector =
         Guice.createInjector(
             new PaperExchangeModule(venue, clock),

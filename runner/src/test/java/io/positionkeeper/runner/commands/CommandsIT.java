@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.fake.ManualClock;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
 import io.positionkeeper.runner.Main;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
+import io.positionkeeper.runner.paper.PaperInstruments;
 import io.positionkeeper.runner.paper.PaperOptions;
 import io.positionkeeper.runner.paper.PaperSession;
 import io.positionkeeper.runner.paper.Progress;
@@ -16,11 +21,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The trader's commands against a database filled by the bundled paper run, reached the way a live
@@ -180,6 +188,83 @@ class CommandsIT {
     assertThat(run.out()).contains("OPERATION_FAILED", "follow check");
   }
 
+  /** Runs {@code reconcile} against {@code venue} instead of the configured Binance account. */
+  static Run reconcile(FakeExchange venue, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        new CommandLine(new ReconcileCommand((live, env) -> venue))
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  static FakeExchange venueWithSol() {
+    FakeExchange venue =
+        new FakeExchange(Exchange.PAPER, new ManualClock(Instant.parse("2026-01-02T00:00:00Z")));
+    Symbol sol = new Symbol("SOLUSDT");
+    venue.addInstrument(PaperInstruments.forMark(sol, new BigDecimal("150")));
+    venue.setMarkPrice(sol, new BigDecimal("150"));
+    return venue;
+  }
+
+  @Test
+  void reconcileDryRun_plansToReprotectAPositionWhoseStopIsGone_andChangesNothing()
+      throws Exception {
+    FakeExchange venue = venueWithSol();
+    Run status = keeper("status", "--config", config.toString(), "--json");
+    JsonObject row =
+        JsonParser.parseString(status.out())
+            .getAsJsonObject()
+            .getAsJsonArray("positions")
+            .get(0)
+            .getAsJsonObject();
+    venue.seedPosition(
+        new Symbol("SOLUSDT"),
+        row.get("quantity").getAsBigDecimal().negate(),
+        row.get("entry").getAsBigDecimal(),
+        Optional.empty());
+    long eventsBefore = count("SELECT count(*) FROM monitoring.events");
+
+    Run run = reconcile(venue, "--config", config.toString(), "--dry-run");
+
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.ATTENTION);
+    assertThat(run.out()).contains("1 stored open, 1 open on the venue", "would ");
+    assertThat(run.out()).containsIgnoringCase("stop");
+    assertThat(venue.allStops()).isEmpty();
+    assertThat(venue.orderRequests()).isEmpty();
+    assertThat(count("SELECT count(*) FROM monitoring.events")).isEqualTo(eventsBefore);
+    assertThat(keeper("status", "--config", config.toString(), "--json").out())
+        .isEqualTo(status.out());
+  }
+
+  @Test
+  void reconcileDryRun_plansToCloseARowWhosePositionIsGone_asJson() throws Exception {
+    Run run = reconcile(venueWithSol(), "--config", config.toString(), "--dry-run", "--json");
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.ATTENTION);
+    JsonObject o = JsonParser.parseString(run.out()).getAsJsonObject();
+    assertThat(o.get("venueOpen").getAsInt()).isZero();
+    assertThat(o.getAsJsonArray("planned")).hasSize(1);
+    assertThat(o.getAsJsonArray("planned").get(0).getAsJsonObject().get("action").getAsString())
+        .isEqualTo("ClosePhantom");
+    assertThat(count("SELECT count(*) FROM monitoring.positions WHERE status = 'ACTIVE'"))
+        .isEqualTo(1);
+
+    Run withoutDryRun = keeper("reconcile", "--config", config.toString());
+    assertThat(withoutDryRun.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(withoutDryRun.err()).contains("only `reconcile --dry-run` is built");
+  }
+
+  static long count(String sql) throws Exception {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
   @Test
   void migrate_onAnUpToDateDatabase_appliesNothing() {
     Run run = keeper("migrate", "--config", config.toString());
@@ -206,7 +291,7 @@ class CommandsIT {
 
   @Test
   void everyCommand_hasHelp_withItsExitCodes() {
-    for (String command : List.of("status", "events", "migrate", "report")) {
+    for (String command : List.of("status", "events", "migrate", "report", "reconcile")) {
       Run run = keeper(command, "--help");
       assertThat(run.exit()).isZero();
       assertThat(run.out()).contains("Usage: keeper " + command, "Exit codes");
