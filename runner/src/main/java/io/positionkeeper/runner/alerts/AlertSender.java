@@ -55,6 +55,10 @@ public final class AlertSender implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean running = true;
 
+  /** Alerts queued or being posted: what {@link #close} waits for. */
+  private final java.util.concurrent.atomic.AtomicInteger unfinished =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   public AlertSender(List<AlertTarget> targets, Policy policy) {
     this.targets = List.copyOf(targets);
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -68,7 +72,9 @@ public final class AlertSender implements AutoCloseable {
     if (targets.isEmpty()) {
       return;
     }
+    unfinished.incrementAndGet();
     if (!queue.offer(alert)) {
+      unfinished.decrementAndGet();
       dropped.incrementAndGet();
       log.warn(
           "alert queue full ({}); dropped {}: {}",
@@ -104,17 +110,29 @@ public final class AlertSender implements AutoCloseable {
       if (alert == null) {
         continue;
       }
-      for (AlertTarget target : targets) {
-        if (!withinRate(target)) {
-          dropped.incrementAndGet();
-          log.warn("alert rate of {} exceeded; dropped {}", target.name(), alert.kind());
-          continue;
-        }
-        if (!post(target, alert)) {
+      try {
+        if (!postToAll(alert)) {
           return;
         }
+      } finally {
+        unfinished.decrementAndGet();
       }
     }
+  }
+
+  /** Posts to every target within its rate; false only when interrupted (closing). */
+  private boolean postToAll(Alert alert) {
+    for (AlertTarget target : targets) {
+      if (!withinRate(target)) {
+        dropped.incrementAndGet();
+        log.warn("alert rate of {} exceeded; dropped {}", target.name(), alert.kind());
+        continue;
+      }
+      if (!post(target, alert)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean withinRate(AlertTarget target) {
@@ -193,10 +211,10 @@ public final class AlertSender implements AutoCloseable {
     }
   }
 
-  /** Sends what is queued for up to {@code grace}, then stops. */
+  /** Sends what is queued or being sent for up to {@code grace}, then stops. */
   public void close(Duration grace) {
     long until = System.nanoTime() + grace.toNanos();
-    while (!queue.isEmpty() && System.nanoTime() < until) {
+    while (unfinished.get() > 0 && System.nanoTime() < until) {
       sleep(Duration.ofMillis(50));
     }
     running = false;

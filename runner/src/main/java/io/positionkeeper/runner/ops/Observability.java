@@ -50,6 +50,7 @@ public final class Observability implements AutoCloseable {
   private final OpsSettings settings;
   private final Optional<AlertSender> alerts;
   private ScheduledExecutorService watchThread;
+  private AlertWatch watch;
   private final StreamWatch streams;
   private final KeeperMetrics metrics;
   private final Observers observers;
@@ -142,7 +143,7 @@ public final class Observability implements AutoCloseable {
 
   /** The checks no single event answers, on a wall-clock timer of their own. */
   private void startWatch(AlertSender sender) {
-    AlertWatch watch =
+    watch =
         new AlertWatch(
             () -> keeper.get().positions(),
             () -> writer.get().stats().deadLettered(),
@@ -155,16 +156,15 @@ public final class Observability implements AutoCloseable {
             r -> Thread.ofPlatform().name("keeper-alert-watch").daemon(true).unstarted(r));
     long every = settings.watchEvery().toMillis();
     watchThread.scheduleWithFixedDelay(
-        () -> {
-          try {
-            watch.check();
-          } catch (RuntimeException e) {
-            log.error("the alert watch failed; it runs again in {} ms", every, e);
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
+        () -> checkWatch("it runs again in " + every + " ms"), every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkWatch(String then) {
+    try {
+      watch.check();
+    } catch (RuntimeException e) {
+      log.error("the alert watch failed; {}", then, e);
+    }
   }
 
   private void alertCounters(AlertSender sender) {
@@ -190,10 +190,15 @@ public final class Observability implements AutoCloseable {
     return alerts;
   }
 
+  /**
+   * Stops serving, checks the watch a last time (a session that ends because its lease was lost
+   * says so before it goes), and gives queued alerts a few seconds to be sent.
+   */
   @Override
   public void close() {
     if (watchThread != null) {
       watchThread.shutdownNow();
+      checkWatch("this was its last check");
     }
     if (server != null) {
       server.close();

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
  * An HTTP receiver on 127.0.0.1 that records every request's path and body. It answers with the
  * queued statuses first, then 200; {@link #hang()} makes it hold every request until closed.
  */
-final class LoopbackReceiver implements AutoCloseable {
-  record Request(String path, String body) {}
+public final class LoopbackReceiver implements AutoCloseable {
+  /** One request as it arrived. */
+  public record Request(String path, String body) {}
 
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -23,7 +24,7 @@ final class LoopbackReceiver implements AutoCloseable {
   private final CountDownLatch release = new CountDownLatch(1);
   private volatile boolean hang;
 
-  LoopbackReceiver() throws IOException {
+  public LoopbackReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
     server.createContext(
         "/",
@@ -46,7 +47,7 @@ final class LoopbackReceiver implements AutoCloseable {
     server.start();
   }
 
-  String base() {
+  public String base() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -60,7 +61,7 @@ final class LoopbackReceiver implements AutoCloseable {
     hang = true;
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return requests;
   }
 
