@@ -46,9 +46,12 @@ final class HeadlessChromium implements AutoCloseable {
   private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
   private final List<JsonObject> events = new CopyOnWriteArrayList<>();
 
-  private HeadlessChromium(Process process, WebSocket socket) {
+  private final Path profile;
+
+  private HeadlessChromium(Process process, WebSocket socket, Path profile) {
     this.process = process;
     this.socket = socket;
+    this.profile = profile;
   }
 
   /** Installs Debian's chromium package when the binary is missing; throws when that fails. */
@@ -78,8 +81,10 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  static HeadlessChromium launch(Path profile) throws Exception {
+  /** Starts the browser on a profile folder of its own, which {@link #close()} deletes. */
+  static HeadlessChromium launch() throws Exception {
     ensureInstalled();
+    Path profile = Files.createTempDirectory("keeper-chromium-");
     Process p =
         new ProcessBuilder(
                 BINARY.toString(),
@@ -144,7 +149,7 @@ final class HeadlessChromium implements AutoCloseable {
         http.newWebSocketBuilder()
             .buildAsync(URI.create(pageUrl), listener)
             .get(30, TimeUnit.SECONDS);
-    HeadlessChromium chromium = new HeadlessChromium(p, ws);
+    HeadlessChromium chromium = new HeadlessChromium(p, ws, profile);
     listener.owner = chromium;
     for (String domain : List.of("Runtime", "Log", "Network", "Page")) {
       chromium.call(domain + ".enable", new JsonObject());
@@ -290,12 +295,28 @@ final class HeadlessChromium implements AutoCloseable {
     return JsonParser.parseString(e.getAsString()).getAsJsonArray();
   }
 
+  /**
+   * Ends the browser and every process it started (renderers, zygotes: they write to the profile
+   * until they end), then deletes the profile.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     socket.abort();
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.add(process.toHandle());
+    all.forEach(ProcessHandle::destroy);
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        h.destroyForcibly();
+        h.onExit().get(10, TimeUnit.SECONDS);
+      }
+    }
+    try (var paths = Files.walk(profile)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 }

@@ -41,13 +41,12 @@ class ReportInBrowserIT {
   }
 
   @Test
-  void paperReport_opensOffline_withoutConsoleErrors_andEveryChartIsDrawn(@TempDir Path profile)
-      throws Exception {
+  void paperReport_opensOffline_withoutConsoleErrors_andEveryChartIsDrawn() throws Exception {
     String html = Files.readString(report, StandardCharsets.UTF_8);
     assertThat(html).doesNotContain("<script src", "<link ");
     assertThat(html).contains("Session summary", "TRAILING_STOP", "STOP_LOSS", "STOP_MOVED");
 
-    try (HeadlessChromium chromium = HeadlessChromium.launch(profile)) {
+    try (HeadlessChromium chromium = HeadlessChromium.launch()) {
       chromium.open(report);
       JsonElement drawn = chromium.evaluate("document.body.getAttribute('data-charts-drawn')");
       assertThat(drawn).isNotNull();
@@ -93,7 +92,7 @@ class ReportInBrowserIT {
         page,
         "<html><body><div class=chart style='width:400px;height:200px'></div>"
             + "<script>console.error('drawn wrong'); null.x;</script></body></html>");
-    try (HeadlessChromium chromium = HeadlessChromium.launch(dir.resolve("profile"))) {
+    try (HeadlessChromium chromium = HeadlessChromium.launch()) {
       chromium.open(page);
       BufferedImage image =
           ImageIO.read(new ByteArrayInputStream(chromium.screenshot(8, 8, 400, 200)));
