@@ -21,7 +21,10 @@ import javax.sql.DataSource;
 /**
  * Reads positions and their events from the monitoring schema for a report. An event about a
  * position before its row existed (pre-registration, entry order, fill) carries no position id and
- * is found by the entry order's client id, which is its correlation key.
+ * is found by the entry order's client id, which is its correlation key. Events are shown in the
+ * order they were made: by time, then by event id (time-ordered, strictly increasing within a
+ * runner), not by row id, since a record stored with its row can reach the table before an earlier
+ * one that waited in the audit writer's batch.
  */
 public final class ReportReader {
   private static final String POSITIONS =
@@ -30,7 +33,7 @@ public final class ReportReader {
   private static final String EVENTS =
       "SELECT id, event_time, type, severity, payload::text FROM monitoring.events"
           + " WHERE position_id = ? OR (? IS NOT NULL AND correlation_key = ? AND position_id IS"
-          + " NULL) ORDER BY event_time, id";
+          + " NULL) ORDER BY event_time, event_id";
 
   private final DataSource db;
 

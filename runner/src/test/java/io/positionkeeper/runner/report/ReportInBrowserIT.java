@@ -45,6 +45,11 @@ class ReportInBrowserIT {
     String html = Files.readString(report, StandardCharsets.UTF_8);
     assertThat(html).doesNotContain("<script src", "<link ");
     assertThat(html).contains("Session summary", "TRAILING_STOP", "STOP_LOSS", "STOP_MOVED");
+    // Position #1's events in the order they were made, though the row's came first to the table.
+    assertThat(html.indexOf("POSITION_PRE_REGISTERED"))
+        .isPositive()
+        .isLessThan(html.indexOf("ENTRY_ORDER_PLACED"));
+    assertThat(html.indexOf("FILL_VERIFIED")).isLessThan(html.indexOf("POSITION_CREATED"));
 
     try (HeadlessChromium chromium = HeadlessChromium.launch()) {
       chromium.open(report);
