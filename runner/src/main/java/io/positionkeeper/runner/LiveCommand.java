@@ -6,6 +6,8 @@ import io.positionkeeper.runner.live.ConfigException;
 import io.positionkeeper.runner.live.LiveConfig;
 import io.positionkeeper.runner.live.LiveConfigReader;
 import io.positionkeeper.runner.live.LiveSession;
+import io.positionkeeper.runner.live.OpsConfigReader;
+import io.positionkeeper.runner.ops.OpsSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -55,15 +57,19 @@ final class LiveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LogFile.under(home);
     LiveConfig live;
+    OpsSettings ops;
     try {
-      live = LiveConfigReader.read(load(config));
+      Properties file = load(config);
+      live = LiveConfigReader.read(file);
+      ops = OpsConfigReader.read(file, System.getenv());
     } catch (ConfigException e) {
       System.err.println("keeper: configuration " + config + " refused: " + e.getMessage());
       return BAD_CONFIG;
     }
     LiveSession session =
         new LiveSession(
-            live, System.getenv(), home, Clock.system(), Duration.ofMillis(500), leaseTtl);
+                live, System.getenv(), home, Clock.system(), Duration.ofMillis(500), leaseTtl)
+            .withOps(ops);
     if (standby) {
       session.standby(leaseTtl.dividedBy(3));
     }

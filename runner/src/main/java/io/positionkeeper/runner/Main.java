@@ -1,5 +1,12 @@
 package io.positionkeeper.runner;
 
+import io.positionkeeper.runner.commands.CommandException;
+import io.positionkeeper.runner.commands.EventsCommand;
+import io.positionkeeper.runner.commands.MigrateCommand;
+import io.positionkeeper.runner.commands.ReconcileCommand;
+import io.positionkeeper.runner.commands.ReportCommand;
+import io.positionkeeper.runner.commands.StatusCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +16,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "position-keeper 0.1.0",
     description = "Opens protected positions from signals and keeps them protected.",
-    subcommands = {PaperCommand.class, LiveCommand.class})
+    subcommands = {
+      PaperCommand.class,
+      LiveCommand.class,
+      StatusCommand.class,
+      EventsCommand.class,
+      MigrateCommand.class,
+      ReportCommand.class,
+      ReconcileCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -18,14 +33,26 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad usage). */
   public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** Runs the command line with its output and errors going to {@code out} and {@code err}. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine().setOut(out).setErr(err).execute(args);
+  }
+
+  private static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setExecutionExceptionHandler(
             (e, cmd, parsed) -> {
               cmd.getErr().println("keeper: " + e.getMessage());
+              cmd.getErr().flush();
+              if (e instanceof CommandException refused) {
+                return refused.exitCode();
+              }
               org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);
               return 1;
-            })
-        .execute(args);
+            });
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.positionkeeper.runner;
 
+import io.positionkeeper.runner.ops.Observability;
 import io.positionkeeper.runner.paper.PaperOptions;
 import io.positionkeeper.runner.paper.PaperSession;
 import io.positionkeeper.runner.paper.PaperSummary;
@@ -7,6 +8,7 @@ import io.positionkeeper.runner.paper.Progress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +55,11 @@ final class PaperCommand implements Callable<Integer> {
       description = "With --live-marks: how long to run, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
+  @Option(
+      names = "--metrics-port",
+      description = "Serve /metrics and /health on 127.0.0.1 at this port during the replay.")
+  Integer metricsPort;
+
   @Override
   public Integer call() throws Exception {
     LogFile.under(home);
@@ -68,13 +75,19 @@ final class PaperCommand implements Callable<Integer> {
         "paper session: database in " + options.databaseDirectory().toAbsolutePath());
     liveMarks().ifPresent(url -> System.out.println("live mark prices from " + url));
     PaperSession session =
-        new PaperSession(options, Progress.forOutput(System.out, System.console() != null));
+        new PaperSession(
+            options,
+            Progress.forOutput(System.out, System.console() != null),
+            Optional.ofNullable(metricsPort)
+                .map(port -> new Observability.Endpoint("127.0.0.1", port)),
+            List.of());
     CountDownLatch done = new CountDownLatch(1);
     Thread hook = new Thread(() -> stopAndWait(session, done), "paper-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       PaperSummary summary = session.run();
       System.out.print(summary.render());
+      System.out.println("  report: " + options.reportFile().toAbsolutePath());
       return 0;
     } finally {
       done.countDown();

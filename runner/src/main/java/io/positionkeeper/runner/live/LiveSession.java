@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.domain.audit.AuditSpool;
+import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.keeper.StartReport;
@@ -25,6 +26,8 @@ import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.ops.Observability;
+import io.positionkeeper.runner.ops.OpsSettings;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
 import java.io.IOException;
@@ -42,6 +45,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +74,7 @@ public final class LiveSession {
   // The account's lease this session holds: the stores are bound to it (fenced writes).
   private volatile Lease held;
   private volatile Duration standbyRetry;
+  private OpsSettings ops = OpsSettings.none();
 
   public LiveSession(
       LiveConfig config, Map<String, String> env, Path home, Clock clock, Duration pollEvery) {
@@ -123,7 +128,7 @@ public final class LiveSession {
             new LeaseRenewal(
                 leases, lease, taken.get().sentNanos(), leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
-          trade(pool, spool, keys, io);
+          trade(pool, spool, keys, io, () -> renewal.lost() == null);
         } finally {
           renewal.close();
           release(leases, renewal.current());
@@ -139,14 +144,20 @@ public final class LiveSession {
   }
 
   private void trade(
-      HikariDataSource pool, AuditSpool spool, LiveVenue.Keys keys, ExecutorService io)
+      HikariDataSource pool,
+      AuditSpool spool,
+      LiveVenue.Keys keys,
+      ExecutorService io,
+      BooleanSupplier leaseHeld)
       throws IOException, InterruptedException {
-    try (LiveVenue venue = keys.open(clock, io)) {
+    try (LiveVenue venue = keys.open(clock, io);
+        Observability observability =
+            new Observability(ops, clock, List.of(config.exchange().exchange()), List.of())) {
       Injector injector =
           Guice.createInjector(
               venue.module(),
-              new PostgresModule(pool, spool, held),
-              new KeeperModule(KeeperPolicy.standard()));
+              observability.postgres(new PostgresModule(pool, spool, held)),
+              new KeeperModule(KeeperPolicy.standard(), observability.observer()));
       watchOpenSymbols(injector, venue, config.exchange().exchange());
       Keeper keeper = injector.getInstance(Keeper.class);
       StartReport report = keeper.start();
@@ -158,6 +169,8 @@ public final class LiveSession {
           config.account(),
           report);
       try {
+        observability.keeperStarted(
+            keeper, injector.getInstance(BatchingAuditWriter.class), pool, leaseHeld);
         takeSignals(keeper, pool);
       } finally {
         keeper.stop();
@@ -300,6 +313,12 @@ public final class LiveSession {
             signal.id(), SignalOutcome.FAILED, failed.stage() + ": " + failed.reason());
       }
     }
+  }
+
+  /** Serves metrics and health and sends alerts as {@code settings} say (default: neither). */
+  public LiveSession withOps(OpsSettings settings) {
+    this.ops = Objects.requireNonNull(settings, "settings");
+    return this;
   }
 
   /** What the keeper's start did, once it started. */

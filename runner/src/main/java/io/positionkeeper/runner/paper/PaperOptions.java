@@ -49,6 +49,11 @@ public record PaperOptions(
     return home.resolve("paper-audit.spool");
   }
 
+  /** The session's HTML report, written at the end of every run. */
+  public Path reportFile() {
+    return home.resolve("paper-report.html");
+  }
+
   public Path logFile() {
     return home.resolve("keeper.log");
   }

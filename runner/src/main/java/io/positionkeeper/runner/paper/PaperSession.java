@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.domain.audit.AuditSpool;
+import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.open.OpenResult;
@@ -14,6 +15,9 @@ import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.observe.KeeperObserver;
+import io.positionkeeper.runner.ops.Observability;
+import io.positionkeeper.runner.ops.OpsSettings;
 import io.positionkeeper.runner.wiring.KeeperModule;
 import io.positionkeeper.runner.wiring.PaperExchangeModule;
 import io.positionkeeper.runner.wiring.PostgresModule;
@@ -27,6 +31,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -54,10 +59,39 @@ public final class PaperSession {
   private static final long FIRST_ORDER_ID = 1_000_000_000_000_000L;
   private volatile MarkFeed feed;
   private volatile boolean stopRequested;
+  private final OpsSettings ops;
+  private final List<KeeperObserver> observers;
+  private volatile Optional<Integer> metricsPort = Optional.empty();
 
   public PaperSession(PaperOptions options, Progress progress) {
+    this(options, progress, Optional.empty(), List.of());
+  }
+
+  /** A session serving {@code /metrics} and {@code /health} and telling {@code observers}. */
+  public PaperSession(
+      PaperOptions options,
+      Progress progress,
+      Optional<Observability.Endpoint> metrics,
+      List<KeeperObserver> observers) {
+    this(
+        options,
+        progress,
+        metrics.map(e -> OpsSettings.none().withEndpoint(e)).orElse(OpsSettings.none()),
+        observers);
+  }
+
+  /** A session with the endpoint and alerts of {@code ops}, telling {@code observers} too. */
+  public PaperSession(
+      PaperOptions options, Progress progress, OpsSettings ops, List<KeeperObserver> observers) {
     this.options = Objects.requireNonNull(options, "options");
     this.progress = Objects.requireNonNull(progress, "progress");
+    this.ops = Objects.requireNonNull(ops, "ops");
+    this.observers = List.copyOf(observers);
+  }
+
+  /** The port of {@code /metrics} while the replay runs, when one was asked for. */
+  public Optional<Integer> metricsPort() {
+    return metricsPort;
   }
 
   /** Ends a session on live marks early (Ctrl-C); a replay ends at its last mark anyway. */
@@ -88,8 +122,10 @@ public final class PaperSession {
       PaperHistory history = PaperHistory.read(pool);
       List<MarkTick> first = marks.firstMarks();
       long startedNanos = System.nanoTime();
-      Instant[] span = replay(marks, first, intents, pool, spool, history);
+      List<MarkTick> replayed = new ArrayList<>();
+      Instant[] span = replay(marks, first, intents, pool, spool, history, replayed);
       Duration wall = Duration.ofNanos(System.nanoTime() - startedNanos);
+      PaperReport.write(pool, before[0], replayed, options.reportFile());
       return PaperSummary.read(
               pool,
               before[0],
@@ -124,15 +160,19 @@ public final class PaperSession {
     return f;
   }
 
-  /** Replays the feed through the keeper; answers the first and last mark's times. */
+  /**
+   * Replays the feed through the keeper, adding each mark as replayed to {@code replayed} (the
+   * report draws them); answers the first and last mark's times.
+   */
   private Instant[] replay(
       MarkFeed marks,
       List<MarkTick> first,
       List<TimedIntent> intents,
       HikariDataSource pool,
       AuditSpool spool,
-      PaperHistory history)
-      throws InterruptedException {
+      PaperHistory history,
+      List<MarkTick> replayed)
+      throws IOException, InterruptedException {
     Duration shift = history.shiftFor(first.get(0).at());
     if (!shift.isZero()) {
       log.info(
@@ -148,18 +188,24 @@ public final class PaperSession {
           venue.addInstrument(PaperInstruments.forMark(t.symbol(), t.mark()));
           venue.setMarkPrice(t.symbol(), t.mark());
         });
+    Observability observability = new Observability(ops, clock, List.of(Exchange.PAPER), observers);
     Injector injector =
         Guice.createInjector(
             new PaperExchangeModule(venue, clock),
-            new PostgresModule(pool, spool),
-            new KeeperModule(KeeperPolicy.standard()));
+            observability.postgres(new PostgresModule(pool, spool)),
+            new KeeperModule(KeeperPolicy.standard(), observability.observer()));
     Keeper keeper = injector.getInstance(Keeper.class);
     keeper.start();
     Deque<TimedIntent> pending = new ArrayDeque<>(retimed(intents, first.get(0).at(), shift));
     Instant last = first.get(0).at().plus(shift);
     try {
+      // Paper mode has no account lease: the lease check of /health holds.
+      metricsPort =
+          observability.keeperStarted(
+              keeper, injector.getInstance(BatchingAuditWriter.class), pool, () -> true);
       for (Optional<MarkTick> next = marks.next(); next.isPresent(); next = marks.next()) {
         MarkTick tick = shifted(next.get(), shift);
+        replayed.add(tick);
         while (!pending.isEmpty() && !pending.peekFirst().at().isAfter(tick.at())) {
           openNow(keeper, pending.pollFirst());
         }
@@ -175,6 +221,7 @@ public final class PaperSession {
     } finally {
       progress.finish();
       keeper.stop();
+      observability.close();
     }
     pending.forEach(p -> log.warn("signal at {} is after the last mark; not opened", p.at()));
     return new Instant[] {first.get(0).at().plus(shift), last};

@@ -11,14 +11,25 @@ import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.runner.observe.KeeperObserver;
+import io.positionkeeper.runner.observe.ObservedPositionStore;
+import io.positionkeeper.runner.observe.ObservedStreams;
+import io.positionkeeper.runner.observe.Observers;
 import java.util.concurrent.Executor;
 
 /** The keeper, assembled by its builder from whatever venue and stores the other modules bind. */
 public final class KeeperModule extends AbstractModule {
   private final KeeperPolicy policy;
+  private final KeeperObserver observer;
 
   public KeeperModule(KeeperPolicy policy) {
+    this(policy, Observers.none());
+  }
+
+  /** A keeper whose store and streams tell {@code observer} what they did (metrics, alerts). */
+  public KeeperModule(KeeperPolicy policy, KeeperObserver observer) {
     this.policy = policy;
+    this.observer = observer;
   }
 
   @Provides
@@ -31,8 +42,8 @@ public final class KeeperModule extends AbstractModule {
       ExchangeStreams streams,
       BatchingAuditWriter writer,
       Executor io) {
-    return Keeper.builder(clock, store, trailingStore)
-        .venue(gateway, streams)
+    return Keeper.builder(clock, new ObservedPositionStore(store, observer), trailingStore)
+        .venue(gateway, new ObservedStreams(streams, gateway.exchange(), observer))
         .policy(policy)
         .audit(writer)
         .io(io)

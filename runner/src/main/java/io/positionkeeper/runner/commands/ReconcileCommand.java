@@ -1,0 +1,150 @@
+package io.positionkeeper.runner.commands;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.positionkeeper.binance.BinanceGateway;
+import io.positionkeeper.binance.auth.Credentials;
+import io.positionkeeper.binance.config.TradingSettings;
+import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.domain.reconcile.ActionOutcome;
+import io.positionkeeper.domain.reconcile.ReconcileResult;
+import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.postgres.JooqPositionStore;
+import io.positionkeeper.runner.live.ExchangeSettings;
+import io.positionkeeper.runner.live.LiveConfig;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code keeper reconcile --dry-run}: what reconciliation would change now, changing nothing. */
+@Command(
+    name = "reconcile",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compares the stored open positions with the venue (REST, read-only) and prints what the"
+          + " keeper's reconciliation would do: close a row whose position is gone, follow the"
+          + " venue's size, re-place a missing stop, adopt a position without a row, cancel an"
+          + " orphan stop. Nothing is sent to the venue and nothing is written.",
+      "The account is not set up (no leverage or margin change); only --dry-run is built, a running"
+          + " keeper reconciles on its own schedule.",
+      "Exit codes: 0 in sync, 4 reconciliation would change something, 1 refused (the venue's"
+          + " answer could not be trusted) or failed, 2 bad usage, 3 database unreachable."
+    })
+public final class ReconcileCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions database;
+
+  @Option(names = "--dry-run", description = "Decide and print only (required).")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "One JSON object instead of the lines.")
+  boolean json;
+
+  /** Opens the configured venue, read-only: no account set-up. */
+  private final BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues;
+
+  public ReconcileCommand() {
+    this(ReconcileCommand::binance);
+  }
+
+  ReconcileCommand(BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues) {
+    this.venues = venues;
+  }
+
+  private static ExchangeGateway binance(LiveConfig live, Map<String, String> env) {
+    Credentials credentials =
+        switch (live.venue()) {
+          case TESTNET -> Credentials.fromEnvironment(env, true);
+          case MAINNET, DEMO, CUSTOM -> Credentials.fromEnvironment(env, false);
+        };
+    return switch (live.exchange()) {
+      case ExchangeSettings.Binance b ->
+          new BinanceGateway(
+              b.config(),
+              credentials,
+              Clock.system(),
+              TradingSettings.defaults().withSymbols(b.settings()));
+      case ExchangeSettings.Bybit b ->
+          throw new CommandException(
+              ExitCodes.USAGE, "reconcile --dry-run covers Binance only in this build");
+    };
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!dryRun) {
+      throw new CommandException(
+          ExitCodes.USAGE,
+          "only `reconcile --dry-run` is built; a running keeper reconciles by itself");
+    }
+    LiveConfig live =
+        database
+            .live()
+            .orElseThrow(
+                () ->
+                    new CommandException(ExitCodes.USAGE, "reconcile needs --config <live file>"));
+    ExchangeGateway venue = venues.apply(live, database.env);
+    ReconcileResult result;
+    try (DatabaseOptions.Opened db = database.open()) {
+      result =
+          DryRunReconciliation.run(
+              venue,
+              new JooqPositionStore(db.pool(), AccountId.of(live.account())),
+              Clock.system(),
+              KeeperPolicy.standard());
+    } finally {
+      if (venue instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
+    }
+    return print(result, spec.commandLine().getOut());
+  }
+
+  private int print(ReconcileResult result, PrintWriter out) {
+    switch (result) {
+      case ReconcileResult.Refused refused -> {
+        throw new CommandException(
+            ExitCodes.FAILED,
+            "reconciliation of " + refused.exchange() + " refused: " + refused.reason());
+      }
+      case ReconcileResult.Completed done -> {
+        if (json) {
+          JsonObject o = new JsonObject();
+          o.addProperty("exchange", done.exchange().name());
+          o.addProperty("storedOpen", done.storedOpen());
+          o.addProperty("venueOpen", done.exchangeOpen());
+          o.addProperty("inSync", done.inSync());
+          JsonArray planned = new JsonArray();
+          for (ActionOutcome a : done.outcomes()) {
+            JsonObject p = new JsonObject();
+            p.addProperty("action", a.action().getClass().getSimpleName());
+            p.addProperty("symbol", a.action().symbol().value());
+            p.addProperty("describe", a.action().describe());
+            planned.add(p);
+          }
+          o.add("planned", planned);
+          out.println(new Gson().toJson(o));
+        } else {
+          out.printf(
+              "%s: %d stored open, %d open on the venue, %d in sync%n",
+              done.exchange(), done.storedOpen(), done.exchangeOpen(), done.inSync());
+          if (done.outcomes().isEmpty()) {
+            out.println("nothing to change");
+          }
+          done.outcomes().forEach(a -> out.println("would " + a.action().describe()));
+        }
+        out.flush();
+        return done.outcomes().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
+      }
+    }
+  }
+}
