@@ -16,6 +16,10 @@ import java.util.Optional;
  * transaction, so a crash can never keep one without the other. Changing a position that does not
  * exist, or in a way its status forbids, is a {@link RejectedException}. A connection lost while
  * committing is an {@link OutcomeUnknownException}: the change may or may not be stored.
+ *
+ * <p>A store instance is bound to one account (how is the implementation's business): it sees and
+ * changes that account's positions only, and one bound to a lease refuses every change with {@link
+ * StaleLeaseException} once the lease is no longer the account's current one.
  */
 public interface PositionStore {
 
