@@ -200,6 +200,39 @@ public sealed interface ReconcileAction {
     }
   }
 
+  /**
+   * A second stop of one position (a move whose cancel half failed, a re-placement beside a stop
+   * whose answer was lost): the tightest stays, the others go, so the position has exactly one.
+   */
+  record CancelExtraStop(PositionRecord row, StopOrder stop, StopOrder kept)
+      implements ReconcileAction {
+    public CancelExtraStop {
+      Objects.requireNonNull(row, "row");
+      Objects.requireNonNull(stop, "stop");
+      Objects.requireNonNull(kept, "kept");
+    }
+
+    public Symbol symbol() {
+      return stop.symbol();
+    }
+
+    public String describe() {
+      return "cancel extra stop "
+          + stop.clientId()
+          + " of #"
+          + row.id()
+          + " "
+          + stop.symbol()
+          + " at "
+          + stop.triggerPrice().toPlainString()
+          + ": "
+          + kept.clientId()
+          + " at "
+          + kept.triggerPrice().toPlainString()
+          + " protects it";
+    }
+  }
+
   private static void requireOpen(ExchangePosition position) {
     Objects.requireNonNull(position, "position");
     if (position.isFlat()) {

@@ -307,6 +307,7 @@ public final class Reconciler {
       case ReconcileAction.IgnoreMissing ignore -> adoption.ignore(ignore);
       case ReconcileAction.CloseMissing close -> adoption.closeMissing(close);
       case ReconcileAction.CancelOrphanStop orphan -> orphans.cancel(orphan);
+      case ReconcileAction.CancelExtraStop extra -> orphans.cancelExtra(extra);
     };
   }
 
@@ -355,6 +356,7 @@ public final class Reconciler {
       case ReconcileAction.AdoptMissing adopt -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.IgnoreMissing ignore -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.CloseMissing close -> Subject.symbol(key, "missing-" + key.symbol());
+      case ReconcileAction.CancelExtraStop extra -> c.subjectOf(extra.row());
       case ReconcileAction.CancelOrphanStop orphan ->
           Subject.symbol(key, orphan.stop().clientId().value());
     };

@@ -84,6 +84,16 @@ public final class InMemoryAuditJournal implements AuditJournal {
     return List.copyOf(records.values());
   }
 
+  /** How many records are stored. */
+  public synchronized int size() {
+    return records.size();
+  }
+
+  /** The records stored after the first {@code from}, in order (for readers that follow along). */
+  public synchronized List<AuditRecord> recordsFrom(int from) {
+    return records.values().stream().skip(from).toList();
+  }
+
   /** The stored records about one position id. */
   public synchronized List<AuditRecord> recordsOf(long positionId) {
     return records.values().stream()
