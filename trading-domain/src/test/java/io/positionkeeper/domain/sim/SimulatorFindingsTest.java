@@ -10,6 +10,7 @@ import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.model.CloseReason;
@@ -133,5 +134,33 @@ class SimulatorFindingsTest {
     PositionRecord row = h.store.all().get(0);
     assertThat(row.status()).isEqualTo(PositionStatus.CLOSED);
     assertThat(row.closeReason()).contains(CloseReason.STOP_LOSS);
+  }
+
+  /**
+   * Binance flavour: a trailing move's cancel half failed and the venue could not be read to settle
+   * it, leaving two stops; nothing removed the extra one. Reconciliation now keeps the tightest of
+   * a position's own stops and cancels the rest.
+   */
+  @Test
+  void aMoveWhoseCancelHalfFailed_leavesOneStopAfterReconciliation() {
+    SimWorld w = new SimWorld(FakeExchange.Flavour.BINANCE);
+    w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    w.exchange.faults().failNext(FakeExchange.Op.CANCEL_STOP, new RetryableException("503"));
+    w.exchange.faults().failNext(FakeExchange.Op.OPEN_STOPS, new RetryableException("503"));
+    w.clock.advance(Duration.ofSeconds(2));
+    w.exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    w.clock.advance(Duration.ofSeconds(2));
+    assertThat(w.exchange.workingStops(BTC)).hasSize(2);
+    BigDecimal tightest =
+        w.exchange.workingStops(BTC).stream()
+            .map(StopOrder::triggerPrice)
+            .max(BigDecimal::compareTo)
+            .orElseThrow();
+
+    w.keeper.reconcile();
+
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(tightest));
   }
 }
