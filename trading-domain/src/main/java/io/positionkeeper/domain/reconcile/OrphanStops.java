@@ -108,6 +108,10 @@ final class OrphanStops {
     for (StopOrder s : sameSide.subList(Math.min(1, sameSide.size()), sameSide.size())) {
       found.add(new ReconcileAction.CancelExtraStop(row, s, sameSide.get(0)));
     }
+    if (!sameSide.isEmpty()
+        && !row.stopClientId().equals(Optional.of(sameSide.get(0).clientId()))) {
+      found.add(new ReconcileAction.RecordWorkingStop(row, sameSide.get(0)));
+    }
     return found;
   }
 

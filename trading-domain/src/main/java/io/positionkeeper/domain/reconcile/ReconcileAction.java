@@ -131,6 +131,34 @@ public sealed interface ReconcileAction {
     }
   }
 
+  /**
+   * The row names a stop that no longer works while another of the position's own stops does (a
+   * re-placed stop whose recording failed, a move settled from the venue): record the working one.
+   */
+  record RecordWorkingStop(PositionRecord row, StopOrder stop) implements ReconcileAction {
+    public RecordWorkingStop {
+      Objects.requireNonNull(row, "row");
+      Objects.requireNonNull(stop, "stop");
+    }
+
+    public Symbol symbol() {
+      return row.symbol();
+    }
+
+    public String describe() {
+      return "record stop "
+          + stop.clientId()
+          + " at "
+          + stop.triggerPrice().toPlainString()
+          + " on #"
+          + row.id()
+          + " "
+          + row.symbol()
+          + ": the row names "
+          + row.stopClientId().map(Object::toString).orElse("none");
+    }
+  }
+
   /** A position on the exchange without a row, to adopt and protect. */
   record AdoptMissing(ExchangePosition position) implements ReconcileAction {
     public AdoptMissing {

@@ -308,6 +308,7 @@ public final class Reconciler {
       case ReconcileAction.CloseMissing close -> adoption.closeMissing(close);
       case ReconcileAction.CancelOrphanStop orphan -> orphans.cancel(orphan);
       case ReconcileAction.CancelExtraStop extra -> orphans.cancelExtra(extra);
+      case ReconcileAction.RecordWorkingStop record -> recordWorking(record);
     };
   }
 
@@ -346,6 +347,24 @@ public final class Reconciler {
     return ActionOutcome.applied(a, "row follows the exchange");
   }
 
+  private ActionOutcome recordWorking(ReconcileAction.RecordWorkingStop a) {
+    PositionRecord row = a.row();
+    PositionKey key = c.key(row.symbol());
+    Optional<Position> holder = book.get(key);
+    if (holder.isPresent()
+        && holder.get().phase() == io.positionkeeper.domain.position.Phase.PROTECTING) {
+      return ActionOutcome.skipped(a, "its opener is placing the stop; the next run decides");
+    }
+    return protection.recordProtection(
+        a,
+        key,
+        row.id(),
+        c.subjectOf(row),
+        a.stop(),
+        1,
+        "recorded: the row named a stop no longer working");
+  }
+
   private Subject subjectOf(ReconcileAction action) {
     PositionKey key = new PositionKey(exchange, action.symbol());
     return switch (action) {
@@ -357,6 +376,7 @@ public final class Reconciler {
       case ReconcileAction.IgnoreMissing ignore -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.CloseMissing close -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.CancelExtraStop extra -> c.subjectOf(extra.row());
+      case ReconcileAction.RecordWorkingStop record -> c.subjectOf(record.row());
       case ReconcileAction.CancelOrphanStop orphan ->
           Subject.symbol(key, orphan.stop().clientId().value());
     };
