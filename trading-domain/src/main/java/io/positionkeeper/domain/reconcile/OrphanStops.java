@@ -76,17 +76,69 @@ final class OrphanStops {
         continue;
       }
       ClientOrderId entry = PositionLoader.correlationOf(row);
+      List<StopOrder> own = new ArrayList<>();
       for (StopOrder stop : stops) {
         ClientOrderId id = stop.clientId();
-        if (!stop.status().isFinal()
-            && ClientIds.isOurStop(id)
-            && !row.stopClientId().equals(Optional.of(id))
-            && !ClientIds.isStopOf(entry, row.id(), id)) {
+        if (stop.status().isFinal() || !ClientIds.isOurStop(id)) {
+          continue;
+        }
+        if (row.stopClientId().equals(Optional.of(id)) || ClientIds.isStopOf(entry, row.id(), id)) {
+          own.add(stop);
+        } else {
           found.add(new ReconcileAction.CancelOrphanStop(stop));
         }
       }
+      found.addAll(extra(row, own));
     }
     return found;
+  }
+
+  /** All but the tightest of one position's own stops on its side. */
+  private static List<ReconcileAction> extra(PositionRecord row, List<StopOrder> own) {
+    List<StopOrder> sameSide =
+        own.stream()
+            .filter(s -> s.positionSide() == row.side())
+            .sorted(
+                (a, b) ->
+                    row.side() == io.positionkeeper.ports.model.PositionSide.LONG
+                        ? b.triggerPrice().compareTo(a.triggerPrice())
+                        : a.triggerPrice().compareTo(b.triggerPrice()))
+            .toList();
+    List<ReconcileAction> found = new ArrayList<>();
+    for (StopOrder s : sameSide.subList(Math.min(1, sameSide.size()), sameSide.size())) {
+      found.add(new ReconcileAction.CancelExtraStop(row, s, sameSide.get(0)));
+    }
+    if (!sameSide.isEmpty()
+        && !row.stopClientId().equals(Optional.of(sameSide.get(0).clientId()))) {
+      found.add(new ReconcileAction.RecordWorkingStop(row, sameSide.get(0)));
+    }
+    return found;
+  }
+
+  ActionOutcome cancelExtra(ReconcileAction.CancelExtraStop a) {
+    StopOrder stop = a.stop();
+    Optional<Position> holder = c.book().get(c.key(stop.symbol()));
+    if (holder.isPresent()
+        && holder.get().phase() == io.positionkeeper.domain.position.Phase.PROTECTING) {
+      return ActionOutcome.skipped(a, "its opener is placing the stop; the next run decides");
+    }
+    Subject subject = c.subjectOf(a.row());
+    try {
+      c.read(
+          () -> {
+            c.gateway().cancelStopLoss(stop.symbol(), stop.clientId());
+            return stop;
+          });
+    } catch (PortException e) {
+      return ActionOutcome.failed(a, "cancel failed, tried again next run: " + describe(e));
+    }
+    c.audit()
+        .record(
+            subject,
+            () ->
+                new AuditEvent.StopCancelled(
+                    subject, stop.clientId(), "extra: " + a.kept().clientId() + " protects it"));
+    return ActionOutcome.applied(a, "cancelled");
   }
 
   ActionOutcome cancel(ReconcileAction.CancelOrphanStop a) {

@@ -72,49 +72,6 @@ final class Protection {
         "replaced: none working on the exchange");
   }
 
-  /**
-   * Keeps the tightest of the stops working for a row, recorded on the row, in the book and with
-   * the trailing stop, and cancels the others. Recording comes first: the row then names a stop
-   * that stays. A cancel that fails leaves one stop too many, never none; the next run tries again.
-   */
-  ActionOutcome settleStops(ReconcileAction.SettleStops a) {
-    PositionRecord row = a.row();
-    Subject subject = c.subjectOf(row);
-    List<String> problems = new ArrayList<>();
-    if (!a.recorded()) {
-      ActionOutcome recorded =
-          recordProtection(
-              a,
-              c.key(row.symbol()),
-              row.id(),
-              subject,
-              a.keep(),
-              1,
-              "found working on the exchange");
-      if (recorded.status() == ActionOutcome.Status.FAILED) {
-        problems.add(recorded.detail());
-      }
-    }
-    for (StopOrder extra : a.extra()) {
-      try {
-        c.read(
-            () -> {
-              c.gateway().cancelStopLoss(extra.symbol(), extra.clientId());
-              return extra;
-            });
-        String why = "looser than " + a.keep().clientId() + ", which stays";
-        c.audit()
-            .record(subject, () -> new AuditEvent.StopCancelled(subject, extra.clientId(), why));
-      } catch (PortException e) {
-        problems.add(
-            "cancelling " + extra.clientId() + " failed, tried again next run: " + describe(e));
-      }
-    }
-    return problems.isEmpty()
-        ? ActionOutcome.applied(a, "one stop: " + a.keep().clientId())
-        : ActionOutcome.failed(a, String.join("; ", problems));
-  }
-
   private static Optional<BigDecimal> tighterOf(
       PositionSide side, Optional<BigDecimal> a, Optional<BigDecimal> b) {
     if (a.isEmpty()) {

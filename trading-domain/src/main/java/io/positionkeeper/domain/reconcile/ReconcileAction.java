@@ -1,7 +1,6 @@
 package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Position;
-import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -9,7 +8,6 @@ import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -134,23 +132,13 @@ public sealed interface ReconcileAction {
   }
 
   /**
-   * A row whose position has stops of ours working, but not exactly the one the row records: the
-   * tightest is kept and recorded, every other one is cancelled. A crash between placing a stop and
-   * recording it, or between placing a trailing replacement and cancelling the stop it replaces,
-   * leaves the venue so.
+   * The row names a stop that no longer works while another of the position's own stops does (a
+   * re-placed stop whose recording failed, a move settled from the venue): record the working one.
    */
-  record SettleStops(PositionRecord row, StopOrder keep, List<StopOrder> extra)
-      implements ReconcileAction {
-    public SettleStops {
+  record RecordWorkingStop(PositionRecord row, StopOrder stop) implements ReconcileAction {
+    public RecordWorkingStop {
       Objects.requireNonNull(row, "row");
-      Objects.requireNonNull(keep, "keep");
-      extra = List.copyOf(extra);
-    }
-
-    /** Whether the row already names the kept stop at its price. */
-    public boolean recorded() {
-      return row.stopClientId().filter(keep.clientId()::equals).isPresent()
-          && row.stopPrice().filter(p -> p.compareTo(keep.triggerPrice()) == 0).isPresent();
+      Objects.requireNonNull(stop, "stop");
     }
 
     public Symbol symbol() {
@@ -158,27 +146,16 @@ public sealed interface ReconcileAction {
     }
 
     public String describe() {
-      StringBuilder b =
-          new StringBuilder("keep stop ")
-              .append(keep.clientId())
-              .append(" at ")
-              .append(keep.triggerPrice().toPlainString())
-              .append(" for #")
-              .append(row.id())
-              .append(' ')
-              .append(row.symbol());
-      if (!recorded()) {
-        b.append(", recorded on the row (it names ")
-            .append(row.stopClientId().map(ClientOrderId::value).orElse("none"))
-            .append(')');
-      }
-      for (StopOrder s : extra) {
-        b.append(", cancel looser ")
-            .append(s.clientId())
-            .append(" at ")
-            .append(s.triggerPrice().toPlainString());
-      }
-      return b.toString();
+      return "record stop "
+          + stop.clientId()
+          + " at "
+          + stop.triggerPrice().toPlainString()
+          + " on #"
+          + row.id()
+          + " "
+          + row.symbol()
+          + ": the row names "
+          + row.stopClientId().map(Object::toString).orElse("none");
     }
   }
 
@@ -248,6 +225,39 @@ public sealed interface ReconcileAction {
           + " at "
           + stop.triggerPrice().toPlainString()
           + ": no position holds it";
+    }
+  }
+
+  /**
+   * A second stop of one position (a move whose cancel half failed, a re-placement beside a stop
+   * whose answer was lost): the tightest stays, the others go, so the position has exactly one.
+   */
+  record CancelExtraStop(PositionRecord row, StopOrder stop, StopOrder kept)
+      implements ReconcileAction {
+    public CancelExtraStop {
+      Objects.requireNonNull(row, "row");
+      Objects.requireNonNull(stop, "stop");
+      Objects.requireNonNull(kept, "kept");
+    }
+
+    public Symbol symbol() {
+      return stop.symbol();
+    }
+
+    public String describe() {
+      return "cancel extra stop "
+          + stop.clientId()
+          + " of #"
+          + row.id()
+          + " "
+          + stop.symbol()
+          + " at "
+          + stop.triggerPrice().toPlainString()
+          + ": "
+          + kept.clientId()
+          + " at "
+          + kept.triggerPrice().toPlainString()
+          + " protects it";
     }
   }
 

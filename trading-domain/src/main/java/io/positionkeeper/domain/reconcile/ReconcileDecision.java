@@ -2,15 +2,10 @@ package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
-import io.positionkeeper.domain.position.PositionLoader;
-import io.positionkeeper.domain.trailing.TrailingRule;
-import io.positionkeeper.domain.venue.ClientIds;
-import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
-import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.time.Duration;
@@ -35,8 +30,6 @@ import java.util.stream.Collectors;
  *   <li>A row present with another side or size follows the exchange.
  *   <li>An open row (active or closing) whose side has no open stop-loss on the venue gets one
  *       again (when the stops are known), unless its opener is placing its first stop right now.
- *   <li>An active row whose side has several stops of its own working keeps the tightest, recorded
- *       on the row, and the others are cancelled: exactly one stop, and never a looser one.
  *   <li>An exchange position with neither a row nor a book entry is missing: adopted, ignored or
  *       closed as the policy says.
  * </ul>
@@ -74,7 +67,6 @@ public final class ReconcileDecision {
       }
       follow(row, onExchange).ifPresent(follow::add);
       replaceStop(row, onExchange, in.stops().get(row.symbol()), book).ifPresent(stops::add);
-      settleStops(row, onExchange, in.stops().get(row.symbol()), book).ifPresent(stops::add);
     }
 
     List<ReconcileAction> all = new ArrayList<>(expired(book, in, policy));
@@ -137,58 +129,6 @@ public final class ReconcileDecision {
             sameSide ? row.stopPrice() : Optional.empty()));
   }
 
-  /**
-   * The row's own stops on its side (the one it records, or any whose id derives from its entry or
-   * its id), when they are not exactly the one the row records: the tightest is kept (never
-   * loosen), the others cancelled. Stops of other positions are the orphan sweep's; hand-placed
-   * ones are not ours to touch. A row whose venue side differs is left to {@link #follow} and the
-   * next run; a row its opener or closer is working on is theirs.
-   */
-  private static Optional<ReconcileAction> settleStops(
-      PositionRecord row, ExchangePosition venue, List<StopOrder> working, List<Position> book) {
-    PositionSide side = venue.side().orElseThrow();
-    if (working == null
-        || row.status() != PositionStatus.ACTIVE
-        || side != row.side()
-        || notActiveInBook(book, row)) {
-      return Optional.empty();
-    }
-    ClientOrderId entry = PositionLoader.correlationOf(row);
-    List<StopOrder> ours =
-        working.stream()
-            .filter(s -> !s.status().isFinal() && s.positionSide() == side)
-            .filter(s -> recordedOn(row, s) || ClientIds.isStopOf(entry, row.id(), s.clientId()))
-            .toList();
-    if (ours.isEmpty()) {
-      return Optional.empty();
-    }
-    StopOrder keep = ours.get(0);
-    for (StopOrder s : ours) {
-      if (tighterThan(side, s, keep) || (sameTrigger(s, keep) && recordedOn(row, s))) {
-        keep = s;
-      }
-    }
-    StopOrder kept = keep;
-    List<StopOrder> extra = ours.stream().filter(s -> s != kept).toList();
-    ReconcileAction.SettleStops settle = new ReconcileAction.SettleStops(row, kept, extra);
-    return extra.isEmpty() && settle.recorded() ? Optional.empty() : Optional.of(settle);
-  }
-
-  private static boolean tighterThan(PositionSide side, StopOrder a, StopOrder b) {
-    return !sameTrigger(a, b)
-        && TrailingRule.tighter(side, a.triggerPrice(), b.triggerPrice())
-                .compareTo(a.triggerPrice())
-            == 0;
-  }
-
-  private static boolean sameTrigger(StopOrder a, StopOrder b) {
-    return a.triggerPrice().compareTo(b.triggerPrice()) == 0;
-  }
-
-  private static boolean recordedOn(PositionRecord row, StopOrder s) {
-    return row.stopClientId().filter(s.clientId()::equals).isPresent();
-  }
-
   /** Venue positions neither a row nor the book knows, handled as the policy says. */
   private static List<ReconcileAction> missing(
       Map<Symbol, ExchangePosition> live,
@@ -236,16 +176,6 @@ public final class ReconcileDecision {
                     && p instanceof Position.Stored stored
                     && stored.dbId() == row.id()
                     && ownedElsewhere(p.phase()));
-  }
-
-  private static boolean notActiveInBook(List<Position> book, PositionRecord row) {
-    return book.stream()
-        .anyMatch(
-            p ->
-                p.key().symbol().equals(row.symbol())
-                    && p instanceof Position.Stored stored
-                    && stored.dbId() == row.id()
-                    && p.phase() != Phase.ACTIVE);
   }
 
   private static boolean ownedElsewhere(Phase phase) {

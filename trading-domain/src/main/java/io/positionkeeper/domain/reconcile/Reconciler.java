@@ -184,8 +184,7 @@ public final class Reconciler {
             .filter(
                 a ->
                     a instanceof ReconcileAction.FollowExchange
-                        || a instanceof ReconcileAction.ReplaceStop
-                        || a instanceof ReconcileAction.SettleStops)
+                        || a instanceof ReconcileAction.ReplaceStop)
             .map(ReconcileAction::symbol)
             .distinct()
             .count();
@@ -304,11 +303,12 @@ public final class Reconciler {
       case ReconcileAction.ClosePhantom phantom -> phantoms.close(phantom);
       case ReconcileAction.FollowExchange follow -> follow(follow);
       case ReconcileAction.ReplaceStop replace -> protection.replaceStop(replace);
-      case ReconcileAction.SettleStops settle -> protection.settleStops(settle);
       case ReconcileAction.AdoptMissing adopt -> adoption.adopt(adopt);
       case ReconcileAction.IgnoreMissing ignore -> adoption.ignore(ignore);
       case ReconcileAction.CloseMissing close -> adoption.closeMissing(close);
       case ReconcileAction.CancelOrphanStop orphan -> orphans.cancel(orphan);
+      case ReconcileAction.CancelExtraStop extra -> orphans.cancelExtra(extra);
+      case ReconcileAction.RecordWorkingStop record -> recordWorking(record);
     };
   }
 
@@ -347,6 +347,24 @@ public final class Reconciler {
     return ActionOutcome.applied(a, "row follows the exchange");
   }
 
+  private ActionOutcome recordWorking(ReconcileAction.RecordWorkingStop a) {
+    PositionRecord row = a.row();
+    PositionKey key = c.key(row.symbol());
+    Optional<Position> holder = book.get(key);
+    if (holder.isPresent()
+        && holder.get().phase() == io.positionkeeper.domain.position.Phase.PROTECTING) {
+      return ActionOutcome.skipped(a, "its opener is placing the stop; the next run decides");
+    }
+    return protection.recordProtection(
+        a,
+        key,
+        row.id(),
+        c.subjectOf(row),
+        a.stop(),
+        1,
+        "recorded: the row named a stop no longer working");
+  }
+
   private Subject subjectOf(ReconcileAction action) {
     PositionKey key = new PositionKey(exchange, action.symbol());
     return switch (action) {
@@ -354,10 +372,11 @@ public final class Reconciler {
       case ReconcileAction.ClosePhantom phantom -> c.subjectOf(phantom.row());
       case ReconcileAction.FollowExchange follow -> c.subjectOf(follow.row());
       case ReconcileAction.ReplaceStop replace -> c.subjectOf(replace.row());
-      case ReconcileAction.SettleStops settle -> c.subjectOf(settle.row());
       case ReconcileAction.AdoptMissing adopt -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.IgnoreMissing ignore -> Subject.symbol(key, "missing-" + key.symbol());
       case ReconcileAction.CloseMissing close -> Subject.symbol(key, "missing-" + key.symbol());
+      case ReconcileAction.CancelExtraStop extra -> c.subjectOf(extra.row());
+      case ReconcileAction.RecordWorkingStop record -> c.subjectOf(record.row());
       case ReconcileAction.CancelOrphanStop orphan ->
           Subject.symbol(key, orphan.stop().clientId().value());
     };

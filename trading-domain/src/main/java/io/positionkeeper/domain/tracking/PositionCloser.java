@@ -137,6 +137,7 @@ public final class PositionCloser {
     }
     // The stream may already have finalized the close (its flat event can beat the response).
     if (book.get(key).filter(p -> p.id().equals(position.id())).isEmpty()) {
+      owedWithoutExit(dbId, report);
       return closedOutcome(dbId, report);
     }
     return settleFromVenue(gateway, position, reason, report);
@@ -183,6 +184,31 @@ public final class PositionCloser {
     return closedOutcome(dbId, report);
   }
 
+  /**
+   * The stream finalized the close before the close order's answer came, without the fill (its
+   * order event lost): the answer's own fill is the exit, so the owed close can be written.
+   */
+  private void owedWithoutExit(long dbId, OrderReport report) {
+    OwedClose o = owed.get(dbId);
+    if (o == null || o.exitPrice().isPresent() || !report.hasFill()) {
+      return;
+    }
+    BigDecimal price = report.averagePrice();
+    owed.put(
+        dbId,
+        new OwedClose(
+            o.before(),
+            Optional.of(price),
+            Optional.of(pnlOf(o.before(), price, report.filledQuantity())),
+            o.reason(),
+            o.at()));
+    try {
+      settleOwed(dbId);
+    } catch (PortException e) {
+      log.debug("close of {} still owed", dbId);
+    }
+  }
+
   private static CloseOutcome closedOutcome(long dbId, OrderReport report) {
     return new CloseOutcome.Closed(dbId, report.averagePrice());
   }
@@ -193,23 +219,35 @@ public final class PositionCloser {
     finalizeClose(before, reason, before.exitFill());
   }
 
-  private CloseReason reasonOf(Position before, long dbId) {
+  private CloseReason reasonOf(Position.Stored before, long dbId) {
     CloseReason asked = requested.get(before.key());
     if (asked != null) {
       return asked;
     }
-    if (before.exitFill().isPresent()
-        && before.stopId().equals(Optional.of(before.exitFill().get().orderId()))) {
-      return trailing.hasMovedStop(dbId) ? CloseReason.TRAILING_STOP : CloseReason.STOP_LOSS;
+    // Any stop of this position counts, not only the one the book names: a re-placed or moved stop
+    // whose answer was lost closes the position just the same.
+    if (before.exitFill().isPresent() && isStopOf(before, before.exitFill().get().orderId())) {
+      return stopReason(dbId);
     }
     return CloseReason.EXTERNAL;
+  }
+
+  /** An end nobody asked for, which the venue's history shows one of the position's stops made. */
+  private CloseReason refined(Position.Stored before, CloseReason reason, PositionExit exit) {
+    boolean byItsStop = exit.closingClientId().filter(id -> isStopOf(before, id)).isPresent();
+    return reason == CloseReason.EXTERNAL && byItsStop ? stopReason(before.dbId()) : reason;
+  }
+
+  private CloseReason stopReason(long dbId) {
+    return trailing.hasMovedStop(dbId) ? CloseReason.TRAILING_STOP : CloseReason.STOP_LOSS;
   }
 
   /**
    * Writes the close once: the first caller to take the position out of ACTIVE/CLOSING wins, later
    * ones find nothing to do.
    */
-  void finalizeClose(Position.Stored before, CloseReason reason, Optional<Position.Fill> exit) {
+  void finalizeClose(Position.Stored before, CloseReason given, Optional<Position.Fill> exit) {
+    CloseReason reason = given;
     PositionKey key = before.key();
     long dbId = before.dbId();
     Phase from =
@@ -233,9 +271,13 @@ public final class PositionCloser {
                     .filter(p -> p.signum() != 0)
                     .orElseGet(() -> pnlOf(before, price, before.quantity())));
     if (exitPrice.isEmpty()) {
-      Optional<PositionExit> fromVenue = exitFromHistory(before);
+      Optional<PositionExit> fromVenue = exitFromHistory(before, true);
       exitPrice = fromVenue.map(PositionExit::averagePrice);
       pnl = fromVenue.map(PositionExit::realizedPnl);
+      // The fill event was lost: the trade history names the order that closed it.
+      if (fromVenue.isPresent()) {
+        reason = refined(before, reason, fromVenue.get());
+      }
     }
     owed.put(dbId, new OwedClose(before, exitPrice, pnl, reason, clock.now()));
     try {
@@ -251,19 +293,23 @@ public final class PositionCloser {
    * liquidated, an order event lost): the venue's trade history says, or it stays unknown. A price
    * is never made up from a mark or the entry.
    */
-  private Optional<PositionExit> exitFromHistory(Position.Stored before) {
+  private Optional<PositionExit> exitFromHistory(Position.Stored before, boolean recordFailure) {
     try {
       return gatewayOf(before.key())
           // Fills strictly after the instant before registration: the exit may share its
           // registration's millisecond on a fast venue (and always does on a manual clock).
           .exitSince(before.key().symbol(), before.side(), before.registeredAt().minusNanos(1));
     } catch (PortException e) {
-      audit.record(
-          new AuditEvent.OperationFailed(
-              Subject.of(before),
-              "exitSince",
-              "the exit stays unknown: " + describe(e),
-              Severity.WARNING));
+      if (recordFailure) {
+        audit.record(
+            new AuditEvent.OperationFailed(
+                Subject.of(before),
+                "exitSince",
+                "the exit stays unknown: " + describe(e),
+                Severity.WARNING));
+      } else {
+        log.debug("the exit of {} is still unknown", before.dbId(), e);
+      }
       return Optional.empty();
     }
   }
@@ -304,7 +350,7 @@ public final class PositionCloser {
 
   /** A close the venue made and the store has not taken yet. */
   private record OwedClose(
-      Position before,
+      Position.Stored before,
       Optional<BigDecimal> exitPrice,
       Optional<BigDecimal> realizedPnl,
       CloseReason reason,
@@ -320,6 +366,22 @@ public final class PositionCloser {
     OwedClose owedClose = owed.get(dbId);
     if (owedClose == null) {
       return false;
+    }
+    if (owedClose.exitPrice().isEmpty() && owedClose.reason() != CloseReason.PHANTOM) {
+      // Only a phantom's exit may stay unknown: ask the venue's trade history again rather than
+      // write a close the store refuses (or make one up).
+      Optional<PositionExit> exit = exitFromHistory(owedClose.before(), false);
+      if (exit.isEmpty()) {
+        return false;
+      }
+      owedClose =
+          new OwedClose(
+              owedClose.before(),
+              Optional.of(exit.get().averagePrice()),
+              Optional.of(exit.get().realizedPnl()),
+              refined(owedClose.before(), owedClose.reason(), exit.get()),
+              owedClose.at());
+      owed.put(dbId, owedClose);
     }
     Position before = owedClose.before();
     Subject subject = Subject.of(before);

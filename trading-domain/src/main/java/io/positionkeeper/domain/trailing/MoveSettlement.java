@@ -24,10 +24,10 @@ final class MoveSettlement {
 
   /** What the venue shows after a move in doubt. */
   sealed interface Outcome {
-    /** The old stop still works: the move did not happen (extra replacements were cancelled). */
+    /** The old stop is still the one that counts: the move did not happen (extras cancelled). */
     record Unchanged() implements Outcome {}
 
-    /** The old stop is gone and this one of ours works: the move did happen. */
+    /** This replacement of ours works and counts (the old one, if still there, was cancelled). */
     record Replaced(StopOrder stop) implements Outcome {}
 
     /** None of ours works: the position is reconciliation's to protect. */
@@ -57,21 +57,17 @@ final class MoveSettlement {
     } catch (PortException e) {
       return new Outcome.Unknown(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-    boolean oldWorks = ours.stream().anyMatch(s -> s.clientId().equals(current.clientId()));
-    List<StopOrder> others =
-        ours.stream()
-            .filter(s -> !s.clientId().equals(current.clientId()))
-            .sorted(tightestFirst(side))
-            .toList();
-    if (oldWorks) {
-      cancelAll(others);
-      return new Outcome.Unchanged();
-    }
-    if (others.isEmpty()) {
+    if (ours.isEmpty()) {
       return new Outcome.None();
     }
-    cancelAll(others.subList(1, others.size()));
-    return new Outcome.Replaced(others.get(0));
+    // The tightest of ours stays, whichever it is: a replacement placed with its cancel half lost
+    // is the move done; an old stop tighter than a stray replacement is the move not done.
+    List<StopOrder> tightestFirst = ours.stream().sorted(tightestFirst(side)).toList();
+    StopOrder keep = tightestFirst.get(0);
+    cancelAll(tightestFirst.subList(1, tightestFirst.size()));
+    return keep.clientId().equals(current.clientId())
+        ? new Outcome.Unchanged()
+        : new Outcome.Replaced(keep);
   }
 
   private static Comparator<StopOrder> tightestFirst(PositionSide side) {

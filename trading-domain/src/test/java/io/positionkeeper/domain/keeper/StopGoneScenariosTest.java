@@ -9,8 +9,10 @@ import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
@@ -103,6 +105,28 @@ class StopGoneScenariosTest {
     h.clock.advance(Duration.ofSeconds(2));
 
     assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /**
+   * Simulator (I3, seed 17): a re-placed stop works on the venue but recording it on the row
+   * failed; every later reconciliation saw a working stop and left the row naming the cancelled
+   * one.
+   */
+  @Test
+  void aReplacedStopWhoseRecordingFailed_isRecordedByTheNextReconciliation() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    h.store
+        .faults()
+        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("db down"));
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(2));
+    StopOrder working = h.exchange.workingStops(BTC).get(0);
+    assertThat(h.store.loadOpen().get(0).stopClientId()).contains(stop.clientId());
+
+    h.keeper.reconcile();
+
+    assertThat(h.store.loadOpen().get(0).stopClientId()).contains(working.clientId());
   }
 
   @Test

@@ -328,7 +328,9 @@ class ReconcilerTest {
 
     var result = (ReconcileResult.Completed) f.reconciler().reconcile();
 
-    assertThat(result.count(ReconcileAction.SettleStops.class, ActionOutcome.Status.APPLIED))
+    assertThat(result.count(ReconcileAction.CancelExtraStop.class, ActionOutcome.Status.APPLIED))
+        .isEqualTo(1);
+    assertThat(result.count(ReconcileAction.RecordWorkingStop.class, ActionOutcome.Status.APPLIED))
         .isEqualTo(1);
     assertThat(f.exchange.workingStops(BTC))
         .singleElement()
@@ -360,7 +362,7 @@ class ReconcilerTest {
 
     var result = (ReconcileResult.Completed) f.reconciler().reconcile();
 
-    assertThat(result.count(ReconcileAction.SettleStops.class, ActionOutcome.Status.APPLIED))
+    assertThat(result.count(ReconcileAction.RecordWorkingStop.class, ActionOutcome.Status.APPLIED))
         .isEqualTo(1);
     assertThat(result.count(ReconcileAction.ReplaceStop.class, ActionOutcome.Status.APPLIED))
         .isZero();

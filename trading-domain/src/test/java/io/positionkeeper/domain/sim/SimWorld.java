@@ -15,6 +15,7 @@ import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.InstrumentRules;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -28,16 +29,32 @@ final class SimWorld {
       List.of(Symbol.of("BTCUSDT"), Symbol.of("SKLUSDT"), Symbol.of("DBRUSDT"));
 
   final ManualClock clock = ManualClock.atDefaultStart();
-  final FakeExchange exchange = new FakeExchange(Exchange.BINANCE, clock);
+  final FakeExchange exchange;
   final InMemoryAuditJournal journal = new InMemoryAuditJournal();
   final InMemoryPositionStore store = new InMemoryPositionStore(journal);
   final InMemoryTrailingStopStore trailingStore = new InMemoryTrailingStopStore();
-  private final AuditSink sink = record -> journal.append(List.of(record));
-  private final SwitchableStreams streams = new SwitchableStreams(exchange);
+  // Every event the keeper hands its audit sink, by id: I4 finds each in the trail exactly once.
+  final Set<String> emitted = new HashSet<>();
+  private final AuditSink sink =
+      record -> {
+        emitted.add(record.eventId());
+        journal.append(List.of(record));
+      };
+  private final SwitchableStreams streams;
   Keeper keeper;
   int restarts;
 
+  /** A Binance-flavoured world (the scenario tests' default). */
   SimWorld() {
+    this(FakeExchange.Flavour.BINANCE);
+  }
+
+  SimWorld(FakeExchange.Flavour flavour) {
+    exchange =
+        new FakeExchange(
+                flavour == FakeExchange.Flavour.BYBIT ? Exchange.BYBIT : Exchange.BINANCE, clock)
+            .flavour(flavour);
+    streams = new SwitchableStreams(exchange);
     exchange.addInstrument(rules(SYMBOLS.get(0), "0.10", "0.001", "0.001", "120", "100"));
     exchange.addInstrument(rules(SYMBOLS.get(1), "0.00001", "1", "1", "1000000", "5"));
     exchange.addInstrument(rules(SYMBOLS.get(2), "0.000001", "1", "1", "10000000", "5"));
@@ -58,12 +75,27 @@ final class SimWorld {
         .build();
   }
 
-  /** Drops the keeper and all its memory; a new one starts from the stores and the venue. */
+  /**
+   * Drops the keeper and all its memory; a new one starts from the stores and the venue. A start
+   * that fails (the store down while loading) is tried again with a fresh keeper, as a supervisor
+   * restarts a process that exited.
+   */
   void restart() {
     keeper.stop();
     restarts++;
-    keeper = build();
-    keeper.start();
+    for (int attempt = 1; ; attempt++) {
+      keeper = build();
+      try {
+        keeper.start();
+        return;
+      } catch (io.positionkeeper.ports.PortException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+        keeper.stop();
+        clock.advance(java.time.Duration.ofSeconds(1));
+      }
+    }
   }
 
   private static InstrumentRules rules(

@@ -2,23 +2,25 @@ package io.positionkeeper.domain.sim;
 
 import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.sim.SimConfig.FaultClass;
 import io.positionkeeper.domain.trailing.TrailingParams;
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
-import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.SizeUnit;
 import io.positionkeeper.ports.model.StopOrder;
-import io.positionkeeper.ports.model.StopStatus;
+import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,46 +28,90 @@ import java.util.Random;
 
 /**
  * One history: a seed chooses every action, its time and its target; after every step the
- * invariants are checked against the venue. The same seed and step count give the same history.
+ * invariants are checked against the venue. The same config gives the same history, event for
+ * event: one thread, one seeded random source, a manual clock, and the keeper's work run inline.
  */
 final class Simulation {
-  /** What one step does. */
+  /** What one step does, how often, and which fault class it belongs to (none: always on). */
   enum Action {
-    ADVANCE,
-    MARK_WALK,
-    MARK_GAP,
-    OPEN,
-    CLOSE,
-    CLOSE_BY_HAND,
-    CANCEL_STOP_BY_HAND,
-    PORT_FAULT,
-    DISCONNECT,
-    RESTART,
-    RECONCILE
+    ADVANCE(40, null),
+    QUIET(1, null),
+    MARK_WALK(22, null),
+    MARK_GAP(3, null),
+    OPEN(8, null),
+    CLOSE(2, null),
+    RECONCILE(2, null),
+    CLOSE_BY_HAND(1, FaultClass.MANUAL),
+    CANCEL_STOP_BY_HAND(1, FaultClass.MANUAL),
+    PORT_FAULT(5, FaultClass.PORT),
+    LATE_ORDER(1, FaultClass.LATE_ORDER),
+    STORE_FAULT(2, FaultClass.STORE),
+    DISCONNECT(1, FaultClass.STREAM),
+    STREAM_FAULT(2, FaultClass.STREAM),
+    RESTART(1, FaultClass.RESTART);
+
+    final int weight;
+    final FaultClass fault;
+
+    Action(int weight, FaultClass fault) {
+      this.weight = weight;
+      this.fault = fault;
+    }
   }
 
-  private static final int[] WEIGHTS = {40, 22, 3, 8, 2, 1, 1, 5, 1, 1, 2};
+  private static final FakeExchange.Op[] VENUE_OPS = {
+    FakeExchange.Op.PLACE_ORDER,
+    FakeExchange.Op.QUERY_ORDER,
+    FakeExchange.Op.PLACE_STOP,
+    FakeExchange.Op.MOVE_STOP,
+    FakeExchange.Op.CANCEL_STOP,
+    FakeExchange.Op.OPEN_STOPS,
+    FakeExchange.Op.POSITIONS,
+    FakeExchange.Op.EXIT_SINCE
+  };
 
-  private final long seed;
+  private static final InMemoryPositionStore.Op[] STORE_OPS = {
+    InMemoryPositionStore.Op.INSERT,
+    InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
+    InMemoryPositionStore.Op.LOAD_OPEN,
+    InMemoryPositionStore.Op.UPDATE_POSITION,
+    InMemoryPositionStore.Op.RECORD_STOP,
+    InMemoryPositionStore.Op.MARK_CLOSING,
+    InMemoryPositionStore.Op.CLOSE
+  };
+
+  private final SimConfig config;
   private final Random random;
-  private final SimWorld world = new SimWorld();
-  private final Invariants invariants = new Invariants();
-  private final List<String> history = new ArrayList<>();
-  private Instant quietSince;
+  private final SimWorld world;
+  private final Invariants invariants;
+  private final List<Action> actions = new ArrayList<>();
+  private final int totalWeight;
+  private final History history = new History();
   private int reconnectAt = -1;
+  private int releaseAt = -1;
+  private int undelayAt = -1;
 
-  Simulation(long seed) {
-    this.seed = seed;
-    this.random = new Random(seed);
-    this.quietSince = world.clock.now();
+  Simulation(SimConfig config) {
+    this.config = config;
+    this.random = new Random(config.seed());
+    this.world = new SimWorld(config.flavour());
+    this.invariants = new Invariants(world);
+    int total = 0;
+    for (Action a : Action.values()) {
+      if (a.fault == null || config.enabled(a.fault)) {
+        actions.add(a);
+        total += a.weight;
+      }
+    }
+    this.totalWeight = total;
   }
 
-  /** Runs up to {@code steps} steps; the first violation ends the history. */
-  Optional<Violation> run(int steps) {
-    for (int step = 0; step < steps; step++) {
+  /** Runs the config's steps; the first violation ends the history. */
+  Optional<Violation> run() {
+    for (int step = 0; step < config.steps(); step++) {
       Optional<Violation> v = step(step);
       if (v.isEmpty()) {
-        v = invariants.check(world, seed, step, quietSince);
+        v = invariants.check(step);
       }
       if (v.isPresent()) {
         return v;
@@ -74,17 +120,9 @@ final class Simulation {
     return Optional.empty();
   }
 
-  /** The actions of the history so far, one line each, for the failure message. */
-  List<String> history() {
-    return List.copyOf(history);
-  }
-
-  void debug() {
-    System.out.println("DBG book " + world.keeper.book().all());
-    System.out.println("DBG rows " + world.store.loadOpen());
-    System.out.println("DBG stops " + world.exchange.allStops());
-    System.out.println("DBG conn " + world.exchange.connectionState());
-    System.out.println("DBG reconcile " + world.keeper.reconcile());
+  /** What happened, one line per action. */
+  History history() {
+    return history;
   }
 
   int restarts() {
@@ -92,32 +130,45 @@ final class Simulation {
   }
 
   private Optional<Violation> step(int step) {
-    if (step == reconnectAt) {
-      world.exchange.reconnect();
-      reconnectAt = -1;
-      history.add(step + " reconnect");
-    }
+    timedEnds(step);
     Action action = pick();
     try {
       apply(action, step);
     } catch (RuntimeException e) {
       return Optional.of(
-          new Violation(Violation.Kind.ESCAPED_EXCEPTION, seed, step, action + " threw " + e));
+          new Violation(Violation.Kind.ESCAPED_EXCEPTION, step, action + " threw " + e));
     }
-    if (action != Action.ADVANCE && action != Action.MARK_WALK || reconnectAt >= 0) {
-      quietSince = world.clock.now();
+    boolean calm = action == Action.ADVANCE || action == Action.QUIET || action == Action.MARK_WALK;
+    if (!calm || reconnectAt >= 0 || releaseAt >= 0 || undelayAt >= 0) {
+      invariants.notQuiet();
     }
     return Optional.empty();
   }
 
-  private Action pick() {
-    int total = 0;
-    for (int w : WEIGHTS) {
-      total += w;
+  /** Stream faults end at the step chosen when they began. */
+  private void timedEnds(int step) {
+    if (step == reconnectAt) {
+      reconnectAt = -1;
+      history.add(step, "reconnect");
+      world.exchange.reconnect();
     }
-    int r = random.nextInt(total);
-    for (Action a : Action.values()) {
-      r -= WEIGHTS[a.ordinal()];
+    if (step == releaseAt) {
+      releaseAt = -1;
+      history.add(step, "release held stream events reversed");
+      world.exchange.releaseHeldReversed();
+      invariants.blind();
+    }
+    if (step == undelayAt) {
+      undelayAt = -1;
+      history.add(step, "stream delay off");
+      world.exchange.delayStream(Duration.ZERO);
+    }
+  }
+
+  private Action pick() {
+    int r = random.nextInt(totalWeight);
+    for (Action a : actions) {
+      r -= a.weight;
       if (r < 0) {
         return a;
       }
@@ -130,36 +181,44 @@ final class Simulation {
     switch (action) {
       case ADVANCE -> {
         Duration d = Duration.ofMillis(200 + random.nextInt(10_000));
+        history.add(step, "advance " + d);
         world.clock.advance(d);
-        note(step, "advance " + d);
+      }
+      case QUIET -> {
+        // Long enough for I3's quiet period: every periodic task runs many times meanwhile.
+        Duration d = Duration.ofSeconds(240 + random.nextInt(60));
+        history.add(step, "quiet for " + d);
+        world.clock.advance(d);
       }
       case MARK_WALK -> moveMark(step, symbol, 0.004);
       case MARK_GAP -> moveMark(step, symbol, 0.05);
       case OPEN -> open(step, symbol);
       case CLOSE -> {
-        var outcome = world.keeper.close(new PositionKey(Exchange.BINANCE, symbol));
-        note(step, "close " + symbol + " -> " + outcome);
+        history.add(step, "close " + symbol);
+        var outcome = world.keeper.close(new PositionKey(config.exchange(), symbol));
+        history.add(step, "  -> " + outcome);
+      }
+      case RECONCILE -> {
+        history.add(step, "reconcile");
+        world.keeper.reconcile();
       }
       case CLOSE_BY_HAND -> {
+        history.add(step, "close by hand " + symbol);
         world.exchange.closeExternally(symbol);
-        note(step, "close by hand " + symbol);
       }
       case CANCEL_STOP_BY_HAND -> cancelStopByHand(step, symbol);
       case PORT_FAULT -> portFault(step);
-      case DISCONNECT -> {
-        if (reconnectAt < 0) {
-          world.exchange.disconnect("simulated drop");
-          reconnectAt = step + 1 + random.nextInt(30);
-          note(step, "disconnect until step " + reconnectAt);
-        }
+      case LATE_ORDER -> {
+        Duration d = Duration.ofMillis(500 + random.nextInt(4_000));
+        history.add(step, "the next market order lands " + d + " after its answer is lost");
+        world.exchange.nextOrderLandsAfter(d);
       }
+      case STORE_FAULT -> storeFault(step);
+      case DISCONNECT -> disconnect(step);
+      case STREAM_FAULT -> streamFault(step);
       case RESTART -> {
-        note(step, "restart");
+        history.add(step, "restart");
         world.restart();
-      }
-      case RECONCILE -> {
-        note(step, "reconcile");
-        world.keeper.reconcile();
       }
     }
   }
@@ -170,11 +229,11 @@ final class Simulation {
     BigDecimal tick = world.exchange.instrument(symbol).tickSize();
     BigDecimal next =
         mark.multiply(BigDecimal.valueOf(factor), MathContext.DECIMAL64)
-            .divide(tick, 0, java.math.RoundingMode.HALF_UP)
+            .divide(tick, 0, RoundingMode.HALF_UP)
             .multiply(tick);
     if (next.signum() > 0) {
+      history.add(step, "mark " + symbol + " " + next.toPlainString());
       world.exchange.setMarkPrice(symbol, next);
-      note(step, "mark " + symbol + " " + next);
     }
   }
 
@@ -188,7 +247,7 @@ final class Simulation {
             : "" + (6 + random.nextInt(20));
     OpenIntent intent =
         new OpenIntent(
-            Exchange.BINANCE,
+            config.exchange(),
             symbol,
             side,
             new BigDecimal(quote),
@@ -197,49 +256,89 @@ final class Simulation {
             new TrailingParams(new BigDecimal("1.5"), new BigDecimal("0.5")),
             Optional.of("signal-" + intentId),
             intentId);
+    history.add(step, "open " + intentId + " " + quote);
     var result = world.keeper.open(intent);
-    note(step, "open " + intentId + " " + quote + " -> " + result);
+    history.add(step, "  -> " + result);
   }
 
   private void cancelStopByHand(int step, Symbol symbol) {
-    List<StopOrder> working =
-        world.exchange.allStops().stream()
-            .filter(s -> s.symbol().equals(symbol) && s.status() == StopStatus.WORKING)
-            .toList();
+    List<StopOrder> working = world.exchange.workingStops(symbol);
     if (!working.isEmpty()) {
       StopOrder stop = working.get(random.nextInt(working.size()));
+      history.add(step, "cancel stop by hand " + stop.clientId().value());
       world.exchange.cancelStopExternally(stop.clientId());
-      note(step, "cancel stop by hand " + stop.clientId().value());
     }
   }
 
-  private void portFault(int step) {
-    FakeExchange.Op[] ops = {
-      FakeExchange.Op.PLACE_ORDER,
-      FakeExchange.Op.QUERY_ORDER,
-      FakeExchange.Op.PLACE_STOP,
-      FakeExchange.Op.MOVE_STOP,
-      FakeExchange.Op.CANCEL_STOP,
-      FakeExchange.Op.OPEN_STOPS,
-      FakeExchange.Op.POSITIONS,
-      FakeExchange.Op.EXIT_SINCE
+  private PortException venueFault(String on) {
+    return switch (random.nextInt(3)) {
+      case 0 -> new RetryableException("simulated 503 on " + on);
+      case 1 -> new RateLimitedException("simulated 429 on " + on, Duration.ofSeconds(1));
+      default -> new OutcomeUnknownException("simulated timeout on " + on);
     };
-    FakeExchange.Op op = ops[random.nextInt(ops.length)];
-    PortException e =
-        switch (random.nextInt(3)) {
-          case 0 -> new RetryableException("simulated 503 on " + op);
-          case 1 -> new RateLimitedException("simulated 429 on " + op, Duration.ofSeconds(1));
-          default -> new OutcomeUnknownException("simulated timeout on " + op);
-        };
-    FaultKnobs.When when =
-        e instanceof OutcomeUnknownException && random.nextBoolean()
-            ? FaultKnobs.When.AFTER_EFFECT
-            : FaultKnobs.When.BEFORE_EFFECT;
-    world.exchange.faults().failNext(op, e, when);
-    note(step, "fault next " + op + " " + when + " " + e.getMessage());
   }
 
-  private void note(int step, String line) {
-    history.add(step + " " + line);
+  private void portFault(int step) {
+    FakeExchange.Op op = VENUE_OPS[random.nextInt(VENUE_OPS.length)];
+    PortException e = venueFault(op.name());
+    FaultKnobs.When when = when(e);
+    history.add(step, "fault next " + op + " " + when + " " + e.getMessage());
+    world.exchange.faults().failNext(op, e, when);
+  }
+
+  private void storeFault(int step) {
+    InMemoryPositionStore.Op op = STORE_OPS[random.nextInt(STORE_OPS.length)];
+    PortException e =
+        random.nextBoolean()
+            ? new PersistenceException("simulated store outage on " + op)
+            : new OutcomeUnknownException("simulated commit outcome lost on " + op);
+    FaultKnobs.When when = when(e);
+    history.add(step, "store fault next " + op + " " + when + " " + e.getMessage());
+    world.store.faults().failNext(op, e, when);
+  }
+
+  /** An unknown outcome strikes before or after the effect (a lost answer, a lost commit). */
+  private FaultKnobs.When when(PortException e) {
+    return e instanceof OutcomeUnknownException && random.nextBoolean()
+        ? FaultKnobs.When.AFTER_EFFECT
+        : FaultKnobs.When.BEFORE_EFFECT;
+  }
+
+  private void disconnect(int step) {
+    if (reconnectAt < 0) {
+      reconnectAt = step + 1 + random.nextInt(30);
+      history.add(step, "disconnect until step " + reconnectAt);
+      world.exchange.disconnect("simulated drop");
+    }
+  }
+
+  private void streamFault(int step) {
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        Class<? extends StreamEvent> type =
+            switch (random.nextInt(3)) {
+              case 0 -> StreamEvent.StopChanged.class;
+              case 1 -> StreamEvent.PositionChanged.class;
+              default -> StreamEvent.OrderChanged.class;
+            };
+        history.add(step, "drop the next " + type.getSimpleName());
+        world.exchange.dropNext(type, 1);
+      }
+      case 1 -> {
+        if (releaseAt < 0) {
+          releaseAt = step + 1 + random.nextInt(5);
+          history.add(step, "hold stream events until step " + releaseAt + ", then reverse them");
+          world.exchange.holdStream();
+        }
+      }
+      default -> {
+        if (undelayAt < 0) {
+          Duration d = Duration.ofMillis(100 + random.nextInt(3_000));
+          undelayAt = step + 1 + random.nextInt(10);
+          history.add(step, "stream delayed " + d + " until step " + undelayAt);
+          world.exchange.delayStream(d);
+        }
+      }
+    }
   }
 }

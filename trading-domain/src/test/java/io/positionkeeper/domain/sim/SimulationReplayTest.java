@@ -6,18 +6,23 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Replays one history named on the command line ({@code -Dsim.seed=.. -Dsim.steps=..}); without a
- * seed it replays seed 1, so the class always runs and is never skipped.
+ * Replays one history named on the command line ({@code -Dsim.seed=.. -Dsim.steps=..
+ * -Dsim.flavour=BINANCE|BYBIT -Dsim.off=PORT,STREAM,..}), printing every step of it when it fails;
+ * without properties it replays seed 1 on Binance, so the class always runs and is never skipped.
  */
 class SimulationReplayTest {
 
   @Test
   void theNamedHistoryKeepsEveryInvariant() {
-    long seed = Long.getLong("sim.seed", 1L);
-    int steps = Integer.getInteger("sim.steps", 1_000);
-    Simulation sim = new Simulation(seed);
-    Optional<Violation> v = sim.run(steps);
-    v.ifPresent(found -> sim.history().forEach(System.out::println));
-    assertThat(v).as("violation of seed %d", seed).isEmpty();
+    SimConfig config = SimConfig.fromSystemProperties(1L, 1_000);
+    Simulation sim = new Simulation(config);
+    Optional<Violation> v = sim.run();
+    v.ifPresent(
+        found -> {
+          System.out.println("history of " + config + ":");
+          sim.history().lines().forEach(line -> System.out.println("  " + line));
+          System.out.println(found);
+        });
+    assertThat(v).as("violation of %s", config).isEmpty();
   }
 }

@@ -9,11 +9,17 @@ import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
+import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.StreamEvent;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -83,5 +89,78 @@ class SimulatorFindingsTest {
     assertThat(working).hasSize(1);
     assertThat(working.get(0).positionSide()).isEqualTo(PositionSide.LONG);
     assertThat(working.get(0).triggerPrice()).isEqualByComparingTo(second.stopPrice());
+  }
+
+  /**
+   * Seed 43 (binance, 16 steps): the close order's fill event was lost and the trade history
+   * answered 429 once; the flat event finalized the close without an exit, and the store refused
+   * that close for ever (only a phantom's exit may be unknown): the row stayed CLOSING, retried
+   * every second.
+   */
+  @Test
+  void aCloseWhoseFillEventWasLost_isWrittenWithTheVenuesExit() {
+    h.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    h.exchange.dropNext(StreamEvent.OrderChanged.class, 1);
+    h.exchange
+        .faults()
+        .failNext(FakeExchange.Op.EXIT_SINCE, new RateLimitedException("429", Duration.ZERO));
+
+    var closed =
+        (PositionCloser.CloseOutcome.Closed) h.keeper.close(new PositionKey(Exchange.BINANCE, BTC));
+    h.clock.advance(Duration.ofSeconds(2));
+
+    PositionRecord row = h.store.all().get(0);
+    assertThat(row.status()).isEqualTo(PositionStatus.CLOSED);
+    assertThat(row.exitPrice())
+        .hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo(closed.exitPrice()));
+  }
+
+  /**
+   * Seed 15 (binance, 201 steps): the stop filled, its order event was lost and the first trade
+   * history read failed; the retried close found the exit but kept the reason it had guessed,
+   * EXTERNAL, though the venue's history names the position's own stop.
+   */
+  @Test
+  void aStopFillWhoseEventWasLost_isRecordedAsAStopLoss() {
+    h.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    h.exchange.dropNext(StreamEvent.OrderChanged.class, 1);
+    h.exchange
+        .faults()
+        .failNext(FakeExchange.Op.EXIT_SINCE, new RateLimitedException("429", Duration.ZERO));
+
+    mark("60000");
+    h.clock.advance(Duration.ofSeconds(2));
+
+    PositionRecord row = h.store.all().get(0);
+    assertThat(row.status()).isEqualTo(PositionStatus.CLOSED);
+    assertThat(row.closeReason()).contains(CloseReason.STOP_LOSS);
+  }
+
+  /**
+   * Binance flavour: a trailing move's cancel half failed and the venue could not be read to settle
+   * it, leaving two stops; nothing removed the extra one. Reconciliation now keeps the tightest of
+   * a position's own stops and cancels the rest.
+   */
+  @Test
+  void aMoveWhoseCancelHalfFailed_leavesOneStopAfterReconciliation() {
+    SimWorld w = new SimWorld(FakeExchange.Flavour.BINANCE);
+    w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    w.exchange.faults().failNext(FakeExchange.Op.CANCEL_STOP, new RetryableException("503"));
+    w.exchange.faults().failNext(FakeExchange.Op.OPEN_STOPS, new RetryableException("503"));
+    w.clock.advance(Duration.ofSeconds(2));
+    w.exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    w.clock.advance(Duration.ofSeconds(2));
+    assertThat(w.exchange.workingStops(BTC)).hasSize(2);
+    BigDecimal tightest =
+        w.exchange.workingStops(BTC).stream()
+            .map(StopOrder::triggerPrice)
+            .max(BigDecimal::compareTo)
+            .orElseThrow();
+
+    w.keeper.reconcile();
+
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(tightest));
   }
 }

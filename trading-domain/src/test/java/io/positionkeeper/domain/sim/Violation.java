@@ -1,11 +1,11 @@
 package io.positionkeeper.domain.sim;
 
 /** An invariant broken at one step of one history. */
-record Violation(Kind kind, long seed, int step, String detail) {
+record Violation(Kind kind, int step, String detail) {
 
-  /** What kind of promise was broken; findings are quarantined by kind. */
+  /** Which promise was broken. */
   enum Kind {
-    /** I1: a venue position without exactly one working stop for longer than the window. */
+    /** I1: a venue position without exactly one working stop for longer than its window. */
     I1_STOP_COUNT,
     /** I2: more than one entry order reached the venue for one intent. */
     I2_DUPLICATE_ENTRY,
@@ -13,24 +13,28 @@ record Violation(Kind kind, long seed, int step, String detail) {
     I3_VENUE_POSITION_UNTRACKED,
     /** I3: after a quiet reconciliation period, an open row with no venue position. */
     I3_ROW_WITHOUT_POSITION,
-    /** I3: after a quiet period, a row's side or size differs from the venue's. */
+    /** I3: after a quiet period, a row's side, size or stop differs from the venue's. */
     I3_ROW_DIFFERS,
     /** I3: after a quiet period, a working stop on a symbol the venue holds flat. */
     I3_STRAY_STOP,
+    /** I3: after a quiet period, a pending registration or a write still owed. */
+    I3_PENDING_LEFT,
+    /** I4: an emitted audit event missing from the trail, or there twice. */
+    I4_EVENT_NOT_ONCE,
+    /** I4: an event about a stored position recorded without its id. */
+    I4_PENDING_ID,
+    /** I4: a closed row's exit price or reason differs from the venue's fills. */
+    I4_INVENTED_EXIT,
+    /** I5: the working stop of an open position loosened. */
+    I5_STOP_LOOSENED,
+    /** I6: memory or a queue grew past its bound. */
+    I6_UNBOUNDED,
     /** A keeper operation threw to its caller instead of answering. */
     ESCAPED_EXCEPTION
   }
 
-  String replayCommand(int steps) {
-    return "mvn -pl trading-domain -am test -Dtest=SimulationReplayTest"
-        + " -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed="
-        + seed
-        + " -Dsim.venue=binance -Dsim.steps="
-        + steps;
-  }
-
   @Override
   public String toString() {
-    return kind + " at step " + step + " of seed " + seed + ": " + detail;
+    return kind + " at step " + step + ": " + detail;
   }
 }

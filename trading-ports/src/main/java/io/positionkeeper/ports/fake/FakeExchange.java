@@ -156,6 +156,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   private final Set<Symbol> watched = new HashSet<>();
   private final Map<Class<? extends StreamEvent>, Integer> dropNext = new HashMap<>();
   private boolean holding;
+  private long dropped;
   private final List<StreamEvent> held = new ArrayList<>();
   private Duration streamDelay = Duration.ZERO;
   private final Deque<StreamEvent> outbox = new ArrayDeque<>();
@@ -452,6 +453,35 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   public synchronized BigDecimal positionSize(Symbol symbol) {
     Pos p = positions.get(symbol);
     return p == null ? BigDecimal.ZERO : p.signedSize;
+  }
+
+  /** How many stream events the drop knob has swallowed so far. */
+  public synchronized long droppedEvents() {
+    return dropped;
+  }
+
+  /** How many stream events are held back by {@link #holdStream()} right now. */
+  public synchronized int heldEvents() {
+    return held.size();
+  }
+
+  /**
+   * Every fill that reduced a position, one per fill, as the venue's trade history keeps it (the
+   * client id is the order's, empty for a close by hand), without going through the fault knobs.
+   */
+  public synchronized List<PositionExit> exitFills() {
+    return exitFills.stream()
+        .map(
+            f ->
+                new PositionExit(
+                    f.symbol(),
+                    f.side(),
+                    f.quantity(),
+                    f.price(),
+                    f.realizedPnl(),
+                    f.clientId(),
+                    f.time()))
+        .toList();
   }
 
   /** Every event that reached the listener, in order. */
@@ -1152,6 +1182,7 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
         Integer drops = dropNext.get(e.getClass());
         if (drops != null && drops > 0) {
           dropNext.put(e.getClass(), drops - 1);
+          dropped++;
           continue;
         }
         if (holding) {

@@ -163,10 +163,29 @@ public final class InMemoryAuditJournal implements AuditJournal {
   /** Every record of this journal's account, in the order it was first stored. */
   public List<AuditRecord> records() {
     synchronized (trail) {
-      return trail.records.values().stream()
-          .filter(r -> account.equals(trail.accountOf.get(r.eventId())))
-          .toList();
+      return trail.records.values().stream().filter(this::mine).toList();
     }
+  }
+
+  /** How many records of this journal's account are stored (without copying them). */
+  public int size() {
+    synchronized (trail) {
+      return (int) trail.records.values().stream().filter(this::mine).count();
+    }
+  }
+
+  /**
+   * This account's records stored after its first {@code from}, in order (for readers that follow
+   * along without copying the whole trail every step).
+   */
+  public List<AuditRecord> recordsFrom(int from) {
+    synchronized (trail) {
+      return trail.records.values().stream().filter(this::mine).skip(from).toList();
+    }
+  }
+
+  private boolean mine(AuditRecord r) {
+    return account.equals(trail.accountOf.get(r.eventId()));
   }
 
   /** The stored records about one position id. */

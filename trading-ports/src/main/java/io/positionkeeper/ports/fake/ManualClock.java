@@ -43,6 +43,11 @@ public final class ManualClock implements Clock {
     advance(duration);
   }
 
+  /** How many scheduled tasks wait to run: a bound on it shows periodic work does not pile up. */
+  public synchronized int pendingTasks() {
+    return tasks.size();
+  }
+
   /** How many times {@link #sleep(Duration)} was called. */
   public synchronized long sleepCount() {
     return sleeps;
