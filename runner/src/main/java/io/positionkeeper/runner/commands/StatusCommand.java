@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     })
 public final class StatusCommand implements Callable<Integer> {
   private static final String POSITIONS =
-      "SELECT p.id, p.exchange, p.symbol, p.side, p.status, p.quantity, p.entry_price,"
+      "SELECT p.id, p.account, p.exchange, p.symbol, p.side, p.status, p.quantity, p.entry_price,"
           + " p.stop_price, p.stop_client_id, p.opened_at, t.status, t.activation_price,"
           + " t.callback_rate, t.peak, t.current_stop FROM monitoring.positions p"
           + " LEFT JOIN monitoring.trailing_stop_state t ON t.position_id = p.id"
@@ -53,6 +53,7 @@ public final class StatusCommand implements Callable<Integer> {
   /** One open position as status shows it. */
   record Row(
       long id,
+      String account,
       String exchange,
       String symbol,
       String side,
@@ -87,6 +88,8 @@ public final class StatusCommand implements Callable<Integer> {
                           Map.<Symbol, TradingSettings.SymbolSettings>of();
                     })
             .orElse(Map.of());
+    // The configured leverage belongs to the configured account; another account's row shows none.
+    String account = database.live().map(LiveConfig::account).orElse(null);
     List<Row> rows = new ArrayList<>();
     List<Lease> leases = new ArrayList<>();
     try (DatabaseOptions.Opened db = database.open();
@@ -94,7 +97,7 @@ public final class StatusCommand implements Callable<Integer> {
         Statement s = c.createStatement()) {
       try (ResultSet r = s.executeQuery(POSITIONS)) {
         while (r.next()) {
-          rows.add(row(r, leverage));
+          rows.add(row(r, account, leverage));
         }
       }
       try (ResultSet r = s.executeQuery(LEASES)) {
@@ -119,26 +122,29 @@ public final class StatusCommand implements Callable<Integer> {
     return rows.stream().anyMatch(r -> r.stop() == null) ? ExitCodes.ATTENTION : ExitCodes.OK;
   }
 
-  private static Row row(ResultSet r, Map<Symbol, TradingSettings.SymbolSettings> leverage)
+  private static Row row(
+      ResultSet r, String account, Map<Symbol, TradingSettings.SymbolSettings> leverage)
       throws SQLException {
-    String symbol = r.getString(3);
-    TradingSettings.SymbolSettings settings = leverage.get(new Symbol(symbol));
+    String symbol = r.getString(4);
+    TradingSettings.SymbolSettings settings =
+        r.getString(2).equals(account) ? leverage.get(new Symbol(symbol)) : null;
     return new Row(
         r.getLong(1),
         r.getString(2),
+        r.getString(3),
         symbol,
-        r.getString(4),
         r.getString(5),
-        r.getBigDecimal(6),
+        r.getString(6),
         r.getBigDecimal(7),
         r.getBigDecimal(8),
-        r.getString(9),
-        r.getTimestamp(10).toInstant().toString(),
-        r.getString(11),
-        r.getBigDecimal(12),
+        r.getBigDecimal(9),
+        r.getString(10),
+        r.getTimestamp(11).toInstant().toString(),
+        r.getString(12),
         r.getBigDecimal(13),
         r.getBigDecimal(14),
         r.getBigDecimal(15),
+        r.getBigDecimal(16),
         settings == null ? null : settings.leverage());
   }
 
@@ -159,8 +165,9 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("no open positions");
     } else {
       out.printf(
-          "%-6s %-8s %-10s %-5s %-8s %12s %12s %12s %-9s %12s %12s %4s%n",
+          "%-6s %-12s %-8s %-10s %-5s %-8s %12s %12s %12s %-9s %12s %12s %4s%n",
           "ID",
+          "ACCOUNT",
           "VENUE",
           "SYMBOL",
           "SIDE",
@@ -174,8 +181,9 @@ public final class StatusCommand implements Callable<Integer> {
           "LEV");
       for (Row r : rows) {
         out.printf(
-            "%-6d %-8s %-10s %-5s %-8s %12s %12s %12s %-9s %12s %12s %4s%n",
+            "%-6d %-12s %-8s %-10s %-5s %-8s %12s %12s %12s %-9s %12s %12s %4s%n",
             r.id(),
+            r.account(),
             r.exchange(),
             r.symbol(),
             r.side(),

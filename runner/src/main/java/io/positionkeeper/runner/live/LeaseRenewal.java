@@ -96,6 +96,14 @@ final class LeaseRenewal implements AutoCloseable {
     onLost.run();
   }
 
+  /**
+   * A fenced write found the lease taken before a renewal did: the lease ends here just as a stale
+   * renewal would end it, so the runner's health, metrics and alerts all say it is lost.
+   */
+  void fencedOut(StaleLeaseException e) {
+    end(Objects.requireNonNull(e, "e"));
+  }
+
   /** The stale-lease refusal that ended this runner's lease, if it did. */
   StaleLeaseException lost() {
     return lost;

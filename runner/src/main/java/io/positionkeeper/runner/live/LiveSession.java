@@ -15,6 +15,7 @@ import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.SignalSource;
+import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.Lease;
@@ -128,7 +129,7 @@ public final class LiveSession {
             new LeaseRenewal(
                 leases, lease, taken.get().sentNanos(), leaseTtl, stopRequested::countDown);
         try (AuditSpool spool = AuditSpool.open(home.resolve(config.account() + "-audit.spool"))) {
-          trade(pool, spool, keys, io, () -> renewal.lost() == null);
+          trade(pool, spool, keys, io, renewal);
         } finally {
           renewal.close();
           release(leases, renewal.current());
@@ -148,8 +149,9 @@ public final class LiveSession {
       AuditSpool spool,
       LiveVenue.Keys keys,
       ExecutorService io,
-      BooleanSupplier leaseHeld)
+      LeaseRenewal renewal)
       throws IOException, InterruptedException {
+    BooleanSupplier leaseHeld = () -> renewal.lost() == null;
     try (LiveVenue venue = keys.open(clock, io);
         Observability observability =
             new Observability(ops, clock, List.of(config.exchange().exchange()), List.of())) {
@@ -172,6 +174,10 @@ public final class LiveSession {
         observability.keeperStarted(
             keeper, injector.getInstance(BatchingAuditWriter.class), pool, leaseHeld);
         takeSignals(keeper, pool);
+      } catch (StaleLeaseException e) {
+        // Caught here, inside the observability's scope, so its last check sees the lease lost.
+        renewal.fencedOut(e);
+        throw e;
       } finally {
         keeper.stop();
       }

@@ -63,7 +63,8 @@ class CommandsIT {
         config,
         String.join(
             "\n",
-            "account=paper-check",
+            // The bundled paper run keeps its rows in the default account.
+            "account=default",
             "exchange=binance",
             "environment=testnet",
             "symbols=SOLUSDT",
@@ -103,7 +104,7 @@ class CommandsIT {
             + " ON CONFLICT (account) DO NOTHING");
     Run run = keeper("status", "--config", config.toString());
     assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).contains("SOLUSDT", "SHORT", "ACTIVE", "3x");
+    assertThat(run.out()).contains("default", "SOLUSDT", "SHORT", "ACTIVE", "3x");
     assertThat(run.out()).contains("lease paper-check: held by host-a/42/abc, epoch 3");
     assertThat(run.out().lines().filter(l -> l.contains("SOLUSDT")).findFirst().orElseThrow())
         .doesNotContain("NONE!");
@@ -180,8 +181,9 @@ class CommandsIT {
                     "PT6S"));
     Thread.sleep(3_000);
     sql(
-        "INSERT INTO monitoring.events (event_id, correlation_key, exchange, symbol, type,"
-            + " severity, payload, event_time) VALUES ('follow-test-1', 'k1', 'PAPER', 'BTCUSDT',"
+        "INSERT INTO monitoring.events (event_id, account, correlation_key, exchange, symbol,"
+            + " type, severity, payload, event_time) VALUES ('follow-test-1', 'default', 'k1',"
+            + " 'PAPER', 'BTCUSDT',"
             + " 'OPERATION_FAILED', 'ERROR', '{\"operation\":\"follow check\"}', now())");
     Run run = following.get();
     assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.OK);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.fake.InMemoryAccountLease;
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Lease;
@@ -88,6 +89,19 @@ class LeaseRenewalTest {
 
       assertThat(lost.await(TTL.toMillis() * 2, TimeUnit.MILLISECONDS)).isTrue();
       assertThat(renewal.lost()).isNotNull();
+    }
+  }
+
+  @Test
+  void aWriteFencedOut_endsTheLeaseOnce_andStopsTheRunner() throws Exception {
+    CountDownLatch lost = new CountDownLatch(2);
+    try (LeaseRenewal renewal = start(lost)) {
+      StaleLeaseException fenced = new StaleLeaseException("epoch 2 is current, not 1");
+      renewal.fencedOut(fenced);
+      renewal.fencedOut(new StaleLeaseException("a second write"));
+
+      assertThat(renewal.lost()).isSameAs(fenced);
+      assertThat(lost.getCount()).as("onLost runs once").isEqualTo(1);
     }
   }
 

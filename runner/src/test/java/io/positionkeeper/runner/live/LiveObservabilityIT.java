@@ -46,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * protected; a dropped stream counts as a reconnect; a lost lease is told to the webhook.
  */
 class LiveObservabilityIT {
+  private static final String ACCOUNT = "obs-account";
+
   private static final Symbol BTC = Symbol.of("BTCUSDT");
 
   @TempDir Path home;
@@ -89,12 +91,7 @@ class LiveObservabilityIT {
             Duration.ofMillis(200));
     LiveSession session =
         new LiveSession(
-                config(),
-                env(),
-                home,
-                Clock.system(),
-                Duration.ofMillis(50),
-                Duration.ofMillis(900))
+                config(), env(), home, Clock.system(), Duration.ofMillis(50), Duration.ofSeconds(3))
             .withOps(ops);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread runner =
@@ -110,9 +107,11 @@ class LiveObservabilityIT {
     await("ready", () -> status(port, "/health") == 200, failure);
 
     sql(
-        "INSERT INTO monitoring.signals (exchange, symbol, side, size, size_unit,"
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
             + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
-            + " VALUES ('BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+            + " VALUES ('"
+            + ACCOUNT
+            + "', 'BINANCE', 'BTCUSDT', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
     await("one open position", () -> metric(port, "keeper_open_positions") == 1, failure);
     // The fill's record reaches the metrics when the audit writer's batch is stored, the stop's
     // when the opener stored it with the row.
@@ -148,7 +147,7 @@ class LiveObservabilityIT {
 
   private LiveConfig config() {
     return new LiveConfig(
-        "obs-account",
+        ACCOUNT,
         LiveConfig.Venue.CUSTOM,
         venue.config(),
         Map.of(BTC, new TradingSettings.SymbolSettings(5, TradingSettings.MarginType.ISOLATED)),

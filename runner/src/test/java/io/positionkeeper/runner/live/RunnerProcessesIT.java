@@ -63,7 +63,7 @@ class RunnerProcessesIT {
 
     first.process.destroyForcibly(); // SIGKILL: no release, the lease has to expire
     assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    await(standby, () -> standby.log().contains("live on CUSTOM for account proc-it"));
+    await(standby, () -> standby.log().contains("live on BINANCE CUSTOM for account proc-it"));
 
     assertThat(holder()).startsWith(hostPart() + standby.pid() + "/");
     assertThat(standby.log())
@@ -114,7 +114,7 @@ class RunnerProcessesIT {
     String file = p.log();
     String console = p.stderr();
     assertThat(file)
-        .contains(" INFO ", "lease of account proc-it taken", "live on CUSTOM")
+        .contains(" INFO ", "lease of account proc-it taken", "live on BINANCE CUSTOM")
         .contains("Margin is insufficient");
     assertThat(console.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d .*")))
         .as("the console shows warnings and errors only")
