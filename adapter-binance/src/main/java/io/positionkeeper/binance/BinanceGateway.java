@@ -663,10 +663,10 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     history.sort(
         Comparator.comparingLong(Wire.UserTrade::time).thenComparingLong(Wire.UserTrade::id));
     BigDecimal size = after.map(ExchangePosition::signedSize).orElse(BigDecimal.ZERO);
-    BigDecimal quantity = BigDecimal.ZERO;
-    BigDecimal notional = BigDecimal.ZERO;
-    BigDecimal pnl = BigDecimal.ZERO;
-    Wire.UserTrade last = null;
+    // The reducing fills, newest first, each with whether it left the position flat or turned.
+    List<Wire.UserTrade> reducing = new ArrayList<>();
+    List<BigDecimal> reducedBy = new ArrayList<>();
+    List<Boolean> ended = new ArrayList<>();
     for (int i = history.size() - 1; i >= 0; i--) {
       Wire.UserTrade t = history.get(i);
       if (!t.positionSide().equals("BOTH")) {
@@ -686,16 +686,28 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
             case SELL -> t.qty().negate();
           };
       BigDecimal held = size.subtract(delta); // the signed size before this fill
+      BigDecimal left = size; // the signed size after it
       size = held;
       if (tradeSide != side.exitSide() || held.signum() != side.sign()) {
         continue;
       }
-      BigDecimal reduced = t.qty().min(held.abs());
-      quantity = quantity.add(reduced);
-      notional = notional.add(reduced.multiply(t.price()));
+      reducing.add(t);
+      reducedBy.add(t.qty().min(held.abs()));
+      ended.add(left.signum() != side.sign());
+    }
+    // One position only: from the oldest reducing fill to the one that left the venue flat.
+    BigDecimal quantity = BigDecimal.ZERO;
+    BigDecimal notional = BigDecimal.ZERO;
+    BigDecimal pnl = BigDecimal.ZERO;
+    Wire.UserTrade last = null;
+    for (int i = reducing.size() - 1; i >= 0; i--) {
+      Wire.UserTrade t = reducing.get(i);
+      quantity = quantity.add(reducedBy.get(i));
+      notional = notional.add(reducedBy.get(i).multiply(t.price()));
       pnl = pnl.add(t.realizedPnl());
-      if (last == null) {
-        last = t;
+      last = t;
+      if (ended.get(i)) {
+        break;
       }
     }
     if (last == null) {

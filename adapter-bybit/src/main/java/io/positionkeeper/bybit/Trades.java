@@ -11,10 +11,12 @@ import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.Side;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -60,12 +62,12 @@ final class Trades {
   }
 
   Optional<PositionExit> exitSince(Symbol symbol, PositionSide side, Instant since) {
-    List<Fill> closing =
+    List<Fill> trades =
         fills(symbol, since).stream()
-            .filter(f -> f.isTrade() && f.side() == side.exitSide())
-            .filter(f -> f.closedSize().signum() > 0 && f.time().isAfter(since))
+            .filter(f -> f.isTrade() && f.time().isAfter(since))
             .sorted(Comparator.comparing(Fill::time))
             .toList();
+    List<Fill> closing = ownLife(symbol, side, trades);
     if (closing.isEmpty()) {
       return Optional.empty();
     }
@@ -87,6 +89,39 @@ final class Trades {
             pnl,
             last.orderLinkId().map(ClientOrderId::of),
             last.time()));
+  }
+
+  /**
+   * The fills (oldest first) that closed part of one position of {@code side}: from the first after
+   * the start of {@code trades} to the one that left the venue flat or turned it, no later ones.
+   * The size after each fill is told backwards from the position the venue holds now.
+   */
+  private List<Fill> ownLife(Symbol symbol, PositionSide side, List<Fill> trades) {
+    BigDecimal size =
+        calls
+            .positionRow(symbol)
+            .map(
+                r ->
+                    Calls.read("position", () -> Rest.position(r, "avgPrice", Instant.EPOCH))
+                        .signedSize())
+            .orElse(BigDecimal.ZERO);
+    boolean[] ended = new boolean[trades.size()];
+    for (int i = trades.size() - 1; i >= 0; i--) {
+      Fill f = trades.get(i);
+      ended[i] = size.signum() != side.sign();
+      size = size.subtract(f.side() == Side.BUY ? f.quantity() : f.quantity().negate());
+    }
+    List<Fill> closing = new ArrayList<>();
+    for (int i = 0; i < trades.size(); i++) {
+      Fill f = trades.get(i);
+      if (f.side() == side.exitSide() && f.closedSize().signum() > 0) {
+        closing.add(f);
+        if (ended[i]) {
+          break;
+        }
+      }
+    }
+    return closing;
   }
 
   private List<Fill> fills(Symbol symbol, Instant from) {

@@ -115,7 +115,9 @@ public interface ExchangeGateway {
    * How a position of {@code side} on {@code symbol} ended, from the fills after {@code since} that
    * reduced it, taken together (empty when the venue's trade history shows none), so that a
    * position found closed while nobody watched (a phantom) gets its real exit price, PnL and
-   * closing order, never invented ones.
+   * closing order, never invented ones. One position only: the fills stop at the first one that
+   * left the venue flat (or turned it to the other side); a later position on the same symbol and
+   * side is another position, and its fills are not part of this exit.
    */
   Optional<PositionExit> exitSince(Symbol symbol, PositionSide side, Instant since);
 

@@ -6,6 +6,8 @@ import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.tracking.LifeExit;
+import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.PositionClose;
@@ -89,13 +91,15 @@ final class PhantomClose {
   }
 
   /**
-   * How a phantom ended, from the venue's history: our stop's fill is a stop-loss (a trailing stop
-   * when it was moved), anything else external; PHANTOM with no price when the history is silent.
+   * How a phantom ended, from the venue's history of its own life: a fill of one of its stops is a
+   * stop-loss (a trailing stop when it was moved), anything else external; PHANTOM with no price
+   * when the history is silent or cannot be read.
    */
   private PositionClose exitFromVenue(PositionRecord row) {
+    Position.Stored ended = ended(row);
     Optional<PositionExit> exit;
     try {
-      exit = c.read(() -> c.gateway().exitSince(row.symbol(), row.side(), row.openedAt()));
+      exit = c.read(() -> LifeExit.read(c.gateway(), ended, Optional.empty()));
     } catch (PortException e) {
       log.warn("the trade history of {} could not be read", row.symbol(), e);
       exit = Optional.empty();
@@ -106,7 +110,7 @@ final class PhantomClose {
     }
     PositionExit e = exit.get();
     CloseReason reason = CloseReason.EXTERNAL;
-    if (e.closingClientId().isPresent() && e.closingClientId().equals(row.stopClientId())) {
+    if (e.closingClientId().filter(id -> PositionCloser.isStopOf(ended, id)).isPresent()) {
       reason =
           e.closingClientId().get().value().startsWith("pkm-")
               ? CloseReason.TRAILING_STOP

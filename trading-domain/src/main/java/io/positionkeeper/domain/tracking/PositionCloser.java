@@ -29,6 +29,7 @@ import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -271,7 +272,7 @@ public final class PositionCloser {
                     .filter(p -> p.signum() != 0)
                     .orElseGet(() -> pnlOf(before, price, before.quantity())));
     if (exitPrice.isEmpty()) {
-      Optional<PositionExit> fromVenue = exitFromHistory(before, true);
+      Optional<PositionExit> fromVenue = exitFromHistory(before, clock.now(), true);
       exitPrice = fromVenue.map(PositionExit::averagePrice);
       pnl = fromVenue.map(PositionExit::realizedPnl);
       // The fill event was lost: the trade history names the order that closed it.
@@ -293,12 +294,10 @@ public final class PositionCloser {
    * liquidated, an order event lost): the venue's trade history says, or it stays unknown. A price
    * is never made up from a mark or the entry.
    */
-  private Optional<PositionExit> exitFromHistory(Position.Stored before, boolean recordFailure) {
+  private Optional<PositionExit> exitFromHistory(
+      Position.Stored before, Instant flatSeenAt, boolean recordFailure) {
     try {
-      return gatewayOf(before.key())
-          // Fills strictly after the instant before registration: the exit may share its
-          // registration's millisecond on a fast venue (and always does on a manual clock).
-          .exitSince(before.key().symbol(), before.side(), before.registeredAt().minusNanos(1));
+      return LifeExit.read(gatewayOf(before.key()), before, Optional.of(flatSeenAt));
     } catch (PortException e) {
       if (recordFailure) {
         audit.record(
@@ -343,7 +342,8 @@ public final class PositionCloser {
     }
   }
 
-  private static boolean isStopOf(Position.Stored ended, ClientOrderId candidate) {
+  /** Whether {@code candidate} is one of the position's stops: named by it, or made for it. */
+  public static boolean isStopOf(Position.Stored ended, ClientOrderId candidate) {
     return ended.stopId().equals(Optional.of(candidate))
         || ClientIds.isStopOf(ended.entryOrderId(), ended.dbId(), candidate);
   }
@@ -370,7 +370,7 @@ public final class PositionCloser {
     if (owedClose.exitPrice().isEmpty() && owedClose.reason() != CloseReason.PHANTOM) {
       // Only a phantom's exit may stay unknown: ask the venue's trade history again rather than
       // write a close the store refuses (or make one up).
-      Optional<PositionExit> exit = exitFromHistory(owedClose.before(), false);
+      Optional<PositionExit> exit = exitFromHistory(owedClose.before(), owedClose.at(), false);
       if (exit.isEmpty()) {
         return false;
       }

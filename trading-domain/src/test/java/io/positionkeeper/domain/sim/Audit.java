@@ -1,13 +1,16 @@
 package io.positionkeeper.domain.sim;
 
 import io.positionkeeper.domain.sim.Violation.Kind;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionStatus;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -59,21 +62,57 @@ final class Audit {
     if (row.closeReason().equals(Optional.of(CloseReason.PHANTOM))) {
       return Optional.empty(); // a phantom has no fill of its own: its exit stays unknown
     }
-    List<PositionExit> fills =
-        w.exchange.exitFills().stream()
-            .filter(f -> f.symbol().equals(row.symbol()) && f.side() == row.side())
-            .filter(f -> !f.time().isBefore(row.openedAt()))
-            .filter(f -> row.closedAt().map(c -> !f.time().isAfter(c)).orElse(true))
-            .toList();
+    List<List<PositionExit>> candidates = ownLife(w, row);
     if (row.exitPrice().isPresent()) {
       BigDecimal price = row.exitPrice().get();
-      boolean matches =
-          fills.stream().anyMatch(f -> same(f.averagePrice(), price)) || same(vwap(fills), price);
-      if (!matches) {
-        return Optional.of("exit " + price.toPlainString() + " matches no venue fill " + fills);
+      List<List<PositionExit>> matched =
+          candidates.stream()
+              .filter(
+                  fills ->
+                      fills.stream().anyMatch(f -> same(f.averagePrice(), price))
+                          || same(vwap(fills), price))
+              .toList();
+      if (matched.isEmpty()) {
+        return Optional.of(
+            "exit " + price.toPlainString() + " matches no venue fill " + candidates);
+      }
+      List<Optional<String>> reasons = matched.stream().map(m -> reasonDiffers(row, m)).toList();
+      return reasons.stream().anyMatch(Optional::isEmpty) ? Optional.empty() : reasons.get(0);
+    }
+    return reasonDiffers(row, candidates.get(0));
+  }
+
+  /**
+   * The venue's fills of the row's own position: from its opening to the fill that left the venue
+   * flat, no fill of a later position on the symbol and side. Positions that ended in the very
+   * instant the row opened may be the ones before it (a manual clock cannot order them): then each
+   * of them and the next one are candidates. Never empty (an empty life when the history shows
+   * nothing).
+   */
+  private static List<List<PositionExit>> ownLife(SimWorld w, PositionRecord row) {
+    List<PositionExit> all = w.exchange.exitFills();
+    List<Boolean> ends = w.exchange.exitFillsEndingAPosition();
+    List<List<PositionExit>> candidates = new ArrayList<>();
+    List<PositionExit> life = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      PositionExit f = all.get(i);
+      if (!f.symbol().equals(row.symbol())
+          || f.side() != row.side()
+          || f.time().isBefore(row.openedAt())
+          || row.closedAt().map(c -> f.time().isAfter(c)).orElse(false)) {
+        continue;
+      }
+      life.add(f);
+      if (ends.get(i)) {
+        candidates.add(life);
+        if (f.time().isAfter(row.openedAt())) {
+          return candidates;
+        }
+        life = new ArrayList<>();
       }
     }
-    return reasonDiffers(row, fills);
+    candidates.add(life);
+    return candidates;
   }
 
   /** The reason, where the fills of the position's life all name one kind of closing order. */
@@ -83,7 +122,8 @@ final class Audit {
     }
     CloseReason reason = row.closeReason().get();
     boolean allByStops =
-        fills.stream().allMatch(f -> f.closingClientId().map(Audit::isStop).orElse(false));
+        fills.stream()
+            .allMatch(f -> f.closingClientId().filter(id -> isStopOf(row, id)).isPresent());
     boolean allByHand = fills.stream().allMatch(f -> f.closingClientId().isEmpty());
     if (allByStops && reason != CloseReason.STOP_LOSS && reason != CloseReason.TRAILING_STOP) {
       return Optional.of("closed by its stop on the venue, recorded " + reason);
@@ -94,9 +134,14 @@ final class Audit {
     return Optional.empty();
   }
 
-  private static boolean isStop(io.positionkeeper.ports.model.ClientOrderId id) {
-    String v = id.value();
-    return v.startsWith("pks-") || v.startsWith("pkm-") || v.startsWith("pkr-");
+  /**
+   * One of the row's own stops (another position's stop closing it is neither its stop nor a hand).
+   */
+  private static boolean isStopOf(PositionRecord row, ClientOrderId id) {
+    return row.stopClientId().equals(Optional.of(id))
+        || row.entryClientOrderId()
+            .filter(entry -> ClientIds.isStopOf(entry, row.id(), id))
+            .isPresent();
   }
 
   private static BigDecimal vwap(List<PositionExit> fills) {

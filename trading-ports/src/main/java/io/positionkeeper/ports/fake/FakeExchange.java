@@ -120,7 +120,8 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       BigDecimal price,
       BigDecimal realizedPnl,
       Optional<ClientOrderId> clientId,
-      Instant time) {}
+      Instant time,
+      boolean endedPosition) {}
 
   /** How long Binance keeps the trade history that {@link #exitSince} reads (3 months). */
   public static final Duration DEFAULT_TRADE_HISTORY = Duration.ofDays(90);
@@ -466,6 +467,14 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   }
 
   /**
+   * Whether each fill of {@link #exitFills()} (same order) left the venue flat or on the other
+   * side: the last fill of a position's life.
+   */
+  public synchronized List<Boolean> exitFillsEndingAPosition() {
+    return exitFills.stream().map(ExitFill::endedPosition).toList();
+  }
+
+  /**
    * Every fill that reduced a position, one per fill, as the venue's trade history keeps it (the
    * client id is the order's, empty for a close by hand), without going through the fault knobs.
    */
@@ -693,7 +702,11 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     return call(Op.EXIT_SINCE, events -> exitOf(symbol, side, since));
   }
 
-  /** The fills after {@code since} that reduced a position of that side, taken together. */
+  /**
+   * The fills after {@code since} that reduced a position of that side, taken together, up to the
+   * one that left the venue flat: a venue's trade history lists every fill, and the position a fill
+   * reduced is the one open at that fill (one position per symbol in one-way mode).
+   */
   private Optional<PositionExit> exitOf(Symbol symbol, PositionSide side, Instant since) {
     Instant horizon = clock.now().minus(tradeHistory);
     exitFills.removeIf(f -> f.time().isBefore(horizon));
@@ -707,6 +720,9 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
         notional = notional.add(f.quantity().multiply(f.price()));
         pnl = pnl.add(f.realizedPnl());
         last = f;
+        if (f.endedPosition()) {
+          break;
+        }
       }
     }
     if (last == null) {
@@ -973,7 +989,8 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
               price,
               realized,
               clientId,
-              clock.now()));
+              clock.now(),
+              newSize.signum() != size.signum()));
       entry = newSize.signum() == 0 ? BigDecimal.ZERO : pos.entryPrice;
       if (newSize.signum() != 0 && newSize.signum() != size.signum()) {
         entry = price; // flipped through zero: the remainder opened at this price

@@ -288,6 +288,30 @@ public abstract class ExchangeGatewayContract {
   }
 
   @Test
+  void exitSince_isTheFirstPositionsExitOnly_notALaterPositionsOnTheSameSide() {
+    Instant beforeOpen = gateway().serverTime().minusSeconds(1);
+    openLong();
+    BigDecimal firstExit = venue().startPrice().add(new BigDecimal("1000"));
+    venue().setMarkPrice(symbol(), firstExit);
+    ClientOrderId firstClose = newId("close");
+    gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(symbol(), Side.SELL, venue().orderQuantity(), firstClose, true));
+    openLong();
+    venue().setMarkPrice(symbol(), venue().startPrice().add(new BigDecimal("3000")));
+    gateway()
+        .placeMarketOrder(
+            new MarketOrderRequest(
+                symbol(), Side.SELL, venue().orderQuantity(), newId("close"), true));
+
+    PositionExit exit = gateway().exitSince(symbol(), PositionSide.LONG, beforeOpen).orElseThrow();
+
+    assertThat(exit.quantity()).isEqualByComparingTo(venue().orderQuantity());
+    assertThat(exit.averagePrice()).isEqualByComparingTo(firstExit);
+    assertThat(exit.closingClientId()).contains(firstClose);
+  }
+
+  @Test
   void exitSince_theTimeOfTheClose_isEmpty() {
     Instant beforeOpen = gateway().serverTime().minusSeconds(1);
     openLong();
