@@ -11,17 +11,20 @@ import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.StreamEvent;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Notices, from one venue's stream, when a reconciliation is owed before the periodic one: the stop
  * a stored, active position relies on was cancelled or expired on the venue (by hand, by the
- * venue), or the streams were resynced after a gap in which such news may have been lost. The
- * keeper's timer asks {@link #due()} and reconciles; reconciliation reads the venue and re-protects
- * through the same path as always, so this watch never places a stop itself and cannot make a
- * second one.
+ * venue), a position the book does not hold appeared (an entry that landed after its open gave up,
+ * a position opened by hand), or the streams were resynced after a gap in which such news may have
+ * been lost. The keeper's timer asks {@link #due()} and reconciles; reconciliation reads the venue
+ * and re-protects through the same path as always, so this watch never places a stop itself and
+ * cannot make a second one.
  *
  * <p>A stop cancelled because the keeper moved it is not news: by the time the timer asks, the book
  * names the replacement, and the suspicion is dropped without a venue call. What it holds is
@@ -31,6 +34,7 @@ final class ProtectionWatch implements StreamListener {
   private final Exchange exchange;
   private final PositionBook book;
   private final Map<PositionKey, ClientOrderId> gone = new HashMap<>();
+  private final Set<PositionKey> untracked = new HashSet<>();
   private boolean resynced;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
@@ -50,9 +54,22 @@ final class ProtectionWatch implements StreamListener {
           news++;
         }
       }
-      case StreamEvent.PositionChanged position -> {}
+      case StreamEvent.PositionChanged position -> onPosition(position);
       case StreamEvent.OrderChanged order -> {}
       case StreamEvent.MarkPriceChanged mark -> {}
+    }
+  }
+
+  /**
+   * A position the book does not hold appeared on the venue: an entry whose answer was lost and
+   * that landed after its open gave up, or one opened by hand. Nothing protects it until a
+   * reconciliation adopts it.
+   */
+  private void onPosition(StreamEvent.PositionChanged position) {
+    PositionKey key = new PositionKey(exchange, position.symbol());
+    if (position.signedSize().signum() != 0 && book.get(key).isEmpty()) {
+      untracked.add(key);
+      news++;
     }
   }
 
@@ -90,7 +107,7 @@ final class ProtectionWatch implements StreamListener {
    */
   synchronized boolean due() {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
-    return resynced || !gone.isEmpty();
+    return resynced || !gone.isEmpty() || !untracked.isEmpty();
   }
 
   /** What has been noticed so far, to hand to {@link #reconciled} after a reconciliation. */
@@ -106,6 +123,7 @@ final class ProtectionWatch implements StreamListener {
     if (news == seen) {
       resynced = false;
       gone.clear();
+      untracked.clear();
     }
   }
 }
