@@ -57,9 +57,9 @@ class BinanceFaultIT {
   }
 
   /**
-   * Scenario 6, the order applied after its answer: -1007 now, the fill seconds later, when the
-   * runner's query has already found nothing. The order is never sent again, and the position that
-   * appears late is protected and recorded.
+   * Scenario 6, the order applied after its answer: -1007 now, the fill 3 s later; until then the
+   * venue answers "no such order". The order is never sent again, and the position that appears
+   * late is protected and recorded.
    */
   @Test
   void entryAppliedAfterAnAmbiguousAnswer_isNeverResent_andEndsProtected() throws Exception {
