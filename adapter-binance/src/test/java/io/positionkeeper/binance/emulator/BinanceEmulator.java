@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -48,13 +49,17 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class BinanceEmulator implements AutoCloseable {
 
-  /** One REST request as the emulator received it (raw query included, for leak checks). */
+  /**
+   * One REST request as the emulator received it (raw query included, for leak checks), and when it
+   * arrived on the emulator's clock (to tell whether a client honoured a wait).
+   */
   public record RecordedRequest(
       String method,
       String path,
       String rawQuery,
       Optional<String> apiKey,
-      Map<String, String> params) {}
+      Map<String, String> params,
+      Instant receivedAt) {}
 
   private enum Security {
     PUBLIC,
@@ -576,7 +581,7 @@ public final class BinanceEmulator implements AutoCloseable {
         Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-MBX-APIKEY"));
     Map<String, String> params = new LinkedHashMap<>(decode(rawQuery));
     params.putAll(decode(rawBody));
-    requests.add(new RecordedRequest(method, path, rawQuery, key, Map.copyOf(params)));
+    requests.add(new RecordedRequest(method, path, rawQuery, key, Map.copyOf(params), clock.now()));
 
     Endpoint endpoint = endpoints.get(method + " " + path);
     if (endpoint == null) {

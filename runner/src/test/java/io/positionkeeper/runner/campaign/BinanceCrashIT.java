@@ -7,7 +7,6 @@ import io.positionkeeper.binance.emulator.BinanceEmulator.OpenStop;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,28 +155,7 @@ class BinanceCrashIT {
     }
   }
 
-  /** Waits for the restarted runner to settle the state, then reports every violation at once. */
   private static void assertInvariantsSettle(BinanceRig rig) throws InterruptedException {
-    List<String> violations = new ArrayList<>();
-    try {
-      rig.await("the invariants to hold", SETTLE, () -> violations(rig).isEmpty());
-    } catch (AssertionError timedOut) {
-      violations.addAll(violations(rig));
-    }
-    violations.addAll(
-        CampaignInvariants.noSecretInLogs(
-            rig.outputs(),
-            List.of(rig.venue().apiSecret(), rig.venue().apiKey(), BinanceRig.DB_PASSWORD)));
-    assertThat(rig.runnerAlive()).as("the restarted runner keeps running").isTrue();
-    assertThat(violations).as("invariant violations after the restart").isEmpty();
-  }
-
-  private static List<String> violations(BinanceRig rig) {
-    List<String> all = new ArrayList<>();
-    all.addAll(CampaignInvariants.oneStopPerPosition(rig.venue(), SYMBOL));
-    all.addAll(CampaignInvariants.oneEntryPerIntent(rig.venue()));
-    all.addAll(CampaignInvariants.databaseMatchesVenue(rig, SYMBOL));
-    all.addAll(CampaignInvariants.auditTrailWhole(rig));
-    return all;
+    CampaignInvariants.assertSettle(rig, SETTLE);
   }
 }

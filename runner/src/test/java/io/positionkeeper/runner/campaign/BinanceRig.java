@@ -12,17 +12,21 @@ import io.positionkeeper.runner.Main;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -43,6 +47,8 @@ final class BinanceRig implements AutoCloseable {
   private final HikariDataSource pool;
   private final Path config;
   private final List<Path> outputs = new ArrayList<>();
+  private final Map<String, String> extraEnv = new LinkedHashMap<>();
+  private Duration leaseTtl = Duration.ofSeconds(10);
   private Process runner;
 
   private BinanceRig(Path home, BinanceEmulator venue, EmbeddedDatabase db, HikariDataSource pool)
@@ -94,6 +100,40 @@ final class BinanceRig implements AutoCloseable {
   }
 
   /**
+   * Adds a line to the runner's configuration and a variable to its environment (an alert target
+   * and its address); applies to incarnations started afterwards.
+   */
+  void configure(String configLine, String variable, String value) throws IOException {
+    configure(configLine);
+    extraEnv.put(variable, value);
+  }
+
+  /**
+   * The account lease's time-to-live for incarnations started afterwards. A runner that cannot
+   * renew its lease for most of it stops acting: a database outage longer than that ends it.
+   */
+  void leaseTtl(Duration ttl) {
+    leaseTtl = ttl;
+  }
+
+  /** Adds (or, the last line winning, overrides) a line of the runner's configuration. */
+  void configure(String configLine) throws IOException {
+    Files.writeString(config, "\n" + configLine, StandardOpenOption.APPEND);
+  }
+
+  /** The embedded database's port, for a proxy in front of it. */
+  int databasePort() {
+    return URI.create(db.jdbcUrl().substring("jdbc:".length())).getPort();
+  }
+
+  /** Writes one line to the running runner's standard input (with {@code signals=stdin}). */
+  void sendLine(String line) throws IOException {
+    var in = runner.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  /**
    * Starts an incarnation of the runner and waits until it has started (restored, resynced,
    * reconciled). A runner killed a moment ago still holds the account's lease until it expires: the
    * new one stands by until then. Should it exit because of the lease all the same, it is started
@@ -128,6 +168,16 @@ final class BinanceRig implements AutoCloseable {
       assertThat(Instant.now()).as("the dead runner's lease expired in time").isBefore(until);
       Thread.sleep(2_000);
     }
+  }
+
+  /** Whether any output of any incarnation so far contains {@code text}. */
+  boolean logsContain(String text) throws IOException {
+    for (Path out : outputs) {
+      if (contains(out, text)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** SIGKILL: no shutdown hook, no flush, no lease release, exactly as a crash. */
@@ -201,12 +251,13 @@ final class BinanceRig implements AutoCloseable {
             // A restart stands by until the killed runner's lease expires, then takes over.
             "--standby",
             "--lease-ttl",
-            "PT10S");
+            leaseTtl.toString());
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("BINANCE_") || k.startsWith("KEEPER_"));
     pb.environment().put("BINANCE_API_KEY", venue.apiKey());
     pb.environment().put("BINANCE_API_SECRET", venue.apiSecret());
     pb.environment().put("KEEPER_DB_PASSWORD", DB_PASSWORD);
+    pb.environment().putAll(extraEnv);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(err.toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
     return pb.start();

@@ -1,5 +1,7 @@
 package io.positionkeeper.runner.campaign;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.positionkeeper.binance.emulator.BinanceEmulator;
 import io.positionkeeper.binance.emulator.BinanceEmulator.OpenStop;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,35 @@ import java.util.stream.Collectors;
  */
 final class CampaignInvariants {
   private CampaignInvariants() {}
+
+  /**
+   * Waits up to {@code settle} for the runner to settle the state, then reports every violation at
+   * once; the runner must still be running.
+   */
+  static void assertSettle(BinanceRig rig, Duration settle) throws InterruptedException {
+    List<String> violations = new ArrayList<>();
+    try {
+      rig.await("the invariants to hold", settle, () -> violations(rig).isEmpty());
+    } catch (AssertionError timedOut) {
+      violations.addAll(violations(rig));
+    }
+    violations.addAll(
+        noSecretInLogs(
+            rig.outputs(),
+            List.of(rig.venue().apiSecret(), rig.venue().apiKey(), BinanceRig.DB_PASSWORD)));
+    assertThat(rig.runnerAlive()).as("the runner keeps running").isTrue();
+    assertThat(violations).as("invariant violations").isEmpty();
+  }
+
+  /** I1 to I4 on the rig's symbol. */
+  static List<String> violations(BinanceRig rig) {
+    List<String> all = new ArrayList<>();
+    all.addAll(oneStopPerPosition(rig.venue(), BinanceRig.SYMBOL));
+    all.addAll(oneEntryPerIntent(rig.venue()));
+    all.addAll(databaseMatchesVenue(rig, BinanceRig.SYMBOL));
+    all.addAll(auditTrailWhole(rig));
+    return all;
+  }
 
   /** I1: a position on the venue has exactly one working stop; no position, no stop of ours. */
   static List<String> oneStopPerPosition(BinanceEmulator venue, String symbol) {

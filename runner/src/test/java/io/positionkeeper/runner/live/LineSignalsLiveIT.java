@@ -100,6 +100,11 @@ class LineSignalsLiveIT {
   }
 
   private List<String> messages() {
-    return captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    // The appender adds under its own lock while the runner logs; copy under it too.
+    List<ILoggingEvent> events;
+    synchronized (captured) {
+      events = List.copyOf(captured.list);
+    }
+    return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 }

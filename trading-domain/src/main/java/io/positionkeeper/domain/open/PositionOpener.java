@@ -44,11 +44,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a position atomically: validate, make sure the intent never sent an order before,
- * pre-register, market order, verify the fill, persist, protect with a stop-loss on the exchange,
- * start the trailing stop. Whatever fails or is thrown after pre-registration, {@link OpenRollback}
- * undoes what was done; a position that cannot be protected is closed at market. Every step is an
- * audit event, and recording one never fails a step.
+ * Opens a position atomically: validate, make sure the intent never sent an order before (and that
+ * the store answers, so that the fill can be recorded), pre-register, market order, verify the
+ * fill, persist, protect with a stop-loss on the exchange, start the trailing stop. Whatever fails
+ * or is thrown after pre-registration, {@link OpenRollback} undoes what was done; a position that
+ * cannot be protected is closed at market. Every step is an audit event, and recording one never
+ * fails a step.
  */
 public final class PositionOpener {
   private static final Logger log = LoggerFactory.getLogger(PositionOpener.class);
@@ -185,8 +186,36 @@ public final class PositionOpener {
               + " % is within one tick of the price");
     }
     return alreadySent(gateway, intent, entryId)
+        .or(() -> notRecordable(intent, entryId))
         .<Plan>map(Plan.Refused::new)
         .orElse(new Plan.Ready(gateway, instrument, quantity));
+  }
+
+  /**
+   * Fail closed: the store must answer before an order is sent, or the fill could not be recorded
+   * and would have to be closed again at market. The question asked is whether it already holds a
+   * row for this intent's entry order, a second guard of one entry order per intent.
+   */
+  private Optional<String> notRecordable(OpenIntent intent, ClientOrderId entryId) {
+    try {
+      return Retries.idempotent(
+              clock,
+              policy.orderDeadline(),
+              policy.backoff(),
+              () -> store.findByEntryOrder(entryId))
+          .map(
+              row ->
+                  "intent "
+                      + intent.intentId()
+                      + " is already stored as position "
+                      + row.id()
+                      + ": one entry order per intent");
+    } catch (PortException e) {
+      return Optional.of(
+          "the position store does not answer, so no order is sent (an opening that cannot be"
+              + " recorded is not started): "
+              + describe(e));
+    }
   }
 
   /**

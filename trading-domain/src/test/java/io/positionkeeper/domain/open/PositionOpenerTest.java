@@ -344,6 +344,34 @@ class PositionOpenerTest {
   }
 
   @Test
+  void aStoreThatDoesNotAnswer_refusesTheIntent_beforeAnyOrder() {
+    h.store
+        .faults()
+        .failAlways(
+            InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
+            new PersistenceException("connection refused"));
+
+    var refused = (OpenResult.Refused) openBtc();
+
+    assertThat(refused.reason()).contains("position store does not answer");
+    assertThat(h.exchange.orderRequests()).isEmpty();
+    assertThat(h.book.all()).isEmpty();
+    assertThat(h.types()).containsExactly("INTENT_REFUSED");
+  }
+
+  @Test
+  void aStoreThatFailsOnce_beforeTheOrder_isAskedAgain_andTheIntentOpens() {
+    h.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
+            new PersistenceException("connection reset"));
+
+    assertThat(openBtc()).isInstanceOf(OpenResult.Opened.class);
+    assertThat(h.exchange.orderRequests()).hasSize(1);
+  }
+
+  @Test
   void aSizeThatRoundsToZero_isRefusedBeforeAnything() {
     var refused = (OpenResult.Refused) h.keeper.open(intent(BTC, PositionSide.LONG, "5", "tiny"));
 
