@@ -44,6 +44,8 @@ class UpgradeIT {
           .as(table)
           .isZero();
     }
+    // V12: the dead letters of a single-account database belong to that account.
+    assertThat(count(db, "monitoring.dead_letter_events WHERE account = 'default'")).isEqualTo(2);
     // Upgrading again changes nothing.
     assertThat(Migrations.migrate(db)).isZero();
   }
@@ -112,6 +114,13 @@ class UpgradeIT {
             + " now() FROM monitoring.positions WHERE symbol = 'BTCUSDT'");
     sql(db, signal("1"));
     sql(db, signal("2.5"));
+    sql(
+        db,
+        "INSERT INTO monitoring.dead_letter_events (event_id, correlation_key, exchange, type,"
+            + " event_time, record, reason) SELECT 'dl-' || id, 'pk', 'BINANCE', 'T', now(),"
+            + " json_build_object('eventId', 'dl-' || id, 'positionId', id), 'refused'"
+            + " FROM monitoring.positions WHERE symbol = 'BTCUSDT'"
+            + " UNION ALL SELECT 'dl-none', 'pk', 'BINANCE', 'T', now(), '{}', 'refused'");
   }
 
   private static String signal(String size) {
