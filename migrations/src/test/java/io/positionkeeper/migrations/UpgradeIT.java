@@ -46,6 +46,15 @@ class UpgradeIT {
     }
     // V12: the dead letters of a single-account database belong to that account.
     assertThat(count(db, "monitoring.dead_letter_events WHERE account = 'default'")).isEqualTo(2);
+    // V14-V17: the old events (all 'default', as their positions) validate the (position_id,
+    // account) key, and V1's id-only key is gone.
+    assertThat(
+            count(
+                db,
+                "pg_constraint WHERE conrelid = 'monitoring.events'::regclass AND contype = 'f'"
+                    + " AND conname = 'events_position_account_fkey' AND convalidated"))
+        .isEqualTo(1);
+    assertThat(count(db, "pg_constraint WHERE conname = 'events_position_id_fkey'")).isZero();
     // Upgrading again changes nothing.
     assertThat(Migrations.migrate(db)).isZero();
   }
