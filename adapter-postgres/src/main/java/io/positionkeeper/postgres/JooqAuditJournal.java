@@ -92,6 +92,12 @@ public final class JooqAuditJournal implements AuditJournal {
     this(dataSource, JournalWriteMethod.COPY, DEFAULT_CONNECTIONS, AccountScope.of(account));
   }
 
+  /** A journal of {@code account}'s events, unfenced. */
+  public JooqAuditJournal(
+      DataSource dataSource, JournalWriteMethod method, int connections, AccountId account) {
+    this(dataSource, method, connections, AccountScope.of(account));
+  }
+
   /** A journal of the lease's account (COPY, default connections), every batch fenced by it. */
   public JooqAuditJournal(DataSource dataSource, Lease lease) {
     this(dataSource, JournalWriteMethod.COPY, DEFAULT_CONNECTIONS, AccountScope.of(lease));

@@ -3,9 +3,13 @@ package io.positionkeeper.postgres;
 import static io.positionkeeper.postgres.schema.Tables.DEAD_LETTER_EVENTS;
 
 import io.positionkeeper.ports.DeadLetterStore;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.Symbol;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -16,14 +20,68 @@ import org.jooq.JSON;
  * this store must accept what the journal did not: the whole record is kept exactly as JSON text (a
  * {@code json} column keeps {@code \u0000} escapes, which {@code jsonb} and {@code text} refuse),
  * and the searchable text columns hold copies with any NUL character replaced.
+ *
+ * <p>A store is bound to one account, the account of the journal whose refusals it keeps: every row
+ * it writes carries that account, and {@link #deadLetters(int)} reads that account's rows only.
+ * Writes are not fenced by a lease: a dead letter is bookkeeping of a record the runner made, and
+ * refusing it because the runner just lost its lease would only lose the reason it was refused.
  */
 public final class JooqDeadLetterStore implements DeadLetterStore {
   private static final char REPLACEMENT = '\uFFFD';
 
   private final Database db;
+  private final AccountId account;
 
+  /** A store of the {@link AccountId#DEFAULT} account (paper mode, single-account setups). */
   public JooqDeadLetterStore(DataSource dataSource) {
+    this(dataSource, AccountId.DEFAULT);
+  }
+
+  /** A store of the lease's account (unfenced, see above). */
+  public JooqDeadLetterStore(DataSource dataSource, Lease lease) {
+    this(dataSource, Objects.requireNonNull(lease, "lease").account());
+  }
+
+  /** A store of {@code account}'s dead letters. */
+  public JooqDeadLetterStore(DataSource dataSource, AccountId account) {
     this.db = new Database(dataSource);
+    this.account = Objects.requireNonNull(account, "account");
+  }
+
+  /** One stored dead letter: the searchable copies, the reason, the exact record as JSON text. */
+  public record DeadLetter(
+      long id,
+      AccountId account,
+      String eventId,
+      String type,
+      Instant eventTime,
+      String reason,
+      Instant deadLetteredAt,
+      String recordJson) {}
+
+  /** This store's account's dead letters, at most {@code limit}, the latest first. */
+  public List<DeadLetter> deadLetters(int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    return db.read(
+        "read dead letters of account " + account.value(),
+        (ctx, c) ->
+            ctx.selectFrom(DEAD_LETTER_EVENTS)
+                .where(DEAD_LETTER_EVENTS.ACCOUNT.eq(account.value()))
+                .orderBy(DEAD_LETTER_EVENTS.ID.desc())
+                .limit(limit)
+                .fetch(
+                    r ->
+                        new DeadLetter(
+                            r.getId(),
+                            AccountId.of(r.getAccount()),
+                            r.getEventId(),
+                            r.getType(),
+                            r.getEventTime(),
+                            r.getReason(),
+                            r.getDeadLetteredAt(),
+                            r.getRecord().data())));
   }
 
   @Override
@@ -34,6 +92,7 @@ public final class JooqDeadLetterStore implements DeadLetterStore {
         "dead-letter event " + record.eventId(),
         (ctx, c) ->
             ctx.insertInto(DEAD_LETTER_EVENTS)
+                .set(DEAD_LETTER_EVENTS.ACCOUNT, account.value())
                 .set(DEAD_LETTER_EVENTS.EVENT_ID, printable(record.eventId()))
                 .set(DEAD_LETTER_EVENTS.CORRELATION_KEY, printable(record.correlationKey()))
                 .set(DEAD_LETTER_EVENTS.EXCHANGE, record.exchange().name())

@@ -44,7 +44,7 @@ class DatabaseIT {
     assertThatThrownBy(() -> db.inTransactions("write", List.of(good, bad), this::write))
         .isInstanceOfSatisfying(
             RejectedException.class,
-            e -> assertThat(e.code()).isEqualTo("events_position_id_fkey"));
+            e -> assertThat(e.code()).isEqualTo("events_position_account_fkey"));
     assertThat(TestDatabase.events()).isEmpty();
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.EventIds;
 import io.positionkeeper.ports.model.Exchange;
@@ -272,6 +273,44 @@ class JooqAuditJournalIT {
     assertThat(TestDatabase.events()).containsExactlyElementsOf(good);
   }
 
+  /**
+   * Issue 13: a journal of account B writing an event about a position of account A is refused by
+   * the schema's (position_id, account) key, whole batch, naming the record; the good records then
+   * go through alone.
+   */
+  @ParameterizedTest
+  @EnumSource(JournalWriteMethod.class)
+  void anEventAboutAnotherAccountsPosition_isRefused_andNamed(JournalWriteMethod m) {
+    AccountId a = AccountId.of("acct-a");
+    AccountId b = AccountId.of("acct-b");
+    long ofA =
+        new JooqPositionStore(TestDatabase.pool(), a)
+            .insert(position(Exchange.BINANCE, "BTCUSDT"), event("POSITION_CREATED"));
+    long ofB =
+        new JooqPositionStore(TestDatabase.pool(), b)
+            .insert(position(Exchange.BINANCE, "BTCUSDT"), event("POSITION_CREATED"));
+    JooqAuditJournal journalOfB = new JooqAuditJournal(TestDatabase.pool(), m, 2, b);
+    AuditRecord own = event("STOP_MOVED", OptionalLong.of(ofB));
+    AuditRecord none = event("STOP_MOVED");
+    AuditRecord bad = event("STOP_MOVED", OptionalLong.of(ofA));
+    int before = TestDatabase.eventsOf(b).size();
+
+    assertThatThrownBy(() -> journalOfB.append(List.of(own, bad, none)))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("events_position_account_fkey");
+              assertThat(e.reason())
+                  .startsWith("1 of 3 records refused")
+                  .contains("event " + bad.eventId() + ": ");
+            });
+    assertThat(TestDatabase.eventsOf(b)).hasSize(before);
+
+    journalOfB.append(List.of(own, none));
+    assertThat(TestDatabase.eventsOf(b)).hasSize(before + 2);
+    assertThat(TestDatabase.eventsOf(a)).noneMatch(r -> r.eventId().equals(bad.eventId()));
+  }
+
   /** The batch is refused whole, and the refusal names {@code bad}, whose position has no row. */
   private static void assertRefusedForTheMissingPosition(
       JooqAuditJournal journal, List<AuditRecord> batch, AuditRecord bad) {
@@ -279,7 +318,7 @@ class JooqAuditJournalIT {
         .isInstanceOfSatisfying(
             RejectedException.class,
             e -> {
-              assertThat(e.code()).isEqualTo("events_position_id_fkey");
+              assertThat(e.code()).isEqualTo("events_position_account_fkey");
               assertThat(e.reason())
                   .startsWith("1 of " + batch.size() + " records refused")
                   .contains("event " + bad.eventId() + ": ")

@@ -200,9 +200,31 @@ class SchemaConstraintsIT {
     assertRefused(
         () -> sql("UPDATE monitoring.events SET severity = 'DEBUG'"), "events_append_only");
     assertRefused(() -> sql("DELETE FROM monitoring.events"), "events_append_only");
-    assertRefused(() -> sql(event("e-2", "987654321", "'{}'")), "events_position_id_fkey");
+    assertRefused(() -> sql(event("e-2", "987654321", "'{}'")), "events_position_account_fkey");
     assertRefused(() -> sql(event("e-3", "NULL", "'[1]'")), "events_payload_check");
     assertRefused(() -> sql(event("e-1", "NULL", "'{}'")), "events_event_id_key");
+  }
+
+  /** V15: an event naming a position belongs to that position's account. */
+  @Test
+  void anEventOfAnotherAccountThanItsPositions_isRefused_oneWithoutPositionIsNot()
+      throws SQLException {
+    long id = openPosition("BINANCE", "ADAUSDT");
+    String ofB = event("e-b", Long.toString(id), "'{}'").replace("('default'", "('acct-b'");
+
+    assertRefused(() -> sql(ofB), "events_position_account_fkey");
+    sql(event("e-own", Long.toString(id), "'{}'"));
+    sql(event("e-b-none", "NULL", "'{}'").replace("('default'", "('acct-b'"));
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint"
+                    + " WHERE conrelid = 'monitoring.events'::regclass AND contype = 'f'")) {
+      rs.next();
+      // V17: the id-only key of V1 is gone, implied by the validated (position_id, account) key.
+      assertThat(rs.getString(1)).isEqualTo("events_position_account_fkey");
+    }
   }
 
   @Test

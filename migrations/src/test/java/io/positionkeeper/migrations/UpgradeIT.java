@@ -44,6 +44,17 @@ class UpgradeIT {
           .as(table)
           .isZero();
     }
+    // V12: the dead letters of a single-account database belong to that account.
+    assertThat(count(db, "monitoring.dead_letter_events WHERE account = 'default'")).isEqualTo(2);
+    // V14-V17: the old events (all 'default', as their positions) validate the (position_id,
+    // account) key, and V1's id-only key is gone.
+    assertThat(
+            count(
+                db,
+                "pg_constraint WHERE conrelid = 'monitoring.events'::regclass AND contype = 'f'"
+                    + " AND conname = 'events_position_account_fkey' AND convalidated"))
+        .isEqualTo(1);
+    assertThat(count(db, "pg_constraint WHERE conname = 'events_position_id_fkey'")).isZero();
     // Upgrading again changes nothing.
     assertThat(Migrations.migrate(db)).isZero();
   }
@@ -112,6 +123,13 @@ class UpgradeIT {
             + " now() FROM monitoring.positions WHERE symbol = 'BTCUSDT'");
     sql(db, signal("1"));
     sql(db, signal("2.5"));
+    sql(
+        db,
+        "INSERT INTO monitoring.dead_letter_events (event_id, correlation_key, exchange, type,"
+            + " event_time, record, reason) SELECT 'dl-' || id, 'pk', 'BINANCE', 'T', now(),"
+            + " json_build_object('eventId', 'dl-' || id, 'positionId', id), 'refused'"
+            + " FROM monitoring.positions WHERE symbol = 'BTCUSDT'"
+            + " UNION ALL SELECT 'dl-none', 'pk', 'BINANCE', 'T', now(), '{}', 'refused'");
   }
 
   private static String signal(String size) {

@@ -7,6 +7,9 @@ import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqAuditJournal;
 import io.positionkeeper.postgres.JournalWriteMethod;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,13 +79,33 @@ public class AuditJournalBenchmark {
   @Param({"NONE"})
   public Fence fence;
 
+  /** Which key checks an event's position (issue 13: an event's account is its position's). */
+  public enum PositionKey {
+    /** As migrated (V15-V17): the (position_id, account) key to positions (id, account). */
+    ACCOUNT,
+    /** What V1-V14 had, put back for comparison: the id-only key to positions (id). */
+    ID_ONLY
+  }
+
+  @Param({"ACCOUNT"})
+  public PositionKey positionKey;
+
   private BenchDatabase db;
   private JooqAuditJournal journal;
   private BotTrail trail;
 
   @Setup(Level.Trial)
-  public void startDatabase() throws IOException {
+  public void startDatabase() throws IOException, SQLException {
     db = new BenchDatabase();
+    if (positionKey == PositionKey.ID_ONLY) {
+      try (Connection c = db.pool.getConnection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "ALTER TABLE monitoring.events DROP CONSTRAINT events_position_account_fkey,"
+                + " ADD CONSTRAINT events_position_id_fkey FOREIGN KEY (position_id)"
+                + " REFERENCES monitoring.positions (id)");
+      }
+    }
     journal =
         switch (fence) {
           case NONE -> new JooqAuditJournal(db.pool, method, connections);
@@ -94,7 +117,13 @@ public class AuditJournalBenchmark {
                   new JooqAccountLease(db.pool)
                       .acquire(AccountId.of("bench"), "bench-runner", Duration.ofHours(1)));
         };
-    trail = new BotTrail(db.pool);
+    trail =
+        new BotTrail(
+            db.pool,
+            switch (fence) {
+              case NONE -> AccountId.DEFAULT;
+              case LEASE -> AccountId.of("bench");
+            });
   }
 
   /** Each writer's next batch: new events (new ids), made outside the measured time. */

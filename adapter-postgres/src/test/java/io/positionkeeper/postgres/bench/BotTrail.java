@@ -1,5 +1,6 @@
 package io.positionkeeper.postgres.bench;
 
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.EventIds;
@@ -36,7 +37,15 @@ public final class BotTrail {
 
   /** Stores the positions (each with its opening event) in the database behind {@code pool}. */
   public BotTrail(DataSource pool) {
-    JooqPositionStore positions = new JooqPositionStore(pool);
+    this(pool, AccountId.DEFAULT);
+  }
+
+  /**
+   * Stores {@code account}'s positions (each with its opening event): a journal of that account may
+   * write events about them (the schema's (position_id, account) key).
+   */
+  public BotTrail(DataSource pool, AccountId account) {
+    JooqPositionStore positions = new JooqPositionStore(pool, account);
     for (int i = 0; i < POSITIONS; i++) {
       storedKeys[i] = entryOrderId();
       pendingKeys[i] = entryOrderId();

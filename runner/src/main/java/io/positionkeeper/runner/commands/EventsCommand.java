@@ -3,6 +3,7 @@ package io.positionkeeper.runner.commands;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.positionkeeper.runner.live.LiveConfig;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Prints the audit trail, oldest first: the last --limit events that match the filters.",
       "With --follow it keeps printing new events as they are stored, until Ctrl-C.",
+      "With --config, only the configured account's events unless --all-accounts is given.",
       "Exit codes: 0 done, 2 bad usage, 3 database unreachable, 1 other failure."
     })
 public final class EventsCommand implements Callable<Integer> {
@@ -72,6 +74,14 @@ public final class EventsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per event and line.")
   boolean json;
 
+  @Option(
+      names = "--all-accounts",
+      description = "Every account's events, not only the configured account's (with --config).")
+  boolean allAccounts;
+
+  /** The account whose events are printed, or null for all: the configured one by default. */
+  private String account;
+
   private static final Gson GSON = new Gson();
 
   @Override
@@ -82,6 +92,7 @@ public final class EventsCommand implements Callable<Integer> {
     if (limit < 1) {
       throw new CommandException(ExitCodes.USAGE, "--limit must be at least 1, was " + limit);
     }
+    account = allAccounts ? null : database.live().map(LiveConfig::account).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
     try (DatabaseOptions.Opened db = database.open()) {
       long last = print(db, out, 0, limit);
@@ -101,6 +112,10 @@ public final class EventsCommand implements Callable<Integer> {
       throws SQLException {
     StringBuilder where = new StringBuilder(" WHERE id > ?");
     List<Object> args = new ArrayList<>(List.of(afterId));
+    if (account != null) {
+      where.append(" AND account = ?");
+      args.add(account);
+    }
     if (symbol != null) {
       where.append(" AND symbol = ?");
       args.add(symbol.toUpperCase(Locale.ROOT));
@@ -127,7 +142,7 @@ public final class EventsCommand implements Callable<Integer> {
       args.add(Timestamp.from(to));
     }
     String sql =
-        "SELECT * FROM (SELECT id, event_time, exchange, symbol, position_id, type, severity,"
+        "SELECT * FROM (SELECT id, event_time, account, exchange, symbol, position_id, type, severity,"
             + " payload::text AS payload FROM monitoring.events"
             + where
             + " ORDER BY id DESC LIMIT "
@@ -158,8 +173,9 @@ public final class EventsCommand implements Callable<Integer> {
   private static String textLine(ResultSet r) throws SQLException {
     long pos = r.getLong("position_id");
     return String.format(
-        "%s %-8s %-8s %-10s %-6s %-24s %s",
+        "%s %-12s %-8s %-8s %-10s %-6s %-24s %s",
         r.getTimestamp("event_time").toInstant(),
+        r.getString("account"),
         r.getString("severity"),
         r.getString("exchange"),
         r.getString("symbol") == null ? "-" : r.getString("symbol"),
@@ -172,6 +188,7 @@ public final class EventsCommand implements Callable<Integer> {
     JsonObject o = new JsonObject();
     o.addProperty("id", r.getLong("id"));
     o.addProperty("time", r.getTimestamp("event_time").toInstant().toString());
+    o.addProperty("account", r.getString("account"));
     o.addProperty("exchange", r.getString("exchange"));
     o.addProperty("symbol", r.getString("symbol"));
     long pos = r.getLong("position_id");

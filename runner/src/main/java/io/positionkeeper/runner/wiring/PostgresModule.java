@@ -75,7 +75,7 @@ public final class PostgresModule extends AbstractModule {
   @Provides
   @Singleton
   JooqDeadLetterStore deadLetters(DataSource ds) {
-    return new JooqDeadLetterStore(ds);
+    return lease == null ? new JooqDeadLetterStore(ds) : new JooqDeadLetterStore(ds, lease);
   }
 
   @Provides

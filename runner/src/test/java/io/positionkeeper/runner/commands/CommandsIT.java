@@ -165,6 +165,47 @@ class CommandsIT {
     assertThat(none.out()).isEmpty();
   }
 
+  /**
+   * With a live configuration, events shows the configured account's events only (another account's
+   * rows on the same database stay out) unless --all-accounts; each line names its account.
+   */
+  @Test
+  void events_showTheConfiguredAccountOnly_unlessAllAccounts_andNameTheAccount() throws Exception {
+    sql(
+        "INSERT INTO monitoring.events (event_id, account, correlation_key, exchange, symbol,"
+            + " type, severity, payload, event_time) VALUES ('other-account-1', 'acct-other',"
+            + " 'k-other', 'PAPER', 'BTCUSDT', 'OPERATION_FAILED', 'ERROR',"
+            + " '{\"operation\":\"other account check\"}', now())"
+            + " ON CONFLICT (event_id) DO NOTHING");
+
+    Run own = keeper("events", "--config", config.toString(), "--limit", "100000", "--json");
+    assertThat(own.exit()).as(own.err()).isEqualTo(ExitCodes.OK);
+    List<JsonObject> ownLines =
+        own.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    assertThat(ownLines).isNotEmpty();
+    assertThat(ownLines)
+        .allSatisfy(l -> assertThat(l.get("account").getAsString()).isEqualTo("default"));
+    assertThat(own.out()).doesNotContain("other account check");
+
+    Run all =
+        keeper(
+            "events",
+            "--config",
+            config.toString(),
+            "--all-accounts",
+            "--type",
+            "OPERATION_FAILED",
+            "--limit",
+            "100000");
+    assertThat(all.exit()).as(all.err()).isEqualTo(ExitCodes.OK);
+    String otherLine =
+        all.out().lines().filter(l -> l.contains("other account check")).findFirst().orElseThrow();
+    assertThat(otherLine).contains("acct-other", "OPERATION_FAILED");
+
+    Run text = keeper("events", "--config", config.toString(), "--position", "1", "--limit", "1");
+    assertThat(text.out().lines().toList()).singleElement().asString().contains(" default ");
+  }
+
   @Test
   void events_follow_printsAnEventStoredWhileFollowing() throws Exception {
     CompletableFuture<Run> following =

@@ -8,6 +8,7 @@ import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.model.AuditRecord;
 import java.time.Duration;
 import java.util.List;
@@ -61,7 +62,11 @@ final class BatchAppender {
    * convert): retrying it would stop every record behind it for ever, so it is treated as that
    * record's refusal, found the same way, and dead-lettered with its class and message. Only the
    * failures that say the journal cannot be reached now (unreachable, retryable, rate-limited,
-   * outcome unknown) keep the batch and end the attempt.
+   * outcome unknown) keep the batch and end the attempt. So does a stale lease ({@link
+   * StaleLeaseException}, a {@link RejectedException} by type): another runner holds the account
+   * now, which is the runner's problem, not any record's; splitting would refuse every record alone
+   * and dead-letter the lot. The batch stays queued (and spooled), for the runner that holds the
+   * lease next.
    */
   void append(List<AuditRecord> batch, Progress progress) throws TransientFailure {
     String refusal;
@@ -90,6 +95,7 @@ final class BatchAppender {
   /** The reason of a refusal; any other failure of the port is transient and thrown as such. */
   private static String refusalOrThrow(PortException e) throws TransientFailure {
     return switch (e) {
+      case StaleLeaseException stale -> throw new TransientFailure(stale, Duration.ZERO);
       case RejectedException rejected -> rejected.code() + ": " + rejected.reason();
       case RateLimitedException limited ->
           throw new TransientFailure(limited, limited.retryAfter());

@@ -7,10 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.ports.AuditJournal;
 import io.positionkeeper.ports.PersistenceException;
+import io.positionkeeper.ports.fake.InMemoryAccountLease;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryDeadLetterStore;
 import io.positionkeeper.ports.fake.ManualClock;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.Lease;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -148,6 +151,48 @@ class BatchingAuditWriterTest {
     journal.setAvailable(true);
     assertThat(w.flush()).isEqualTo(10);
     assertThat(ids(journal.records())).containsExactlyElementsOf(ids(1, 10));
+  }
+
+  /**
+   * A stale lease is the runner's problem, not a record's: the batch stops at the first refusal
+   * (one journal call, not a split down to single records), nothing is dead-lettered, everything
+   * stays queued, and the writer of the runner that holds the lease now sends it all.
+   */
+  @Test
+  void aStaleLease_stopsTheBatch_withoutSplittingOrDeadLettering_andTheNewHolderSendsItAll()
+      throws Exception {
+    InMemoryAccountLease leases = new InMemoryAccountLease(clock);
+    AccountId account = AccountId.of("acct-1");
+    Lease old = leases.acquire(account, "runner-a", Duration.ofSeconds(10));
+    clock.advance(Duration.ofSeconds(11));
+    Lease current = leases.acquire(account, "runner-b", Duration.ofSeconds(60));
+    InMemoryAuditJournal staleJournal = journal.fencedBy(old, leases);
+    BatchingAuditWriter stale =
+        new BatchingAuditWriter(
+            staleJournal, deadLetters, AuditSpool.open(dir.resolve("spool.jsonl")), clock, POLICY);
+    opened.add(stale);
+    IntStream.rangeClosed(1, 8).forEach(i -> stale.submit(numbered(i)));
+
+    assertThat(stale.flush()).isZero();
+
+    assertThat(staleJournal.faults().calls(InMemoryAuditJournal.Op.APPEND)).isEqualTo(1);
+    assertThat(deadLetters.letters()).isEmpty();
+    assertThat(stale.stats().deadLettered()).isZero();
+    assertThat(stale.stats().pending()).isEqualTo(8);
+    assertThat(staleJournal.records()).isEmpty();
+    stale.close();
+
+    InMemoryAuditJournal currentJournal = journal.fencedBy(current, leases);
+    BatchingAuditWriter next =
+        new BatchingAuditWriter(
+            currentJournal,
+            deadLetters,
+            AuditSpool.open(dir.resolve("spool.jsonl")),
+            clock,
+            POLICY);
+    opened.add(next);
+    next.flush();
+    assertThat(ids(currentJournal.records())).containsExactlyElementsOf(ids(1, 8));
   }
 
   @Test
