@@ -136,7 +136,29 @@ class BybitFlavourDifferentialTest {
       venue.letAmbiguousOrderLand(doubted);
       see("query after landing", () -> gw.queryOrder(BTC, doubted).map(Script::order));
       see("positions after landing", this::positions);
+      venue.closeByHand();
+      short_();
       return seen;
+    }
+
+    /** The same on a short: its stop above the mark, trailed down, triggered by a rise. */
+    private void short_() {
+      ClientOrderId entry = ClientOrderId.of("pks-d-short1");
+      see("short entry", () -> order(gw.placeMarketOrder(sell(entry, "0.020"))));
+      see("positions of the short", this::positions);
+      see("long stop on a short", () -> stop(gw.placeStopLoss(sl("pks-d-sl4", "63000"))));
+      StopLossRequest first = slShort("pks-d-sl5", "64500");
+      see("short stop", () -> stop(gw.placeStopLoss(first)));
+      StopOrder current = gw.openStopLosses(BTC).get(0);
+      see(
+          "short trailing move",
+          () -> stop(gw.moveStopLoss(current, slShort("pkm-d-sl6", "64000"))));
+      see("stops of the short", this::stops);
+      Instant beforeExit = gw.serverTime().minusSeconds(1);
+      venue.setMark("64100");
+      see("positions after the short's stop", this::positions);
+      see("stops after the short's stop", this::stops);
+      see("short exit", () -> gw.exitSince(BTC, PositionSide.SHORT, beforeExit).map(Script::exit));
     }
 
     private void see(String step, Supplier<Object> call) {
@@ -170,6 +192,15 @@ class BybitFlavourDifferentialTest {
 
     private static MarketOrderRequest buy(ClientOrderId id, String qty) {
       return new MarketOrderRequest(BTC, Side.BUY, new BigDecimal(qty), id, false);
+    }
+
+    private static MarketOrderRequest sell(ClientOrderId id, String qty) {
+      return new MarketOrderRequest(BTC, Side.SELL, new BigDecimal(qty), id, false);
+    }
+
+    private static StopLossRequest slShort(String id, String trigger) {
+      return new StopLossRequest(
+          BTC, PositionSide.SHORT, new BigDecimal(trigger), ClientOrderId.of(id));
     }
 
     private static StopLossRequest sl(String id, String trigger) {
