@@ -6,16 +6,25 @@ import com.google.gson.JsonObject;
 import io.positionkeeper.binance.BinanceGateway;
 import io.positionkeeper.binance.auth.Credentials;
 import io.positionkeeper.binance.config.TradingSettings;
+import io.positionkeeper.bybit.BybitAdapter;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.reconcile.ActionOutcome;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.JooqPositionStore;
 import io.positionkeeper.runner.live.ExchangeSettings;
 import io.positionkeeper.runner.live.LiveConfig;
 import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
@@ -34,8 +43,9 @@ import picocli.CommandLine.Spec;
           + " keeper's reconciliation would do: close a row whose position is gone, follow the"
           + " venue's size, re-place a missing stop, adopt a position without a row, cancel an"
           + " orphan stop. Nothing is sent to the venue and nothing is written.",
-      "The account is not set up (no leverage or margin change); only --dry-run is built, a running"
-          + " keeper reconciles on its own schedule.",
+      "Binance or Bybit, as the configuration says. The account is not set up (no leverage or"
+          + " margin change); only --dry-run is built, a running keeper reconciles on its own"
+          + " schedule.",
       "Exit codes: 0 in sync, 4 reconciliation would change something, 1 refused (the venue's"
           + " answer could not be trusted) or failed, 2 bad usage, 3 database unreachable."
     })
@@ -50,33 +60,71 @@ public final class ReconcileCommand implements Callable<Integer> {
   boolean json;
 
   /** Opens the configured venue, read-only: no account set-up. */
-  private final BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues;
+  @FunctionalInterface
+  interface Venues {
+    /** The venue of {@code live}, told the stored open rows (Bybit learns its stops' names). */
+    ExchangeGateway open(LiveConfig live, Map<String, String> env, List<PositionRecord> openRows);
+  }
+
+  private final Venues venues;
 
   public ReconcileCommand() {
-    this(ReconcileCommand::binance);
+    this(ReconcileCommand::readOnly);
   }
 
   ReconcileCommand(BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues) {
+    this((live, env, rows) -> venues.apply(live, env));
+  }
+
+  ReconcileCommand(Venues venues) {
     this.venues = venues;
   }
 
-  private static ExchangeGateway binance(LiveConfig live, Map<String, String> env) {
+  /** The configured venue's gateway, with no account set-up and no stream. */
+  static ExchangeGateway readOnly(
+      LiveConfig live, Map<String, String> env, List<PositionRecord> openRows) {
+    return switch (live.exchange()) {
+      case ExchangeSettings.Binance b -> binance(live, b, env);
+      case ExchangeSettings.Bybit b -> bybit(b, env, openRows);
+    };
+  }
+
+  private static ExchangeGateway binance(
+      LiveConfig live, ExchangeSettings.Binance b, Map<String, String> env) {
     Credentials credentials =
         switch (live.venue()) {
           case TESTNET -> Credentials.fromEnvironment(env, true);
           case MAINNET, DEMO, CUSTOM -> Credentials.fromEnvironment(env, false);
         };
-    return switch (live.exchange()) {
-      case ExchangeSettings.Binance b ->
-          new BinanceGateway(
-              b.config(),
-              credentials,
-              Clock.system(),
-              TradingSettings.defaults().withSymbols(b.settings()));
-      case ExchangeSettings.Bybit b ->
-          throw new CommandException(
-              ExitCodes.USAGE, "reconcile --dry-run covers Binance only in this build");
-    };
+    return new BinanceGateway(
+        b.config(),
+        credentials,
+        Clock.system(),
+        TradingSettings.defaults().withSymbols(b.settings()));
+  }
+
+  /**
+   * Bybit's gateway alone: its leverage is set only before an order, which a dry run never sends,
+   * and its streams are closed unstarted. Bybit keeps no client id on a position's stop, so the
+   * stored rows name the stops as a restarted runner's would; without them a working stop would
+   * read as a stranger and the dry run would plan to replace it.
+   */
+  private static ExchangeGateway bybit(
+      ExchangeSettings.Bybit b, Map<String, String> env, List<PositionRecord> openRows) {
+    BybitAdapter adapter =
+        BybitAdapter.create(
+            b.config(),
+            io.positionkeeper.bybit.auth.Credentials.fromEnvironment(env, b.config().network()));
+    adapter.streams().close();
+    Map<Symbol, ClientOrderId> names = new HashMap<>();
+    for (PositionRecord row : openRows) {
+      // As a live runner restores them at its start (active rows).
+      if (row.exchange() == Exchange.BYBIT && row.status() == PositionStatus.ACTIVE) {
+        row.stopClientId().ifPresent(id -> names.put(row.symbol(), id));
+      }
+    }
+    adapter.restoreStopNames(names);
+    return adapter.gateway();
   }
 
   @Override
@@ -92,15 +140,12 @@ public final class ReconcileCommand implements Callable<Integer> {
             .orElseThrow(
                 () ->
                     new CommandException(ExitCodes.USAGE, "reconcile needs --config <live file>"));
-    ExchangeGateway venue = venues.apply(live, database.env);
     ReconcileResult result;
+    ExchangeGateway venue = null;
     try (DatabaseOptions.Opened db = database.open()) {
-      result =
-          DryRunReconciliation.run(
-              venue,
-              new JooqPositionStore(db.pool(), AccountId.of(live.account())),
-              Clock.system(),
-              KeeperPolicy.standard());
+      PositionStore store = new JooqPositionStore(db.pool(), AccountId.of(live.account()));
+      venue = venues.open(live, database.env, store.loadOpen());
+      result = DryRunReconciliation.run(venue, store, Clock.system(), KeeperPolicy.standard());
     } finally {
       if (venue instanceof AutoCloseable closeable) {
         closeable.close();
