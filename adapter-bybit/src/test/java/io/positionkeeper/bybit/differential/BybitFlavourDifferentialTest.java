@@ -8,6 +8,7 @@ import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.fake.ManualClock;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.Exchange;
@@ -62,6 +63,12 @@ class BybitFlavourDifferentialTest {
 
     /** Waits (or advances time) until the ambiguous order is on the venue. */
     void letAmbiguousOrderLand(ClientOrderId id);
+
+    /** The next stop's answer is lost; the stop is set anyway. */
+    void nextStopAmbiguous();
+
+    /** Waits until the ambiguous stop is listed. */
+    void letAmbiguousStopLand(Symbol symbol);
 
     @Override
     void close();
@@ -148,7 +155,14 @@ class BybitFlavourDifferentialTest {
       see("positions of the short", this::positions);
       see("long stop on a short", () -> stop(gw.placeStopLoss(sl("pks-d-sl4", "63000"))));
       StopLossRequest first = slShort("pks-d-sl5", "64500");
-      see("short stop", () -> stop(gw.placeStopLoss(first)));
+      venue.nextStopAmbiguous();
+      see("ambiguous short stop", () -> stop(gw.placeStopLoss(first)));
+      // While in doubt the two may differ and both keep the port's promise: the fake lists the
+      // stop at once (its effect came before the lost answer), the gateway says unknown until the
+      // venue lists it. What they show once it is there is compared.
+      venue.letAmbiguousStopLand(BTC);
+      see("stops once it landed", this::stops);
+      see("the same short stop again", () -> stop(gw.placeStopLoss(first)));
       StopOrder current = gw.openStopLosses(BTC).get(0);
       see(
           "short trailing move",
@@ -299,7 +313,8 @@ class BybitFlavourDifferentialTest {
 
     @Override
     public void nextOrderAmbiguous() {
-      emulator.faults().ambiguousNextWrite(Duration.ofMillis(200));
+      // Long enough that the steps "in doubt" run before it lands, even on a loaded machine.
+      emulator.faults().ambiguousNextWrite(Duration.ofSeconds(3));
     }
 
     @Override
@@ -317,6 +332,27 @@ class BybitFlavourDifferentialTest {
         sleep();
       }
       throw new AssertionError("the ambiguous order " + id + " never landed on the emulator");
+    }
+
+    @Override
+    public void nextStopAmbiguous() {
+      emulator.faults().ambiguousNextWrite(Duration.ofSeconds(3));
+    }
+
+    @Override
+    public void letAmbiguousStopLand(Symbol symbol) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          if (!adapter.gateway().openStopLosses(symbol).isEmpty()) {
+            return;
+          }
+        } catch (OutcomeUnknownException stillInDoubt) {
+          // expected until the late stop lands
+        }
+        sleep();
+      }
+      throw new AssertionError("the ambiguous stop never landed on the emulator");
     }
 
     private static void sleep() {
@@ -374,6 +410,21 @@ class BybitFlavourDifferentialTest {
     @Override
     public void letAmbiguousOrderLand(ClientOrderId id) {
       clock.advance(LANDS_AFTER);
+    }
+
+    @Override
+    public void nextStopAmbiguous() {
+      exchange
+          .faults()
+          .failNext(
+              FakeExchange.Op.PLACE_STOP,
+              new OutcomeUnknownException("the answer was lost"),
+              FaultKnobs.When.AFTER_EFFECT);
+    }
+
+    @Override
+    public void letAmbiguousStopLand(Symbol symbol) {
+      // Its effect came before the lost answer: it is listed already.
     }
 
     @Override

@@ -12,19 +12,11 @@ import io.positionkeeper.domain.reconcile.ActionOutcome;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
-import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.AccountId;
-import io.positionkeeper.ports.model.ClientOrderId;
-import io.positionkeeper.ports.model.Exchange;
-import io.positionkeeper.ports.model.PositionRecord;
-import io.positionkeeper.ports.model.PositionStatus;
-import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.JooqPositionStore;
 import io.positionkeeper.runner.live.ExchangeSettings;
 import io.positionkeeper.runner.live.LiveConfig;
 import java.io.PrintWriter;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
@@ -60,32 +52,21 @@ public final class ReconcileCommand implements Callable<Integer> {
   boolean json;
 
   /** Opens the configured venue, read-only: no account set-up. */
-  @FunctionalInterface
-  interface Venues {
-    /** The venue of {@code live}, told the stored open rows (Bybit learns its stops' names). */
-    ExchangeGateway open(LiveConfig live, Map<String, String> env, List<PositionRecord> openRows);
-  }
-
-  private final Venues venues;
+  private final BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues;
 
   public ReconcileCommand() {
     this(ReconcileCommand::readOnly);
   }
 
   ReconcileCommand(BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues) {
-    this((live, env, rows) -> venues.apply(live, env));
-  }
-
-  ReconcileCommand(Venues venues) {
     this.venues = venues;
   }
 
   /** The configured venue's gateway, with no account set-up and no stream. */
-  static ExchangeGateway readOnly(
-      LiveConfig live, Map<String, String> env, List<PositionRecord> openRows) {
+  static ExchangeGateway readOnly(LiveConfig live, Map<String, String> env) {
     return switch (live.exchange()) {
       case ExchangeSettings.Binance b -> binance(live, b, env);
-      case ExchangeSettings.Bybit b -> bybit(b, env, openRows);
+      case ExchangeSettings.Bybit b -> bybit(b, env);
     };
   }
 
@@ -105,25 +86,16 @@ public final class ReconcileCommand implements Callable<Integer> {
 
   /**
    * Bybit's gateway alone: its leverage is set only before an order, which a dry run never sends,
-   * and its streams are closed unstarted. Bybit keeps no client id on a position's stop, so the
-   * stored rows name the stops as a restarted runner's would; without them a working stop would
-   * read as a stranger and the dry run would plan to replace it.
+   * and its streams are closed unstarted. The stop names a live start restores are not needed: the
+   * reconciler counts a working stop on the position's side whatever its name, and the names only
+   * matter for a close's reason, which a dry run does not record.
    */
-  private static ExchangeGateway bybit(
-      ExchangeSettings.Bybit b, Map<String, String> env, List<PositionRecord> openRows) {
+  private static ExchangeGateway bybit(ExchangeSettings.Bybit b, Map<String, String> env) {
     BybitAdapter adapter =
         BybitAdapter.create(
             b.config(),
             io.positionkeeper.bybit.auth.Credentials.fromEnvironment(env, b.config().network()));
     adapter.streams().close();
-    Map<Symbol, ClientOrderId> names = new HashMap<>();
-    for (PositionRecord row : openRows) {
-      // As a live runner restores them at its start (active rows).
-      if (row.exchange() == Exchange.BYBIT && row.status() == PositionStatus.ACTIVE) {
-        row.stopClientId().ifPresent(id -> names.put(row.symbol(), id));
-      }
-    }
-    adapter.restoreStopNames(names);
     return adapter.gateway();
   }
 
@@ -140,12 +112,15 @@ public final class ReconcileCommand implements Callable<Integer> {
             .orElseThrow(
                 () ->
                     new CommandException(ExitCodes.USAGE, "reconcile needs --config <live file>"));
+    ExchangeGateway venue = venues.apply(live, database.env);
     ReconcileResult result;
-    ExchangeGateway venue = null;
     try (DatabaseOptions.Opened db = database.open()) {
-      PositionStore store = new JooqPositionStore(db.pool(), AccountId.of(live.account()));
-      venue = venues.open(live, database.env, store.loadOpen());
-      result = DryRunReconciliation.run(venue, store, Clock.system(), KeeperPolicy.standard());
+      result =
+          DryRunReconciliation.run(
+              venue,
+              new JooqPositionStore(db.pool(), AccountId.of(live.account())),
+              Clock.system(),
+              KeeperPolicy.standard());
     } finally {
       if (venue instanceof AutoCloseable closeable) {
         closeable.close();

@@ -140,8 +140,7 @@ class BybitCommandsIT {
     // The real read-only opener; only the keys come from here rather than the environment.
     int exit =
         new CommandLine(
-                new ReconcileCommand(
-                    (live, env, rows) -> ReconcileCommand.readOnly(live, keys(), rows)))
+                new ReconcileCommand((live, env) -> ReconcileCommand.readOnly(live, keys())))
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true))
             .execute(args);
