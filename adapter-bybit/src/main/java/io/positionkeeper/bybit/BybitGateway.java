@@ -58,7 +58,7 @@ public final class BybitGateway implements ExchangeGateway, AutoCloseable {
     this.calls = new Calls(http);
     this.inDoubt = inDoubt;
     this.stops = new StopLosses(calls, stopIds, inDoubt);
-    this.trades = new Trades(calls);
+    this.trades = new Trades(calls, stopIds);
   }
 
   @Override

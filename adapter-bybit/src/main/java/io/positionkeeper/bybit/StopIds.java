@@ -19,6 +19,9 @@ final class StopIds {
 
   private final Map<Symbol, ClientOrderId> working = new ConcurrentHashMap<>();
   private final Set<ClientOrderId> retired = ConcurrentHashMap.newKeySet();
+  // The id of each symbol's last stop that is gone: its trigger's fill, read later from the
+  // execution history, is that stop's close.
+  private final Map<Symbol, ClientOrderId> lastGone = new ConcurrentHashMap<>();
 
   /** The id a stop working on {@code symbol} is reported with. */
   ClientOrderId idOf(Symbol symbol) {
@@ -93,6 +96,19 @@ final class StopIds {
     ClientOrderId before = working.remove(symbol);
     if (before != null) {
       retired.add(before);
+      lastGone.put(symbol, before);
     }
+  }
+
+  /**
+   * The id the stop of {@code symbol} that made a stop-loss fill was known by: the working one's,
+   * else the last one gone's, else the derived one.
+   */
+  ClientOrderId firedIdOf(Symbol symbol) {
+    ClientOrderId now = working.get(symbol);
+    if (now != null) {
+      return now;
+    }
+    return Optional.ofNullable(lastGone.get(symbol)).orElseGet(() -> derived(symbol));
   }
 }

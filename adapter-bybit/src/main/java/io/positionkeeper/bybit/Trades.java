@@ -29,9 +29,11 @@ final class Trades {
   private static final String PATH = "/v5/execution/list";
 
   private final Calls calls;
+  private final StopIds stopIds;
 
-  Trades(Calls calls) {
+  Trades(Calls calls, StopIds stopIds) {
     this.calls = calls;
+    this.stopIds = stopIds;
   }
 
   Optional<ExchangeOrderId> openingOrderId(Symbol symbol, PositionSide side) {
@@ -87,7 +89,7 @@ final class Trades {
             quantity,
             value.divide(quantity, MathContext.DECIMAL64).stripTrailingZeros(),
             pnl,
-            last.orderLinkId().map(ClientOrderId::of),
+            closingId(symbol, last),
             last.time()));
   }
 
@@ -122,6 +124,18 @@ final class Trades {
       }
     }
     return closing;
+  }
+
+  /**
+   * The position's stop-loss gives its fill no {@code orderLinkId}; such a fill is named by the id
+   * the stop was known by, as the streams name it, so a stop that fired unwatched is still known as
+   * the stop's close.
+   */
+  private Optional<ClientOrderId> closingId(Symbol symbol, Fill last) {
+    if (last.orderLinkId().isEmpty() && last.byPositionStopLoss()) {
+      return Optional.of(stopIds.firedIdOf(symbol));
+    }
+    return last.orderLinkId().map(ClientOrderId::of);
   }
 
   private List<Fill> fills(Symbol symbol, Instant from) {

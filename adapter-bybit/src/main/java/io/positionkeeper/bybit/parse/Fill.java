@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * One execution (REST {@code /v5/execution/list} or the {@code execution} topic). {@code
  * closedSize} is what the fill closed of an existing position; {@code execType} {@code
- * CorporateAction} changes a size without a trade.
+ * CorporateAction} changes a size without a trade. {@code stopOrderType} is empty for a plain
+ * order's fill.
  */
 public record Fill(
     Symbol symbol,
@@ -22,7 +23,16 @@ public record Fill(
     BigDecimal quantity,
     BigDecimal closedSize,
     BigDecimal pnl,
-    Instant time) {
+    Instant time,
+    Optional<String> stopOrderType) {
+
+  /**
+   * Whether the fill is the position's own stop-loss firing ({@code stopOrderType StopLoss}, B4):
+   * such a fill carries no {@code orderLinkId}, the stop having none.
+   */
+  public boolean byPositionStopLoss() {
+    return stopOrderType.filter("StopLoss"::equals).isPresent();
+  }
 
   /** Whether the fill is a trade (not funding, not a corporate action). */
   public boolean isTrade() {

@@ -143,7 +143,8 @@ public final class Rest {
         Wire.decimalOrZero(row, "execQty"),
         Wire.decimalOrZero(row, "closedSize"),
         Wire.decimalOrZero(row, "execPnl"),
-        Wire.millis(row, "execTime"));
+        Wire.millis(row, "execTime"),
+        Wire.optionalText(row, "stopOrderType"));
   }
 
   /** The side of a position whose entry orders have {@code side}. */

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.positionkeeper.binance.BinanceGateway;
 import io.positionkeeper.binance.auth.Credentials;
 import io.positionkeeper.binance.config.TradingSettings;
+import io.positionkeeper.bybit.BybitAdapter;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.reconcile.ActionOutcome;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
@@ -34,8 +35,9 @@ import picocli.CommandLine.Spec;
           + " keeper's reconciliation would do: close a row whose position is gone, follow the"
           + " venue's size, re-place a missing stop, adopt a position without a row, cancel an"
           + " orphan stop. Nothing is sent to the venue and nothing is written.",
-      "The account is not set up (no leverage or margin change); only --dry-run is built, a running"
-          + " keeper reconciles on its own schedule.",
+      "Binance or Bybit, as the configuration says. The account is not set up (no leverage or"
+          + " margin change); only --dry-run is built, a running keeper reconciles on its own"
+          + " schedule.",
       "Exit codes: 0 in sync, 4 reconciliation would change something, 1 refused (the venue's"
           + " answer could not be trusted) or failed, 2 bad usage, 3 database unreachable."
     })
@@ -53,30 +55,48 @@ public final class ReconcileCommand implements Callable<Integer> {
   private final BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues;
 
   public ReconcileCommand() {
-    this(ReconcileCommand::binance);
+    this(ReconcileCommand::readOnly);
   }
 
   ReconcileCommand(BiFunction<LiveConfig, Map<String, String>, ExchangeGateway> venues) {
     this.venues = venues;
   }
 
-  private static ExchangeGateway binance(LiveConfig live, Map<String, String> env) {
+  /** The configured venue's gateway, with no account set-up and no stream. */
+  static ExchangeGateway readOnly(LiveConfig live, Map<String, String> env) {
+    return switch (live.exchange()) {
+      case ExchangeSettings.Binance b -> binance(live, b, env);
+      case ExchangeSettings.Bybit b -> bybit(b, env);
+    };
+  }
+
+  private static ExchangeGateway binance(
+      LiveConfig live, ExchangeSettings.Binance b, Map<String, String> env) {
     Credentials credentials =
         switch (live.venue()) {
           case TESTNET -> Credentials.fromEnvironment(env, true);
           case MAINNET, DEMO, CUSTOM -> Credentials.fromEnvironment(env, false);
         };
-    return switch (live.exchange()) {
-      case ExchangeSettings.Binance b ->
-          new BinanceGateway(
-              b.config(),
-              credentials,
-              Clock.system(),
-              TradingSettings.defaults().withSymbols(b.settings()));
-      case ExchangeSettings.Bybit b ->
-          throw new CommandException(
-              ExitCodes.USAGE, "reconcile --dry-run covers Binance only in this build");
-    };
+    return new BinanceGateway(
+        b.config(),
+        credentials,
+        Clock.system(),
+        TradingSettings.defaults().withSymbols(b.settings()));
+  }
+
+  /**
+   * Bybit's gateway alone: its leverage is set only before an order, which a dry run never sends,
+   * and its streams are closed unstarted. The stop names a live start restores are not needed: the
+   * reconciler counts a working stop on the position's side whatever its name, and the names only
+   * matter for a close's reason, which a dry run does not record.
+   */
+  private static ExchangeGateway bybit(ExchangeSettings.Bybit b, Map<String, String> env) {
+    BybitAdapter adapter =
+        BybitAdapter.create(
+            b.config(),
+            io.positionkeeper.bybit.auth.Credentials.fromEnvironment(env, b.config().network()));
+    adapter.streams().close();
+    return adapter.gateway();
   }
 
   @Override

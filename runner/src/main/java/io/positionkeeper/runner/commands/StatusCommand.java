@@ -15,8 +15,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,19 +77,8 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException {
-    Map<Symbol, TradingSettings.SymbolSettings> leverage =
-        database
-            .live()
-            .map(LiveConfig::exchange)
-            .map(
-                e ->
-                    switch (e) {
-                      case ExchangeSettings.Binance b -> b.settings();
-                      // Bybit's leverage lives in its adapter's config, per symbol.
-                      case ExchangeSettings.Bybit b ->
-                          Map.<Symbol, TradingSettings.SymbolSettings>of();
-                    })
-            .orElse(Map.of());
+    Function<Symbol, Integer> leverage =
+        database.live().map(LiveConfig::exchange).map(StatusCommand::leverage).orElse(s -> null);
     // The configured leverage belongs to the configured account; another account's row shows none.
     String account = database.live().map(LiveConfig::account).orElse(null);
     List<Row> rows = new ArrayList<>();
@@ -122,12 +113,27 @@ public final class StatusCommand implements Callable<Integer> {
     return rows.stream().anyMatch(r -> r.stop() == null) ? ExitCodes.ATTENTION : ExitCodes.OK;
   }
 
-  private static Row row(
-      ResultSet r, String account, Map<Symbol, TradingSettings.SymbolSettings> leverage)
+  /** The leverage configured for a symbol, or null. */
+  private static Function<Symbol, Integer> leverage(ExchangeSettings exchange) {
+    return switch (exchange) {
+      case ExchangeSettings.Binance b ->
+          s ->
+              Optional.ofNullable(b.settings().get(s))
+                  .map(TradingSettings.SymbolSettings::leverage)
+                  .orElse(null);
+      // Bybit's leverage lives in its adapter's config, per symbol or as the default.
+      case ExchangeSettings.Bybit b ->
+          s -> {
+            OptionalInt value = b.config().leverageFor(s);
+            return value.isPresent() ? value.getAsInt() : null;
+          };
+    };
+  }
+
+  private static Row row(ResultSet r, String account, Function<Symbol, Integer> leverage)
       throws SQLException {
     String symbol = r.getString(4);
-    TradingSettings.SymbolSettings settings =
-        r.getString(2).equals(account) ? leverage.get(new Symbol(symbol)) : null;
+    Integer lev = r.getString(2).equals(account) ? leverage.apply(new Symbol(symbol)) : null;
     return new Row(
         r.getLong(1),
         r.getString(2),
@@ -145,7 +151,7 @@ public final class StatusCommand implements Callable<Integer> {
         r.getBigDecimal(14),
         r.getBigDecimal(15),
         r.getBigDecimal(16),
-        settings == null ? null : settings.leverage());
+        lev);
   }
 
   private static String toJson(List<Row> rows, List<Lease> leases) {

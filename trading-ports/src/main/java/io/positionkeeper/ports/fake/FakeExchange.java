@@ -1039,6 +1039,9 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       throw new RejectedException(
           "DUPLICATE_CLIENT_ID", "ClientOrderId is duplicated: " + request.clientId());
     }
+    if (flavour == Flavour.BYBIT) {
+      requirePositionFor(request);
+    }
     checkTrigger(request);
     StopOrder stop =
         new StopOrder(
@@ -1056,6 +1059,25 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     }
     putStop(stop);
     return stop;
+  }
+
+  /**
+   * Bybit: the stop-loss is a field of the position ({@code /v5/position/trading-stop}), so there
+   * is none to set without an open position on the stop's side; the venue refuses with 10001 "can
+   * not set tp/sl/ts for zero position" (the message inferred from third-party reports; the rule
+   * from the stop being the position's).
+   */
+  private void requirePositionFor(StopLossRequest request) {
+    Pos pos = positions.get(request.symbol());
+    int side = pos == null ? 0 : pos.signedSize.signum();
+    if (side != request.positionSide().sign()) {
+      throw new RejectedException(
+          "NO_POSITION",
+          "can not set tp/sl/ts for zero position: no "
+              + request.positionSide()
+              + " position on "
+              + request.symbol());
+    }
   }
 
   private void checkTrigger(StopLossRequest request) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.MarketOrderRequest;
@@ -106,6 +107,21 @@ class FakeExchangeFlavoursTest {
     assertThat(exchange.workingStops(BTC))
         .singleElement()
         .satisfies(s -> assertThat(s.clientId()).isEqualTo(ClientOrderId.of("s2")));
+  }
+
+  @Test
+  void bybit_refusesAStopWithoutAPositionOnItsSide() {
+    exchange.flavour(FakeExchange.Flavour.BYBIT);
+
+    assertThatThrownBy(() -> exchange.placeStopLoss(stop("s0", "62000")))
+        .isInstanceOf(RejectedException.class)
+        .hasMessageContaining("zero position");
+    exchange.placeMarketOrder(buy("e1"));
+    exchange.closeExternally(BTC);
+    assertThatThrownBy(() -> exchange.placeStopLoss(stop("s1", "62000")))
+        .isInstanceOf(RejectedException.class);
+
+    assertThat(exchange.allStops()).isEmpty();
   }
 
   @Test
