@@ -28,11 +28,13 @@ import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +141,8 @@ public final class Reconciler {
     actions.addAll(orphans.find(inputs.snapshot(), live.keySet()));
     actions.addAll(orphans.beside(inputs, live.keySet()));
     int flat = inputs.snapshot().positions().size() - live.size();
-    int inSync = inSync(inputs, live, actions);
+    List<Symbol> unread = stopsUnread(inputs, live);
+    int inSync = inSync(inputs, live, actions, unread);
 
     List<ActionOutcome> outcomes = new ArrayList<>();
     for (ReconcileAction action : actions) {
@@ -159,36 +162,66 @@ public final class Reconciler {
     }
     var result =
         new ReconcileResult.Completed(
-            exchange, dryRun, inputs.stored().size(), live.size(), flat, inSync, outcomes);
+            exchange, dryRun, inputs.stored().size(), live.size(), flat, inSync, unread, outcomes);
     log.info(
         "reconciliation of {}{}: {} rows, {} on the exchange ({} flat rows ignored), {} in sync,"
-            + " {} actions, {} failed",
+            + " {} with unknown stops, {} actions, {} failed",
         exchange,
         dryRun ? " (dry run)" : "",
         result.storedOpen(),
         result.exchangeOpen(),
         flat,
         inSync,
+        unread.size(),
         outcomes.size(),
         result.errors());
+    if (!unread.isEmpty()) {
+      log.warn(
+          "reconciliation of {}: the open stops of {} symbols could not be read, their protection"
+              + " is unknown and nothing was decided on it: {}",
+          exchange,
+          unread.size(),
+          unread);
+    }
     outcomes.forEach(o -> log.info("  {}", o));
     return result;
   }
 
-  /** Rows on the exchange that need neither a change of size nor a new stop. */
+  /**
+   * The open rows on the exchange whose stops could not be read: their protection is unknown, so
+   * they are neither in sync nor repaired in this run.
+   */
+  private static List<Symbol> stopsUnread(
+      ReconcileInputs inputs, Map<Symbol, ExchangePosition> live) {
+    return inputs.stored().stream()
+        .filter(r -> r.status().isOpen() && live.containsKey(r.symbol()))
+        .map(PositionRecord::symbol)
+        .filter(s -> !inputs.stops().containsKey(s))
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Rows on the exchange, with their stops read, that need neither a change of size nor a new stop.
+   */
   private static int inSync(
-      ReconcileInputs inputs, Map<Symbol, ExchangePosition> live, List<ReconcileAction> actions) {
-    long onExchange = inputs.stored().stream().filter(r -> live.containsKey(r.symbol())).count();
-    long repaired =
-        actions.stream()
-            .filter(
-                a ->
-                    a instanceof ReconcileAction.FollowExchange
-                        || a instanceof ReconcileAction.ReplaceStop)
-            .map(ReconcileAction::symbol)
-            .distinct()
+      ReconcileInputs inputs,
+      Map<Symbol, ExchangePosition> live,
+      List<ReconcileAction> actions,
+      List<Symbol> unread) {
+    Set<Symbol> notInSync = new HashSet<>(unread);
+    actions.stream()
+        .filter(
+            a ->
+                a instanceof ReconcileAction.FollowExchange
+                    || a instanceof ReconcileAction.ReplaceStop)
+        .map(ReconcileAction::symbol)
+        .forEach(notInSync::add);
+    return (int)
+        inputs.stored().stream()
+            .filter(r -> live.containsKey(r.symbol()) && !notInSync.contains(r.symbol()))
             .count();
-    return (int) (onExchange - repaired);
   }
 
   private ReconcileResult refuse(String reason) {
