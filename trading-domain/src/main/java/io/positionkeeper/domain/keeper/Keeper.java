@@ -265,14 +265,11 @@ public final class Keeper implements PositionKeeper {
     }
   }
 
-  /**
-   * Reconciles one venue; a completed run that read every position's stops settles what its
-   * protection watch had noticed (a symbol whose stops went unread may be the one that was owed).
-   */
+  /** Reconciles one venue; a completed run settles what its protection watch had noticed. */
   private ReconcileResult reconcileVenue(VenueParts v) {
     long seen = v.protection().mark();
     ReconcileResult result = v.reconciler().reconcile();
-    if (result instanceof ReconcileResult.Completed done && done.stopsUnread().isEmpty()) {
+    if (result instanceof ReconcileResult.Completed) {
       v.protection().reconciled(seen);
     }
     return result;
