@@ -535,6 +535,24 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
     return List.copyOf(stops);
   }
 
+  /**
+   * The stop-losses of this adapter's kind working on every symbol, from one {@code GET
+   * /fapi/v1/openAlgoOrders} without a symbol (weight 40, against 1 per symbol); a stop in doubt
+   * and not listed is looked up by id as in {@link #openStopLosses}, and while it stays in doubt
+   * the call is {@link OutcomeUnknownException}.
+   */
+  @Override
+  public List<StopOrder> allOpenStopLosses() {
+    List<StopOrder> stops = new ArrayList<>(OwnStops.allStopLosses(rest.allOpenAlgoOrders()));
+    for (String doubtful : ids.doubts().inDoubt(InDoubt.Space.ALGO)) {
+      boolean listed = stops.stream().anyMatch(s -> s.clientId().value().equals(doubtful));
+      if (!listed) {
+        ids.stop(doubtful).filter(s -> !s.status().isFinal()).ifPresent(stops::add);
+      }
+    }
+    return List.copyOf(stops);
+  }
+
   @Override
   public PositionSnapshot positions() {
     Wire.Rows<Wire.Position> rows = rest.positionRisk();

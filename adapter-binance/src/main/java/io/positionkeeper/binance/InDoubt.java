@@ -50,6 +50,11 @@ final class InDoubt {
         .toList();
   }
 
+  /** The ids in doubt on every symbol. */
+  List<String> inDoubt(Space space) {
+    return doubts.keySet().stream().filter(k -> k.space() == space).map(Key::clientId).toList();
+  }
+
   /** The venue showed the order: no doubt left. */
   void seen(Space space, String clientId) {
     doubts.remove(new Key(space, clientId));

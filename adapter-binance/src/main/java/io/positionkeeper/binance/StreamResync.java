@@ -18,8 +18,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -96,8 +98,9 @@ final class StreamResync {
     Set<Symbol> stopSymbols = new TreeSet<>(listed);
     known.liveStops().forEach(s -> stopSymbols.add(s.symbol()));
     Set<ClientOrderId> open = new HashSet<>();
+    Map<Symbol, List<StopOrder>> stops = openStops(stopSymbols);
     for (Symbol symbol : stopSymbols) {
-      for (StopOrder stop : openStops(symbol)) {
+      for (StopOrder stop : stops.getOrDefault(symbol, List.of())) {
         open.add(stop.clientId());
         others.add(
             new StreamEvent.StopChanged(
@@ -130,9 +133,25 @@ final class StreamResync {
     return new Result(positions, others);
   }
 
-  /** The stop-losses open on a symbol, by the same rule as the stream ({@link OwnStops}). */
-  private List<StopOrder> openStops(Symbol symbol) {
-    return OwnStops.stopLosses(symbol, rest.openAlgoOrders(symbol.value()));
+  /**
+   * The stop-losses open on those symbols, by the same rule as the stream ({@link OwnStops}): one
+   * read of every symbol's algo orders once that costs less request weight than a read per symbol
+   * (40 against 1 each; a start with 1,100 positions spent its minute's weight on these reads).
+   */
+  private Map<Symbol, List<StopOrder>> openStops(Set<Symbol> symbols) {
+    Map<Symbol, List<StopOrder>> bySymbol = new HashMap<>();
+    if (symbols.size() > BinanceRestClient.ALL_OPEN_ALGO_ORDERS_WEIGHT) {
+      for (StopOrder stop : OwnStops.allStopLosses(rest.allOpenAlgoOrders())) {
+        if (symbols.contains(stop.symbol())) {
+          bySymbol.computeIfAbsent(stop.symbol(), s -> new ArrayList<>()).add(stop);
+        }
+      }
+      return bySymbol;
+    }
+    for (Symbol symbol : symbols) {
+      bySymbol.put(symbol, OwnStops.stopLosses(symbol, rest.openAlgoOrders(symbol.value())));
+    }
+    return bySymbol;
   }
 
   /** The final state of a stop that is no longer open: cancelled, expired, or filled. */

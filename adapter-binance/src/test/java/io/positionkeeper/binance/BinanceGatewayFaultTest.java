@@ -234,6 +234,23 @@ class BinanceGatewayFaultTest {
   }
 
   @Test
+  void theAllStopsRead_ofWeight40_isHeldBackWhenItWouldPassTheMinutesWeight_aLightReadStillGoes() {
+    venue.faults().reportUsedWeight(2380);
+    gateway.serverTime();
+    long sent = venue.requests().size();
+
+    assertThatThrownBy(() -> gateway.allOpenStopLosses())
+        .isInstanceOf(RateLimitedException.class)
+        .hasMessageContaining("weight");
+    assertThat(venue.requests()).hasSize((int) sent);
+    assertThat(gateway.openStopLosses(BTC)).isEmpty();
+
+    clock.advance(Duration.ofSeconds(60));
+    venue.faults().reportUsedWeight(40);
+    assertThat(gateway.allOpenStopLosses()).isEmpty();
+  }
+
+  @Test
   void usedWeightAtTheLimit_holdsBackReadsUntilTheMinuteRollsOver_ordersStillGo() {
     gateway.instruments(); // the rules are read at start; an order does not wait for a refresh
     venue.faults().reportUsedWeight(2400);

@@ -22,6 +22,7 @@ import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +180,36 @@ class BinanceGatewayTest {
         .containsEntry("triggerPrice", "49000")
         .doesNotContainKeys("quantity", "reduceOnly", "stopPrice");
     assertThat(gateway.openStopLosses(BTC)).containsExactly(stop);
+  }
+
+  @Test
+  void allOpenStopLosses_readsEverySymbolsStopsInOneRequestOfWeight40() {
+    gateway.placeMarketOrder(buy("0.010", "entry-a"));
+    gateway.placeMarketOrder(
+        new MarketOrderRequest(
+            ETH, Side.SELL, new BigDecimal("0.100"), ClientOrderId.of("entry-b"), false));
+    StopOrder btcStop =
+        gateway.placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-a")));
+    StopOrder ethStop =
+        gateway.placeStopLoss(
+            new StopLossRequest(
+                ETH, PositionSide.SHORT, new BigDecimal("3100.00"), ClientOrderId.of("sl-b")));
+    long weightBefore = venue.requestWeight();
+    int requestsBefore = venue.requests().size();
+
+    List<StopOrder> all = gateway.allOpenStopLosses();
+
+    assertThat(all).containsExactlyInAnyOrder(btcStop, ethStop);
+    assertThat(venue.requests().subList(requestsBefore, venue.requests().size()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.path()).isEqualTo("/fapi/v1/openAlgoOrders");
+              assertThat(r.params()).doesNotContainKey("symbol");
+            });
+    assertThat(venue.requestWeight() - weightBefore).isEqualTo(40);
   }
 
   @Test

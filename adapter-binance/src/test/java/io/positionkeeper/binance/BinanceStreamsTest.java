@@ -98,6 +98,39 @@ class BinanceStreamsTest {
   }
 
   @Test
+  void aResyncOverManySymbols_readsTheirStopsInOneRequestWithoutSymbol() {
+    List<Symbol> symbols = new java.util.ArrayList<>();
+    for (int i = 0; i < 45; i++) {
+      String name = "S" + i + "USDT";
+      venue.addInstrument(name, "0.01", "1", "1", "1000000", "5");
+      venue.setMarkPrice(Symbol.of(name), new BigDecimal("100.00"));
+      venue.seedPosition(name, new BigDecimal("10"), new BigDecimal("100.00"));
+      venue.placeAlgoByHand(
+          java.util.Map.of(
+              "symbol", name,
+              "side", "SELL",
+              "type", "STOP_MARKET",
+              "triggerPrice", "90.00",
+              "closePosition", "true",
+              "workingType", "MARK_PRICE",
+              "clientAlgoId", "sl-" + i));
+      symbols.add(Symbol.of(name));
+    }
+
+    start();
+
+    assertThat(
+            venue.requests().stream()
+                .filter(r -> r.path().equals("/fapi/v1/openAlgoOrders"))
+                .map(r -> r.params().containsKey("symbol")))
+        .containsExactly(false);
+    assertThat(events.events())
+        .filteredOn(StopChanged.class::isInstance)
+        .extracting(e -> ((StopChanged) e).symbol())
+        .containsExactlyInAnyOrderElementsOf(symbols);
+  }
+
+  @Test
   void aMarketOrder_isReportedOnceAsFilled_andThePositionChange_despiteTradeLite() {
     start();
     int from = events.size();

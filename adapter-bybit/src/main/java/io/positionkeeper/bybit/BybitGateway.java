@@ -202,6 +202,20 @@ public final class BybitGateway implements ExchangeGateway, AutoCloseable {
     return stops.open(symbol);
   }
 
+  /**
+   * The stop-losses of every position: Bybit keeps the stop on the position, so the position list
+   * by settle coin (pages of 200) carries them all, one request per page instead of one per symbol.
+   */
+  @Override
+  public List<StopOrder> allOpenStopLosses() {
+    List<JsonObject> rows = new ArrayList<>();
+    for (String coin : config.settleCoins()) {
+      Query q = Query.of("category", Calls.LINEAR).and("settleCoin", coin).and("limit", 200);
+      rows.addAll(calls.pages("/v5/position/list", q, Access.READ));
+    }
+    return stops.openAll(rows);
+  }
+
   @Override
   public PositionSnapshot positions() {
     String path = "/v5/position/list";

@@ -14,9 +14,11 @@ import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -135,7 +137,38 @@ final class StopLosses {
   }
 
   List<StopOrder> open(Symbol symbol) {
-    Optional<PositionStop> now = calls.positionRow(symbol).flatMap(StopLosses::stopOf);
+    return fromRow(symbol, calls.positionRow(symbol));
+  }
+
+  /**
+   * The stops of every position, from the rows of the position list read by settle coin (which
+   * lists only positions of size above zero, each with its {@code stopLoss}); a symbol whose stop
+   * is in doubt and which the list does not show is judged as {@link #open} judges it.
+   */
+  List<StopOrder> openAll(List<JsonObject> positionRows) {
+    Map<Symbol, JsonObject> bySymbol = new TreeMap<>();
+    for (JsonObject row : positionRows) {
+      Symbol symbol =
+          Calls.read("position", () -> Rest.position(row, "avgPrice", Instant.EPOCH)).symbol();
+      if (bySymbol.put(symbol, row) != null) {
+        throw new RetryableException(
+            "the position list shows " + symbol + " twice (a page moved while it was read)");
+      }
+    }
+    List<StopOrder> all = new ArrayList<>();
+    for (Map.Entry<Symbol, JsonObject> e : bySymbol.entrySet()) {
+      all.addAll(fromRow(e.getKey(), Optional.of(e.getValue())));
+    }
+    for (Symbol symbol : List.copyOf(doubted.keySet())) {
+      if (!bySymbol.containsKey(symbol)) {
+        all.addAll(fromRow(symbol, Optional.empty()));
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  private List<StopOrder> fromRow(Symbol symbol, Optional<JsonObject> row) {
+    Optional<PositionStop> now = row.flatMap(StopLosses::stopOf);
     if (now.isEmpty()) {
       ids.gone(symbol);
       if (inDoubt.contains(key(symbol)) && !inDoubt.absentNow(key(symbol))) {

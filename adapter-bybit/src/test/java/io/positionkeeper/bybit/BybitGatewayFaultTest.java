@@ -168,6 +168,36 @@ class BybitGatewayFaultTest {
   }
 
   @Test
+  void anAmbiguousStop_makesTheAllStopsReadUnknown_untilTheListShowsIt() throws Exception {
+    gateway().placeMarketOrder(buy("open-all", QTY));
+    venue.faults().ambiguousNextWrite(Duration.ofMillis(400));
+    ClientOrderId stopId = ClientOrderId.of("sl-amb-all");
+
+    assertThatThrownBy(
+            () ->
+                gateway()
+                    .placeStopLoss(
+                        new StopLossRequest(
+                            BTC, PositionSide.LONG, new BigDecimal("60000"), stopId)))
+        .isInstanceOf(OutcomeUnknownException.class);
+    assertThatThrownBy(() -> gateway().allOpenStopLosses())
+        .isInstanceOf(OutcomeUnknownException.class);
+    Thread.sleep(700);
+
+    assertThat(gateway().allOpenStopLosses())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.clientId()).isEqualTo(stopId);
+              assertThat(s.triggerPrice()).isEqualByComparingTo("60000");
+            });
+    assertThat(venue.requests())
+        .filteredOn(r -> r.path().equals("/v5/position/list"))
+        .last()
+        .satisfies(r -> assertThat(r.query()).contains("settleCoin=USDT").doesNotContain("symbol"));
+  }
+
+  @Test
   void aTrailingMove_isOneCallInPlace_andTheSameTriggerAgainIsNotModifiedButFine() {
     gateway().placeMarketOrder(buy("open-2", QTY));
     StopOrder first =

@@ -100,6 +100,16 @@ public interface ExchangeGateway {
   List<StopOrder> openStopLosses(Symbol symbol);
 
   /**
+   * The stop-losses working on every symbol of the account, read in one request where the venue
+   * allows it (pages of one listing where it pages): the same stops {@link #openStopLosses} lists,
+   * symbol by symbol, for a caller that needs them all (a reconciliation) without a request per
+   * symbol. The answer is all or nothing: a page or a row that cannot be read, or a stop placed on
+   * any symbol that is in doubt and not listed, fails the call ({@link RetryableException}, {@link
+   * OutcomeUnknownException}); it never returns a list with a stop missing.
+   */
+  List<StopOrder> allOpenStopLosses();
+
+  /**
    * The account's positions, saying whether the answer is complete. Rows may include flat ones
    * (size zero), as the venues list them; readers filter them by their raw size.
    */

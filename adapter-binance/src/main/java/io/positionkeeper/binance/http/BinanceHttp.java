@@ -118,8 +118,17 @@ public final class BinanceHttp implements AutoCloseable {
   /** Sends one request and returns its JSON answer, or throws a {@link PortException}. */
   public JsonElement send(
       Method method, String path, Params params, Security security, RequestKind kind) {
+    return send(method, path, params, security, kind, 1);
+  }
+
+  /**
+   * Sends one request of the venue's request {@code weight}; the client holds it back when it would
+   * pass the minute's weight limit.
+   */
+  public JsonElement send(
+      Method method, String path, Params params, Security security, RequestKind kind, int weight) {
     String what = method + " " + path;
-    rateLimiter.check(kind);
+    rateLimiter.check(kind, weight);
     if (security == Security.SIGNED && serverClock.stale(config.timeResyncInterval())) {
       syncTime();
     }
@@ -131,7 +140,7 @@ public final class BinanceHttp implements AutoCloseable {
       if (outcome.error.code == -1021 && security == Security.SIGNED && attempt == 1) {
         log.warn("{}: timestamp outside recvWindow (-1021); re-measuring server time", what);
         syncTime();
-        rateLimiter.check(kind);
+        rateLimiter.check(kind, weight);
         continue;
       }
       throw classify(outcome.status, outcome.error, outcome.retryAfter, kind, what);

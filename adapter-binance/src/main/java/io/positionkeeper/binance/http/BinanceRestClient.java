@@ -196,6 +196,26 @@ public final class BinanceRestClient {
         RestDecoder::algoOrders);
   }
 
+  /**
+   * {@code GET /fapi/v1/openAlgoOrders} without a symbol (weight 40): the open algo orders of every
+   * symbol in one request.
+   */
+  public Wire.Rows<Wire.AlgoOrder> allOpenAlgoOrders() {
+    JsonElement body =
+        http.send(
+            Method.GET,
+            "/fapi/v1/openAlgoOrders",
+            Params.create(),
+            Security.SIGNED,
+            RequestKind.READ,
+            ALL_OPEN_ALGO_ORDERS_WEIGHT);
+    return BinanceHttp.decode(
+        "GET /fapi/v1/openAlgoOrders", RequestKind.READ, body, RestDecoder::algoOrders);
+  }
+
+  /** The request weight of {@code GET /fapi/v1/openAlgoOrders} without a symbol. */
+  public static final int ALL_OPEN_ALGO_ORDERS_WEIGHT = 40;
+
   /** {@code GET /fapi/v3/positionRisk} (weight 5): every symbol with a position or open order. */
   public Wire.Rows<Wire.Position> positionRisk() {
     return call(

@@ -59,6 +59,8 @@ public final class RateLimiter {
   private long orderLimit10s = 300;
   private long orderLimit1m = 1200;
   private long usedWeight1m = -1;
+  // The server minute the last weight header was counted in: a new minute starts from zero.
+  private long usedWeightMinute = -1;
   private long orderCount10s = -1;
   private long orderCount1m = -1;
 
@@ -82,7 +84,27 @@ public final class RateLimiter {
 
   /** Throws {@link RateLimitedException} when a block covers this kind of request. */
   public synchronized void check(RequestKind kind) {
+    check(kind, 1);
+  }
+
+  /**
+   * Throws {@link RateLimitedException} when a block covers this kind of request, or when a request
+   * of this {@code weight} would take the weight used in the current minute past the limit (the
+   * venue would answer 429 and then ban the IP): a heavy read waits for the next window instead.
+   */
+  public synchronized void check(RequestKind kind, int weight) {
     Instant now = clock.localNow();
+    long serverNow = clock.nowMillis();
+    if (kind.heldBackByWeight()
+        && usedWeight1m >= 0
+        && serverNow / 60_000 == usedWeightMinute
+        && usedWeight1m + weight > weightLimit1m) {
+      throw limited(
+          kind,
+          "used weight " + usedWeight1m + " + " + weight + " would pass " + weightLimit1m + "/min",
+          now.plus(untilWindowEnd(serverNow, 60_000)),
+          now);
+    }
     if (now.isBefore(ipBlockedUntil)) {
       throw limited(kind, ipReason, ipBlockedUntil, now);
     }
@@ -105,6 +127,9 @@ public final class RateLimiter {
     Instant now = clock.localNow();
     long serverNow = clock.nowMillis();
     usedWeight1m = header(headers, "x-mbx-used-weight-1m", usedWeight1m);
+    if (headers.firstValue("x-mbx-used-weight-1m").isPresent()) {
+      usedWeightMinute = serverNow / 60_000;
+    }
     orderCount10s = header(headers, "x-mbx-order-count-10s", orderCount10s);
     orderCount1m = header(headers, "x-mbx-order-count-1m", orderCount1m);
     if (usedWeight1m >= weightLimit1m) {

@@ -35,6 +35,15 @@ public final class OwnStops {
    * unprotected.
    */
   public static List<StopOrder> stopLosses(Symbol symbol, Wire.Rows<Wire.AlgoOrder> rows) {
+    return stopLosses("open algo orders of " + symbol, rows);
+  }
+
+  /** The stop-losses among the open algo orders of every symbol, on the same terms. */
+  public static List<StopOrder> allStopLosses(Wire.Rows<Wire.AlgoOrder> rows) {
+    return stopLosses("open algo orders of the account", rows);
+  }
+
+  private static List<StopOrder> stopLosses(String what, Wire.Rows<Wire.AlgoOrder> rows) {
     List<String> problems = new ArrayList<>(rows.problems());
     List<StopOrder> stops = new ArrayList<>();
     for (Wire.AlgoOrder a : rows.rows()) {
@@ -48,8 +57,7 @@ public final class OwnStops {
       }
     }
     if (!problems.isEmpty()) {
-      throw new RetryableException(
-          "open algo orders of " + symbol + " partly unreadable: " + String.join("; ", problems));
+      throw new RetryableException(what + " partly unreadable: " + String.join("; ", problems));
     }
     return stops;
   }

@@ -71,7 +71,16 @@ public final class BinanceEmulator implements AutoCloseable {
     JsonElement handle(Map<String, String> params);
   }
 
-  private record Endpoint(Security security, boolean placesOrder, int weight, Handler handler) {}
+  /** One REST endpoint; its request weight may depend on the parameters (a symbol or none). */
+  private record Endpoint(
+      Security security,
+      boolean placesOrder,
+      java.util.function.ToIntFunction<Map<String, String>> weight,
+      Handler handler) {
+    int weightOf(Map<String, String> params) {
+      return weight.applyAsInt(params);
+    }
+  }
 
   private record Response(int status, String body, Map<String, String> headers) {}
 
@@ -397,14 +406,15 @@ public final class BinanceEmulator implements AutoCloseable {
 
   /**
    * The REST weight of every request received so far, by the venue's weights per endpoint
-   * (positionRisk 5, userTrades 5, positionSide/dual 30, order endpoints 0, the others 1).
+   * (positionRisk 5, userTrades 5, positionSide/dual 30, openAlgoOrders 1 with a symbol and 40
+   * without, order endpoints 0, the others 1).
    */
   public long requestWeight() {
     return requests.stream()
         .mapToLong(
             r -> {
               Endpoint e = endpoints.get(r.method() + " " + r.path());
-              return e == null ? 0 : e.weight();
+              return e == null ? 0 : e.weightOf(r.params());
             })
         .sum();
   }
@@ -525,7 +535,11 @@ public final class BinanceEmulator implements AutoCloseable {
     endpoint("POST /fapi/v1/algoOrder", Security.SIGNED, true, 0, venue::newAlgoOrder);
     endpoint("GET /fapi/v1/algoOrder", Security.SIGNED, false, 1, venue::queryAlgoOrder);
     endpoint("DELETE /fapi/v1/algoOrder", Security.SIGNED, false, 1, venue::cancelAlgoOrder);
-    endpoint("GET /fapi/v1/openAlgoOrders", Security.SIGNED, false, 1, venue::openAlgoOrders);
+    // "symbol optional; weight 1, or 40 without symbol" (the venue's docs of GET openAlgoOrders).
+    endpoints.put(
+        "GET /fapi/v1/openAlgoOrders",
+        new Endpoint(
+            Security.SIGNED, false, p -> p.containsKey("symbol") ? 1 : 40, venue::openAlgoOrders));
     endpoint(
         "GET /fapi/v1/positionSide/dual",
         Security.SIGNED,
@@ -543,7 +557,7 @@ public final class BinanceEmulator implements AutoCloseable {
   }
 
   private void endpoint(String key, Security s, boolean order, int weight, Handler h) {
-    endpoints.put(key, new Endpoint(s, order, weight, h));
+    endpoints.put(key, new Endpoint(s, order, p -> weight, h));
   }
 
   private JsonObject serverTimeBody() {
@@ -648,7 +662,7 @@ public final class BinanceEmulator implements AutoCloseable {
       } catch (VenueError e) {
         answer = error(e.status, e.code, e.getMessage());
       }
-      countUsage(endpoint, answer);
+      countUsage(endpoint, params, answer);
     }
     if (fault.isPresent()) {
       return fault.get().response(); // the effect happened; the answer is lost
@@ -656,14 +670,14 @@ public final class BinanceEmulator implements AutoCloseable {
     return answer;
   }
 
-  private void countUsage(Endpoint endpoint, Response answer) {
+  private void countUsage(Endpoint endpoint, Map<String, String> params, Response answer) {
     long now = serverTime();
     long minute = now / 60_000;
     if (minute != weightWindow) {
       weightWindow = minute;
       usedWeight = 0;
     }
-    usedWeight += endpoint.weight();
+    usedWeight += endpoint.weightOf(params);
     answer
         .headers()
         .put("X-MBX-USED-WEIGHT-1M", Long.toString(faults.usedWeight().orElse(usedWeight)));

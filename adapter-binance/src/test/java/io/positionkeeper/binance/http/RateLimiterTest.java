@@ -87,6 +87,19 @@ class RateLimiterTest {
   }
 
   @Test
+  void aHeavyRead_thatWouldPassTheMinutesWeight_waitsForTheNextWindow_whileALightOneGoes() {
+    limiter.onResponse(headers(Map.of("x-mbx-used-weight-1m", "2380")));
+
+    assertThatThrownBy(() -> limiter.check(RequestKind.READ, 40))
+        .isInstanceOf(RateLimitedException.class)
+        .hasMessageContaining("2380 + 40");
+    assertThatCode(() -> limiter.check(RequestKind.READ, 20)).doesNotThrowAnyException();
+    passes(RequestKind.READ);
+    clock.advance(Duration.ofSeconds(60)); // 10:01:00.500: a new minute, the used weight resets
+    assertThatCode(() -> limiter.check(RequestKind.READ, 40)).doesNotThrowAnyException();
+  }
+
+  @Test
   void limitsFromExchangeInfo_replaceTheDefaults() {
     limiter.setLimits(
         List.of(

@@ -377,7 +377,7 @@ public final class BybitEmulator implements AutoCloseable {
                   throw new VenueError(
                       10001, "params error: symbol or settleCoin is required"); // B4
                 }
-                return list(venue.positionRows(q.get("symbol"), q.get("settleCoin")));
+                return page(venue.positionRows(q.get("symbol"), q.get("settleCoin")), q);
               });
       case "/v5/execution/list" -> answer(ex, () -> executions(q));
       default -> send(ex, 404, "not found", Map.of()); // B3: 404 for a bad path
@@ -464,6 +464,26 @@ public final class BybitEmulator implements AutoCloseable {
     rows.stream().skip(offset).limit(limit).forEach(list::add);
     JsonObject r = list(list);
     // Inferred from the other paged endpoints (B4 "limit ... with a cursor").
+    r.addProperty(
+        "nextPageCursor", offset + limit < rows.size() ? Integer.toString(offset + limit) : "");
+    return r;
+  }
+
+  /**
+   * One page of the position list: {@code limit} 1-200 with a {@code cursor} (B4); the reference
+   * names no default, 20 is assumed (inferred: an adapter that relies on a default sees pages).
+   */
+  private static JsonObject page(JsonArray rows, Map<String, String> q) {
+    int limit = q.containsKey("limit") ? Integer.parseInt(q.get("limit")) : 20;
+    if (limit < 1 || limit > 200) {
+      throw new VenueError(10001, "params error: limit must be 1-200"); // B4
+    }
+    int offset = q.containsKey("cursor") ? Integer.parseInt(q.get("cursor")) : 0;
+    JsonArray list = new JsonArray();
+    for (int i = offset; i < Math.min(rows.size(), offset + limit); i++) {
+      list.add(rows.get(i));
+    }
+    JsonObject r = list(list);
     r.addProperty(
         "nextPageCursor", offset + limit < rows.size() ? Integer.toString(offset + limit) : "");
     return r;

@@ -85,6 +85,11 @@ final class ReadOnlyGateway implements ExchangeGateway {
   }
 
   @Override
+  public List<StopOrder> allOpenStopLosses() {
+    return venue.allOpenStopLosses();
+  }
+
+  @Override
   public PositionSnapshot positions() {
     return venue.positions();
   }

@@ -143,6 +143,9 @@ public final class ReconcileCommand implements Callable<Integer> {
           o.addProperty("storedOpen", done.storedOpen());
           o.addProperty("venueOpen", done.exchangeOpen());
           o.addProperty("inSync", done.inSync());
+          JsonArray unread = new JsonArray();
+          done.stopsUnread().forEach(s -> unread.add(s.value()));
+          o.add("stopsUnread", unread);
           JsonArray planned = new JsonArray();
           for (ActionOutcome a : done.outcomes()) {
             JsonObject p = new JsonObject();
@@ -157,13 +160,20 @@ public final class ReconcileCommand implements Callable<Integer> {
           out.printf(
               "%s: %d stored open, %d open on the venue, %d in sync%n",
               done.exchange(), done.storedOpen(), done.exchangeOpen(), done.inSync());
+          if (!done.stopsUnread().isEmpty()) {
+            out.printf(
+                "%d with stops that could not be read (unknown, nothing decided on them): %s%n",
+                done.stopsUnread().size(), done.stopsUnread());
+          }
           if (done.outcomes().isEmpty()) {
             out.println("nothing to change");
           }
           done.outcomes().forEach(a -> out.println("would " + a.action().describe()));
         }
         out.flush();
-        return done.outcomes().isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
+        return done.outcomes().isEmpty() && done.stopsUnread().isEmpty()
+            ? ExitCodes.OK
+            : ExitCodes.ATTENTION;
       }
     }
   }

@@ -11,7 +11,6 @@ import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
-import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.util.ArrayList;
@@ -42,22 +41,26 @@ final class OrphanStops {
     return p.stopId().equals(Optional.of(stop)) || ClientIds.isStopOf(p.entryOrderId(), dbId, stop);
   }
 
-  /** The orphans on the snapshot's flat symbols that the book holds nothing for. */
-  List<ReconcileAction> find(PositionSnapshot.Complete snapshot, Set<Symbol> live) {
+  /**
+   * The orphans on the snapshot's flat symbols that the book holds nothing for, among the stops
+   * read with the inputs; a symbol whose stops could not be read is left for the next run.
+   */
+  List<ReconcileAction> find(ReconcileInputs in, Set<Symbol> live) {
     List<ReconcileAction> found = new ArrayList<>();
-    for (ExchangePosition row : snapshot.positions()) {
+    for (ExchangePosition row : in.snapshot().positions()) {
       Symbol symbol = row.symbol();
       if (live.contains(symbol) || c.book().get(c.key(symbol)).isPresent()) {
         continue;
       }
-      try {
-        for (StopOrder stop : c.read(() -> c.gateway().openStopLosses(symbol))) {
-          if (!stop.status().isFinal() && ClientIds.isOurStop(stop.clientId())) {
-            found.add(new ReconcileAction.CancelOrphanStop(stop));
-          }
+      List<StopOrder> stops = in.stops().get(symbol);
+      if (stops == null) {
+        log.warn("the open stops of flat {} are unknown in this run", symbol);
+        continue;
+      }
+      for (StopOrder stop : stops) {
+        if (!stop.status().isFinal() && ClientIds.isOurStop(stop.clientId())) {
+          found.add(new ReconcileAction.CancelOrphanStop(stop));
         }
-      } catch (PortException e) {
-        log.warn("the open stops of flat {} could not be read", symbol, e);
       }
     }
     return found;

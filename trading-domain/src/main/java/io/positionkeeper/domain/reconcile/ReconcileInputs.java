@@ -23,8 +23,9 @@ import java.util.Optional;
  * @param snapshot the exchange's positions, flat rows included as the venue lists them
  * @param confirmation a second complete snapshot, taken only when some row was absent from the
  *     first
- * @param stops the open stop-losses per symbol; a symbol without an entry could not be read (its
- *     protection is unknown, so nothing is re-placed for it)
+ * @param stops the open stop-losses per symbol (of the open rows the exchange holds and of the flat
+ *     symbols it lists), read together in one request; a symbol without an entry could not be read
+ *     (its protection is unknown, so nothing is re-placed or cancelled for it)
  * @param now when the inputs were read
  */
 public record ReconcileInputs(

@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.Symbol;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,7 +27,9 @@ public sealed interface ReconcileResult {
    * @param storedOpen open rows of the exchange
    * @param exchangeOpen exchange positions, flat rows left out
    * @param flatRowsIgnored exchange rows of raw size zero, not counted as positions
-   * @param inSync rows found on the exchange as stored, with a working stop (or unknown stops)
+   * @param inSync rows found on the exchange as stored, with their stops read and one working
+   * @param stopsUnread symbols of open rows on the exchange whose open stops could not be read:
+   *     their protection is unknown, so they are neither in sync nor repaired in this run
    */
   record Completed(
       Exchange exchange,
@@ -35,10 +38,12 @@ public sealed interface ReconcileResult {
       int exchangeOpen,
       int flatRowsIgnored,
       int inSync,
+      List<Symbol> stopsUnread,
       List<ActionOutcome> outcomes)
       implements ReconcileResult {
     public Completed {
       Objects.requireNonNull(exchange, "exchange");
+      stopsUnread = List.copyOf(stopsUnread);
       outcomes = List.copyOf(outcomes);
     }
 

@@ -28,11 +28,14 @@ import io.positionkeeper.ports.model.StreamEvent;
 import io.positionkeeper.ports.model.Symbol;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,10 +139,11 @@ public final class Reconciler {
     }
     List<ReconcileAction> actions = new ArrayList<>(ReconcileDecision.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
-    actions.addAll(orphans.find(inputs.snapshot(), live.keySet()));
+    actions.addAll(orphans.find(inputs, live.keySet()));
     actions.addAll(orphans.beside(inputs, live.keySet()));
     int flat = inputs.snapshot().positions().size() - live.size();
-    int inSync = inSync(inputs, live, actions);
+    List<Symbol> unread = stopsUnread(inputs, live);
+    int inSync = inSync(inputs, live, actions, unread);
 
     List<ActionOutcome> outcomes = new ArrayList<>();
     for (ReconcileAction action : actions) {
@@ -159,36 +163,66 @@ public final class Reconciler {
     }
     var result =
         new ReconcileResult.Completed(
-            exchange, dryRun, inputs.stored().size(), live.size(), flat, inSync, outcomes);
+            exchange, dryRun, inputs.stored().size(), live.size(), flat, inSync, unread, outcomes);
     log.info(
         "reconciliation of {}{}: {} rows, {} on the exchange ({} flat rows ignored), {} in sync,"
-            + " {} actions, {} failed",
+            + " {} with unknown stops, {} actions, {} failed",
         exchange,
         dryRun ? " (dry run)" : "",
         result.storedOpen(),
         result.exchangeOpen(),
         flat,
         inSync,
+        unread.size(),
         outcomes.size(),
         result.errors());
+    if (!unread.isEmpty()) {
+      log.warn(
+          "reconciliation of {}: the open stops of {} symbols could not be read, their protection"
+              + " is unknown and nothing was decided on it: {}",
+          exchange,
+          unread.size(),
+          unread);
+    }
     outcomes.forEach(o -> log.info("  {}", o));
     return result;
   }
 
-  /** Rows on the exchange that need neither a change of size nor a new stop. */
+  /**
+   * The open rows on the exchange whose stops could not be read: their protection is unknown, so
+   * they are neither in sync nor repaired in this run.
+   */
+  private static List<Symbol> stopsUnread(
+      ReconcileInputs inputs, Map<Symbol, ExchangePosition> live) {
+    return inputs.stored().stream()
+        .filter(r -> r.status().isOpen() && live.containsKey(r.symbol()))
+        .map(PositionRecord::symbol)
+        .filter(s -> !inputs.stops().containsKey(s))
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Rows on the exchange, with their stops read, that need neither a change of size nor a new stop.
+   */
   private static int inSync(
-      ReconcileInputs inputs, Map<Symbol, ExchangePosition> live, List<ReconcileAction> actions) {
-    long onExchange = inputs.stored().stream().filter(r -> live.containsKey(r.symbol())).count();
-    long repaired =
-        actions.stream()
-            .filter(
-                a ->
-                    a instanceof ReconcileAction.FollowExchange
-                        || a instanceof ReconcileAction.ReplaceStop)
-            .map(ReconcileAction::symbol)
-            .distinct()
+      ReconcileInputs inputs,
+      Map<Symbol, ExchangePosition> live,
+      List<ReconcileAction> actions,
+      List<Symbol> unread) {
+    Set<Symbol> notInSync = new HashSet<>(unread);
+    actions.stream()
+        .filter(
+            a ->
+                a instanceof ReconcileAction.FollowExchange
+                    || a instanceof ReconcileAction.ReplaceStop)
+        .map(ReconcileAction::symbol)
+        .forEach(notInSync::add);
+    return (int)
+        inputs.stored().stream()
+            .filter(r -> live.containsKey(r.symbol()) && !notInSync.contains(r.symbol()))
             .count();
-    return (int) (onExchange - repaired);
   }
 
   private ReconcileResult refuse(String reason) {
@@ -226,24 +260,7 @@ public final class Reconciler {
     // The book after the snapshot: whatever we are opening is registered before it can be there.
     List<Position> bookNow =
         book.all().stream().filter(p -> p.key().exchange() == exchange).toList();
-    Map<Symbol, List<StopOrder>> stops = new HashMap<>();
-    for (PositionRecord row : stored) {
-      if (!row.status().isOpen() || !live.containsKey(row.symbol())) {
-        continue;
-      }
-      try {
-        stops.put(
-            row.symbol(),
-            Retries.idempotent(
-                clock,
-                policy.callDeadline(),
-                policy.backoff(),
-                () -> gateway.openStopLosses(row.symbol())));
-      } catch (PortException e) {
-        // Unknown protection: nothing is re-placed for this symbol in this run.
-        log.warn("the open stops of {} {} could not be read", exchange, row.symbol(), e);
-      }
-    }
+    Map<Symbol, List<StopOrder>> stops = openStops(stopsWanted(stored, live, first, bookNow));
     if (!monitor.readyGeneration().equals(OptionalLong.of(generation))) {
       throw new Refusal(
           "the connection changed while reading (ready generation "
@@ -253,6 +270,63 @@ public final class Reconciler {
               + ")");
     }
     return new ReconcileInputs(exchange, stored, bookNow, first, confirmation, stops, clock.now());
+  }
+
+  /**
+   * The symbols whose stops the run decides on: the open rows the exchange holds, and the flat
+   * symbols the venue lists that the book holds nothing for (where an orphan stop can be).
+   */
+  private static Set<Symbol> stopsWanted(
+      List<PositionRecord> stored,
+      Map<Symbol, ExchangePosition> live,
+      PositionSnapshot.Complete snapshot,
+      List<Position> bookNow) {
+    Set<Symbol> wanted = new TreeSet<>();
+    stored.stream()
+        .filter(r -> r.status().isOpen() && live.containsKey(r.symbol()))
+        .forEach(r -> wanted.add(r.symbol()));
+    Set<Symbol> inBook = new HashSet<>();
+    bookNow.forEach(p -> inBook.add(p.key().symbol()));
+    snapshot.positions().stream()
+        .map(ExchangePosition::symbol)
+        .filter(s -> !live.containsKey(s) && !inBook.contains(s))
+        .forEach(wanted::add);
+    return wanted;
+  }
+
+  /**
+   * The open stops of the wanted symbols, every one with an entry (empty when none works), from one
+   * read of all the account's stops: one request a run instead of one a symbol, which spent the
+   * venue's request weight at startup. When that read fails, no symbol has an entry: their stops
+   * are unknown in this run, reported as such, and nothing is decided on them.
+   */
+  private Map<Symbol, List<StopOrder>> openStops(Set<Symbol> wanted) {
+    if (wanted.isEmpty()) {
+      return Map.of();
+    }
+    List<StopOrder> all;
+    try {
+      all =
+          Retries.idempotent(
+              clock, policy.callDeadline(), policy.backoff(), gateway::allOpenStopLosses);
+    } catch (PortException e) {
+      log.warn(
+          "the open stops of {} could not be read; the protection of {} symbols is unknown in this"
+              + " run",
+          exchange,
+          wanted.size(),
+          e);
+      return Map.of();
+    }
+    Map<Symbol, List<StopOrder>> stops = new HashMap<>();
+    wanted.forEach(s -> stops.put(s, new ArrayList<>()));
+    for (StopOrder stop : all) {
+      List<StopOrder> of = stops.get(stop.symbol());
+      if (of != null) {
+        of.add(stop);
+      }
+    }
+    return stops;
   }
 
   private PositionSnapshot.Complete completeSnapshot() throws Refusal {

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -660,6 +661,18 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   @Override
   public List<StopOrder> openStopLosses(Symbol symbol) {
     return call(Op.OPEN_STOPS, events -> liveStopsOf(symbol));
+  }
+
+  /** Every live stop of the account; an {@link Op#OPEN_STOPS} fault strikes this read too. */
+  @Override
+  public List<StopOrder> allOpenStopLosses() {
+    return call(
+        Op.OPEN_STOPS,
+        events ->
+            liveStops.values().stream()
+                .flatMap(m -> m.values().stream())
+                .sorted(Comparator.comparing(StopOrder::symbol))
+                .toList());
   }
 
   @Override

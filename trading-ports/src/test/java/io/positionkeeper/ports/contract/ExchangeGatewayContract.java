@@ -165,6 +165,28 @@ public abstract class ExchangeGatewayContract {
   }
 
   @Test
+  void allOpenStopLosses_listsTheWorkingStopAsThePerSymbolRead_andNotOnceCancelled() {
+    openLong();
+    ClientOrderId stopId = newId("sl");
+    BigDecimal trigger = stopBelow(new BigDecimal("0.05"));
+    gateway().placeStopLoss(new StopLossRequest(symbol(), PositionSide.LONG, trigger, stopId));
+
+    assertThat(gateway().allOpenStopLosses())
+        .filteredOn(s -> s.symbol().equals(symbol()))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s).isEqualTo(gateway().openStopLosses(symbol()).get(0));
+              assertThat(s.clientId()).isEqualTo(stopId);
+              assertThat(s.positionSide()).isEqualTo(PositionSide.LONG);
+              assertThat(s.triggerPrice()).isEqualByComparingTo(trigger);
+            });
+
+    gateway().cancelStopLoss(symbol(), stopId);
+    assertThat(gateway().allOpenStopLosses()).noneMatch(s -> s.symbol().equals(symbol()));
+  }
+
+  @Test
   void stopLoss_sentTwiceWithTheSameClientId_placesOneStop_andAfterItsCancelTheIdIsRefused() {
     openLong();
     StopLossRequest request =
