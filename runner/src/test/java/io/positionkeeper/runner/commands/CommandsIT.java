@@ -12,6 +12,7 @@ import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
 import io.positionkeeper.runner.Main;
+import io.positionkeeper.runner.TestSql;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
 import io.positionkeeper.runner.paper.PaperInstruments;
 import io.positionkeeper.runner.paper.PaperOptions;
@@ -90,10 +91,7 @@ class CommandsIT {
   }
 
   static void sql(String statement) throws Exception {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    TestSql.execute(pool, statement);
   }
 
   @Test

@@ -19,12 +19,10 @@ import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.TestSql;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -378,19 +376,10 @@ class BybitLiveIT {
   }
 
   private void sql(String statement) throws Exception {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    TestSql.execute(pool, statement);
   }
 
   private String one(String query) {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(query)) {
-      return r.next() ? r.getString(1) : null;
-    } catch (Exception e) {
-      throw new IllegalStateException(query, e);
-    }
+    return TestSql.one(pool, query);
   }
 }

@@ -11,6 +11,7 @@ import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.TestSql;
 import io.positionkeeper.runner.alerts.AlertSender;
 import io.positionkeeper.runner.alerts.AlertTarget;
 import io.positionkeeper.runner.alerts.LoopbackReceiver;
@@ -24,8 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -211,9 +210,6 @@ class LiveObservabilityIT {
   }
 
   private void sql(String statement) throws Exception {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    TestSql.execute(pool, statement);
   }
 }
