@@ -1,5 +1,7 @@
 package io.positionkeeper.runner.live;
 
+import static io.positionkeeper.runner.live.LiveFixture.await;
+import static io.positionkeeper.runner.live.LiveFixture.stopAndJoin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,10 +27,8 @@ import io.positionkeeper.runner.paper.EmbeddedDatabase;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,28 +263,6 @@ class BinanceLiveIT {
     assertThat(one("SELECT account FROM monitoring.positions")).isEqualTo("it-account");
     assertThat(one("SELECT count(*) FROM monitoring.events WHERE account <> 'it-account'"))
         .isEqualTo("0");
-  }
-
-  private static void stopAndJoin(
-      LiveSession session, Thread runner, AtomicReference<Throwable> failure) throws Exception {
-    session.stop();
-    runner.join(Duration.ofSeconds(30).toMillis());
-    assertThat(runner.isAlive()).isFalse();
-    assertThat(failure.get()).isNull();
-  }
-
-  private void await(String what, BooleanSupplier condition, AtomicReference<Throwable> failure)
-      throws InterruptedException {
-    Instant until = Instant.now().plusSeconds(30);
-    while (!condition.getAsBoolean()) {
-      if (failure.get() != null) {
-        throw new AssertionError("the live session failed before: " + what, failure.get());
-      }
-      if (Instant.now().isAfter(until)) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   private void sql(String statement) throws Exception {

@@ -1,5 +1,7 @@
 package io.positionkeeper.runner.live;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.binance.emulator.BinanceEmulator;
@@ -8,11 +10,11 @@ import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.TestSql;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +113,15 @@ final class LiveFixture implements AutoCloseable {
     }
   }
 
+  /** Stops a session started on {@code runner} and checks it ended without a failure. */
+  static void stopAndJoin(LiveSession session, Thread runner, AtomicReference<Throwable> failure)
+      throws Exception {
+    session.stop();
+    runner.join(Duration.ofSeconds(30).toMillis());
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(failure.get()).isNull();
+  }
+
   /** A Binance signal for {@code account}: the runners of other accounts never see it. */
   void insertSignal(String account) {
     sql(
@@ -131,13 +142,7 @@ final class LiveFixture implements AutoCloseable {
   }
 
   String one(String query) {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(query)) {
-      return r.next() ? r.getString(1) : null;
-    } catch (Exception e) {
-      throw new IllegalStateException(query, e);
-    }
+    return TestSql.one(pool, query);
   }
 
   @Override

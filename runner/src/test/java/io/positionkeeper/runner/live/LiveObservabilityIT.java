@@ -1,5 +1,6 @@
 package io.positionkeeper.runner.live;
 
+import static io.positionkeeper.runner.live.LiveFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -26,12 +27,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -193,20 +192,6 @@ class LiveObservabilityIT {
       throw new AssertionError("no sample " + sample + " in:\n" + text);
     }
     return Double.parseDouble(m.group(1));
-  }
-
-  private void await(String what, BooleanSupplier condition, AtomicReference<Throwable> failure)
-      throws InterruptedException {
-    Instant until = Instant.now().plusSeconds(30);
-    while (!condition.getAsBoolean()) {
-      if (failure.get() != null) {
-        throw new AssertionError("the live session failed before: " + what, failure.get());
-      }
-      if (Instant.now().isAfter(until)) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   private void sql(String statement) throws Exception {
