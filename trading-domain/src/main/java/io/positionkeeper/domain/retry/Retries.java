@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs an idempotent port call, retrying every failure that may pass (retryable, rate limited,
- * unknown outcome, store unreachable) with backoff until a deadline. A definitive refusal, or the
- * last failure at the deadline, is thrown.
+ * unknown outcome, store unreachable) with backoff until a deadline; a rate limit waits the longer
+ * of the venue's wait and the backoff. A definitive refusal, or the last failure at the deadline,
+ * is thrown.
  */
 public final class Retries {
   private Retries() {}
@@ -30,8 +31,11 @@ public final class Retries {
       } catch (RejectedException e) {
         throw e;
       } catch (RateLimitedException e) {
+        // The venue's wait is honoured, but never shorter than the backoff: a limit answered
+        // with no wait (a reset time already past, "Retry-After: 0") would otherwise resend at
+        // once, a request storm against a venue that is already refusing.
         failure = e;
-        wait = e.retryAfter();
+        wait = max(e.retryAfter(), backoff.delay(attempt));
       } catch (RetryableException | OutcomeUnknownException | PersistenceException e) {
         failure = e;
         wait = backoff.delay(attempt);
@@ -51,6 +55,10 @@ public final class Retries {
           call.run();
           return null;
         });
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Sleeps {@code delay} if that ends before {@code until}; false when the deadline forbids it. */
