@@ -260,17 +260,29 @@ public final class Keeper implements PositionKeeper {
    * reconciliation period. A refused run (streams not ready, a read failed) stays owed.
    */
   private void reconcileIfOwed(VenueParts v) {
-    if (v.monitor().isReady() && v.protection().due()) {
+    if (v.monitor().isReady() && v.protection().due(clock.now())) {
       reconcileVenue(v);
     }
   }
 
-  /** Reconciles one venue; a completed run settles what its protection watch had noticed. */
+  /**
+   * Reconciles one venue; a run that read every position's stops settles what its protection watch
+   * had noticed. A run that could not read some (a refused read leaves their protection unknown)
+   * settles nothing: a stop reported gone must still be re-protected as soon as a read passes, not
+   * a reconciliation period later.
+   */
   private ReconcileResult reconcileVenue(VenueParts v) {
     long seen = v.protection().mark();
     ReconcileResult result = v.reconciler().reconcile();
-    if (result instanceof ReconcileResult.Completed) {
+    boolean settled =
+        switch (result) {
+          case ReconcileResult.Completed c -> c.stopsUnread().isEmpty();
+          case ReconcileResult.Refused r -> false;
+        };
+    if (settled) {
       v.protection().reconciled(seen);
+    } else {
+      v.protection().unsettled(clock.now());
     }
     return result;
   }

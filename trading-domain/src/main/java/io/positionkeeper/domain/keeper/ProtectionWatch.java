@@ -4,12 +4,15 @@ import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ConnectionState;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.StreamEvent;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,15 +25,17 @@ import java.util.Set;
  * a stored, active position relies on was cancelled or expired on the venue (by hand, by the
  * venue), a position the book does not hold appeared (an entry that landed after its open gave up,
  * a position opened by hand), or the streams were resynced after a gap in which such news may have
- * been lost. The keeper's timer asks {@link #due()} and reconciles; reconciliation reads the venue
- * and re-protects through the same path as always, so this watch never places a stop itself and
- * cannot make a second one.
+ * been lost. The keeper's timer asks {@link #due(Instant)} and reconciles; reconciliation reads the
+ * venue and re-protects through the same path as always, so this watch never places a stop itself
+ * and cannot make a second one.
  *
  * <p>A stop cancelled because the keeper moved it is not news: by the time the timer asks, the book
  * names the replacement, and the suspicion is dropped without a venue call. What it holds is
  * bounded by the number of symbols.
  */
 final class ProtectionWatch implements StreamListener {
+  private static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
   private final Exchange exchange;
   private final PositionBook book;
   private final Map<PositionKey, ClientOrderId> gone = new HashMap<>();
@@ -38,6 +43,9 @@ final class ProtectionWatch implements StreamListener {
   private boolean resynced;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
+  // Runs that ended without settling what was owed, and when the next owed run may start.
+  private int unsettledRuns;
+  private Instant nextRun = Instant.MIN;
 
   ProtectionWatch(Exchange exchange, PositionBook book) {
     this.exchange = Objects.requireNonNull(exchange, "exchange");
@@ -102,12 +110,14 @@ final class ProtectionWatch implements StreamListener {
 
   /**
    * Whether a reconciliation is owed now: after a resync, or while an active position still names a
-   * stop the venue reported gone. Suspicions the book has moved past (the stop was replaced, the
-   * position closed) are dropped here.
+   * stop the venue reported gone, unless the last owed run did not settle and its wait has not
+   * passed. Suspicions the book has moved past (the stop was replaced, the position closed) are
+   * dropped here.
    */
-  synchronized boolean due() {
+  synchronized boolean due(Instant now) {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
-    return resynced || !gone.isEmpty() || !untracked.isEmpty();
+    boolean owed = resynced || !gone.isEmpty() || !untracked.isEmpty();
+    return owed && !now.isBefore(nextRun);
   }
 
   /** What has been noticed so far, to hand to {@link #reconciled} after a reconciliation. */
@@ -125,5 +135,18 @@ final class ProtectionWatch implements StreamListener {
       gone.clear();
       untracked.clear();
     }
+    unsettledRuns = 0;
+    nextRun = Instant.MIN;
+  }
+
+  /**
+   * A reconciliation ended without settling what was owed: it was refused, or it could not read
+   * some positions' stops, so it neither saw nor repaired them. The news stays owed, and the next
+   * run waits 1 s, doubling up to 30 s: a venue refusing the read is not asked again on every timer
+   * tick (on Binance a read of all the account's stops weighs 40 of the minute's 2,400).
+   */
+  synchronized void unsettled(Instant now) {
+    unsettledRuns++;
+    nextRun = now.plus(RETRY.delay(unsettledRuns));
   }
 }

@@ -11,6 +11,7 @@ import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.Exchange;
@@ -127,6 +128,55 @@ class StopGoneScenariosTest {
     h.keeper.reconcile();
 
     assertThat(h.store.loadOpen().get(0).stopClientId()).contains(working.clientId());
+  }
+
+  /**
+   * The stop read of the owed run failed through all its retries: the run completed but could not
+   * see the position's stops, so it settled nothing. The keeper used to take it as settled and left
+   * the position unprotected until the periodic reconciliation, a minute later.
+   */
+  @Test
+  void aStopCancelledByHand_whileTheStopReadFails_isReplacedWhenTheReadPasses() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    // More failures than one run's retries take within its call deadline, fewer than two runs take.
+    h.exchange
+        .faults()
+        .failTimes(
+            FakeExchange.Op.OPEN_STOPS, 12, new RetryableException("request weight used up"));
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(20));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /**
+   * While the venue refuses every stop read, the owed run is retried with a growing wait, not on
+   * every timer tick: on Binance a read of all stops weighs 40, so a read a second would spend most
+   * of the account's request weight on asking again.
+   */
+  @Test
+  void aStopReadThatKeepsFailing_isRetriedWithBackoff_notOnEveryTick() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    h.clock.advance(Duration.ofSeconds(1));
+    h.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.OPEN_STOPS, new RetryableException("request weight used up"));
+    // Each run reads the positions once (the position is there) and retries its stop read.
+    int runsBefore = h.exchange.faults().calls(FakeExchange.Op.POSITIONS);
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    h.clock.advance(Duration.ofSeconds(50));
+    // Waits of 1, 2, 4, 8, 16 and 30 s after runs of a few seconds each: a handful of runs in
+    // 50 s, where a run on every one-second tick would be dozens.
+    int runs = h.exchange.faults().calls(FakeExchange.Op.POSITIONS) - runsBefore;
+    assertThat(runs).isBetween(2, 7);
+
+    h.exchange.faults().clear(FakeExchange.Op.OPEN_STOPS);
+    h.clock.advance(Duration.ofSeconds(31));
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
   }
 
   @Test
