@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.positionkeeper.migrations.timing.UpgradeTiming;
 import io.positionkeeper.migrations.timing.UpgradeTiming.Sizes;
 import io.positionkeeper.migrations.timing.UpgradeTiming.Step;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -53,11 +50,6 @@ class UpgradeTimingIT {
   }
 
   private static long count(DataSource db, String query) throws Exception {
-    try (Connection c = db.getConnection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(query)) {
-      r.next();
-      return r.getLong(1);
-    }
+    return Long.parseLong(UpgradeTiming.one(db, query));
   }
 }

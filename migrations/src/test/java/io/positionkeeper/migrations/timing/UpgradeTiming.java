@@ -234,7 +234,8 @@ public final class UpgradeTiming {
     }
   }
 
-  private static String one(DataSource db, String query) throws SQLException {
+  /** The first column of the query's first row, as text. */
+  public static String one(DataSource db, String query) throws SQLException {
     try (Connection c = db.getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(query)) {

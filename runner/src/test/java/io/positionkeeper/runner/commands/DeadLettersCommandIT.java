@@ -1,5 +1,6 @@
 package io.positionkeeper.runner.commands;
 
+import static io.positionkeeper.runner.commands.CommandsIT.keeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,10 +19,8 @@ import io.positionkeeper.postgres.JooqAuditJournal;
 import io.positionkeeper.postgres.JooqDeadLetterStore;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
-import io.positionkeeper.runner.Main;
+import io.positionkeeper.runner.commands.CommandsIT.Run;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,8 +51,6 @@ class DeadLettersCommandIT {
 
   static AuditRecord tooLongOfA;
   static AuditRecord nulOfB;
-
-  record Run(int exit, String out, String err) {}
 
   @BeforeAll
   static void databaseWithDeadLettersOfTwoAccounts() throws Exception {
@@ -114,13 +111,6 @@ class DeadLettersCommandIT {
         type,
         Severity.INFO,
         new LinkedHashMap<>(payload));
-  }
-
-  static Run keeper(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
   }
 
   @Test
