@@ -1,6 +1,7 @@
 package io.positionkeeper.runner;
 
 import io.positionkeeper.runner.commands.CommandException;
+import io.positionkeeper.runner.commands.DeadLettersCommand;
 import io.positionkeeper.runner.commands.EventsCommand;
 import io.positionkeeper.runner.commands.MigrateCommand;
 import io.positionkeeper.runner.commands.ReconcileCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
       LiveCommand.class,
       StatusCommand.class,
       EventsCommand.class,
+      DeadLettersCommand.class,
       MigrateCommand.class,
       ReportCommand.class,
       ReconcileCommand.class
