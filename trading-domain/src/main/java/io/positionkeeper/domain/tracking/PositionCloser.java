@@ -55,7 +55,9 @@ public final class PositionCloser {
   private final AuditTrail audit;
   private final TrailingStops trailing;
   private final Clock clock;
-  private final Map<PositionKey, CloseReason> requested = new ConcurrentHashMap<>();
+  // Keyed by the row, not the symbol: a request left by a close that ended elsewhere (a phantom
+  // close, a restart of the stream) must never name the reason of the next position on the symbol.
+  private final Map<Long, CloseReason> requested = new ConcurrentHashMap<>();
   private final Map<Long, OwedClose> owed = new ConcurrentHashMap<>();
   // Ended positions whose stops the venue may still hold; cleared once a listing shows none.
   private final Map<Long, Position.Stored> strayStops = new ConcurrentHashMap<>();
@@ -109,7 +111,7 @@ public final class PositionCloser {
       return new CloseOutcome.Failed(key + " is " + position.phase() + ", not closable");
     }
     ClientOrderId closeId = closeIds.next(position.entryOrderId());
-    requested.put(key, reason);
+    requested.put(dbId, reason);
     try {
       store.markClosing(
           dbId,
@@ -129,7 +131,7 @@ public final class PositionCloser {
       case Orders.Placement.Placed placed -> report = placed.report();
       case Orders.Placement.Refused refused -> {
         book.transition(key, position.id(), Phase.CLOSING, Phase.ACTIVE);
-        requested.remove(key);
+        requested.remove(dbId);
         return new CloseOutcome.Failed(
             "close order refused: " + refused.code() + " " + refused.reason());
       }
@@ -287,7 +289,7 @@ public final class PositionCloser {
     if (before.exitFill().isPresent() && isStopOf(before, before.exitFill().get().orderId())) {
       return stopReason(dbId);
     }
-    CloseReason asked = requested.get(before.key());
+    CloseReason asked = requested.get(dbId);
     return asked != null ? asked : CloseReason.EXTERNAL;
   }
 
@@ -320,7 +322,7 @@ public final class PositionCloser {
     if (book.transition(key, before.id(), from, Phase.CLOSED).isEmpty()) {
       return;
     }
-    requested.remove(key);
+    requested.remove(dbId);
     // While the position is still in the book no new open can take its key, so its stops are
     // cleaned up before anything else can be placed on the symbol.
     cancelStrayStops(before);
@@ -476,6 +478,14 @@ public final class PositionCloser {
    * confirm; returns how many closes are still owed.
    */
   public int settleAllOwed() {
+    // A request whose row left the book without this closer (reconciliation closed it as a
+    // phantom) is dropped, so what it holds stays bounded by the open rows.
+    requested
+        .keySet()
+        .removeIf(
+            dbId ->
+                book.all().stream()
+                    .noneMatch(p -> p instanceof Position.Stored s && s.dbId() == dbId));
     for (Position.Stored ended : List.copyOf(strayStops.values())) {
       cancelStrayStops(ended);
     }

@@ -150,4 +150,19 @@ class StaleStreamScenariosTest {
                 182, 257, FakeExchange.Flavour.BYBIT, EnumSet.of(SimConfig.FaultClass.STORE)));
     assertThat(sim.run()).isEmpty();
   }
+
+  /**
+   * Seed 892 (Bybit, step 301), replayed: a close asked for an earlier position on BTCUSDT stayed
+   * on record under the symbol (that position's row was ended by reconciliation, not by the
+   * closer), and the next position there, closed by hand, was recorded MANUAL. A reason asked for
+   * is now kept under the row it was asked for.
+   */
+  @Test
+  void seed892_aCloseAskedForAnEarlierPosition_doesNotNameTheNextOnesEnd() {
+    Simulation sim =
+        new Simulation(
+            new SimConfig(
+                892, 302, FakeExchange.Flavour.BYBIT, EnumSet.of(SimConfig.FaultClass.STORE)));
+    assertThat(sim.run()).isEmpty();
+  }
 }
