@@ -38,6 +38,14 @@ class StaleStreamScenariosTest {
     return h.store.find(id).orElseThrow();
   }
 
+  /** The violation, if any, of the simulator's history {@code seed} with STORE faults off. */
+  private static java.util.Optional<Violation> replayWithoutStoreFaults(
+      long seed, int steps, FakeExchange.Flavour flavour) {
+    return new Simulation(
+            new SimConfig(seed, steps, flavour, EnumSet.of(SimConfig.FaultClass.STORE)))
+        .run();
+  }
+
   /** A short closed by the keeper and a long opened in the same instant while the stream lags. */
   private OpenResult.Opened shortClosedThenLongOpenedWhileTheStreamLags() {
     h.clock.advance(Duration.ofSeconds(1));
@@ -130,11 +138,7 @@ class StaleStreamScenariosTest {
    */
   @Test
   void seed199_aStopThatClosedThePositionWhileACloseWasAskedFor_isRecordedAsTheStops() {
-    Simulation sim =
-        new Simulation(
-            new SimConfig(
-                199, 935, FakeExchange.Flavour.BINANCE, EnumSet.of(SimConfig.FaultClass.STORE)));
-    assertThat(sim.run()).isEmpty();
+    assertThat(replayWithoutStoreFaults(199, 935, FakeExchange.Flavour.BINANCE)).isEmpty();
   }
 
   /**
@@ -144,11 +148,7 @@ class StaleStreamScenariosTest {
    */
   @Test
   void seed182_aPositionClosedByItsOwnStopWhileACloseWasOnRecord_isRecordedAsTheStops() {
-    Simulation sim =
-        new Simulation(
-            new SimConfig(
-                182, 257, FakeExchange.Flavour.BYBIT, EnumSet.of(SimConfig.FaultClass.STORE)));
-    assertThat(sim.run()).isEmpty();
+    assertThat(replayWithoutStoreFaults(182, 257, FakeExchange.Flavour.BYBIT)).isEmpty();
   }
 
   /**
@@ -159,10 +159,6 @@ class StaleStreamScenariosTest {
    */
   @Test
   void seed892_aCloseAskedForAnEarlierPosition_doesNotNameTheNextOnesEnd() {
-    Simulation sim =
-        new Simulation(
-            new SimConfig(
-                892, 302, FakeExchange.Flavour.BYBIT, EnumSet.of(SimConfig.FaultClass.STORE)));
-    assertThat(sim.run()).isEmpty();
+    assertThat(replayWithoutStoreFaults(892, 302, FakeExchange.Flavour.BYBIT)).isEmpty();
   }
 }
