@@ -10,6 +10,7 @@ import io.positionkeeper.domain.position.PositionLoader;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.domain.reconcile.Reconciler;
 import io.positionkeeper.domain.stream.ConnectionMonitor;
+import io.positionkeeper.domain.tracking.OwnExits;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.trailing.TrailingParams;
 import io.positionkeeper.domain.trailing.TrailingStops;
@@ -40,7 +41,7 @@ public final class DryRunReconciliation {
       ExchangeGateway venue, PositionStore store, Clock clock, KeeperPolicy policy) {
     ExchangeGateway readOnly = new ReadOnlyGateway(venue);
     PositionStore rows = new ReadOnlyStore(store);
-    PositionBook book = new PositionBook(clock);
+    PositionBook book = new PositionBook(clock, new OwnExits());
     PositionLoader.load(rows, book);
     List<io.positionkeeper.ports.model.AuditRecord> audit = new ArrayList<>();
     AuditTrail trail = new AuditTrail(clock, audit::add);

@@ -14,6 +14,7 @@ import io.positionkeeper.domain.position.PositionLoader;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
 import io.positionkeeper.domain.reconcile.Reconciler;
 import io.positionkeeper.domain.stream.ConnectionMonitor;
+import io.positionkeeper.domain.tracking.OwnExits;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.tracking.PositionTracker;
 import io.positionkeeper.domain.trailing.TrailingHealthCheck;
@@ -87,7 +88,7 @@ public final class Keeper implements PositionKeeper {
     this.writer = Optional.ofNullable(b.writer);
     AuditSink sink = b.writer != null ? b.writer : b.sink;
     this.audit = new AuditTrail(clock, sink);
-    this.book = new PositionBook(clock);
+    this.book = new PositionBook(clock, new OwnExits());
     this.ownedIo =
         b.io == null
             ? Optional.of(

@@ -24,10 +24,10 @@ import java.util.Set;
  * Notices, from one venue's stream, when a reconciliation is owed before the periodic one: the stop
  * a stored, active position relies on was cancelled or expired on the venue (by hand, by the
  * venue), a position the book does not hold appeared (an entry that landed after its open gave up,
- * a position opened by hand), or the streams were resynced after a gap in which such news may have
- * been lost. The keeper's timer asks {@link #due(Instant)} and reconciles; reconciliation reads the
- * venue and re-protects through the same path as always, so this watch never places a stop itself
- * and cannot make a second one.
+ * a position opened by hand), a flat the closer could not confirm left a row open, or the streams
+ * were resynced after a gap in which such news may have been lost. The keeper's timer asks {@link
+ * #due(Instant)} and reconciles; reconciliation reads the venue and re-protects through the same
+ * path as always, so this watch never places a stop itself and cannot make a second one.
  *
  * <p>A stop cancelled because the keeper moved it is not news: by the time the timer asks, the book
  * names the replacement, and the suspicion is dropped without a venue call. What it holds is
@@ -40,6 +40,7 @@ final class ProtectionWatch implements StreamListener {
   private final PositionBook book;
   private final Map<PositionKey, ClientOrderId> gone = new HashMap<>();
   private final Set<PositionKey> untracked = new HashSet<>();
+  private final Set<PositionKey> unconfirmedFlat = new HashSet<>();
   private boolean resynced;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
@@ -79,6 +80,21 @@ final class ProtectionWatch implements StreamListener {
       untracked.add(key);
       news++;
     }
+    if (position.signedSize().signum() == 0 && stillOpen(key)) {
+      // A flat the closer did not take (stale, or the venue could not confirm it): only a read of
+      // the venue settles whether the row's position is gone.
+      unconfirmedFlat.add(key);
+      news++;
+    }
+  }
+
+  private boolean stillOpen(PositionKey key) {
+    Optional<Position> p = book.get(key);
+    return p.isPresent()
+        && p.get() instanceof Position.Stored
+        && (p.get().phase() == Phase.ACTIVE
+            || p.get().phase() == Phase.CLOSING
+            || p.get().phase() == Phase.PROTECTING);
   }
 
   private void onStop(StreamEvent.StopChanged stop) {
@@ -116,7 +132,8 @@ final class ProtectionWatch implements StreamListener {
    */
   synchronized boolean due(Instant now) {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
-    boolean owed = resynced || !gone.isEmpty() || !untracked.isEmpty();
+    boolean owed =
+        resynced || !gone.isEmpty() || !untracked.isEmpty() || !unconfirmedFlat.isEmpty();
     return owed && !now.isBefore(nextRun);
   }
 
@@ -134,6 +151,7 @@ final class ProtectionWatch implements StreamListener {
       resynced = false;
       gone.clear();
       untracked.clear();
+      unconfirmedFlat.clear();
     }
     unsettledRuns = 0;
     nextRun = Instant.MIN;

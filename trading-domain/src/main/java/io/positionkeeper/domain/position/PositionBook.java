@@ -21,9 +21,15 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PositionBook {
   private final ConcurrentHashMap<PositionKey, Position> positions = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final ExitOrders exitOrders;
 
-  public PositionBook(Clock clock) {
+  /**
+   * A book on {@code clock} that takes a reduce-only fill as a position's exit only when {@code
+   * exitOrders} says the order is that position's own.
+   */
+  public PositionBook(Clock clock, ExitOrders exitOrders) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.exitOrders = Objects.requireNonNull(exitOrders, "exitOrders");
   }
 
   /**
@@ -141,7 +147,9 @@ public final class PositionBook {
           if (id.equals(pos.entryOrderId())) {
             return pos.with(pos.holding().withEntryFill(fill, clock.now()));
           }
-          if (o.reduceOnly() && o.filledQuantity().signum() > 0) {
+          // Only the position's own close orders and stops end it: a reduce-only fill of the
+          // position before it on the symbol can arrive late, after this one opened.
+          if (o.reduceOnly() && o.filledQuantity().signum() > 0 && exitOrders.ends(pos, id)) {
             return pos.with(pos.holding().withExitFill(fill, clock.now()));
           }
           return pos;
@@ -189,6 +197,32 @@ public final class PositionBook {
           key + " no longer holds pending registration " + registration.id());
     }
     return promoted.get();
+  }
+
+  /**
+   * Gives a stored position back the size the venue holds after a flat from the stream proved stale
+   * (the venue still holds it): only while the key still holds that position, open and at size
+   * zero. Empty when nothing was restored.
+   */
+  public Optional<Position> restoreSize(
+      Position.Stored flat, PositionSide side, BigDecimal quantity, BigDecimal entryPrice) {
+    AtomicReference<Position> restored = new AtomicReference<>();
+    positions.computeIfPresent(
+        flat.key(),
+        (k, pos) -> {
+          boolean open =
+              pos.phase() == Phase.ACTIVE
+                  || pos.phase() == Phase.CLOSING
+                  || pos.phase() == Phase.PROTECTING;
+          if (!pos.id().equals(flat.id()) || !open || pos.quantity().signum() != 0) {
+            return pos;
+          }
+          Position next =
+              pos.with(pos.holding().withQuantity(side, quantity, entryPrice, clock.now()));
+          restored.set(next);
+          return next;
+        });
+    return Optional.ofNullable(restored.get());
   }
 
   /** Records the stop protecting a position; empty when the key holds another position. */

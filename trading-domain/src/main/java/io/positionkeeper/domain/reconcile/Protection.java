@@ -123,6 +123,22 @@ final class Protection {
       int attempt,
       String context) {
     ClientOrderId stopId = stop.clientId();
+    // The book and the trailing stop follow the venue first: the stop works whatever the store
+    // answers, and the stream's news of its cancellation must be news for this position even
+    // when the row's write failed (reconciliation records it on the row later).
+    Optional<Position> protectedPosition =
+        c.book()
+            .get(key)
+            .filter(p -> p instanceof Position.Stored stored && stored.dbId() == dbId)
+            .flatMap(p -> c.book().recordStop(key, p.id(), stopId));
+    try {
+      protectedPosition.ifPresent(p -> c.trailing().onStopPlaced(p, dbId, stop));
+    } catch (PortException e) {
+      c.audit()
+          .record(
+              new AuditEvent.OperationFailed(
+                  subject, "trailing.onStopPlaced", describe(e), Severity.WARNING));
+    }
     try {
       c.store()
           .recordStop(
@@ -145,19 +161,6 @@ final class Protection {
       return ActionOutcome.failed(
           action,
           "stop " + stopId + " works on the exchange, but recording it failed: " + describe(e));
-    }
-    Optional<Position> protectedPosition =
-        c.book()
-            .get(key)
-            .filter(p -> p instanceof Position.Stored stored && stored.dbId() == dbId)
-            .flatMap(p -> c.book().recordStop(key, p.id(), stopId));
-    try {
-      protectedPosition.ifPresent(p -> c.trailing().onStopPlaced(p, dbId, stop));
-    } catch (PortException e) {
-      c.audit()
-          .record(
-              new AuditEvent.OperationFailed(
-                  subject, "trailing.onStopPlaced", describe(e), Severity.WARNING));
     }
     return ActionOutcome.applied(
         action, "stop " + stopId + " at " + stop.triggerPrice().toPlainString());

@@ -22,10 +22,12 @@ import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionClose;
 import io.positionkeeper.ports.model.PositionExit;
+import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
@@ -53,7 +55,9 @@ public final class PositionCloser {
   private final AuditTrail audit;
   private final TrailingStops trailing;
   private final Clock clock;
-  private final Map<PositionKey, CloseReason> requested = new ConcurrentHashMap<>();
+  // Keyed by the row, not the symbol: a request left by a close that ended elsewhere (a phantom
+  // close, a restart of the stream) must never name the reason of the next position on the symbol.
+  private final Map<Long, CloseReason> requested = new ConcurrentHashMap<>();
   private final Map<Long, OwedClose> owed = new ConcurrentHashMap<>();
   // Ended positions whose stops the venue may still hold; cleared once a listing shows none.
   private final Map<Long, Position.Stored> strayStops = new ConcurrentHashMap<>();
@@ -107,7 +111,7 @@ public final class PositionCloser {
       return new CloseOutcome.Failed(key + " is " + position.phase() + ", not closable");
     }
     ClientOrderId closeId = closeIds.next(position.entryOrderId());
-    requested.put(key, reason);
+    requested.put(dbId, reason);
     try {
       store.markClosing(
           dbId,
@@ -127,7 +131,7 @@ public final class PositionCloser {
       case Orders.Placement.Placed placed -> report = placed.report();
       case Orders.Placement.Refused refused -> {
         book.transition(key, position.id(), Phase.CLOSING, Phase.ACTIVE);
-        requested.remove(key);
+        requested.remove(dbId);
         return new CloseOutcome.Failed(
             "close order refused: " + refused.code() + " " + refused.reason());
       }
@@ -214,29 +218,88 @@ public final class PositionCloser {
     return new CloseOutcome.Closed(dbId, report.averagePrice());
   }
 
-  /** The exchange reports a stored position flat: record why and how it ended. */
+  /**
+   * The stream reports a stored position flat: record why and how it ended, once that is sure. A
+   * flat from the stream may be stale (a delayed or reordered event of the position before this one
+   * on the symbol, closed in the instant this one opened), so it closes the row only when the
+   * position's own order filled its whole size or the venue's position list shows it flat. When the
+   * venue still holds it, the book takes the venue's size back; when the venue cannot be read, the
+   * book keeps the size it had and reconciliation, which reads the venue, decides.
+   */
   public void onFlat(Position.Stored before) {
+    if (!endedByItsOwnFill(before)) {
+      Optional<Optional<ExchangePosition>> venue = venueSide(before);
+      if (venue.isEmpty()) {
+        book.restoreSize(before, before.side(), before.quantity(), before.entryPrice());
+        log.warn("{} reported flat by the stream; the venue could not confirm it", before.key());
+        return;
+      }
+      if (venue.get().isPresent()) {
+        ExchangePosition held = venue.get().get();
+        book.restoreSize(before, before.side(), held.size(), held.entryPrice());
+        log.info(
+            "{} reported flat by a stale stream event; the venue holds {}",
+            before.key(),
+            held.size().toPlainString());
+        return;
+      }
+    }
     CloseReason reason = reasonOf(before, before.dbId());
     finalizeClose(before, reason, before.exitFill());
   }
 
-  private CloseReason reasonOf(Position.Stored before, long dbId) {
-    CloseReason asked = requested.get(before.key());
-    if (asked != null) {
-      return asked;
+  /** Whether one of the position's own orders filled its whole size (a flat that is sure). */
+  private static boolean endedByItsOwnFill(Position.Stored before) {
+    return before
+        .exitFill()
+        .filter(f -> f.quantity().compareTo(before.quantity()) >= 0)
+        .isPresent();
+  }
+
+  /**
+   * One read of the venue's positions: the position on the row's side (empty inside when flat), or
+   * empty when no complete list could be read. One attempt: this runs on the stream's thread, and a
+   * failure is settled by reconciliation.
+   */
+  private Optional<Optional<ExchangePosition>> venueSide(Position.Stored before) {
+    try {
+      return switch (gatewayOf(before.key()).positions()) {
+        case PositionSnapshot.Complete complete ->
+            Optional.of(
+                complete
+                    .find(before.key().symbol())
+                    .filter(p -> p.side().equals(Optional.of(before.side())))
+                    .filter(p -> p.size().signum() > 0));
+        case PositionSnapshot.Incomplete incomplete -> Optional.empty();
+      };
+    } catch (PortException e) {
+      log.warn("confirming that {} is flat failed", before.key(), e);
+      return Optional.empty();
     }
+  }
+
+  /**
+   * Why the position ended: its own stop when its fill says so, even while a close was asked for
+   * (the stop fired before the close order landed: the venue's fills are the truth); otherwise the
+   * close asked for, or EXTERNAL.
+   */
+  private CloseReason reasonOf(Position.Stored before, long dbId) {
     // Any stop of this position counts, not only the one the book names: a re-placed or moved stop
     // whose answer was lost closes the position just the same.
     if (before.exitFill().isPresent() && isStopOf(before, before.exitFill().get().orderId())) {
       return stopReason(dbId);
     }
-    return CloseReason.EXTERNAL;
+    CloseReason asked = requested.get(dbId);
+    return asked != null ? asked : CloseReason.EXTERNAL;
   }
 
-  /** An end nobody asked for, which the venue's history shows one of the position's stops made. */
+  /**
+   * The reason once the venue's history names the order that closed the position: one of its own
+   * stops makes it STOP_LOSS / TRAILING_STOP, whatever was asked for meanwhile.
+   */
   private CloseReason refined(Position.Stored before, CloseReason reason, PositionExit exit) {
     boolean byItsStop = exit.closingClientId().filter(id -> isStopOf(before, id)).isPresent();
-    return reason == CloseReason.EXTERNAL && byItsStop ? stopReason(before.dbId()) : reason;
+    return byItsStop ? stopReason(before.dbId()) : reason;
   }
 
   private CloseReason stopReason(long dbId) {
@@ -259,7 +322,7 @@ public final class PositionCloser {
     if (book.transition(key, before.id(), from, Phase.CLOSED).isEmpty()) {
       return;
     }
-    requested.remove(key);
+    requested.remove(dbId);
     // While the position is still in the book no new open can take its key, so its stops are
     // cleaned up before anything else can be placed on the symbol.
     cancelStrayStops(before);
@@ -415,6 +478,14 @@ public final class PositionCloser {
    * confirm; returns how many closes are still owed.
    */
   public int settleAllOwed() {
+    // A request whose row left the book without this closer (reconciliation closed it as a
+    // phantom) is dropped, so what it holds stays bounded by the open rows.
+    requested
+        .keySet()
+        .removeIf(
+            dbId ->
+                book.all().stream()
+                    .noneMatch(p -> p instanceof Position.Stored s && s.dbId() == dbId));
     for (Position.Stored ended : List.copyOf(strayStops.values())) {
       cancelStrayStops(ended);
     }

@@ -78,11 +78,23 @@ public final class ClientIds {
    * next one's stop.
    */
   public static boolean isStopOf(ClientOrderId entry, long dbId, ClientOrderId candidate) {
+    return isEntryStopOf(entry, candidate)
+        || candidate.value().startsWith("pkr-" + Long.toString(dbId, 36) + "-");
+  }
+
+  /**
+   * Whether {@code candidate} is a stop the opener or a trailing move placed for the position
+   * opened by {@code entry} (what can be told before the position has a row).
+   */
+  public static boolean isEntryStopOf(ClientOrderId entry, ClientOrderId candidate) {
     String id = candidate.value();
     String base = base(entry);
-    return id.startsWith("pks-" + base + "-")
-        || id.startsWith("pkm-" + base + "-")
-        || id.startsWith("pkr-" + Long.toString(dbId, 36) + "-");
+    return id.startsWith("pks-" + base + "-") || id.startsWith("pkm-" + base + "-");
+  }
+
+  /** Whether {@code candidate} is a close order of the position opened by {@code entry}. */
+  public static boolean isCloseOf(ClientOrderId entry, ClientOrderId candidate) {
+    return candidate.value().startsWith("pkc-" + base(entry) + "-");
   }
 
   /** Whether {@code candidate} is a stop this library placed, for any position. */

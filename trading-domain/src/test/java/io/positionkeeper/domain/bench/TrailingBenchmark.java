@@ -4,6 +4,7 @@ import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.OwnExits;
 import io.positionkeeper.domain.trailing.TrailingPolicy;
 import io.positionkeeper.domain.trailing.TrailingRestorer;
 import io.positionkeeper.domain.trailing.TrailingStopManager;
@@ -77,7 +78,7 @@ public class TrailingBenchmark {
       manager =
           new TrailingStopManager(
               new TrailingStopManager.Venue(
-                  exchange, new PositionBook(clock), instruments, (key, id) -> {}),
+                  exchange, new PositionBook(clock, new OwnExits()), instruments, (key, id) -> {}),
               new InMemoryPositionStore(new InMemoryAuditJournal()),
               new InMemoryTrailingStopStore(),
               audit,
@@ -221,7 +222,10 @@ public class TrailingBenchmark {
     TrailingStopManager manager =
         new TrailingStopManager(
             new TrailingStopManager.Venue(
-                r.exchange, new PositionBook(r.clock), new InstrumentCatalog(), (key, id) -> {}),
+                r.exchange,
+                new PositionBook(r.clock, new OwnExits()),
+                new InstrumentCatalog(),
+                (key, id) -> {}),
             r.positions,
             r.states,
             audit,

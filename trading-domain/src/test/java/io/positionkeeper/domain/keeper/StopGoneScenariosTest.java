@@ -179,6 +179,32 @@ class StopGoneScenariosTest {
     assertThat(h.exchange.workingStops(BTC)).hasSize(1);
   }
 
+  /**
+   * Seed 6 of the STORE class (Bybit, step 350): a re-placed stop whose recording on the row was
+   * lost (the commit's outcome unknown) was not named by the book either, so when it was cancelled
+   * by hand in turn the stream's news was not news for the position: it stood without a stop until
+   * the 1-minute reconciliation. The book follows the venue whatever the store answers.
+   */
+  @Test
+  void aReplacedStopWhoseRecordingWasLost_isReplacedWithinSecondsWhenCancelledInTurn() {
+    openBtc();
+    h.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            new io.positionkeeper.ports.OutcomeUnknownException("commit outcome lost"),
+            io.positionkeeper.ports.fake.FaultKnobs.When.AFTER_EFFECT);
+    h.exchange.cancelStopExternally(h.exchange.workingStops(BTC).get(0).clientId());
+    h.clock.advance(Duration.ofSeconds(2));
+    StopOrder replaced = h.exchange.workingStops(BTC).get(0);
+
+    h.exchange.cancelStopExternally(replaced.clientId());
+    h.clock.advance(Duration.ofSeconds(15));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(h.everyOpenPositionHasExactlyOneStop()).isTrue();
+  }
+
   @Test
   void aStopMovedByTheTrailingRule_causesNoExtraReconciliation() {
     openBtc();

@@ -16,6 +16,7 @@ import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.domain.stream.ConnectionMonitor;
+import io.positionkeeper.domain.tracking.OwnExits;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.tracking.PositionTracker;
 import io.positionkeeper.domain.trailing.TrailingParams;
@@ -64,7 +65,7 @@ final class ReconcileFixture implements AutoCloseable {
   final InMemoryTrailingStopStore trailingStore = new InMemoryTrailingStopStore();
   final BatchingAuditWriter writer;
   final AuditTrail audit;
-  final PositionBook book = new PositionBook(clock);
+  final PositionBook book = new PositionBook(clock, new OwnExits());
   final InstrumentCatalog instruments = new InstrumentCatalog();
   final RecordingTrailingStops trailing = new RecordingTrailingStops(trailingStore);
   final PositionCloser closer;

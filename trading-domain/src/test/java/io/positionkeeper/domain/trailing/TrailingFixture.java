@@ -4,6 +4,7 @@ import io.positionkeeper.domain.audit.AuditTrail;
 import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.OwnExits;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
@@ -38,7 +39,7 @@ final class TrailingFixture {
   final InMemoryTrailingStopStore store = new InMemoryTrailingStopStore();
   final AuditTrail audit = new AuditTrail(clock, r -> journal.append(List.of(r)));
   final TrailingPolicy policy;
-  final PositionBook book = new PositionBook(clock);
+  final PositionBook book = new PositionBook(clock, new OwnExits());
   final InstrumentCatalog instruments = new InstrumentCatalog();
   final List<Long> exits = new java.util.ArrayList<>();
   final TrailingStopManager manager;

@@ -7,6 +7,7 @@ import io.positionkeeper.domain.instrument.InstrumentCatalog;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionLoader;
 import io.positionkeeper.domain.stream.ConnectionMonitor;
+import io.positionkeeper.domain.tracking.OwnExits;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
@@ -43,7 +44,10 @@ class TrailingRestoreTest {
   private final TrailingStopManager manager =
       new TrailingStopManager(
           new TrailingStopManager.Venue(
-              exchange, new PositionBook(clock), new InstrumentCatalog(), (key, id) -> {}),
+              exchange,
+              new PositionBook(clock, new OwnExits()),
+              new InstrumentCatalog(),
+              (key, id) -> {}),
           positions,
           states,
           audit,
@@ -129,7 +133,7 @@ class TrailingRestoreTest {
     exchange
         .faults()
         .failAlways(FakeExchange.Op.POSITIONS, new RetryableException("exchange not ready"));
-    PositionBook book = new PositionBook(clock);
+    PositionBook book = new PositionBook(clock, new OwnExits());
 
     List<PositionRecord> open = PositionLoader.load(positions, book);
     TrailingRestorer.Report report = restorer.restore(open, manager);
@@ -148,7 +152,8 @@ class TrailingRestoreTest {
     for (int i = 0; i < 14; i++) {
       storePosition("S" + (char) ('A' + i) + "USDT", PositionSide.LONG, true, true);
     }
-    restorer.restore(PositionLoader.load(positions, new PositionBook(clock)), manager);
+    restorer.restore(
+        PositionLoader.load(positions, new PositionBook(clock, new OwnExits())), manager);
     var check = new TrailingHealthCheck(exchange, monitor, manager, audit);
 
     var notReady = check.check(); // streams not resynced yet
@@ -169,7 +174,9 @@ class TrailingRestoreTest {
   void aMissingStateWithNoRecordedStop_getsAFreshTrailingStop_withoutCrashing() {
     long id = storePosition("NOSTOPUSDT", PositionSide.SHORT, false, false);
 
-    var report = restorer.restore(PositionLoader.load(positions, new PositionBook(clock)), manager);
+    var report =
+        restorer.restore(
+            PositionLoader.load(positions, new PositionBook(clock, new OwnExits())), manager);
 
     assertThat(report.fresh()).isEqualTo(1);
     TrailingStopState fresh = manager.stateOf(id).orElseThrow();
@@ -200,7 +207,9 @@ class TrailingRestoreTest {
             new BigDecimal("1.61"),
             clock.now()));
 
-    var report = restorer.restore(PositionLoader.load(positions, new PositionBook(clock)), manager);
+    var report =
+        restorer.restore(
+            PositionLoader.load(positions, new PositionBook(clock, new OwnExits())), manager);
 
     assertThat(report.fresh()).isEqualTo(1);
     assertThat(manager.stateOf(id).orElseThrow().side()).isEqualTo(PositionSide.SHORT);
@@ -222,7 +231,9 @@ class TrailingRestoreTest {
             clock.now()),
         io.positionkeeper.ports.contract.ContractData.event("POSITION_CLOSED"));
 
-    var report = restorer.restore(PositionLoader.load(positions, new PositionBook(clock)), manager);
+    var report =
+        restorer.restore(
+            PositionLoader.load(positions, new PositionBook(clock, new OwnExits())), manager);
 
     assertThat(report.orphanStates()).containsExactly(id);
     assertThat(states.deleteCount()).isZero();
