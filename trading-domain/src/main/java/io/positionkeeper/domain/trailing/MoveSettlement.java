@@ -65,9 +65,13 @@ final class MoveSettlement {
     List<StopOrder> tightestFirst = ours.stream().sorted(tightestFirst(side)).toList();
     StopOrder keep = tightestFirst.get(0);
     cancelAll(tightestFirst.subList(1, tightestFirst.size()));
-    return keep.clientId().equals(current.clientId())
-        ? new Outcome.Unchanged()
-        : new Outcome.Replaced(keep);
+    // Bybit amends its one stop in place under the same id: the same id at another level is the
+    // move done, and the level the venue holds must be the one recorded (else a restart trails
+    // from the old level and can move the stop back, looser than the venue's).
+    boolean untouched =
+        keep.clientId().equals(current.clientId())
+            && keep.triggerPrice().compareTo(current.triggerPrice()) == 0;
+    return untouched ? new Outcome.Unchanged() : new Outcome.Replaced(keep);
   }
 
   private static Comparator<StopOrder> tightestFirst(PositionSide side) {

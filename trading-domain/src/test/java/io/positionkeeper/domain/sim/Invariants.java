@@ -3,11 +3,15 @@ package io.positionkeeper.domain.sim;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.sim.Violation.Kind;
+import io.positionkeeper.domain.trailing.TrailingRule;
+import io.positionkeeper.domain.trailing.TrailingStopManager;
 import io.positionkeeper.ports.model.ConnectionState;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.ports.model.TrailingStatus;
+import io.positionkeeper.ports.model.TrailingStopState;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,13 +54,25 @@ final class Invariants {
   /** I3's quiet period: a pending registration's deadline (2 min), one reconciliation, slack. */
   static final Duration QUIET = Duration.ofMinutes(4);
 
+  /**
+   * I5's window for bringing a stop back to the tightest level its position reached, after a stop
+   * was cancelled by hand and a looser one of the position's still works (two stops left by a move
+   * whose cancel half failed): the trailing timer (1 s) moves it once the minimum interval (2 s)
+   * allows, or a reconciliation (1 min) records it first.
+   */
+  static final Duration RESTORE_WINDOW = Duration.ofSeconds(75);
+
+  /** I5: the minimum move of a trailing stop (0.1 % of the stop, the keeper's standard). */
+  private static final BigDecimal MIN_MOVE = new BigDecimal("0.001");
+
   /** I6: periodic tasks on the clock (four kinds, each re-scheduling itself) and stream delays. */
   static final int MAX_CLOCK_TASKS = 64;
 
   private final SimWorld w;
   private final Map<Symbol, Duration> withoutOneStopFor = new HashMap<>();
   private final Map<Symbol, Instant> withoutOneStopSince = new HashMap<>();
-  private final Map<Symbol, StopLevel> tightest = new HashMap<>();
+  private final Map<Symbol, StopLife> lives = new HashMap<>();
+  private final Set<Symbol> handCancelled = new HashSet<>();
   private final Set<Long> closedRowsChecked = new HashSet<>();
   private final Map<String, Integer> entriesSeen = new HashMap<>();
   private int ordersChecked;
@@ -66,8 +82,6 @@ final class Invariants {
   private Instant quietSince;
   private Instant lastBlind = Instant.MIN;
   private long droppedSeen;
-
-  private record StopLevel(PositionSide side, BigDecimal trigger) {}
 
   Invariants(SimWorld w) {
     this.w = w;
@@ -96,6 +110,9 @@ final class Invariants {
     }
     if (v.isEmpty() && !w.clock.now().isBefore(quietSince.plus(QUIET))) {
       v = RowsMatchVenue.check(w, step);
+      if (v.isEmpty()) {
+        v = stopFollowsRule(step);
+      }
     }
     return v;
   }
@@ -174,43 +191,178 @@ final class Invariants {
 
   // ------------------------------------------------------------------ I5
 
+  /**
+   * I5 per position life: the stops placed while this position is open (a stop left by an earlier
+   * position on the symbol is not this one's, and cancelling it is right even when it was tighter),
+   * and the tightest level they reached. A re-placement after every stop went must be at least as
+   * tight. A stop cancelled by hand may leave a looser one of the position's working; the keeper
+   * then has {@link #RESTORE_WINDOW} to bring the stop back to the tightest level it reached.
+   */
   private Optional<Violation> stopNeverLoosens(int step) {
     for (Symbol symbol : SimWorld.SYMBOLS) {
+      List<StopOrder> working = w.exchange.workingStops(symbol);
       BigDecimal size = w.exchange.positionSize(symbol);
+      boolean byHand = handCancelled.remove(symbol);
+      StopLife life = lives.get(symbol);
       if (size.signum() == 0) {
-        tightest.remove(symbol);
+        if (life != null) {
+          life.endAll(working);
+        }
         continue;
       }
       PositionSide side = size.signum() > 0 ? PositionSide.LONG : PositionSide.SHORT;
-      Optional<BigDecimal> now =
-          w.exchange.workingStops(symbol).stream()
-              .filter(s -> s.positionSide() == side)
-              .map(StopOrder::triggerPrice)
-              .reduce((a, b) -> tighter(side, a, b));
+      long ended = w.exchange.positionsEnded(symbol);
+      if (life == null) {
+        life = new StopLife(side, ended);
+        lives.put(symbol, life);
+      } else if (!life.isOf(side, ended)) {
+        life.next(side, ended);
+      }
+      StopLife current = life;
+      Optional<StopOrder> now =
+          working.stream()
+              .filter(s -> s.positionSide() == side && current.isOwn(s.clientId().value()))
+              .reduce((a, b) -> looser(side, a.triggerPrice(), b.triggerPrice()) ? b : a);
       if (now.isEmpty()) {
-        continue; // no stop at all is I1's business
+        continue; // no stop at all is I1's business; the re-placement is measured against best
       }
-      StopLevel before = tightest.get(symbol);
-      if (before != null && before.side() == side && looser(side, now.get(), before.trigger())) {
-        return Optional.of(
-            new Violation(
-                Kind.I5_STOP_LOOSENED,
-                step,
-                symbol
-                    + " "
-                    + side
-                    + " stop loosened from "
-                    + before.trigger().toPlainString()
-                    + " to "
-                    + now.get().toPlainString()));
+      BigDecimal trigger = now.get().triggerPrice();
+      if (life.best == null || !looser(side, trigger, life.best)) {
+        life.best = trigger;
+        life.bestId = now.get().clientId().value();
+        life.restoringSince = null;
+        continue;
       }
-      tightest.put(symbol, new StopLevel(side, now.get()));
+      if (byHand && life.restoringSince == null) {
+        life.restoringSince = w.clock.now();
+      }
+      if (life.restoringSince != null
+          && !w.clock.now().isAfter(life.restoringSince.plus(RESTORE_WINDOW))) {
+        continue;
+      }
+      return Optional.of(
+          new Violation(
+              Kind.I5_STOP_LOOSENED,
+              step,
+              symbol
+                  + " "
+                  + side
+                  + " stop loosened from "
+                  + life.best.toPlainString()
+                  + " ("
+                  + life.bestId
+                  + ") to "
+                  + trigger.toPlainString()
+                  + " ("
+                  + now.get().clientId().value()
+                  + ")"
+                  + (life.restoringSince == null
+                      ? ""
+                      : ", not restored within " + RESTORE_WINDOW + " of a cancel by hand")));
     }
     return Optional.empty();
   }
 
-  private static BigDecimal tighter(PositionSide side, BigDecimal a, BigDecimal b) {
-    return looser(side, a, b) ? b : a;
+  /**
+   * I5's second half: once quiet, the venue's stop of an active trailing stop is within one minimum
+   * move (0.1 % of the stop, and one tick of rounding) of the rule's level for the peak the keeper
+   * holds, or tighter. A trailing stop that froze (its moves refused, never settled) trails the
+   * marks on the keeper's side only and lags here. The peak is the keeper's: one lost in a restart
+   * before it was saved is not asked for.
+   */
+  private Optional<Violation> stopFollowsRule(int step) {
+    TrailingStopManager trailing = w.keeper.trailing(w.exchange.exchange());
+    for (long id : trailing.trackedIds()) {
+      Optional<TrailingStopState> state = trailing.stateOf(id);
+      if (state.isEmpty() || state.get().status() != TrailingStatus.ACTIVE) {
+        continue;
+      }
+      TrailingStopState s = state.get();
+      BigDecimal size = w.exchange.positionSize(s.symbol());
+      PositionSide side = s.side();
+      if (size.signum() != (side == PositionSide.LONG ? 1 : -1)) {
+        continue;
+      }
+      Optional<BigDecimal> venue =
+          w.exchange.workingStops(s.symbol()).stream()
+              .filter(o -> o.positionSide() == side)
+              .map(StopOrder::triggerPrice)
+              .reduce((a, b) -> looser(side, a, b) ? b : a);
+      if (venue.isEmpty()) {
+        continue; // I1's business
+      }
+      BigDecimal rule = TrailingRule.triggerLevel(side, s.peak(), s.callbackRate());
+      BigDecimal slack =
+          venue.get().multiply(MIN_MOVE).add(w.exchange.instrument(s.symbol()).tickSize());
+      if (TrailingRule.improvement(side, rule, venue.get()).compareTo(slack) > 0) {
+        return Optional.of(
+            new Violation(
+                Kind.I5_STOP_BEHIND_RULE,
+                step,
+                s.symbol()
+                    + " "
+                    + side
+                    + " stop "
+                    + venue.get().toPlainString()
+                    + " lags the rule's "
+                    + rule.stripTrailingZeros().toPlainString()
+                    + " for peak "
+                    + s.peak().toPlainString()
+                    + " after a quiet period"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A stop was cancelled by hand on {@code symbol} in this step. */
+  void cancelledByHand(Symbol symbol) {
+    handCancelled.add(symbol);
+  }
+
+  /** One position's life on a symbol, as I5 follows it. */
+  private static final class StopLife {
+    private final Set<String> earlier = new HashSet<>();
+    private final Set<String> seen = new HashSet<>();
+    private PositionSide side;
+    private long ended;
+    BigDecimal best;
+    String bestId;
+    Instant restoringSince;
+
+    StopLife(PositionSide side, long ended) {
+      this.side = side;
+      this.ended = ended;
+    }
+
+    boolean isOf(PositionSide s, long e) {
+      return side == s && ended == e;
+    }
+
+    /** A stop first seen while this life was open is its own; one seen before is an earlier's. */
+    boolean isOwn(String clientId) {
+      if (earlier.contains(clientId)) {
+        return false;
+      }
+      seen.add(clientId);
+      return true;
+    }
+
+    /** The symbol is flat: whatever still works belongs to the life that ended. */
+    void endAll(List<StopOrder> working) {
+      working.forEach(s -> earlier.add(s.clientId().value()));
+      earlier.addAll(seen);
+      seen.clear();
+      best = null;
+      bestId = null;
+      restoringSince = null;
+    }
+
+    /** Another position on the symbol (closed and reopened between two checks). */
+    void next(PositionSide s, long e) {
+      endAll(List.of());
+      side = s;
+      ended = e;
+    }
   }
 
   /** Whether {@code a} is a looser stop than {@code b} for a position of {@code side}. */

@@ -41,6 +41,7 @@ final class SimWorld {
         journal.append(List.of(record));
       };
   private final SwitchableStreams streams;
+  private final Set<TeethGateway.Switch> teeth;
   Keeper keeper;
   int restarts;
 
@@ -50,6 +51,12 @@ final class SimWorld {
   }
 
   SimWorld(FakeExchange.Flavour flavour) {
+    this(flavour, Set.of());
+  }
+
+  /** A world whose keeper sees the venue through {@link TeethGateway} with {@code teeth} on. */
+  SimWorld(FakeExchange.Flavour flavour, Set<TeethGateway.Switch> teeth) {
+    this.teeth = Set.copyOf(teeth);
     exchange =
         new FakeExchange(
                 flavour == FakeExchange.Flavour.BYBIT ? Exchange.BYBIT : Exchange.BINANCE, clock)
@@ -68,7 +75,7 @@ final class SimWorld {
 
   private Keeper build() {
     return Keeper.builder(clock, store, trailingStore)
-        .venue(exchange, streams)
+        .venue(teeth.isEmpty() ? exchange : new TeethGateway(exchange, teeth), streams)
         .policy(KeeperPolicy.standard())
         .audit(sink)
         .io(Runnable::run)

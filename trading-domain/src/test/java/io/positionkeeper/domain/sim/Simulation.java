@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One history: a seed chooses every action, its time and its target; after every step the
@@ -92,9 +93,14 @@ final class Simulation {
   private int undelayAt = -1;
 
   Simulation(SimConfig config) {
+    this(config, Set.of());
+  }
+
+  /** A history whose keeper has the defects {@code teeth} put back (SimulatorTeethTest). */
+  Simulation(SimConfig config, Set<TeethGateway.Switch> teeth) {
     this.config = config;
     this.random = new Random(config.seed());
-    this.world = new SimWorld(config.flavour());
+    this.world = new SimWorld(config.flavour(), teeth);
     this.invariants = new Invariants(world);
     int total = 0;
     for (Action a : Action.values()) {
@@ -267,6 +273,7 @@ final class Simulation {
       StopOrder stop = working.get(random.nextInt(working.size()));
       history.add(step, "cancel stop by hand " + stop.clientId().value());
       world.exchange.cancelStopExternally(stop.clientId());
+      invariants.cancelledByHand(symbol);
     }
   }
 

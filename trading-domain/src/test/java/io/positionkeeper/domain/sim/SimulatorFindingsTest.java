@@ -5,9 +5,11 @@ import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.Harness;
+import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
+import io.positionkeeper.domain.trailing.TrailingParams;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RetryableException;
@@ -18,11 +20,13 @@ import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.SizeUnit;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.StreamEvent;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -162,5 +166,48 @@ class SimulatorFindingsTest {
     assertThat(w.exchange.workingStops(BTC))
         .singleElement()
         .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(tightest));
+  }
+
+  /**
+   * Seeds 800 and 820 (bybit): a trailing move's answer was lost after the venue amended the stop
+   * in place (same id, new level). The settlement saw its own id still working and took the move
+   * for not done, so the row and the state kept the old level; a restart then trailed from the old
+   * peak, and the next, lower peak amended the stop back below the venue's level.
+   */
+  @Test
+  void anAmendWhoseAnswerWasLost_isRecordedAtTheVenuesLevel_soARestartNeverLoosensIt() {
+    SimWorld w = new SimWorld(FakeExchange.Flavour.BYBIT);
+    w.keeper.open(
+        new OpenIntent(
+            Exchange.BYBIT,
+            BTC,
+            PositionSide.LONG,
+            new BigDecimal("1000"),
+            SizeUnit.QUOTE,
+            new BigDecimal("2"),
+            new TrailingParams(new BigDecimal("1.5"), new BigDecimal("0.5")),
+            Optional.of("signal-i-1"),
+            "i-1"));
+    w.clock.advance(Duration.ofSeconds(2));
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65500")); // activates, saved, moved
+    w.clock.advance(Duration.ofSeconds(3));
+    w.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.MOVE_STOP,
+            new OutcomeUnknownException("timeout"),
+            FaultKnobs.When.AFTER_EFFECT);
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65800")); // amended, answer lost, peak not saved
+    BigDecimal amended = w.exchange.workingStops(BTC).get(0).triggerPrice();
+
+    w.restart();
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65650")); // above the saved peak, below the lost
+    w.clock.advance(Duration.ofSeconds(3));
+
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isGreaterThanOrEqualTo(amended));
+    assertThat(w.store.loadOpen().get(0).stopPrice())
+        .hasValueSatisfying(p -> assertThat(p).isGreaterThanOrEqualTo(amended));
   }
 }

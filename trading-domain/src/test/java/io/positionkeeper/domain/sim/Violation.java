@@ -27,6 +27,11 @@ record Violation(Kind kind, int step, String detail) {
     I4_INVENTED_EXIT,
     /** I5: the working stop of an open position loosened. */
     I5_STOP_LOOSENED,
+    /**
+     * I5: after a quiet period, the venue's stop of an active trailing stop lags the level the
+     * trailing rule gives for the peak the keeper holds by more than one minimum move.
+     */
+    I5_STOP_BEHIND_RULE,
     /** I6: memory or a queue grew past its bound. */
     I6_UNBOUNDED,
     /** A keeper operation threw to its caller instead of answering. */

@@ -457,6 +457,14 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     return p == null ? BigDecimal.ZERO : p.signedSize;
   }
 
+  /**
+   * How many positions on {@code symbol} have ended so far (a fill left the venue flat or on the
+   * other side): a checker that saw the symbol open before and after tells a new position apart.
+   */
+  public synchronized long positionsEnded(Symbol symbol) {
+    return exitFills.stream().filter(f -> f.endedPosition() && f.symbol().equals(symbol)).count();
+  }
+
   /** How many stream events the drop knob has swallowed so far. */
   public synchronized long droppedEvents() {
     return dropped;
