@@ -92,6 +92,31 @@ final class Database {
   }
 
   /**
+   * Runs {@code work}, one statement that writes everything it changes (a statement with
+   * data-modifying {@code WITH} parts), in auto-commit mode: the statement commits itself, so the
+   * change costs one round trip instead of one per statement plus the commit. PostgreSQL runs a
+   * single statement atomically, so it is stored whole or not at all. Since the commit is part of
+   * the statement, a connection lost while it ran leaves the outcome unknown ({@link
+   * OutcomeUnknownException}); a statement the server refused stored nothing. Reads that only
+   * explain a refusal may follow on the same connection.
+   */
+  <T> T inOneStatement(String operation, Work<T> work) {
+    Connection connection = connect(operation);
+    T result;
+    try {
+      result = work.run(dsl(connection), connection);
+    } catch (SQLException | DataAccessException e) {
+      release(connection, e);
+      throw SqlErrors.translateSelfCommitted(operation, e);
+    } catch (RuntimeException | Error e) {
+      release(connection, e);
+      throw e;
+    }
+    closeAfterSuccess(connection, operation);
+    return result;
+  }
+
+  /**
    * Runs {@code work} on every part at once, each part in a transaction of its own on a connection
    * of its own (the caller's thread takes the first part, virtual threads the others), then commits
    * them all when every part has succeeded, or rolls them all back when any part failed: a failure
