@@ -86,6 +86,8 @@ public final class E2eHarness {
       Double.parseDouble(System.getProperty("harness.opensPerSecond", "6"));
   // Live mode binds the stores and the journal to the account's lease: every write is fenced.
   private final boolean fenced = Boolean.getBoolean("harness.lease");
+  // Only the opens (for side-by-side runs of two builds): no restart, heap or paper figures.
+  private final boolean opensOnly = Boolean.getBoolean("harness.opensOnly");
   private final Path dir;
   private final StringBuilder report = new StringBuilder();
 
@@ -119,6 +121,9 @@ public final class E2eHarness {
       Migrations.migrate(pool);
       List<Symbol> symbols = instruments(venue);
       openPositions(venue, pool, symbols);
+      if (opensOnly) {
+        return;
+      }
       restart(venue, pool);
     }
     paperSpeed();
