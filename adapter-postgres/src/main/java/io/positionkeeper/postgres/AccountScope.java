@@ -6,6 +6,7 @@ import io.positionkeeper.ports.model.Lease;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
 
 /**
  * The account a store is bound to, and the lease its writes are fenced by, if any. Every read and
@@ -57,13 +58,42 @@ record AccountScope(AccountId account, Optional<Lease> lease) {
     }
     Lease l = lease.get();
     if (ctx.fetchOne(FENCE, account.value(), l.epoch(), l.holder()) == null) {
-      throw new StaleLeaseException(
-          "lease epoch "
-              + l.epoch()
-              + " of account "
-              + account
-              + " is no longer current (another runner took the account over); the write is"
-              + " refused, nothing written");
+      throw stale(l);
     }
+  }
+
+  /**
+   * The fence as the first part of a write that is one statement ({@code WITH fence AS (...)}): one
+   * row, the lease row locked {@code FOR SHARE} until the statement commits, while the lease is
+   * current; no row once it is not. Unfenced, always one row. The statement writes only when the
+   * fence has its row (a one-time {@code EXISTS} condition, evaluated before any row is written)
+   * and reports that count to {@link #refuseUnlessFenced}.
+   */
+  ResultQuery<?> fenceQuery(DSLContext ctx) {
+    if (lease.isEmpty()) {
+      return ctx.selectOne();
+    }
+    Lease l = lease.get();
+    return ctx.resultQuery(FENCE, account.value(), l.epoch(), l.holder());
+  }
+
+  /**
+   * After a one-statement write: {@link StaleLeaseException} when its fence found no current lease
+   * (the statement then wrote nothing).
+   */
+  void refuseUnlessFenced(long fenceRows) {
+    if (fenceRows == 0) {
+      throw stale(lease.orElseThrow(() -> new IllegalStateException("unfenced fence had no row")));
+    }
+  }
+
+  private StaleLeaseException stale(Lease l) {
+    return new StaleLeaseException(
+        "lease epoch "
+            + l.epoch()
+            + " of account "
+            + account
+            + " is no longer current (another runner took the account over); the write is"
+            + " refused, nothing written");
   }
 }

@@ -12,7 +12,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Insert;
 import org.jooq.JSONB;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /** Audit records as rows of {@code monitoring.events}, both ways. */
 final class AuditRows {
@@ -55,6 +59,44 @@ final class AuditRows {
             .doNothing()
             .execute()
         == 1;
+  }
+
+  /**
+   * The insert of one event as a part of a larger statement: the event about the position whose id
+   * {@code positionId} reads from {@code source} (a {@code WITH} part that returns the id of the
+   * row it wrote), one row when {@code source} has one and none otherwise; an event id stored
+   * already is left as it is, as in {@link #insert}.
+   */
+  static Insert<EventsRecord> insertFrom(
+      DSLContext ctx, AccountId account, AuditRecord r, Table<?> source, Field<Long> positionId) {
+    Objects.requireNonNull(r, "event");
+    return ctx.insertInto(
+            EVENTS,
+            EVENTS.EVENT_ID,
+            EVENTS.ACCOUNT,
+            EVENTS.POSITION_ID,
+            EVENTS.CORRELATION_KEY,
+            EVENTS.EXCHANGE,
+            EVENTS.SYMBOL,
+            EVENTS.TYPE,
+            EVENTS.SEVERITY,
+            EVENTS.PAYLOAD,
+            EVENTS.EVENT_TIME)
+        .select(
+            DSL.select(
+                    DSL.val(r.eventId(), EVENTS.EVENT_ID),
+                    DSL.val(account.value(), EVENTS.ACCOUNT),
+                    positionId,
+                    DSL.val(r.correlationKey(), EVENTS.CORRELATION_KEY),
+                    DSL.val(r.exchange(), EVENTS.EXCHANGE),
+                    DSL.val(symbol(r), EVENTS.SYMBOL),
+                    DSL.val(r.type(), EVENTS.TYPE),
+                    DSL.val(r.severity(), EVENTS.SEVERITY),
+                    DSL.val(JSONB.valueOf(Json.write(r.payload())), EVENTS.PAYLOAD),
+                    DSL.val(micros(r.time()), EVENTS.EVENT_TIME))
+                .from(source))
+        .onConflict(EVENTS.EVENT_ID)
+        .doNothing();
   }
 
   static AuditRecord toRecord(EventsRecord row) {

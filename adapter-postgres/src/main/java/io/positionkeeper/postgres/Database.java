@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -89,6 +90,19 @@ final class Database {
     }
     closeAfterSuccess(connection, operation);
     return result;
+  }
+
+  /**
+   * Runs {@code work}, one statement that writes everything it changes (a statement with
+   * data-modifying {@code WITH} parts), in auto-commit mode: the statement commits itself, so the
+   * change costs one round trip instead of one per statement plus the commit. PostgreSQL runs a
+   * single statement atomically, so it is stored whole or not at all. Since the commit is part of
+   * the statement, a connection lost while it ran leaves the outcome unknown ({@link
+   * OutcomeUnknownException}); a statement the server refused stored nothing. Reads that only
+   * explain a refusal may follow on the same connection.
+   */
+  <T> T inOneStatement(String operation, Work<T> work) {
+    return autoCommitted(operation, work, SqlErrors::translateSelfCommitted);
   }
 
   /**
@@ -262,16 +276,22 @@ final class Database {
 
   /**
    * Runs {@code work} in auto-commit mode: for reads only. (A write goes through {@link
-   * #inTransaction}, so a connection lost while committing it is told apart.)
+   * #inTransaction}, so a connection lost while committing it is told apart, or through {@link
+   * #inOneStatement}, which says such a loss leaves the outcome unknown.)
    */
   <T> T read(String operation, Work<T> work) {
+    return autoCommitted(operation, work, SqlErrors::translate);
+  }
+
+  private <T> T autoCommitted(
+      String operation, Work<T> work, BiFunction<String, Throwable, PortException> translate) {
     Connection connection = connect(operation);
     T result;
     try {
       result = work.run(dsl(connection), connection);
     } catch (SQLException | DataAccessException e) {
       release(connection, e);
-      throw SqlErrors.translate(operation, e);
+      throw translate.apply(operation, e);
     } catch (RuntimeException | Error e) {
       release(connection, e);
       throw e;

@@ -23,7 +23,11 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.UpdateSetMoreStep;
+import org.jooq.impl.DSL;
 
 /**
  * {@link PositionStore} on PostgreSQL. Every change and its audit event are written in one
@@ -40,6 +44,12 @@ import org.jooq.UpdateSetMoreStep;
 public final class JooqPositionStore implements PositionStore {
   private static final List<PositionStatus> OPEN =
       List.of(PositionStatus.ACTIVE, PositionStatus.CLOSING);
+
+  /** The parts of a one-statement write: the lease fence, and the row written. */
+  private static final Table<?> FENCE = DSL.table(DSL.name("fence"));
+
+  private static final Table<?> WRITTEN = DSL.table(DSL.name("written"));
+  private static final Field<Long> WRITTEN_ID = DSL.field(DSL.name("written", "id"), Long.class);
 
   private final Database db;
   private final UnreadableRows unreadable;
@@ -91,29 +101,57 @@ public final class JooqPositionStore implements PositionStore {
       throw new IllegalArgumentException(
           "the creation event of a new row must not carry a position id");
     }
-    return db.inTransaction(
+    return db.inOneStatement(
         "insert position " + p.exchange() + " " + p.symbol(),
         (ctx, c) -> {
-          scope.fence(ctx);
-          long id =
-              ctx.insertInto(POSITIONS)
-                  .set(POSITIONS.ACCOUNT, scope.name())
-                  .set(POSITIONS.EXCHANGE, p.exchange())
-                  .set(POSITIONS.SYMBOL, p.symbol().value())
-                  .set(POSITIONS.SIDE, p.side())
-                  .set(POSITIONS.QUANTITY, p.quantity())
-                  .set(POSITIONS.ENTRY_PRICE, p.entryPrice())
-                  .set(POSITIONS.STATUS, PositionStatus.ACTIVE)
-                  .set(POSITIONS.SIGNAL_ID, p.signalId().orElse(null))
-                  .set(POSITIONS.EXCHANGE_ORDER_ID, p.exchangeOrderId().value())
-                  .set(
+          // One statement: the fence, the row, and its creation event with the new id.
+          var row =
+              ctx.insertInto(
+                      POSITIONS,
+                      POSITIONS.ACCOUNT,
+                      POSITIONS.EXCHANGE,
+                      POSITIONS.SYMBOL,
+                      POSITIONS.SIDE,
+                      POSITIONS.QUANTITY,
+                      POSITIONS.ENTRY_PRICE,
+                      POSITIONS.STATUS,
+                      POSITIONS.SIGNAL_ID,
+                      POSITIONS.EXCHANGE_ORDER_ID,
                       POSITIONS.ENTRY_CLIENT_ORDER_ID,
-                      p.entryClientOrderId().map(ClientOrderId::value).orElse(null))
-                  .set(POSITIONS.OPENED_AT, AuditRows.micros(p.openedAt()))
-                  .set(POSITIONS.UPDATED_AT, AuditRows.micros(p.openedAt()))
-                  .returning(POSITIONS.ID)
-                  .fetchSingle(POSITIONS.ID);
-          AuditRows.insert(ctx, scope.account(), created.withPositionId(id));
+                      POSITIONS.OPENED_AT,
+                      POSITIONS.UPDATED_AT)
+                  .select(
+                      DSL.select(
+                              DSL.val(scope.name(), POSITIONS.ACCOUNT),
+                              DSL.val(p.exchange(), POSITIONS.EXCHANGE),
+                              DSL.val(p.symbol().value(), POSITIONS.SYMBOL),
+                              DSL.val(p.side(), POSITIONS.SIDE),
+                              DSL.val(p.quantity(), POSITIONS.QUANTITY),
+                              DSL.val(p.entryPrice(), POSITIONS.ENTRY_PRICE),
+                              DSL.val(PositionStatus.ACTIVE, POSITIONS.STATUS),
+                              DSL.val(p.signalId().orElse(null), POSITIONS.SIGNAL_ID),
+                              DSL.val(p.exchangeOrderId().value(), POSITIONS.EXCHANGE_ORDER_ID),
+                              DSL.val(
+                                  p.entryClientOrderId().map(ClientOrderId::value).orElse(null),
+                                  POSITIONS.ENTRY_CLIENT_ORDER_ID),
+                              DSL.val(AuditRows.micros(p.openedAt()), POSITIONS.OPENED_AT),
+                              DSL.val(AuditRows.micros(p.openedAt()), POSITIONS.UPDATED_AT))
+                          .whereExists(DSL.selectOne().from(FENCE)))
+                  .returning(POSITIONS.ID);
+          Record result =
+              ctx.resultQuery(
+                      "WITH fence AS ({0}), written AS ({1}), event AS ({2})"
+                          + " SELECT (SELECT count(*) FROM fence) AS fenced,"
+                          + " (SELECT id FROM written) AS id",
+                      scope.fenceQuery(ctx),
+                      row,
+                      AuditRows.insertFrom(ctx, scope.account(), created, WRITTEN, WRITTEN_ID))
+                  .fetchSingle();
+          scope.refuseUnlessFenced(result.get(0, Long.class));
+          Long id = result.get(1, Long.class);
+          if (id == null) {
+            throw new IllegalStateException("the insert of a fenced position returned no id");
+          }
           return id;
         });
   }
@@ -234,11 +272,11 @@ public final class JooqPositionStore implements PositionStore {
       throw new IllegalArgumentException(
           "event is about position " + event.positionId().getAsLong() + ", not " + id);
     }
-    db.inTransaction(
+    db.inOneStatement(
         operation + " " + id,
         (ctx, c) -> {
-          scope.fence(ctx);
-          int updated =
+          // One statement: the fence, the guarded change, and its event when it changed the row.
+          var update =
               changes
                   .apply(
                       ctx.update(POSITIONS)
@@ -246,11 +284,22 @@ public final class JooqPositionStore implements PositionStore {
                   .where(POSITIONS.ID.eq(id))
                   .and(POSITIONS.ACCOUNT.eq(scope.name()))
                   .and(POSITIONS.STATUS.in(OPEN))
-                  .execute();
-          if (updated == 0) {
+                  .andExists(DSL.selectOne().from(FENCE))
+                  .returning(POSITIONS.ID);
+          Record result =
+              ctx.resultQuery(
+                      "WITH fence AS ({0}), written AS ({1}), event AS ({2})"
+                          + " SELECT (SELECT count(*) FROM fence) AS fenced,"
+                          + " (SELECT count(*) FROM written) AS updated",
+                      scope.fenceQuery(ctx),
+                      update,
+                      AuditRows.insertFrom(
+                          ctx, scope.account(), event.withPositionId(id), WRITTEN, WRITTEN_ID))
+                  .fetchSingle();
+          scope.refuseUnlessFenced(result.get(0, Long.class));
+          if (result.get(1, Long.class) == 0) {
             throw refusal(ctx, scope, operation, id);
           }
-          AuditRows.insert(ctx, scope.account(), event.withPositionId(id));
           return null;
         });
   }

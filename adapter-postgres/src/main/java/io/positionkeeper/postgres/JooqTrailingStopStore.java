@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * {@link TrailingStopStore} on PostgreSQL: one row per position id (a foreign key to the position),
@@ -22,6 +26,8 @@ import javax.sql.DataSource;
  * trigger); bound to a {@link Lease}, every save and delete is fenced by it ({@link AccountScope}).
  */
 public final class JooqTrailingStopStore implements TrailingStopStore {
+  private static final Table<?> FENCE = DSL.table(DSL.name("fence"));
+
   private final Database db;
   private final UnreadableRows unreadable;
   private final AccountScope scope;
@@ -62,21 +68,33 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
   public void save(TrailingStopState s) {
     Objects.requireNonNull(s, "state");
     TrailingStopStateRecord row = toRow(s).setAccount(scope.name());
-    db.inTransaction(
+    db.inOneStatement(
         "save trailing stop of position " + s.positionId(),
         (ctx, c) -> {
-          scope.fence(ctx);
-          // The update applies only to a row of this account; another account's row stays as it
-          // is (and its position's trigger refuses this account's state anyway).
-          int written =
+          // One statement: the fence and the upsert. The update applies only to a row of this
+          // account; another account's row stays as it is (and its position's trigger refuses this
+          // account's state anyway).
+          List<Field<?>> columns = List.of(row.fields());
+          var upsert =
               ctx.insertInto(TRAILING_STOP_STATE)
-                  .set(row)
+                  .columns(columns)
+                  .select(
+                      DSL.select(columns.stream().map(f -> value(row, f)).toList())
+                          .whereExists(DSL.selectOne().from(FENCE)))
                   .onConflict(TRAILING_STOP_STATE.POSITION_ID)
                   .doUpdate()
                   .set(row)
                   .where(TRAILING_STOP_STATE.ACCOUNT.eq(scope.name()))
-                  .execute();
-          if (written == 0) {
+                  .returning(TRAILING_STOP_STATE.POSITION_ID);
+          Record result =
+              ctx.resultQuery(
+                      "WITH fence AS ({0}), written AS ({1})"
+                          + " SELECT (SELECT count(*) FROM fence) AS fenced,"
+                          + " (SELECT count(*) FROM written) AS written",
+                      scope.fenceQuery(ctx), upsert)
+                  .fetchSingle();
+          scope.refuseUnlessFenced(result.get(0, Long.class));
+          if (result.get(1, Long.class) == 0) {
             throw new RejectedException(
                 "trailing_stop_state_matches_position",
                 "the trailing stop of position "
@@ -84,8 +102,13 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
                     + " belongs to another account than "
                     + scope.account());
           }
-          return written;
+          return null;
         });
+  }
+
+  /** The record's value of {@code field}, as a bind value of the field's type. */
+  private static <T> Field<T> value(TrailingStopStateRecord row, Field<T> field) {
+    return DSL.val(row.get(field), field);
   }
 
   @Override

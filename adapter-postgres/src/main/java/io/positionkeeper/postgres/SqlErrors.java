@@ -76,6 +76,24 @@ final class SqlErrors {
   }
 
   /**
+   * The exception a failed statement that commits itself (auto-commit) stands for: a connection
+   * lost while it ran may have lost the answer of a commit that happened.
+   */
+  static PortException translateSelfCommitted(String operation, Throwable failure) {
+    SQLException sql = sqlCause(failure).orElse(null);
+    if (sql != null && isConnectionLoss(sql, sqlState(sql))) {
+      return new OutcomeUnknownException(
+          operation
+              + ": the connection was lost while the change, one statement that commits itself,"
+              + " ran; it may or may not be stored ("
+              + describe(sql)
+              + ")",
+          failure);
+    }
+    return translate(operation, failure);
+  }
+
+  /**
    * Whether a SQLState is the refusal of the data sent rather than a failure of the database: class
    * 22 (a bad value), 23 (a constraint) and 54000 (a value too large for what holds it, such as an
    * index entry). A refusal goes to the dead letters; anything else is kept and tried again.

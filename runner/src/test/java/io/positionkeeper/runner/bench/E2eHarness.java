@@ -19,11 +19,14 @@ import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.TrailingStopStore;
+import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.SizeUnit;
 import io.positionkeeper.ports.model.Symbol;
+import io.positionkeeper.postgres.JooqAccountLease;
 import io.positionkeeper.postgres.JooqAuditJournal;
 import io.positionkeeper.postgres.JooqDeadLetterStore;
 import io.positionkeeper.postgres.JooqPositionStore;
@@ -42,9 +45,13 @@ import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +84,10 @@ public final class E2eHarness {
   private final int warmup = Integer.getInteger("harness.warmup", 100);
   private final double opensPerSecond =
       Double.parseDouble(System.getProperty("harness.opensPerSecond", "6"));
+  // Live mode binds the stores and the journal to the account's lease: every write is fenced.
+  private final boolean fenced = Boolean.getBoolean("harness.lease");
+  // Only the opens (for side-by-side runs of two builds): no restart, heap or paper figures.
+  private final boolean opensOnly = Boolean.getBoolean("harness.opensOnly");
   private final Path dir;
   private final StringBuilder report = new StringBuilder();
 
@@ -97,11 +108,12 @@ public final class E2eHarness {
 
   private void run() throws Exception {
     line(
-        "machine: %d cores, load average %.1f at start, JVM %s, heap max %d MB",
+        "machine: %d cores, load average %.1f at start, JVM %s, heap max %d MB; stores %s",
         Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         Runtime.version(),
-        Runtime.getRuntime().maxMemory() >> 20);
+        Runtime.getRuntime().maxMemory() >> 20,
+        fenced ? "fenced by an account lease (live mode)" : "unfenced (paper mode)");
     try (BinanceEmulator venue = BinanceEmulator.start();
         EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("pg"), true);
         HikariDataSource pool =
@@ -109,6 +121,9 @@ public final class E2eHarness {
       Migrations.migrate(pool);
       List<Symbol> symbols = instruments(venue);
       openPositions(venue, pool, symbols);
+      if (opensOnly) {
+        return;
+      }
       restart(venue, pool);
     }
     paperSpeed();
@@ -132,6 +147,8 @@ public final class E2eHarness {
   private final class Running implements AutoCloseable {
     final AtomicLong venueNanos = new AtomicLong();
     final AtomicLong storeNanos = new AtomicLong();
+    final Map<String, Samples> storeCalls = new ConcurrentHashMap<>();
+    volatile boolean measuring;
     final Samples applied = new Samples();
     final BinanceGateway gateway;
     final BinanceStreams streams;
@@ -139,8 +156,16 @@ public final class E2eHarness {
     final ExecutorService io = Executors.newSingleThreadExecutor();
     final Keeper keeper;
 
+    final Optional<Lease> lease;
+    final JooqAccountLease leases;
+
     Running(BinanceEmulator venue, HikariDataSource pool, String spoolName) throws IOException {
       Clock clock = Clock.system();
+      leases = new JooqAccountLease(pool);
+      lease =
+          fenced
+              ? Optional.of(leases.acquire(AccountId.DEFAULT, spoolName, Duration.ofHours(1)))
+              : Optional.empty();
       gateway =
           BinanceGateway.open(
               venue.config(), venue.credentials(), clock, TradingSettings.defaults());
@@ -148,12 +173,23 @@ public final class E2eHarness {
       spool = AuditSpool.open(dir.resolve(spoolName));
       BatchingAuditWriter writer =
           new BatchingAuditWriter(
-              new JooqAuditJournal(pool),
-              new JooqDeadLetterStore(pool),
+              lease
+                  .map(l -> new JooqAuditJournal(pool, l))
+                  .orElseGet(() -> new JooqAuditJournal(pool)),
+              lease
+                  .map(l -> new JooqDeadLetterStore(pool, l))
+                  .orElseGet(() -> new JooqDeadLetterStore(pool)),
               spool,
               clock,
               AuditWriterPolicy.standard());
-      PositionStore positions = new JooqPositionStore(pool);
+      PositionStore positions =
+          lease
+              .map(l -> new JooqPositionStore(pool, l))
+              .orElseGet(() -> new JooqPositionStore(pool));
+      TrailingStopStore trailing =
+          lease
+              .map(l -> new JooqTrailingStopStore(pool, l))
+              .orElseGet(() -> new JooqTrailingStopStore(pool));
       // As the runner does: the stored positions' marks are watched before the streams start.
       streams.watchMarkPrices(
           positions.loadOpen().stream()
@@ -163,7 +199,7 @@ public final class E2eHarness {
           Keeper.builder(
                   clock,
                   timed(PositionStore.class, positions, storeNanos),
-                  timed(TrailingStopStore.class, new JooqTrailingStopStore(pool), storeNanos))
+                  timed(TrailingStopStore.class, trailing, storeNanos))
               .venue(
                   timed(ExchangeGateway.class, gateway, venueNanos),
                   new TimedStreams(streams, applied))
@@ -186,7 +222,14 @@ public final class E2eHarness {
                 } catch (InvocationTargetException e) {
                   throw e.getCause();
                 } finally {
-                  nanos.addAndGet(System.nanoTime() - t0);
+                  long t = System.nanoTime() - t0;
+                  nanos.addAndGet(t);
+                  if (measuring && nanos == storeNanos) {
+                    storeCalls
+                        .computeIfAbsent(
+                            port.getSimpleName() + "." + method.getName(), k -> new Samples())
+                        .add(t);
+                  }
                 }
               }));
     }
@@ -198,6 +241,7 @@ public final class E2eHarness {
       gateway.close();
       spool.close();
       io.shutdown();
+      lease.ifPresent(leases::release);
     }
   }
 
@@ -218,6 +262,7 @@ public final class E2eHarness {
         next += every;
         r.venueNanos.set(0);
         r.storeNanos.set(0);
+        r.measuring = i >= warmup;
         long t0 = System.nanoTime();
         OpenResult result = r.keeper.open(intent(symbols.get(i), run + "-" + i));
         long t = System.nanoTime() - t0;
@@ -244,6 +289,9 @@ public final class E2eHarness {
       line(
           "  own overhead (total - venue) %s   (targets p50 <= 5 ms, p99 <= 20 ms)", own.summary());
       line("  of which domain only         %s", domain.summary());
+      line("  store calls of the measured opens, each call (the keeper's own threads included):");
+      new TreeMap<>(r.storeCalls)
+          .forEach((call, samples) -> line("    %-40s %s", call, samples.summary()));
       line(
           "fill to book (listener applies an order/position/stop event) %s   (target p99 <= 1 ms)",
           r.applied.summary());
