@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BybitCrashIT {
   private static final Duration HOLD = Duration.ofSeconds(120);
   private static final Duration SETTLE = Duration.ofSeconds(30);
+  // From the signal to the request held: the signal poll, the look-ups and the leverage first; on a
+  // loaded 2-core machine 30 s was not always enough.
+  private static final Duration REACH = Duration.ofSeconds(60);
 
   @TempDir Path home;
 
@@ -40,7 +43,7 @@ class BybitCrashIT {
       rig.signalLong();
       rig.await(
           "the link-id look-up that precedes the order",
-          Duration.ofSeconds(30),
+          REACH,
           () -> rig.venue().requestCount("GET", OPEN_ORDERS) > 0);
       rig.killRunner();
       rig.venue().faults().clear();
@@ -61,10 +64,7 @@ class BybitCrashIT {
       rig.startRunner();
       rig.venue().faults().hold("POST", CREATE, HOLD);
       rig.signalLong();
-      rig.await(
-          "the entry order on the venue",
-          Duration.ofSeconds(30),
-          () -> rig.positionAmount().signum() != 0);
+      rig.await("the entry order on the venue", REACH, () -> rig.positionAmount().signum() != 0);
       rig.killRunner();
       rig.venue().faults().clear();
 
@@ -85,7 +85,7 @@ class BybitCrashIT {
       rig.signalLong();
       rig.await(
           "the position read that precedes the stop",
-          Duration.ofSeconds(30),
+          REACH,
           () ->
               rig.positionAmount().signum() != 0
                   && rig.venue().requestCount("GET", POSITIONS) > before);
@@ -106,10 +106,7 @@ class BybitCrashIT {
       rig.startRunner();
       rig.venue().faults().hold("POST", TRADING_STOP, HOLD);
       rig.signalLong();
-      rig.await(
-          "the stop on the venue",
-          Duration.ofSeconds(30),
-          () -> rig.venue().stopLoss(BTC).signum() > 0);
+      rig.await("the stop on the venue", REACH, () -> rig.venue().stopLoss(BTC).signum() > 0);
       rig.killRunner();
       rig.venue().faults().clear();
       BigDecimal placed = rig.venue().stopLoss(BTC);
@@ -134,7 +131,7 @@ class BybitCrashIT {
       rig.signalLong();
       rig.await(
           "the position opened and protected",
-          Duration.ofSeconds(30),
+          REACH,
           () -> "OPENED".equals(rig.one("SELECT outcome FROM monitoring.signals")));
       BigDecimal first = rig.venue().stopLoss(BTC);
       long sets = rig.venue().requestCount("POST", TRADING_STOP);
@@ -143,7 +140,7 @@ class BybitCrashIT {
       rig.venue().setMarkPrice(BTC, new BigDecimal("65600"));
       rig.await(
           "the trailing amend on the venue",
-          Duration.ofSeconds(30),
+          REACH,
           () -> rig.venue().requestCount("POST", TRADING_STOP) > sets);
       BigDecimal tightest = rig.venue().stopLoss(BTC);
       assertThat(tightest).as("the amended stop at the kill").isGreaterThan(first);
