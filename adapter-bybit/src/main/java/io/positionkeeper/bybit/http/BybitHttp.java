@@ -32,8 +32,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>retCode 0 and the "not modified" codes are answers;
  *   <li>{@code 10006} and {@code 10018} are {@link RateLimitedException} until {@code
- *       X-Bapi-Limit-Reset-Timestamp};
- *       HTTP 403 (the IP limit) waits the documented ten minutes;
+ *       X-Bapi-Limit-Reset-Timestamp}; HTTP 403 (the IP limit) waits the documented ten minutes;
  *   <li>{@code 10002} re-measures the server clock and is sent once more, re-signed (it was
  *       refused, so nothing took effect);
  *   <li>anything that leaves a write in doubt (a timeout, a connection lost after sending, 5xx,
