@@ -292,18 +292,7 @@ public final class BybitEmulator implements AutoCloseable {
       }
       if (faults.rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         long reset = now() + faults.rateLimitResetMillis;
-        // B3: 10006 with the X-Bapi-Limit* headers.
-        send(
-            ex,
-            200,
-            envelope(10006, "Too many visits!", new JsonObject()),
-            Map.of(
-                "X-Bapi-Limit",
-                "10",
-                "X-Bapi-Limit-Status",
-                "0",
-                "X-Bapi-Limit-Reset-Timestamp",
-                Long.toString(reset)));
+        sendRateLimited(ex, 10006, "Too many visits!", reset);
         return;
       }
       boolean signed = !path.startsWith("/v5/market/");
@@ -333,23 +322,28 @@ public final class BybitEmulator implements AutoCloseable {
     }
   }
 
+  /** B3: a rate limit's retCode with the X-Bapi-Limit* headers; the reset is in milliseconds. */
+  private void sendRateLimited(HttpExchange ex, int retCode, String msg, long resetMillis)
+      throws IOException {
+    send(
+        ex,
+        200,
+        envelope(retCode, msg, new JsonObject()),
+        Map.of(
+            "X-Bapi-Limit",
+            "10",
+            "X-Bapi-Limit-Status",
+            "0",
+            "X-Bapi-Limit-Reset-Timestamp",
+            Long.toString(resetMillis)));
+  }
+
   /** A path-scoped fault other than a hold (see {@link Faults.Kind}). */
   private void fault(HttpExchange ex, Faults.Rule rule, String path, String body)
       throws IOException {
     switch (rule.kind) {
       case RATE_LIMIT ->
-          // B3: the X-Bapi-Limit* headers; the reset is a millisecond timestamp.
-          send(
-              ex,
-              200,
-              envelope(rule.retCode, rule.message, new JsonObject()),
-              Map.of(
-                  "X-Bapi-Limit",
-                  "10",
-                  "X-Bapi-Limit-Status",
-                  "0",
-                  "X-Bapi-Limit-Reset-Timestamp",
-                  Long.toString(now() + rule.hold.toMillis())));
+          sendRateLimited(ex, rule.retCode, rule.message, now() + rule.hold.toMillis());
       case FAIL -> send(ex, 200, envelope(rule.retCode, rule.message, new JsonObject()), Map.of());
       case FAIL_AFTER_EFFECT -> {
         writeQuietly(path, body);
