@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>retCode 0 and the "not modified" codes are answers;
- *   <li>{@code 10006} is {@link RateLimitedException} until {@code X-Bapi-Limit-Reset-Timestamp};
- *       HTTP 403 (the IP limit) waits the documented ten minutes;
+ *   <li>{@code 10006} and {@code 10018} are {@link RateLimitedException} until {@code
+ *       X-Bapi-Limit-Reset-Timestamp}; HTTP 403 (the IP limit) waits the documented ten minutes;
  *   <li>{@code 10002} re-measures the server clock and is sent once more, re-signed (it was
  *       refused, so nothing took effect);
  *   <li>anything that leaves a write in doubt (a timeout, a connection lost after sending, 5xx,
@@ -187,7 +187,8 @@ public final class BybitHttp implements AutoCloseable {
     log.debug("{} -> retCode {} {}", what, code, msg);
     return switch (RetCode.of(code)) {
       case OK, NOT_MODIFIED -> answer(envelope, code);
-      case RATE_LIMITED -> throw new RateLimitedException(what + ": 10006 " + msg, untilReset(r));
+      case RATE_LIMITED ->
+          throw new RateLimitedException(what + ": " + code + " " + msg, untilReset(r));
       case CLOCK_SKEW -> null;
       case SERVER_ERROR -> throw doubt(access, what + ": " + code + " " + msg, null);
       case REJECTED -> throw new RejectedException(Integer.toString(code), msg);

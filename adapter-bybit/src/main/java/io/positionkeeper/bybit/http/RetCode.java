@@ -11,7 +11,10 @@ public enum RetCode {
   OK,
   /** {@code 34040}, {@code 110043}, {@code 110025}, {@code 110026}: already so; a success. */
   NOT_MODIFIED,
-  /** {@code 10006}: the per-UID limit; wait until {@code X-Bapi-Limit-Reset-Timestamp}. */
+  /**
+   * {@code 10006} (the per-UID limit) and {@code 10018} (the per-IP limit): wait until {@code
+   * X-Bapi-Limit-Reset-Timestamp}. Nothing was done, so the request may go again after the wait.
+   */
   RATE_LIMITED,
   /** {@code 10002}: the timestamp is outside the receive window; resync the clock. */
   CLOCK_SKEW,
@@ -31,7 +34,7 @@ public enum RetCode {
       return NOT_MODIFIED;
     }
     return switch (code) {
-      case 10006 -> RATE_LIMITED;
+      case 10006, 10018 -> RATE_LIMITED;
       case 10002 -> CLOCK_SKEW;
       case 10016 -> SERVER_ERROR;
       default -> REJECTED;

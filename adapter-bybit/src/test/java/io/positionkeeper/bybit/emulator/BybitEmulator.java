@@ -17,6 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,8 +36,12 @@ import javax.crypto.spec.SecretKeySpec;
  * and fault modes ({@link #faults()}). Rule sources are named where each rule is coded.
  */
 public final class BybitEmulator implements AutoCloseable {
-  /** What the venue received: method, path and query, never the headers. */
-  public record RecordedRequest(String method, String path, String query, String body) {}
+  /**
+   * What the venue received: method, path and query, never the headers, and when it arrived on the
+   * venue's clock (so a wait is measured where the venue sees it).
+   */
+  public record RecordedRequest(
+      String method, String path, String query, String body, Instant receivedAt) {}
 
   private static final String KEY = "emulatorKeyA1b2C3d4E5";
   private static final String SECRET = "emulatorSecretZ9y8X7w6V5u4T3s2";
@@ -45,13 +50,16 @@ public final class BybitEmulator implements AutoCloseable {
   private final StreamServer streams;
   private final Venue venue;
   private final Faults faults = new Faults();
+  // The hold of the request this handler thread is answering (Faults.Kind.HOLD).
+  private final ThreadLocal<Duration> held = new ThreadLocal<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-  private final java.util.concurrent.ExecutorService handlers = Executors.newFixedThreadPool(4);
+  // Held answers (the campaign's kill points) occupy a thread each until released.
+  private final java.util.concurrent.ExecutorService handlers = Executors.newFixedThreadPool(12);
 
   private BybitEmulator() throws IOException {
     this.streams = new StreamServer(faults, this::now, this::validAuth, this::tickerSnapshot);
-    this.venue = new Venue(this::now, streams::pushPrivate);
+    this.venue = new Venue(this::now, this::pushPrivate);
     this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/", this::handle);
     http.setExecutor(handlers);
@@ -141,6 +149,25 @@ public final class BybitEmulator implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** How many requests to {@code method path} reached the venue. */
+  public long requestCount(String method, String path) {
+    return requests.stream()
+        .filter(r -> r.method().equals(method) && r.path().equals(path))
+        .count();
+  }
+
+  /** How many orders (of any state) carry the link id {@code orderLinkId}. */
+  public long ordersWithLinkId(String orderLinkId) {
+    synchronized (venue) {
+      return venue.orders.stream().filter(o -> o.linkId.equals(orderLinkId)).count();
+    }
+  }
+
+  /** How many private stream connections have authenticated since the start. */
+  public int privateLogins() {
+    return streams.logins();
+  }
+
   /** How many order creates reached the venue. */
   public long orderCreates() {
     return requests.stream().filter(r -> r.path().equals("/v5/order/create")).count();
@@ -218,6 +245,16 @@ public final class BybitEmulator implements AutoCloseable {
     return System.currentTimeMillis() + faults.clockSkewMillis.get();
   }
 
+  /** A private message, now or after its topic's delay ({@link Faults#delayTopic}). */
+  private void pushPrivate(JsonObject message) {
+    Duration delay = faults.topicDelay(message.get("topic").getAsString());
+    if (delay.isZero()) {
+      streams.pushPrivate(message);
+    } else {
+      later.schedule(() -> streams.pushPrivate(message), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
   private JsonObject tickerSnapshot(String symbol) {
     synchronized (venue) {
       BigDecimal mark = venue.marks.get(symbol);
@@ -245,7 +282,9 @@ public final class BybitEmulator implements AutoCloseable {
       String query =
           ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      requests.add(new RecordedRequest(ex.getRequestMethod(), path, query, body));
+      requests.add(
+          new RecordedRequest(
+              ex.getRequestMethod(), path, query, body, Instant.ofEpochMilli(now())));
       sleep(faults.latency);
       if (faults.ipBanned.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         send(ex, 403, "access too frequent", Map.of()); // B3/B7.1: 403 with a non-JSON body
@@ -253,18 +292,7 @@ public final class BybitEmulator implements AutoCloseable {
       }
       if (faults.rateLimited.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         long reset = now() + faults.rateLimitResetMillis;
-        // B3: 10006 with the X-Bapi-Limit* headers.
-        send(
-            ex,
-            200,
-            envelope(10006, "Too many visits!", new JsonObject()),
-            Map.of(
-                "X-Bapi-Limit",
-                "10",
-                "X-Bapi-Limit-Status",
-                "0",
-                "X-Bapi-Limit-Reset-Timestamp",
-                Long.toString(reset)));
+        sendRateLimited(ex, 10006, "Too many visits!", reset);
         return;
       }
       boolean signed = !path.startsWith("/v5/market/");
@@ -280,7 +308,70 @@ public final class BybitEmulator implements AutoCloseable {
           return;
         }
       }
-      route(ex, path, params(query), body);
+      Faults.Rule rule = faults.take(ex.getRequestMethod(), path, query);
+      if (rule == null || rule.kind == Faults.Kind.HOLD) {
+        held.set(rule == null ? Duration.ZERO : rule.hold);
+        try {
+          route(ex, path, params(query), body);
+        } finally {
+          held.remove();
+        }
+        return;
+      }
+      fault(ex, rule, path, body);
+    }
+  }
+
+  /** B3: a rate limit's retCode with the X-Bapi-Limit* headers; the reset is in milliseconds. */
+  private void sendRateLimited(HttpExchange ex, int retCode, String msg, long resetMillis)
+      throws IOException {
+    send(
+        ex,
+        200,
+        envelope(retCode, msg, new JsonObject()),
+        Map.of(
+            "X-Bapi-Limit",
+            "10",
+            "X-Bapi-Limit-Status",
+            "0",
+            "X-Bapi-Limit-Reset-Timestamp",
+            Long.toString(resetMillis)));
+  }
+
+  /** A path-scoped fault other than a hold (see {@link Faults.Kind}). */
+  private void fault(HttpExchange ex, Faults.Rule rule, String path, String body)
+      throws IOException {
+    switch (rule.kind) {
+      case RATE_LIMIT ->
+          sendRateLimited(ex, rule.retCode, rule.message, now() + rule.hold.toMillis());
+      case FAIL -> send(ex, 200, envelope(rule.retCode, rule.message, new JsonObject()), Map.of());
+      case FAIL_AFTER_EFFECT -> {
+        writeQuietly(path, body);
+        sendFailure(ex, rule);
+      }
+      case APPLY_LATE -> {
+        later.schedule(() -> writeQuietly(path, body), rule.hold.toMillis(), TimeUnit.MILLISECONDS);
+        sendFailure(ex, rule);
+      }
+      case HOLD -> throw new IllegalStateException("a hold is routed");
+    }
+  }
+
+  /** A write whose caller never hears the outcome; the venue's state shows what happened. */
+  private void writeQuietly(String path, String body) {
+    try {
+      write(path, JsonParser.parseString(body).getAsJsonObject());
+    } catch (VenueError refused) {
+      // Refused as it would have been had the answer arrived; nothing changed.
+    }
+  }
+
+  /** B3: a 5xx comes with a non-JSON body; a retCode with HTTP 200 and the envelope. */
+  private void sendFailure(HttpExchange ex, Faults.Rule rule) throws IOException {
+    if (rule.status == 200) {
+      send(ex, 200, envelope(rule.retCode, rule.message, new JsonObject()), Map.of());
+    } else {
+      send(ex, rule.status, "<html>HTTP " + rule.status + "</html>", Map.of());
     }
   }
 
@@ -510,12 +601,24 @@ public final class BybitEmulator implements AutoCloseable {
     JsonObject get();
   }
 
+  /** The answer, after the request's hold if it has one: a held write has taken effect. */
   private void answer(HttpExchange ex, Result result) throws IOException {
+    String body;
     try {
-      send(ex, 200, envelope(0, "OK", result.get()), Map.of());
+      body = envelope(0, "OK", result.get());
     } catch (VenueError e) {
-      send(ex, 200, envelope(e.retCode, e.getMessage(), new JsonObject()), Map.of());
+      body = envelope(e.retCode, e.getMessage(), new JsonObject());
     }
+    Duration hold = held.get();
+    if (hold != null && !hold.isZero()) {
+      try {
+        faults.hold(hold);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    send(ex, 200, body, Map.of());
   }
 
   /** B3: {retCode, retMsg, result, retExtInfo, time}; business errors with HTTP 200. */

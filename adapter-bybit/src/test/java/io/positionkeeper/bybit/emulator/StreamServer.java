@@ -30,6 +30,8 @@ final class StreamServer extends WebSocketServer {
   }
 
   private final Map<WebSocket, Session> sessions = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger logins =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Faults faults;
   private final LongSupplier clock;
   private final BiPredicate<String, Long> authCheck;
@@ -93,6 +95,9 @@ final class StreamServer extends WebSocketServer {
                 args.get(0).getAsString() + "|" + args.get(2).getAsString(),
                 args.get(1).getAsLong());
     s.authed = ok;
+    if (ok) {
+      logins.incrementAndGet();
+    }
     conn.send(ack("auth", ok, ok ? "" : "Request not authorized", null, s));
   }
 
@@ -149,6 +154,10 @@ final class StreamServer extends WebSocketServer {
   void dropAll() {
     sessions.keySet().forEach(c -> c.closeConnection(1006, "emulator dropped the connection"));
     sessions.clear();
+  }
+
+  int logins() {
+    return logins.get();
   }
 
   int authenticatedSessions() {

@@ -3,7 +3,7 @@ package io.positionkeeper.runner.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.binance.emulator.BinanceEmulator;
-import io.positionkeeper.binance.emulator.BinanceEmulator.OpenStop;
+import io.positionkeeper.runner.campaign.RunnerRig.VenueStop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -14,12 +14,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
  * The campaign's invariants, read from the venue (the emulator's own books) and the database, never
- * from the runner's memory. Each check returns what is wrong, empty when it holds, so a scenario
- * can wait for the state to settle and then report every violation at once.
+ * from the runner's memory, whatever the venue ({@link CampaignView}). Each check returns what is
+ * wrong, empty when it holds, so a scenario can wait for the state to settle and then report every
+ * violation at once.
  */
 final class CampaignInvariants {
   private CampaignInvariants() {}
@@ -29,34 +32,43 @@ final class CampaignInvariants {
    * once; the runner must still be running.
    */
   static void assertSettle(BinanceRig rig, Duration settle) throws InterruptedException {
+    assertSettle(view(rig), settle);
+  }
+
+  /** {@link #assertSettle(BinanceRig, Duration)} on any venue. */
+  static void assertSettle(CampaignView rig, Duration settle) throws InterruptedException {
     List<String> violations = new ArrayList<>();
     try {
       rig.await("the invariants to hold", settle, () -> violations(rig).isEmpty());
     } catch (AssertionError timedOut) {
       violations.addAll(violations(rig));
     }
-    violations.addAll(
-        noSecretInLogs(
-            rig.outputs(),
-            List.of(rig.venue().apiSecret(), rig.venue().apiKey(), BinanceRig.DB_PASSWORD)));
+    violations.addAll(noSecretInLogs(rig.outputs(), rig.secrets()));
     assertThat(rig.runnerAlive()).as("the runner keeps running").isTrue();
     assertThat(violations).as("invariant violations").isEmpty();
   }
 
   /** I1 to I4 on the rig's symbol. */
-  static List<String> violations(BinanceRig rig) {
+  static List<String> violations(CampaignView rig) {
     List<String> all = new ArrayList<>();
-    all.addAll(oneStopPerPosition(rig.venue(), BinanceRig.SYMBOL));
-    all.addAll(oneEntryPerIntent(rig.venue()));
-    all.addAll(databaseMatchesVenue(rig, BinanceRig.SYMBOL));
+    all.addAll(oneStopPerPosition(rig));
+    all.addAll(oneEntryPerIntent(rig));
+    all.addAll(databaseMatchesVenue(rig));
     all.addAll(auditTrailWhole(rig));
     return all;
   }
 
-  /** I1: a position on the venue has exactly one working stop; no position, no stop of ours. */
+  /** I1 on Binance, read from its emulator alone. */
   static List<String> oneStopPerPosition(BinanceEmulator venue, String symbol) {
-    BigDecimal amount = venue.positionAmount(symbol);
-    List<OpenStop> stops = venue.openStops(symbol);
+    return oneStop(symbol, venue.positionAmount(symbol), stops(venue, symbol));
+  }
+
+  /** I1: a position on the venue has exactly one working stop; no position, no stop of ours. */
+  static List<String> oneStopPerPosition(CampaignView rig) {
+    return oneStop(rig.symbol(), rig.positionAmount(), rig.workingStops());
+  }
+
+  private static List<String> oneStop(String symbol, BigDecimal amount, List<VenueStop> stops) {
     if (amount.signum() != 0 && stops.size() != 1) {
       return List.of("I1: position " + amount + " on " + symbol + " has stops " + stops);
     }
@@ -67,30 +79,27 @@ final class CampaignInvariants {
   }
 
   /** I2: no entry client id names more than one order on the venue. */
-  static List<String> oneEntryPerIntent(BinanceEmulator venue) {
-    Map<String, Long> entries =
-        venue.requests().stream()
-            .filter(r -> r.method().equals("POST") && r.path().equals("/fapi/v1/order"))
-            .filter(r -> !"true".equalsIgnoreCase(r.params().get("reduceOnly")))
-            .map(r -> r.params().get("newClientOrderId"))
-            .distinct()
-            .collect(Collectors.toMap(id -> id, id -> (long) venue.ordersWithClientId(id)));
+  static List<String> oneEntryPerIntent(CampaignView rig) {
     List<String> wrong = new ArrayList<>();
-    entries.forEach(
-        (id, orders) -> {
-          if (orders > 1) {
-            wrong.add("I2: entry client id " + id + " names " + orders + " orders");
-          }
-        });
+    rig.entryOrdersByClientId()
+        .forEach(
+            (id, orders) -> {
+              if (orders > 1) {
+                wrong.add("I2: entry client id " + id + " names " + orders + " orders");
+              }
+            });
     return wrong;
   }
 
   /**
-   * I3: the database matches the venue: one ACTIVE row per venue position with its side and size,
-   * none without one, and the row's stop is the one working on the venue at the price it records.
+   * I3: the database matches the venue: one open row per venue position with its side and size,
+   * none without one, and the row's stop is the one working on the venue at the price it records
+   * (by its client id where the venue keeps one; Bybit's position stop has none, so the row must
+   * name one and record the position's trigger).
    */
-  static List<String> databaseMatchesVenue(BinanceRig rig, String symbol) {
-    BigDecimal amount = rig.venue().positionAmount(symbol);
+  static List<String> databaseMatchesVenue(CampaignView rig) {
+    String symbol = rig.symbol();
+    BigDecimal amount = rig.positionAmount();
     long active =
         rig.count(
             "SELECT count(*) FROM monitoring.positions WHERE status IN ('ACTIVE','CLOSING')"
@@ -116,14 +125,15 @@ final class CampaignInvariants {
     }
     String stopId = rig.one("SELECT stop_client_id" + where);
     String stopPrice = rig.one("SELECT stop_price" + where);
-    List<OpenStop> stops = rig.venue().openStops(symbol);
+    List<VenueStop> stops = rig.workingStops();
     boolean recorded =
-        stops.stream()
-            .anyMatch(
-                s ->
-                    s.clientAlgoId().equals(stopId)
-                        && stopPrice != null
-                        && s.triggerPrice().compareTo(new BigDecimal(stopPrice)) == 0);
+        stopId != null
+            && stopPrice != null
+            && stops.stream()
+                .anyMatch(
+                    s ->
+                        s.clientId().map(stopId::equals).orElse(true)
+                            && s.trigger().compareTo(new BigDecimal(stopPrice)) == 0);
     if (!recorded) {
       wrong.add("I3: row's stop " + stopId + " @ " + stopPrice + " but working: " + stops);
     }
@@ -131,7 +141,7 @@ final class CampaignInvariants {
   }
 
   /** I4: nothing dead-lettered, and no event names a position that has no row. */
-  static List<String> auditTrailWhole(BinanceRig rig) {
+  static List<String> auditTrailWhole(CampaignView rig) {
     List<String> wrong = new ArrayList<>();
     long dead = rig.count("SELECT count(*) FROM monitoring.dead_letter_events");
     if (dead > 0) {
@@ -163,6 +173,75 @@ final class CampaignInvariants {
       }
     }
     return wrong;
+  }
+
+  private static List<VenueStop> stops(BinanceEmulator venue, String symbol) {
+    return venue.openStops(symbol).stream()
+        .map(s -> new VenueStop(Optional.of(s.clientAlgoId()), s.triggerPrice()))
+        .toList();
+  }
+
+  /** The Binance rig as the invariants read it. */
+  private static CampaignView view(BinanceRig rig) {
+    BinanceEmulator venue = rig.venue();
+    String symbol = BinanceRig.SYMBOL;
+    return new CampaignView() {
+      @Override
+      public String symbol() {
+        return symbol;
+      }
+
+      @Override
+      public BigDecimal positionAmount() {
+        return venue.positionAmount(symbol);
+      }
+
+      @Override
+      public List<VenueStop> workingStops() {
+        return stops(venue, symbol);
+      }
+
+      @Override
+      public Map<String, Long> entryOrdersByClientId() {
+        return venue.requests().stream()
+            .filter(r -> r.method().equals("POST") && r.path().equals("/fapi/v1/order"))
+            .filter(r -> !"true".equalsIgnoreCase(r.params().get("reduceOnly")))
+            .map(r -> r.params().get("newClientOrderId"))
+            .distinct()
+            .collect(Collectors.toMap(id -> id, id -> (long) venue.ordersWithClientId(id)));
+      }
+
+      @Override
+      public List<String> secrets() {
+        return List.of(venue.apiSecret(), venue.apiKey(), BinanceRig.DB_PASSWORD);
+      }
+
+      @Override
+      public List<Path> outputs() {
+        return rig.outputs();
+      }
+
+      @Override
+      public boolean runnerAlive() {
+        return rig.runnerAlive();
+      }
+
+      @Override
+      public String one(String sql) {
+        return rig.one(sql);
+      }
+
+      @Override
+      public long count(String sql) {
+        return rig.count(sql);
+      }
+
+      @Override
+      public void await(String what, Duration within, BooleanSupplier condition)
+          throws InterruptedException {
+        rig.await(what, within, condition);
+      }
+    };
   }
 
   private static String read(Path file) {

@@ -80,9 +80,16 @@ final class OrphanStops {
       }
       ClientOrderId entry = PositionLoader.correlationOf(row);
       List<StopOrder> own = new ArrayList<>();
+      List<StopOrder> unnamed = new ArrayList<>();
       for (StopOrder stop : stops) {
         ClientOrderId id = stop.clientId();
-        if (stop.status().isFinal() || !ClientIds.isOurStop(id)) {
+        if (stop.status().isFinal()) {
+          continue;
+        }
+        if (!ClientIds.isOurStop(id)) {
+          if (stop.positionSide() == row.side()) {
+            unnamed.add(stop);
+          }
           continue;
         }
         if (row.stopClientId().equals(Optional.of(id)) || ClientIds.isStopOf(entry, row.id(), id)) {
@@ -92,6 +99,13 @@ final class OrphanStops {
         }
       }
       found.addAll(extra(row, own));
+      if (own.isEmpty() && row.stopClientId().isEmpty() && unnamed.size() == 1) {
+        // A row that names no stop, on a position protected by exactly one stop under no id of
+        // ours: a venue that keeps the stop on the position and gives it no client id (Bybit)
+        // reports it under a name of its own after a restart, so a crash between the stop's
+        // acknowledgement and its recording left the row without it. It is the position's stop.
+        found.add(new ReconcileAction.RecordWorkingStop(row, unnamed.get(0)));
+      }
     }
     return found;
   }

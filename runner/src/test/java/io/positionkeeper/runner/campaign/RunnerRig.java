@@ -1,0 +1,335 @@
+package io.positionkeeper.runner.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.positionkeeper.migrations.Migrations;
+import io.positionkeeper.postgres.PostgresConfig;
+import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.Main;
+import io.positionkeeper.runner.paper.EmbeddedDatabase;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The venue-neutral part of a campaign rig: an embedded PostgreSQL, the runner's configuration, and
+ * the runner as a child JVM ({@code keeper run --standby}) that the campaign starts, kills with
+ * SIGKILL and starts again. Every incarnation writes its own log, so a scenario can tell what each
+ * did and the secret check reads them all. A venue's rig adds its emulator: the configuration lines
+ * and keys that point the runner at it, and what the invariants read from its books.
+ */
+abstract class RunnerRig implements CampaignView, AutoCloseable {
+  static final String ACCOUNT = "crash-campaign";
+  static final String DB_PASSWORD = "campaign-db-password";
+
+  /** A stop working on the venue: its client id where the venue keeps one, and its trigger. */
+  record VenueStop(Optional<String> clientId, BigDecimal trigger) {}
+
+  private final Path home;
+  private final EmbeddedDatabase db;
+  private final HikariDataSource pool;
+  private final Path config;
+  private final List<Path> outputs = new ArrayList<>();
+  private final Map<String, String> env = new LinkedHashMap<>();
+  private Duration leaseTtl = Duration.ofSeconds(10);
+  private Process runner;
+
+  /** Starts the database (migrated, with a password the secret check looks for). */
+  RunnerRig(Path home) throws Exception {
+    this.home = home;
+    this.db = EmbeddedDatabase.start(home.resolve("pg"), true);
+    this.pool = PostgresPool.create(PostgresConfig.of(db.jdbcUrl(), "postgres", "postgres"));
+    Migrations.migrate(pool);
+    execute("ALTER USER postgres PASSWORD '" + DB_PASSWORD + "'");
+    this.config = home.resolve("live.properties");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "account=" + ACCOUNT,
+            "environment=custom",
+            "database.url=" + db.jdbcUrl(),
+            "database.user=postgres",
+            "signals=database"));
+    env.put("KEEPER_DB_PASSWORD", DB_PASSWORD);
+  }
+
+  /** The symbol every scenario trades. */
+  @Override
+  public abstract String symbol();
+
+  /** The venue's name in {@code monitoring.signals.exchange}. */
+  abstract String exchange();
+
+  /** The signed size of the venue's position on {@link #symbol()}, zero when flat. */
+  @Override
+  public abstract BigDecimal positionAmount();
+
+  /** The stops working on the venue for {@link #symbol()}. */
+  @Override
+  public abstract List<VenueStop> workingStops();
+
+  /** For every entry client id the venue received, how many orders carry it. */
+  @Override
+  public abstract Map<String, Long> entryOrdersByClientId();
+
+  /** The venue's key and secret, which no output may contain. */
+  abstract List<String> venueSecrets();
+
+  @Override
+  public List<String> secrets() {
+    List<String> all = new ArrayList<>(venueSecrets());
+    all.add(DB_PASSWORD);
+    return all;
+  }
+
+  HikariDataSource pool() {
+    return pool;
+  }
+
+  @Override
+  public List<Path> outputs() {
+    return List.copyOf(outputs);
+  }
+
+  /** Adds (or, the last line winning, overrides) a line of the runner's configuration. */
+  void configure(String configLine) throws IOException {
+    Files.writeString(config, "\n" + configLine, StandardOpenOption.APPEND);
+  }
+
+  /**
+   * Adds a line to the runner's configuration and a variable to its environment (an alert target
+   * and its address); applies to incarnations started afterwards.
+   */
+  void configure(String configLine, String variable, String value) throws IOException {
+    configure(configLine);
+    env.put(variable, value);
+  }
+
+  /** A variable of the runner's environment (the venue's keys). */
+  void environment(String variable, String value) {
+    env.put(variable, value);
+  }
+
+  /**
+   * The account lease's time-to-live for incarnations started afterwards. A runner that cannot
+   * renew its lease for most of it stops acting: a database outage longer than that ends it.
+   */
+  void leaseTtl(Duration ttl) {
+    leaseTtl = ttl;
+  }
+
+  /** The embedded database's port, for a proxy in front of it. */
+  int databasePort() {
+    return URI.create(db.jdbcUrl().substring("jdbc:".length())).getPort();
+  }
+
+  /** Writes one line to the running runner's standard input (with {@code signals=stdin}). */
+  void sendLine(String line) throws IOException {
+    var in = runner.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  /**
+   * Starts an incarnation of the runner and waits until it has started (restored, resynced,
+   * reconciled). A runner killed a moment ago still holds the account's lease until it expires: the
+   * new one stands by until then. Should it exit because of the lease all the same, it is started
+   * again until the lease is free.
+   */
+  void startRunner() throws Exception {
+    Instant until = Instant.now().plus(Duration.ofSeconds(90));
+    while (true) {
+      int n = outputs.size() / 2 + 1;
+      Path log = home.resolve("keeper-" + n + ".log");
+      Path err = home.resolve("stderr-" + n + ".txt");
+      outputs.add(log);
+      outputs.add(err);
+      Process p = launch(log, err);
+      while (p.isAlive() && !contains(log, "live on ")) {
+        if (Instant.now().isAfter(until)) {
+          p.destroyForcibly();
+          fail(
+              "runner %d did not start in time; its log ends with:%n%s%nits output:%n%s",
+              n, tail(log), tail(err));
+        }
+        Thread.sleep(100);
+      }
+      if (p.isAlive()) {
+        runner = p;
+        return;
+      }
+      String why = Files.readString(err, StandardCharsets.UTF_8);
+      if (!why.toLowerCase(Locale.ROOT).contains("lease")) {
+        fail("runner %d exited with %d before it started: %s", n, p.exitValue(), why);
+      }
+      assertThat(Instant.now()).as("the dead runner's lease expired in time").isBefore(until);
+      Thread.sleep(2_000);
+    }
+  }
+
+  /** Whether any output of any incarnation so far contains {@code text}. */
+  boolean logsContain(String text) {
+    try {
+      for (Path out : outputs) {
+        if (contains(out, text)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no lease release, exactly as a crash. */
+  void killRunner() throws InterruptedException {
+    runner.destroyForcibly();
+    assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("killed runner gone").isTrue();
+  }
+
+  @Override
+  public boolean runnerAlive() {
+    return runner != null && runner.isAlive();
+  }
+
+  /** A signal for a long of 1,000 USDT with a 2 % stop, trailing from +1.5 % by 0.5 %. */
+  void signalLong() throws Exception {
+    execute(
+        "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
+            + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
+            + " VALUES ('"
+            + ACCOUNT
+            + "', '"
+            + exchange()
+            + "', '"
+            + symbol()
+            + "', 'LONG', 1000, 'QUOTE', 2, 1.5, 0.5)");
+  }
+
+  /** The same signal as a line for {@code signals=stdin}. */
+  String signalLine(String id) {
+    return "{\"id\":\""
+        + id
+        + "\",\"symbol\":\""
+        + symbol()
+        + "\",\"side\":\"LONG\",\"size\":\"1000\",\"sizeUnit\":\"QUOTE\","
+        + "\"stopLossPercent\":\"2\",\"activationPercent\":\"1.5\",\"callbackPercent\":\"0.5\"}";
+  }
+
+  @Override
+  public void await(String what, Duration within, BooleanSupplier condition)
+      throws InterruptedException {
+    Instant until = Instant.now().plus(within);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(until)) {
+        fail("timed out after %s waiting for: %s", within, what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Override
+  public String one(String sql) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
+  }
+
+  @Override
+  public long count(String sql) {
+    String v = one(sql);
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  void execute(String sql) throws java.sql.SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private Process launch(Path log, Path err) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        List.of(
+            java,
+            "-Dkeeper.home=" + home.resolve("runner-home"),
+            "-Dkeeper.log=" + log,
+            // The runner's own logging, not the test classpath's logback-test.xml.
+            "-Dlogback.configurationFile=logback.xml",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "run",
+            "--config",
+            config.toString(),
+            // A restart stands by until the killed runner's lease expires, then takes over.
+            "--standby",
+            "--lease-ttl",
+            leaseTtl.toString());
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment()
+        .keySet()
+        .removeIf(
+            k -> k.startsWith("BINANCE_") || k.startsWith("BYBIT_") || k.startsWith("KEEPER_"));
+    pb.environment().putAll(env);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(err.toFile()));
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
+    return pb.start();
+  }
+
+  private static String tail(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static boolean contains(Path file, String text) throws IOException {
+    return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
+  }
+
+  /** Stops the venue's emulator; called last by {@link #close()}. */
+  abstract void closeVenue();
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (runner != null) {
+        runner.destroyForcibly();
+        runner.waitFor(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      try (db) {
+        pool.close();
+      } finally {
+        closeVenue();
+      }
+    }
+  }
+}
