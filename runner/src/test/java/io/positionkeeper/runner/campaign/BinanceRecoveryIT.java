@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BinanceRecoveryIT {
   private static final Duration SETTLE = Duration.ofSeconds(30);
+  private static final String ENTRY_EVENTS =
+      "SELECT count(*) FROM monitoring.events WHERE type = 'ENTRY_ORDER_PLACED'";
 
   @TempDir static Path home;
   private BinanceRig rig;
@@ -157,6 +159,7 @@ class BinanceRecoveryIT {
   @Test
   @Order(3)
   void databaseConnectionCutMidBatch_theBatchIsRetried_noDuplicateNoneLost() throws Exception {
+    long entriesBefore = rig.count(ENTRY_EVENTS);
     long failedBefore = occurrences("audit journal write failed");
     long reachedBefore = occurrences("audit journal reachable again");
     proxy.cutOnceAfter("COPY monitoring.events", Duration.ofMillis(300));
@@ -169,13 +172,12 @@ class BinanceRecoveryIT {
     assertThat(occurrences("audit journal write failed"))
         .as("the cut batch's failure logged")
         .isGreaterThan(failedBefore);
-    long position = BinanceTrades.newest(rig, "id").longValue();
-    String entryEvents =
-        "SELECT count(*) FROM monitoring.events WHERE type = 'ENTRY_ORDER_PLACED'"
-            + " AND position_id = "
-            + position;
-    rig.await("the entry's event written", SETTLE, () -> rig.count(entryEvents) > 0);
-    assertThat(rig.count(entryEvents)).as("the entry's event, once").isEqualTo(1);
+    rig.await(
+        "the entry's event written",
+        SETTLE,
+        () -> rig.count(ENTRY_EVENTS) > entriesBefore,
+        () -> "events stored: " + BinanceTrades.storedEvents(rig));
+    assertThat(rig.count(ENTRY_EVENTS)).as("the entry's event, once").isEqualTo(entriesBefore + 1);
     auditRowsAreTheEventsEmitted();
 
     rig.venue().setMarkPrice(SYMBOL, STOP_HIT);
@@ -202,19 +204,10 @@ class BinanceRecoveryIT {
 
     rig.venue().faults().clockSkew(Duration.ofSeconds(6));
     long refusedAhead = occurrences("-1021");
-    String stop = BinanceTrades.newestText(rig, "stop_client_id");
-    rig.venue().setMarkPrice(SYMBOL, new BigDecimal("65280"));
-    rig.await(
-        "the trailing move with the runner 6 s behind",
-        Duration.ofSeconds(60),
-        () ->
-            !stop.equals(BinanceTrades.newestText(rig, "stop_client_id"))
-                && CampaignInvariants.violations(rig).isEmpty());
+    BigDecimal trailed = BinanceTrades.trailUp(rig, "the trailing move with the runner 6 s behind");
     assertThat(occurrences("-1021"))
         .as("-1021 answers met with the runner 6 s behind")
         .isGreaterThan(refusedAhead);
-    BigDecimal trailed = BinanceTrades.newest(rig, "stop_price");
-    assertThat(trailed).isGreaterThan(ENTRY);
 
     BigDecimal exit = trailed.subtract(new BigDecimal("100"));
     rig.venue().setMarkPrice(SYMBOL, exit);

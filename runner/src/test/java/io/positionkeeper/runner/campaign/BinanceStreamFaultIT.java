@@ -146,17 +146,7 @@ class BinanceStreamFaultIT {
       throws Exception {
     int firstFrame = rig.venue().userFrames().size();
     BinanceTrades.openLong(rig);
-    String firstStop = BinanceTrades.newestText(rig, "stop_client_id");
-    // +2 %: the trailing stop activates (at +1.5 %) and moves the stop up behind the mark.
-    rig.venue().setMarkPrice(SYMBOL, new BigDecimal("65280"));
-    rig.await(
-        "the trailing move",
-        Duration.ofSeconds(60),
-        () ->
-            !firstStop.equals(BinanceTrades.newestText(rig, "stop_client_id"))
-                && CampaignInvariants.violations(rig).isEmpty());
-    BigDecimal trailed = BinanceTrades.newest(rig, "stop_price");
-    assertThat(trailed).as("the trailed stop").isGreaterThan(BinanceTrades.ENTRY);
+    BigDecimal trailed = BinanceTrades.trailUp(rig, "the trailing move");
     String trailedId = BinanceTrades.newestText(rig, "stop_client_id");
     BigDecimal entry = BinanceTrades.newest(rig, "entry_price");
 

@@ -71,6 +71,25 @@ final class BinanceTrades {
     return began;
   }
 
+  /**
+   * Raises the mark 2 %: the trailing stop activates (at +1.5 %) and moves the stop up behind the
+   * mark. Waits for the move (a new stop recorded, the invariants holding); returns the new stop
+   * price, tighter than the entry.
+   */
+  static BigDecimal trailUp(BinanceRig rig, String what) throws InterruptedException {
+    String before = newestText(rig, "stop_client_id");
+    rig.venue().setMarkPrice(SYMBOL, new BigDecimal("65280"));
+    rig.await(
+        what,
+        Duration.ofSeconds(60),
+        () ->
+            !before.equals(newestText(rig, "stop_client_id"))
+                && CampaignInvariants.violations(rig).isEmpty());
+    BigDecimal trailed = newest(rig, "stop_price");
+    assertThat(trailed).as("the trailed stop").isGreaterThan(ENTRY);
+    return trailed;
+  }
+
   /** No position on the venue and no open row: where every scenario starts. */
   static void assertFlat(BinanceRig rig) {
     assertThat(rig.venue().positionAmount(SYMBOL)).as("the venue's position").isZero();

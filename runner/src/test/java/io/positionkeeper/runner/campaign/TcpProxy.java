@@ -172,6 +172,7 @@ final class TcpProxy implements AutoCloseable {
 
   private void closeQuietly(Socket s) {
     open.remove(s);
+    muted.remove(s);
     try {
       s.close();
     } catch (IOException e) {
