@@ -291,6 +291,33 @@ class BinanceStreamsTest {
                         }));
   }
 
+  @Test
+  void connectionsClosedByTheVenueAtItsDayLimit_areReopened_andTheFillMeanwhileIsResynced() {
+    start();
+    buy("0.010", "entry-day");
+    gateway.placeStopLoss(
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-day")));
+    events.awaitEvent(StopChanged.class, s -> s.status() == StopStatus.WORKING);
+    int from = events.size();
+
+    venue.closeStreamsAtDayLimit();
+    venue.setMarkPrice(BTC, new BigDecimal("48900.00"));
+
+    events.awaitState(ConnectionState.RESYNCED, from);
+    assertThat(venue.openedStreams()).filteredOn(s -> s.startsWith("/private")).hasSize(2);
+    assertThat(events.events().subList(from, events.size()))
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        StopChanged.class,
+                        s -> {
+                          assertThat(s.clientId()).isEqualTo(ClientOrderId.of("sl-day"));
+                          assertThat(s.status()).isEqualTo(StopStatus.FILLED);
+                        }));
+  }
+
   private static int indexOfState(List<StreamEvent> list, ConnectionState state) {
     for (int i = 0; i < list.size(); i++) {
       if (list.get(i) instanceof ConnectionChanged c && c.state() == state) {
