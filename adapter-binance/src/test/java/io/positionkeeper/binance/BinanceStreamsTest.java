@@ -253,11 +253,7 @@ class BinanceStreamsTest {
   @Test
   void aDroppedConnection_isReported_reconnected_andWhatHappenedMeanwhileIsResynced() {
     start();
-    buy("0.010", "entry-d");
-    gateway.placeStopLoss(
-        new StopLossRequest(
-            BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-d")));
-    events.awaitEvent(StopChanged.class, s -> s.status() == StopStatus.WORKING);
+    longWithWorkingStop("entry-d", "sl-d");
     // Keep the reconnect away for a few attempts while the stop fires unseen.
     venue.faults().failNext("POST", "/fapi/v1/listenKey", 3, 503, 0, "Service Unavailable.");
     int from = events.size();
@@ -279,16 +275,43 @@ class BinanceStreamsTest {
                 assertThat(e)
                     .isInstanceOfSatisfying(
                         PositionChanged.class, p -> assertThat(p.signedSize()).isZero()))
-        .anySatisfy(
-            e ->
-                assertThat(e)
-                    .isInstanceOfSatisfying(
-                        StopChanged.class,
-                        s -> {
-                          assertThat(s.clientId()).isEqualTo(ClientOrderId.of("sl-d"));
-                          assertThat(s.status()).isEqualTo(StopStatus.FILLED);
-                          assertThat(s.filledQuantity()).isEqualByComparingTo("0.010");
-                        }));
+        .anySatisfy(e -> assertStopFilled(e, "sl-d"));
+  }
+
+  @Test
+  void connectionsClosedByTheVenueAtItsDayLimit_areReopened_andTheFillMeanwhileIsResynced() {
+    start();
+    longWithWorkingStop("entry-day", "sl-day");
+    int from = events.size();
+
+    venue.closeStreamsAtDayLimit();
+    venue.setMarkPrice(BTC, new BigDecimal("48900.00"));
+
+    events.awaitState(ConnectionState.RESYNCED, from);
+    assertThat(venue.openedStreams()).filteredOn(s -> s.startsWith("/private")).hasSize(2);
+    assertThat(events.events().subList(from, events.size()))
+        .anySatisfy(e -> assertStopFilled(e, "sl-day"));
+  }
+
+  /** A long of 0.010 BTC with its stop at 49,000 reported working. */
+  private void longWithWorkingStop(String entryId, String stopId) {
+    buy("0.010", entryId);
+    gateway.placeStopLoss(
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of(stopId)));
+    events.awaitEvent(StopChanged.class, s -> s.status() == StopStatus.WORKING);
+  }
+
+  /** The event reports the whole 0.010 of the stop {@code stopId} filled. */
+  private static void assertStopFilled(StreamEvent e, String stopId) {
+    assertThat(e)
+        .isInstanceOfSatisfying(
+            StopChanged.class,
+            s -> {
+              assertThat(s.clientId()).isEqualTo(ClientOrderId.of(stopId));
+              assertThat(s.status()).isEqualTo(StopStatus.FILLED);
+              assertThat(s.filledQuantity()).isEqualByComparingTo("0.010");
+            });
   }
 
   private static int indexOfState(List<StreamEvent> list, ConnectionState state) {

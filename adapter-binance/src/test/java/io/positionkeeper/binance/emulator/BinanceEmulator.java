@@ -419,6 +419,17 @@ public final class BinanceEmulator implements AutoCloseable {
         .sum();
   }
 
+  /**
+   * Every stream connection reaches the venue's 24 h limit now and the venue closes it. Source: "A
+   * connection lives at most 24 h" (the venue's WebSocket rules); how it ends is inferred: a server
+   * ending a connection on purpose sends a close frame (1001, going away), and the listen key stays
+   * valid, since its life is kept by the keep-alive, not by the connection.
+   */
+  public void closeStreamsAtDayLimit() {
+    ws.closeAll(EmulatorWebSocketServer.Route.PRIVATE, 1001, "connection reached its 24 h limit");
+    ws.closeAll(EmulatorWebSocketServer.Route.MARKET, 1001, "connection reached its 24 h limit");
+  }
+
   /** The current user-data connections hang: no more frames, no pongs. */
   public void stallUserStream() {
     ws.stall(EmulatorWebSocketServer.Route.PRIVATE);

@@ -242,6 +242,16 @@ final class EmulatorWebSocketServer extends WebSocketServer {
     }
   }
 
+  /**
+   * Closes every connection of a route with a close frame, as the venue ends a connection on
+   * purpose (its 24 h limit); the client sees a clean close, not a network failure.
+   */
+  void closeAll(Route route, int code, String reason) {
+    for (WebSocket conn : sessions(route)) {
+      conn.close(code, reason);
+    }
+  }
+
   void closeUser(String listenKey) {
     for (WebSocket conn : sessions(Route.PRIVATE)) {
       Session s = conn.getAttachment();

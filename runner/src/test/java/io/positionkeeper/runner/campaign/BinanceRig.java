@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One account as a trader runs it: the Binance emulator on loopback, an embedded PostgreSQL, and
@@ -215,6 +216,16 @@ final class BinanceRig implements AutoCloseable {
         fail("timed out after %s waiting for: %s", within, what);
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** {@link #await}, and on a timeout also what {@code history} says led to it. */
+  void await(String what, Duration within, BooleanSupplier condition, Supplier<String> history)
+      throws InterruptedException {
+    try {
+      await(what, within, condition);
+    } catch (AssertionError timedOut) {
+      throw new AssertionError(timedOut.getMessage() + "; " + history.get(), timedOut);
     }
   }
 
