@@ -31,6 +31,9 @@ class BinanceTakeoverIT {
   @Test
   void theStandbyTakesOverWhenTheFirstIsKilled_andNeverBothAct() throws Exception {
     try (BinanceRig rig = BinanceRig.start(home)) {
+      // Longer than the rig's default: on a loaded machine a renewal may wait its turn for seconds,
+      // and a runner whose lease went unrenewed for 9/10 of its life stops, by design.
+      rig.leaseTtl(Duration.ofSeconds(20));
       rig.startRunner();
       rig.signalLong();
       rig.await(
