@@ -76,7 +76,12 @@ class BinanceRandomKillIT {
     int kills = 0;
     for (int s = 0; s < SESSIONS; s++) {
       long seed = SEED + s;
+      Instant sessionBegan = Instant.now();
       kills += session(seed, home.resolve("session-" + seed), planned, reached);
+      record(
+          String.format(
+              "  session seed %d: %d kills, 0 violations, %d s%n",
+              seed, KILLS, Duration.between(sessionBegan, Instant.now()).toSeconds()));
     }
     Duration wall = Duration.between(began, Instant.now());
     String figures =
@@ -93,11 +98,16 @@ class BinanceRandomKillIT {
             planned,
             reached,
             ARRIVAL.toSeconds());
-    System.out.print("random kill campaign: " + figures);
+    record("random kill campaign: " + figures);
+  }
+
+  /** Prints a line of figures and, with {@code campaign.figures}, appends it to that file. */
+  private static void record(String line) throws IOException {
+    System.out.print(line);
     if (!FIGURES.isEmpty()) {
       Files.writeString(
           Path.of(FIGURES),
-          figures,
+          line,
           StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
