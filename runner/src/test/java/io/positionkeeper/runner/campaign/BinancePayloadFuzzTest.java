@@ -1,6 +1,7 @@
 package io.positionkeeper.runner.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonElement;
 import io.positionkeeper.binance.SharedFixtures;
@@ -87,6 +88,25 @@ class BinancePayloadFuzzTest {
       feed(fixture, -1, Files.readString(fixture, StandardCharsets.UTF_8), escaped);
     }
     assertThat(escaped).isEmpty();
+  }
+
+  @Test
+  void aMarkPriceOutOfAnyVenuesRange_isBadData_notAPrice() throws IOException {
+    String real =
+        Files.readString(
+            fixtures().stream()
+                .filter(p -> p.getFileName().toString().startsWith("ws_mark_price_update_real"))
+                .findFirst()
+                .orElseThrow(),
+            StandardCharsets.UTF_8);
+    for (String absurd : List.of("1e400", "1E+2147483648", "1" + "0".repeat(100))) {
+      String frame = real.replaceFirst("\"p\":\"[0-9.]+\"", "\"p\":\"" + absurd + "\"");
+      assertThat(frame).contains(absurd);
+      assertThatThrownBy(() -> StreamDecoder.decode(frame))
+          .as("mark price %s", absurd)
+          .isInstanceOf(WireFormatException.class)
+          .hasMessageContaining("out of range");
+    }
   }
 
   private static void feed(Path fixture, int round, String payload, List<String> escaped) {

@@ -1,6 +1,7 @@
 package io.positionkeeper.runner.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import io.positionkeeper.bybit.SharedFixtures;
@@ -78,6 +79,28 @@ class BybitPayloadFuzzTest {
           escaped);
     }
     assertThat(escaped).isEmpty();
+  }
+
+  @Test
+  void aMarkPriceOutOfAnyVenuesRange_isBadData_notAPrice() throws IOException {
+    String real =
+        Files.readString(
+            fixtures().stream()
+                .filter(p -> p.getFileName().toString().equals("ws_tickers_linear_snapshot.json"))
+                .findFirst()
+                .orElseThrow(),
+            StandardCharsets.UTF_8);
+    for (String absurd : List.of("1e400", "1E+2147483648", "1" + "0".repeat(100))) {
+      String text =
+          real.replaceFirst(
+              "\"markPrice\": \"[0-9.]+\"", "\"markPrice\": \"" + absurd + "\"");
+      assertThat(text).contains(absurd);
+      Frame.Ticker ticker = (Frame.Ticker) Frame.of(text);
+      assertThatThrownBy(() -> Wire.decimal(ticker.data(), "markPrice"))
+          .as("mark price %s", absurd)
+          .isInstanceOf(WireFormatException.class)
+          .hasMessageContaining("out of range");
+    }
   }
 
   private static void feed(String where, String payload, List<String> escaped) {

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * type, a huge text, a field dropped, an unknown event type, bytes flipped, a huge body. The same
  * seed and input always give the same output.
  */
-final class Mutations {
+public final class Mutations {
   private static final String MARK = "\"@@fuzz@@\"";
 
   /** Raw JSON texts put in place of one value (the JSON parser of the reader sees them as sent). */
@@ -55,7 +55,7 @@ final class Mutations {
 
   private Mutations() {}
 
-  static String mutate(String json, SplittableRandom random) {
+  public static String mutate(String json, SplittableRandom random) {
     int kind = random.nextInt(10);
     return switch (kind) {
       case 0 -> truncate(json, random);
