@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.binance.SharedFixtures;
 import io.positionkeeper.binance.emulator.BinanceEmulator.RecordedRequest;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +136,39 @@ class BinanceFuzzedInputIT {
           Duration.ofSeconds(90),
           () ->
               rig.count("SELECT count(*) FROM monitoring.signals WHERE outcome = 'OPENED'") == 1);
+      CampaignInvariants.assertSettle(rig, SETTLE);
+
+      // With a position open, absurd mark prices on the market stream: read as prices, they would
+      // move the trailing stop out of the market (or overflow at the first sum).
+      String mark =
+          payloads.entrySet().stream()
+              .filter(e -> e.getKey().getFileName().toString().startsWith("ws_mark_price_update"))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElseThrow();
+      long stopsBefore = rig.venue().requestCount("POST", "/fapi/v1/algoOrder");
+      for (String absurd : List.of("1e400", "1E+2147483648", "1" + "0".repeat(100))) {
+        rig.venue()
+            .sendRawMarketFrame(
+                mark.replaceFirst("\"s\":\"[A-Z]+\"", "\"s\":\"" + SYMBOL + "\"")
+                    .replaceFirst("\"p\":\"[0-9.]+\"", "\"p\":\"" + absurd + "\""));
+      }
+      // Either the runner refused them as unreadable (and said so), or it acted on them.
+      rig.await(
+          "the absurd mark prices refused, or acted on",
+          Duration.ofSeconds(30),
+          () -> {
+            try {
+              return rig.logsContain("is out of range")
+                  || rig.venue().requestCount("POST", "/fapi/v1/algoOrder") > stopsBefore;
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      Thread.sleep(2_000);
+      assertThat(rig.venue().requestCount("POST", "/fapi/v1/algoOrder"))
+          .as("no stop moved by an absurd mark price%s", CampaignHistory.of(rig))
+          .isEqualTo(stopsBefore);
       CampaignInvariants.assertSettle(rig, SETTLE);
       assertThat(rig.venue().positionAmount(SYMBOL)).isEqualByComparingTo("0.015");
       assertThat(entryOrders(rig)).as("one entry order, the good signal's").isEqualTo(1);
