@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.binance.SharedFixtures;
 import io.positionkeeper.binance.emulator.BinanceEmulator.RecordedRequest;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fuzzed input reaching the running runner (campaign scenario 20, end to end): signals the database
  * refuses (NaN, infinity, a malformed symbol) and signals it accepts but no one should trade (sizes
- * of 1e400, 1e100000 and 1e-400, a 1e400 trailing activation, an unknown symbol, the other venue), stream messages mutated from the venue's real payloads (truncated,
- * NaN, 1e400, wrong types, unknown events, huge bodies) on both streams, and REST answers replaced
- * by mutated bodies. The runner keeps running, no order goes out from any of it, and a good signal
- * afterwards still opens and is protected, with I1 to I5.
+ * of 1e400, 1e100000 and 1e-400, a 1e400 trailing activation, an unknown symbol, the other venue),
+ * stream messages mutated from the venue's real payloads (truncated, NaN, 1e400, wrong types,
+ * unknown events, huge bodies) on both streams, and REST answers replaced by mutated bodies. The
+ * runner keeps running, no order goes out from any of it, and a good signal afterwards still opens
+ * and is protected, with I1 to I5.
  */
 class BinanceFuzzedInputIT {
   private static final long SEED = Long.getLong("fuzz.seed", 20261205L);
@@ -114,8 +114,7 @@ class BinanceFuzzedInputIT {
       for (String path : restPaths) {
         before.put(path, rig.venue().requestCount("GET", path));
         for (int i = 0; i < 3; i++) {
-          String body =
-              Mutations.mutate(restBodies.get(random.nextInt(restBodies.size())), random);
+          String body = Mutations.mutate(restBodies.get(random.nextInt(restBodies.size())), random);
           rig.venue().faults().answerNext("GET", path, 200, body);
         }
       }
@@ -134,8 +133,7 @@ class BinanceFuzzedInputIT {
       rig.await(
           "the good signal opened and protected",
           Duration.ofSeconds(90),
-          () ->
-              rig.count("SELECT count(*) FROM monitoring.signals WHERE outcome = 'OPENED'") == 1);
+          () -> rig.count("SELECT count(*) FROM monitoring.signals WHERE outcome = 'OPENED'") == 1);
       CampaignInvariants.assertSettle(rig, SETTLE);
 
       // With a position open, absurd mark prices on the market stream: read as prices, they would

@@ -25,18 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Random kill points over full sessions (campaign scenario 19), seeded and reproducible in what the
- * campaign does: a session feeds a seeded series of signals (both sides, two symbols) and mark-price
- * moves (so trailing moves and stop triggers happen) to the runner against the emulator, and at
- * seeded moments kills it with SIGKILL: when a chosen request reaches the venue (an entry order, a
- * stop placement, a stop's cancel, an order or stop look-up; the venue holds its answer, so the
- * runner dies waiting for it) or at a plain point in time. After every restart, once the runner
- * settled, I1 to I4 hold on both symbols; I5 at the end.
+ * campaign does: a session feeds a seeded series of signals (both sides, two symbols) and
+ * mark-price moves (so trailing moves and stop triggers happen) to the runner against the emulator,
+ * and at seeded moments kills it with SIGKILL: when a chosen request reaches the venue (an entry
+ * order, a stop placement, a stop's cancel, an order or stop look-up; the venue holds its answer,
+ * so the runner dies waiting for it) or at a plain point in time. After every restart, once the
+ * runner settled, I1 to I4 hold on both symbols; I5 at the end.
  *
  * <p>The timing of the runner's own threads is not seeded, so a replay repeats the campaign's
  * choices, not every interleaving. CI runs {@code campaign.sessions} sessions of {@code
- * campaign.kills} kills from seed {@code campaign.seed}; the {@code campaign-soak} profile runs
- * 100 kills and writes its figures to {@code campaign.figures}. On failure the seed, the kill and
- * the one command line that replays the session are printed, with the history that led there.
+ * campaign.kills} kills from seed {@code campaign.seed}; the {@code campaign-soak} profile runs 100
+ * kills and writes its figures to {@code campaign.figures}. On failure the seed, the kill and the
+ * one command line that replays the session are printed, with the history that led there.
  */
 class BinanceRandomKillIT {
   private static final long SEED = Long.getLong("campaign.seed", 19L);
@@ -159,9 +159,9 @@ class BinanceRandomKillIT {
   }
 
   /**
-   * Feeds signals and mark moves until the kill point's request reaches the venue (its answer
-   * held) or, for a time kill, a seeded number of steps went by. Returns whether the planned point
-   * was reached.
+   * Feeds signals and mark moves until the kill point's request reaches the venue (its answer held)
+   * or, for a time kill, a seeded number of steps went by. Returns whether the planned point was
+   * reached.
    */
   private static boolean driveUntil(
       BinanceRig rig, SplittableRandom random, Map<String, BigDecimal> marks, KillPoint point)
@@ -261,10 +261,6 @@ class BinanceRandomKillIT {
             + " verify -pl runner -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false"
             + " -Dit.test=BinanceRandomKillIT -Dfailsafe.failIfNoSpecifiedTests=false"
             + " -Dcampaign.seed=%d -Dcampaign.sessions=1 -Dcampaign.kills=%d%nhistory:%s",
-        at,
-        String.join("\n  ", violations),
-        seed,
-        KILLS,
-        CampaignHistory.of(rig));
+        at, String.join("\n  ", violations), seed, KILLS, CampaignHistory.of(rig));
   }
 }

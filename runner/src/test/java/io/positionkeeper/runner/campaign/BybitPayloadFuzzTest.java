@@ -92,8 +92,7 @@ class BybitPayloadFuzzTest {
             StandardCharsets.UTF_8);
     for (String absurd : List.of("1e400", "1E+2147483648", "1" + "0".repeat(100))) {
       String text =
-          real.replaceFirst(
-              "\"markPrice\": \"[0-9.]+\"", "\"markPrice\": \"" + absurd + "\"");
+          real.replaceFirst("\"markPrice\": \"[0-9.]+\"", "\"markPrice\": \"" + absurd + "\"");
       assertThat(text).contains(absurd);
       Frame.Ticker ticker = (Frame.Ticker) Frame.of(text);
       assertThatThrownBy(() -> Wire.decimal(ticker.data(), "markPrice"))
