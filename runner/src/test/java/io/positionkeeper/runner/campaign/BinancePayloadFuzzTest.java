@@ -12,17 +12,11 @@ import io.positionkeeper.binance.parse.RestDecoder;
 import io.positionkeeper.binance.parse.StreamDecoder;
 import io.positionkeeper.binance.parse.WireFormatException;
 import io.positionkeeper.ports.model.StreamEvent;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,45 +54,20 @@ class BinancePayloadFuzzTest {
   }
 
   @Test
-  void everyParser_answersMutatedPayloads_withAValueOrATypedError() throws IOException {
+  void everyParser_answersMutatedPayloads_withAValueOrATypedError() {
     List<Path> fixtures = fixtures();
     assertThat(fixtures).as("payload fixtures").hasSizeGreaterThan(20);
-    SplittableRandom random = new SplittableRandom(SEED);
-    List<String> escaped = new ArrayList<>();
-    int fed = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      for (Path fixture : fixtures) {
-        String original = Files.readString(fixture, StandardCharsets.UTF_8);
-        String mutated = Mutations.mutate(original, random);
-        fed++;
-        feed(fixture, round, mutated, escaped);
-      }
-    }
-    assertThat(escaped)
-        .as(
-            "untyped exceptions from %d mutated payloads (seed %d, -Dfuzz.seed=%d)",
-            fed, SEED, SEED)
-        .isEmpty();
+    ParserFuzz.assertMutationsTyped(fixtures, SEED, ROUNDS, BinancePayloadFuzzTest::feed);
   }
 
   @Test
-  void theOriginalPayloads_onEveryParser_giveAValueOrATypedError() throws IOException {
-    List<String> escaped = new ArrayList<>();
-    for (Path fixture : fixtures()) {
-      feed(fixture, -1, Files.readString(fixture, StandardCharsets.UTF_8), escaped);
-    }
-    assertThat(escaped).isEmpty();
+  void theOriginalPayloads_onEveryParser_giveAValueOrATypedError() {
+    ParserFuzz.assertOriginalsTyped(fixtures(), BinancePayloadFuzzTest::feed);
   }
 
   @Test
-  void aMarkPriceOutOfAnyVenuesRange_isBadData_notAPrice() throws IOException {
-    String real =
-        Files.readString(
-            fixtures().stream()
-                .filter(p -> p.getFileName().toString().startsWith("ws_mark_price_update_real"))
-                .findFirst()
-                .orElseThrow(),
-            StandardCharsets.UTF_8);
+  void aMarkPriceOutOfAnyVenuesRange_isBadData_notAPrice() {
+    String real = ParserFuzz.fixture(fixtures(), "ws_mark_price_update_real");
     for (String absurd : List.of("1e400", "1E+2147483648", "1" + "0".repeat(100))) {
       String frame = real.replaceFirst("\"p\":\"[0-9.]+\"", "\"p\":\"" + absurd + "\"");
       assertThat(frame).contains(absurd);
@@ -109,8 +78,7 @@ class BinancePayloadFuzzTest {
     }
   }
 
-  private static void feed(Path fixture, int round, String payload, List<String> escaped) {
-    String where = fixture.getFileName() + " round " + round;
+  private static void feed(String where, String payload, List<String> escaped) {
     check(escaped, where, "errorBody", payload, () -> RestDecoder.errorBody(payload));
     JsonElement tree;
     try {
@@ -118,7 +86,10 @@ class BinancePayloadFuzzTest {
     } catch (WireFormatException expected) {
       tree = null;
     } catch (RuntimeException | StackOverflowError e) {
-      escaped.add(describe(where, "Json.parse", payload, e));
+      ParserFuzz.check(
+          escaped, where, "Json.parse", payload, WireFormatException.class, () -> {
+            throw e;
+          });
       tree = null;
     }
     if (tree != null) {
@@ -145,24 +116,10 @@ class BinancePayloadFuzzTest {
 
   private static void check(
       List<String> escaped, String where, String parser, String payload, Runnable call) {
-    try {
-      call.run();
-    } catch (WireFormatException typed) {
-      assertThat(typed.getMessage()).as("a typed error says what is wrong").isNotBlank();
-    } catch (RuntimeException | StackOverflowError e) {
-      escaped.add(describe(where, parser, payload, e));
-    }
+    ParserFuzz.check(escaped, where, parser, payload, WireFormatException.class, call);
   }
 
-  private static String describe(String where, String parser, String payload, Throwable e) {
-    String shown = payload.length() > 400 ? payload.substring(0, 400) + "..." : payload;
-    return where + " " + parser + ": " + e + "\n    payload: " + shown;
-  }
-
-  private static List<Path> fixtures() throws IOException {
-    Path dir = SharedFixtures.binanceOrSkip();
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
+  private static List<Path> fixtures() {
+    return ParserFuzz.jsonFiles(SharedFixtures.binanceOrSkip());
   }
 }

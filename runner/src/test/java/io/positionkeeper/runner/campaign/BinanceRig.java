@@ -144,10 +144,8 @@ final class BinanceRig implements AutoCloseable {
     Instant until = Instant.now().plus(Duration.ofSeconds(90));
     while (true) {
       int n = outputs.size() / 2 + 1;
-      Path log = home.resolve("keeper-" + n + ".log");
-      Path err = home.resolve("stderr-" + n + ".txt");
-      outputs.add(log);
-      outputs.add(err);
+      Path log = nextOutput("keeper-" + n + ".log");
+      Path err = nextOutput("stderr-" + n + ".txt");
       Process p = launch(log, err, venue.apiKey(), venue.apiSecret());
       while (p.isAlive() && !contains(log, "live on ")) {
         if (Instant.now().isAfter(until)) {
@@ -248,13 +246,18 @@ final class BinanceRig implements AutoCloseable {
    */
   Incarnation launchBeside(BinanceEmulator.ApiKey key) throws IOException {
     int n = outputs.size() / 2 + 1;
-    Path log = home.resolve("keeper-" + n + ".log");
-    Path err = home.resolve("stderr-" + n + ".txt");
-    outputs.add(log);
-    outputs.add(err);
+    Path log = nextOutput("keeper-" + n + ".log");
+    Path err = nextOutput("stderr-" + n + ".txt");
     Process p = launch(log, err, key.key(), key.secret());
     beside.add(p);
     return new Incarnation(p, log, err);
+  }
+
+  /** A file an incarnation writes; the secret check reads every one. */
+  private Path nextOutput(String name) {
+    Path file = home.resolve(name);
+    outputs.add(file);
+    return file;
   }
 
   /** From now on {@code other} is the rig's runner: the one killed, stopped and checked alive. */

@@ -12,18 +12,13 @@ import io.positionkeeper.bybit.parse.TickerBook;
 import io.positionkeeper.bybit.parse.Wire;
 import io.positionkeeper.bybit.parse.WireFormatException;
 import io.positionkeeper.ports.model.ClientOrderId;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,48 +43,20 @@ class BybitPayloadFuzzTest {
   }
 
   @Test
-  void everyParser_answersMutatedPayloads_withAValueOrATypedError() throws IOException {
+  void everyParser_answersMutatedPayloads_withAValueOrATypedError() {
     List<Path> fixtures = fixtures();
     assertThat(fixtures).as("payload fixtures").hasSizeGreaterThan(15);
-    SplittableRandom random = new SplittableRandom(SEED);
-    List<String> escaped = new ArrayList<>();
-    int fed = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-      for (Path fixture : fixtures) {
-        String mutated =
-            Mutations.mutate(Files.readString(fixture, StandardCharsets.UTF_8), random);
-        fed++;
-        feed(fixture.getFileName() + " round " + round, mutated, escaped);
-      }
-    }
-    assertThat(escaped)
-        .as(
-            "untyped exceptions from %d mutated payloads (seed %d, -Dfuzz.seed=%d)",
-            fed, SEED, SEED)
-        .isEmpty();
+    ParserFuzz.assertMutationsTyped(fixtures, SEED, ROUNDS, BybitPayloadFuzzTest::feed);
   }
 
   @Test
-  void theOriginalPayloads_onEveryParser_giveAValueOrATypedError() throws IOException {
-    List<String> escaped = new ArrayList<>();
-    for (Path fixture : fixtures()) {
-      feed(
-          fixture.getFileName().toString(),
-          Files.readString(fixture, StandardCharsets.UTF_8),
-          escaped);
-    }
-    assertThat(escaped).isEmpty();
+  void theOriginalPayloads_onEveryParser_giveAValueOrATypedError() {
+    ParserFuzz.assertOriginalsTyped(fixtures(), BybitPayloadFuzzTest::feed);
   }
 
   @Test
-  void aMarkPriceOutOfAnyVenuesRange_isBadData_notAPrice() throws IOException {
-    String real =
-        Files.readString(
-            fixtures().stream()
-                .filter(p -> p.getFileName().toString().equals("ws_tickers_linear_snapshot.json"))
-                .findFirst()
-                .orElseThrow(),
-            StandardCharsets.UTF_8);
+  void aMarkPriceOutOfAnyVenuesRange_isBadData_notAPrice() {
+    String real = ParserFuzz.fixture(fixtures(), "ws_tickers_linear_snapshot");
     for (String absurd : List.of("1e400", "1E+2147483648", "1" + "0".repeat(100))) {
       String text =
           real.replaceFirst("\"markPrice\": \"[0-9.]+\"", "\"markPrice\": \"" + absurd + "\"");
@@ -151,20 +118,10 @@ class BybitPayloadFuzzTest {
 
   private static void check(
       List<String> escaped, String where, String parser, String payload, Runnable call) {
-    try {
-      call.run();
-    } catch (WireFormatException typed) {
-      assertThat(typed.getMessage()).as("a typed error says what is wrong").isNotBlank();
-    } catch (RuntimeException | StackOverflowError | AssertionError e) {
-      String shown = payload.length() > 400 ? payload.substring(0, 400) + "..." : payload;
-      escaped.add(where + " " + parser + ": " + e + "\n    payload: " + shown);
-    }
+    ParserFuzz.check(escaped, where, parser, payload, WireFormatException.class, call);
   }
 
-  private static List<Path> fixtures() throws IOException {
-    Path dir = SharedFixtures.bybitOrSkip();
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
+  private static List<Path> fixtures() {
+    return ParserFuzz.jsonFiles(SharedFixtures.bybitOrSkip());
   }
 }
