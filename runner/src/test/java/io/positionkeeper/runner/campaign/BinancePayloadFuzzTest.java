@@ -87,7 +87,12 @@ class BinancePayloadFuzzTest {
       tree = null;
     } catch (RuntimeException | StackOverflowError e) {
       ParserFuzz.check(
-          escaped, where, "Json.parse", payload, WireFormatException.class, () -> {
+          escaped,
+          where,
+          "Json.parse",
+          payload,
+          WireFormatException.class,
+          () -> {
             throw e;
           });
       tree = null;
