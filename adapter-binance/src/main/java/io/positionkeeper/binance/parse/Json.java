@@ -15,6 +15,9 @@ import java.math.BigDecimal;
  * required field fails with its name.
  */
 public final class Json {
+  /** The most digits a venue's decimal has on either side of the point, with room to spare. */
+  public static final int MAX_DIGITS = 64;
+
   private Json() {}
 
   /** Parses text into a tree; a syntax error becomes a {@link WireFormatException}. */
@@ -67,12 +70,31 @@ public final class Json {
 
   /** A decimal sent as a JSON string ({@code "0.010"}) or number, read exactly. */
   public static BigDecimal decimal(JsonObject o, String field) {
-    String text = primitive(o, field).getAsString();
+    return decimalText(primitive(o, field).getAsString(), field);
+  }
+
+  /**
+   * The venue's decimal text, read exactly. A number with more than {@value #MAX_DIGITS} digits
+   * either side of the point is no price or quantity the venue sends: {@code 1e400} read as a mark
+   * price would move a trailing stop out of the market, and {@code 1E+2147483648} is a BigDecimal
+   * whose first sum overflows (ArithmeticException) far from the wire. Both are bad data here.
+   */
+  public static BigDecimal decimalText(String text, String field) {
+    BigDecimal d;
     try {
-      return new BigDecimal(text);
+      d = new BigDecimal(text);
     } catch (NumberFormatException e) {
       throw new WireFormatException("field '" + field + "' is not a decimal: '" + text + "'", e);
     }
+    if (Math.abs((long) d.scale()) > MAX_DIGITS || d.precision() > MAX_DIGITS) {
+      throw new WireFormatException(
+          "field '"
+              + field
+              + "' is out of range: '"
+              + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+              + "'");
+    }
+    return d;
   }
 
   /** A decimal that may be absent, null or empty (the venue's way of saying "not set"). */
@@ -84,11 +106,7 @@ public final class Json {
     if (text.isEmpty() || text.equals("null")) {
       return fallback;
     }
-    try {
-      return new BigDecimal(text);
-    } catch (NumberFormatException e) {
-      throw new WireFormatException("field '" + field + "' is not a decimal: '" + text + "'", e);
-    }
+    return decimalText(text, field);
   }
 
   /** A 64-bit integer sent as a number or a string (listenKeyExpired sends {@code E} as text). */

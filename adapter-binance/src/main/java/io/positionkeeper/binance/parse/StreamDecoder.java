@@ -220,11 +220,7 @@ public final class StreamDecoder {
   }
 
   private static BigDecimal dec(String text, String field) {
-    try {
-      return new BigDecimal(text);
-    } catch (NumberFormatException e) {
-      throw new WireFormatException("field '" + field + "' is not a decimal: '" + text + "'", e);
-    }
+    return Json.decimalText(text, field);
   }
 
   private static BigDecimal optDec(String text, String field) {

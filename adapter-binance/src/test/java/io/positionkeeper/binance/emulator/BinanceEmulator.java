@@ -87,6 +87,9 @@ public final class BinanceEmulator implements AutoCloseable {
   private final Clock clock;
   private final String apiKey;
   private final String apiSecret;
+  // Further API keys of the same account, each with its own secret (a venue account may hold
+  // several keys; Binance's API management allows up to 30 per account).
+  private final Map<String, String> extraKeys = new java.util.concurrent.ConcurrentHashMap<>();
   private final Object lock = new Object();
   private final EmulatedVenue venue;
   private final Faults faults = new Faults();
@@ -191,6 +194,25 @@ public final class BinanceEmulator implements AutoCloseable {
 
   public String apiKey() {
     return apiKey;
+  }
+
+  /**
+   * A further API key of the same account, with its own secret: requests signed with it act on the
+   * same books, and the requests it made can be told apart by {@link RecordedRequest#apiKey()}.
+   */
+  public ApiKey addApiKey() {
+    String key = "emuKey" + token(24);
+    String secret = "emuSecret" + token(24);
+    extraKeys.put(key, secret);
+    return new ApiKey(key, secret);
+  }
+
+  /** An API key and its secret, as a runner's environment would hold them. */
+  public record ApiKey(String key, String secret) {
+    @Override
+    public String toString() {
+      return "ApiKey[hidden]";
+    }
   }
 
   public String apiSecret() {
@@ -629,12 +651,13 @@ public final class BinanceEmulator implements AutoCloseable {
       if (key.isEmpty() || key.get().isBlank()) {
         return error(401, -2014, "API-key format invalid.");
       }
-      if (!key.get().equals(apiKey)) {
+      if (!key.get().equals(apiKey) && !extraKeys.containsKey(key.get())) {
         return error(401, -2015, "Invalid API-key, IP, or permissions for action.");
       }
     }
     if (endpoint.security() == Security.SIGNED) {
-      Optional<Response> refused = verifySignature(rawQuery, rawBody, params);
+      Optional<Response> refused =
+          verifySignature(rawQuery, rawBody, params, extraKeys.getOrDefault(key.get(), apiSecret));
       if (refused.isPresent()) {
         return refused.get();
       }
@@ -714,7 +737,7 @@ public final class BinanceEmulator implements AutoCloseable {
    * serverTime + 1000 && serverTime - timestamp <= recvWindow}.
    */
   private Optional<Response> verifySignature(
-      String rawQuery, String rawBody, Map<String, String> params) {
+      String rawQuery, String rawBody, Map<String, String> params, String secret) {
     String signature = params.get("signature");
     if (signature == null) {
       return Optional.of(
@@ -732,7 +755,7 @@ public final class BinanceEmulator implements AutoCloseable {
               "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed."));
     }
     String totalParams = withoutSignature(rawQuery) + withoutSignature(rawBody);
-    if (!hmac(totalParams).equalsIgnoreCase(signature)) {
+    if (!hmac(secret, totalParams).equalsIgnoreCase(signature)) {
       return Optional.of(error(400, -1022, "Signature for this request is not valid."));
     }
     long recvWindow = Long.parseLong(params.getOrDefault("recvWindow", "5000"));
@@ -769,10 +792,10 @@ public final class BinanceEmulator implements AutoCloseable {
     return out.toString();
   }
 
-  private String hmac(String data) {
+  private static String hmac(String secret, String data) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(apiSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

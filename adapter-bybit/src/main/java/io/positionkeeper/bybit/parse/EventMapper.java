@@ -75,34 +75,41 @@ public final class EventMapper {
     if (isStop) {
       ClientOrderId name = stopIds.apply(symbol);
       events.add(
-          new StreamEvent.StopChanged(
-              symbol,
-              name,
-              stopStatus(wireStatus),
-              Wire.decimalOrZero(row, "triggerPrice"),
-              cumQty,
-              avgPrice,
-              time));
+          Rest.build(
+              "stop order",
+              () ->
+                  new StreamEvent.StopChanged(
+                      symbol,
+                      name,
+                      stopStatus(wireStatus),
+                      Wire.decimalOrZero(row, "triggerPrice"),
+                      cumQty,
+                      avgPrice,
+                      time)));
       if (cumQty.signum() == 0) {
         return;
       }
       // A position stop closes (part of) its position: reduce-only whatever the row says.
       clientId = Optional.of(name);
     }
+    Optional<ClientOrderId> namedBy = clientId;
     events.add(
-        new StreamEvent.OrderChanged(
-            symbol,
-            clientId,
-            ExchangeOrderId.of(orderId),
-            Rest.side(Wire.text(row, "side")),
-            status,
-            last.quantity(),
-            last.price(),
-            cumQty,
-            avgPrice,
-            Wire.decimalOrZero(row, "closedPnl"),
-            isStop || Wire.flag(row, "reduceOnly"),
-            time));
+        Rest.build(
+            "order",
+            () ->
+                new StreamEvent.OrderChanged(
+                    symbol,
+                    namedBy,
+                    ExchangeOrderId.of(orderId),
+                    Rest.side(Wire.text(row, "side")),
+                    status,
+                    last.quantity(),
+                    last.price(),
+                    cumQty,
+                    avgPrice,
+                    Wire.decimalOrZero(row, "closedPnl"),
+                    isStop || Wire.flag(row, "reduceOnly"),
+                    time)));
   }
 
   /** Whether an {@code execution} row is a corporate action (a size change without a trade). */

@@ -39,13 +39,16 @@ public final class Rest {
     BigDecimal maxMarket =
         Wire.decimal(lot, "maxMktOrderQty")
             .orElseGet(() -> Wire.requiredDecimal(lot, "maxOrderQty"));
-    return new InstrumentRules(
-        Wire.symbol(row),
-        Wire.requiredDecimal(price, "tickSize"),
-        Wire.requiredDecimal(lot, "qtyStep"),
-        Wire.requiredDecimal(lot, "minOrderQty"),
-        maxMarket,
-        Wire.decimalOrZero(lot, "minNotionalValue"));
+    return build(
+        "instrument",
+        () ->
+            new InstrumentRules(
+                Wire.symbol(row),
+                Wire.requiredDecimal(price, "tickSize"),
+                Wire.requiredDecimal(lot, "qtyStep"),
+                Wire.requiredDecimal(lot, "minOrderQty"),
+                maxMarket,
+                Wire.decimalOrZero(lot, "minNotionalValue")));
   }
 
   public static Side side(String wire) {
@@ -77,17 +80,20 @@ public final class Rest {
 
   /** A row of {@code /v5/order/realtime} or {@code /history} (or the {@code order} topic). */
   public static OrderReport order(JsonObject row) {
-    return new OrderReport(
-        Wire.symbol(row),
-        ClientOrderId.of(Wire.text(row, "orderLinkId")),
-        ExchangeOrderId.of(Wire.text(row, "orderId")),
-        side(Wire.text(row, "side")),
-        status(Wire.text(row, "orderStatus")),
-        Wire.decimalOrZero(row, "qty"),
-        Wire.decimalOrZero(row, "cumExecQty"),
-        Wire.decimalOrZero(row, "avgPrice"),
-        Wire.flag(row, "reduceOnly"),
-        Wire.optionalMillis(row, "updatedTime").orElse(Instant.EPOCH));
+    return build(
+        "order",
+        () ->
+            new OrderReport(
+                Wire.symbol(row),
+                ClientOrderId.of(Wire.text(row, "orderLinkId")),
+                ExchangeOrderId.of(Wire.text(row, "orderId")),
+                side(Wire.text(row, "side")),
+                status(Wire.text(row, "orderStatus")),
+                Wire.decimalOrZero(row, "qty"),
+                Wire.decimalOrZero(row, "cumExecQty"),
+                Wire.decimalOrZero(row, "avgPrice"),
+                Wire.flag(row, "reduceOnly"),
+                Wire.optionalMillis(row, "updatedTime").orElse(Instant.EPOCH)));
   }
 
   /**
@@ -109,12 +115,15 @@ public final class Rest {
           }
           default -> throw new WireFormatException("unknown position side '" + side + "'");
         };
-    return new ExchangePosition(
-        Wire.symbol(row),
-        signed,
-        Wire.decimalOrZero(row, entryField),
-        Wire.decimalOrZero(row, "markPrice"),
-        Wire.optionalMillis(row, "updatedTime").orElse(fallback));
+    return build(
+        "position",
+        () ->
+            new ExchangePosition(
+                Wire.symbol(row),
+                signed,
+                Wire.decimalOrZero(row, entryField),
+                Wire.decimalOrZero(row, "markPrice"),
+                Wire.optionalMillis(row, "updatedTime").orElse(fallback)));
   }
 
   /** The row's whole-position stop-loss, if one is set on an open position. */
@@ -133,18 +142,36 @@ public final class Rest {
 
   /** A row of {@code /v5/execution/list} or of the {@code execution} topic. */
   public static Fill fill(JsonObject row) {
-    return new Fill(
-        Wire.symbol(row),
-        ExchangeOrderId.of(Wire.text(row, "orderId")),
-        Wire.optionalText(row, "orderLinkId"),
-        side(Wire.text(row, "side")),
-        Wire.text(row, "execType"),
-        Wire.decimalOrZero(row, "execPrice"),
-        Wire.decimalOrZero(row, "execQty"),
-        Wire.decimalOrZero(row, "closedSize"),
-        Wire.decimalOrZero(row, "execPnl"),
-        Wire.millis(row, "execTime"),
-        Wire.optionalText(row, "stopOrderType"));
+    return build(
+        "execution",
+        () ->
+            new Fill(
+                Wire.symbol(row),
+                ExchangeOrderId.of(Wire.text(row, "orderId")),
+                Wire.optionalText(row, "orderLinkId"),
+                side(Wire.text(row, "side")),
+                Wire.text(row, "execType"),
+                Wire.decimalOrZero(row, "execPrice"),
+                Wire.decimalOrZero(row, "execQty"),
+                Wire.decimalOrZero(row, "closedSize"),
+                Wire.decimalOrZero(row, "execPnl"),
+                Wire.millis(row, "execTime"),
+                Wire.optionalText(row, "stopOrderType")));
+  }
+
+  /**
+   * Builds a port record from a row's values: a value the record refuses (a negative price or
+   * quantity, a blank id) is bad data from the wire, reported as such with the row's kind, so the
+   * caller's handling of unreadable rows applies rather than a raw IllegalArgumentException.
+   */
+  static <T> T build(String what, java.util.function.Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (WireFormatException e) {
+      throw e;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new WireFormatException(what + " row: " + e.getMessage(), e);
+    }
   }
 
   /** The side of a position whose entry orders have {@code side}. */

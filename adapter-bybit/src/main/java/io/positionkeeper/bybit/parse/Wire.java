@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * error.
  */
 public final class Wire {
+  private static final int MAX_DIGITS = 64;
+
   private Wire() {}
 
   /** Parses a JSON object or fails saying what was wrong. */
@@ -82,11 +84,25 @@ public final class Wire {
     if (s.isEmpty()) {
       return Optional.empty();
     }
+    BigDecimal d;
     try {
-      return Optional.of(new BigDecimal(s.get()));
+      d = new BigDecimal(s.get());
     } catch (NumberFormatException e) {
       throw new WireFormatException("field '" + field + "' is not a decimal: '" + s.get() + "'");
     }
+    // More digits than any price or quantity of the venue on either side of the point: 1e400 read
+    // as a mark price would move a stop out of the market, and 1E+2147483648 overflows (an
+    // ArithmeticException) at its first sum, far from the wire.
+    if (Math.abs((long) d.scale()) > MAX_DIGITS || d.precision() > MAX_DIGITS) {
+      String text = s.get();
+      throw new WireFormatException(
+          "field '"
+              + field
+              + "' is out of range: '"
+              + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+              + "'");
+    }
+    return Optional.of(d);
   }
 
   /** A decimal field that the venue always sends. */

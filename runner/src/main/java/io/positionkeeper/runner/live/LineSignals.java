@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * field and why.
  */
 final class LineSignals {
+  private static final int MAX_DIGITS = 64;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final Exchange exchange;
@@ -92,12 +93,27 @@ final class LineSignals {
 
   private static BigDecimal decimal(JsonObject o, String field) {
     String value = text(o, field);
+    BigDecimal d;
     try {
-      return new BigDecimal(value);
+      d = new BigDecimal(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "field \"" + field + "\": not a number: \"" + value + "\"", e);
     }
+    // "1E+2147483648" is a BigDecimal whose scale is at the int's edge: the first sum or
+    // comparison with it overflows (ArithmeticException), far from here. No size or percent
+    // needs more than a few dozen digits either side of the point.
+    if (Math.abs((long) d.scale()) > MAX_DIGITS || d.precision() > MAX_DIGITS) {
+      throw new IllegalArgumentException(
+          "field \""
+              + field
+              + "\": out of range (more than "
+              + MAX_DIGITS
+              + " digits): \""
+              + (value.length() > 40 ? value.substring(0, 40) + "..." : value)
+              + "\"");
+    }
+    return d;
   }
 
   private static String text(JsonObject o, String field) {

@@ -8,6 +8,7 @@ import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.keeper.StartReport;
+import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
@@ -303,7 +304,17 @@ public final class LiveSession {
           signal.id(), SignalOutcome.REJECTED, "this runner trades on " + exchange + " only");
       return;
     }
-    OpenResult result = keeper.open(SignalIntents.of(signal));
+    OpenIntent intent;
+    try {
+      intent = SignalIntents.of(signal);
+    } catch (IllegalArgumentException e) {
+      // A row the database's checks let through but the model refuses (a trailing activation of
+      // 1e400): that signal is refused, the runner and the signals after it go on.
+      log.warn("signal {} refused: {}", signal.id(), e.getMessage());
+      signals.complete(signal.id(), SignalOutcome.REJECTED, "unreadable: " + e.getMessage());
+      return;
+    }
+    OpenResult result = keeper.open(intent);
     switch (result) {
       case OpenResult.Opened opened -> {
         log.info("signal {} opened: {}", signal.id(), opened);

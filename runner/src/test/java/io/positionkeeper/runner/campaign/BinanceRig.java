@@ -51,6 +51,7 @@ final class BinanceRig implements AutoCloseable {
   private final Map<String, String> extraEnv = new LinkedHashMap<>();
   private Duration leaseTtl = Duration.ofSeconds(10);
   private Process runner;
+  private final List<Process> beside = new ArrayList<>();
 
   private BinanceRig(Path home, BinanceEmulator venue, EmbeddedDatabase db, HikariDataSource pool)
       throws IOException {
@@ -144,11 +145,9 @@ final class BinanceRig implements AutoCloseable {
     Instant until = Instant.now().plus(Duration.ofSeconds(90));
     while (true) {
       int n = outputs.size() / 2 + 1;
-      Path log = home.resolve("keeper-" + n + ".log");
-      Path err = home.resolve("stderr-" + n + ".txt");
-      outputs.add(log);
-      outputs.add(err);
-      Process p = launch(log, err);
+      Path log = nextOutput("keeper-" + n + ".log");
+      Path err = nextOutput("stderr-" + n + ".txt");
+      Process p = launch(log, err, venue.apiKey(), venue.apiSecret());
       while (p.isAlive() && !contains(log, "live on ")) {
         if (Instant.now().isAfter(until)) {
           p.destroyForcibly();
@@ -244,7 +243,45 @@ final class BinanceRig implements AutoCloseable {
     return v == null ? 0 : Long.parseLong(v);
   }
 
-  private Process launch(Path log, Path err) throws IOException {
+  /** A runner process the rig launched beside its own, with the files it writes. */
+  record Incarnation(Process process, Path log, Path err) {
+    boolean logContains(String text) throws IOException {
+      return contains(log, text) || contains(err, text);
+    }
+  }
+
+  /**
+   * Launches a further runner on the account, with its own API key so the venue can tell its
+   * requests from the rig's runner's; it stands by while the lease is held. Its outputs join the
+   * rig's (the secret check reads them).
+   */
+  Incarnation launchBeside(BinanceEmulator.ApiKey key) throws IOException {
+    int n = outputs.size() / 2 + 1;
+    Path log = nextOutput("keeper-" + n + ".log");
+    Path err = nextOutput("stderr-" + n + ".txt");
+    Process p = launch(log, err, key.key(), key.secret());
+    beside.add(p);
+    return new Incarnation(p, log, err);
+  }
+
+  /** A file an incarnation writes; the secret check reads every one. */
+  private Path nextOutput(String name) {
+    Path file = home.resolve(name);
+    outputs.add(file);
+    return file;
+  }
+
+  /** From now on {@code other} is the rig's runner: the one killed, stopped and checked alive. */
+  void adopt(Incarnation other) {
+    runner = other.process();
+  }
+
+  /** The last lines of a runner's log, for a failure's history. */
+  static String logTail(Path log) throws IOException {
+    return tail(log);
+  }
+
+  private Process launch(Path log, Path err, String apiKey, String apiSecret) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         List.of(
@@ -265,8 +302,8 @@ final class BinanceRig implements AutoCloseable {
             leaseTtl.toString());
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("BINANCE_") || k.startsWith("KEEPER_"));
-    pb.environment().put("BINANCE_API_KEY", venue.apiKey());
-    pb.environment().put("BINANCE_API_SECRET", venue.apiSecret());
+    pb.environment().put("BINANCE_API_KEY", apiKey);
+    pb.environment().put("BINANCE_API_SECRET", apiSecret);
     pb.environment().put("KEEPER_DB_PASSWORD", DB_PASSWORD);
     pb.environment().putAll(extraEnv);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(err.toFile()));
@@ -296,6 +333,7 @@ final class BinanceRig implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      beside.forEach(Process::destroyForcibly);
       if (runner != null) {
         runner.destroyForcibly();
         runner.waitFor(30, TimeUnit.SECONDS);

@@ -118,6 +118,11 @@ final class CampaignInvariants {
     String where =
         " FROM monitoring.positions WHERE status = 'ACTIVE' AND symbol = '" + symbol + "'";
     String side = rig.one("SELECT side" + where);
+    if (side == null) {
+      // The one open row is CLOSING: the runner is closing what the venue still holds. A state to
+      // wait out, and a violation if it lasts.
+      return List.of("I3: venue holds " + amount + " on " + symbol + " but its row is CLOSING");
+    }
     BigDecimal quantity = new BigDecimal(rig.one("SELECT quantity" + where));
     if (!side.equals(amount.signum() > 0 ? "LONG" : "SHORT")
         || quantity.compareTo(amount.abs()) != 0) {

@@ -1,0 +1,69 @@
+package io.positionkeeper.runner.campaign;
+
+import io.positionkeeper.binance.emulator.BinanceEmulator.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The history that led to a campaign failure: the tail of each runner incarnation's log and the
+ * venue's request log (arrival time, method, path, which API key, the order's client ids), so a
+ * violation can be read without running the scenario again. API keys are shown by number, never by
+ * value.
+ */
+final class CampaignHistory {
+  private static final int REQUESTS_SHOWN = 200;
+
+  private CampaignHistory() {}
+
+  static String of(BinanceRig rig) {
+    StringBuilder out = new StringBuilder();
+    List<Path> outputs = rig.outputs();
+    // The last two incarnations' logs: the one that died and the one that restarted.
+    for (int i = Math.max(0, outputs.size() - 4); i < outputs.size(); i++) {
+      try {
+        out.append("\n--- ")
+            .append(outputs.get(i).getFileName())
+            .append(" (tail)\n")
+            .append(BinanceRig.logTail(outputs.get(i)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
+    List<RecordedRequest> requests = rig.venue().requests();
+    Map<String, Integer> keys = new TreeMap<>();
+    keys.put(rig.venue().apiKey(), 1);
+    for (RecordedRequest r :
+        requests.subList(Math.max(0, requests.size() - REQUESTS_SHOWN), requests.size())) {
+      String key =
+          r.apiKey().map(k -> "key#" + keys.computeIfAbsent(k, x -> keys.size() + 1)).orElse("-");
+      out.append(r.receivedAt())
+          .append(' ')
+          .append(r.method())
+          .append(' ')
+          .append(r.path())
+          .append(' ')
+          .append(key);
+      for (String p :
+          List.of(
+              "side",
+              "quantity",
+              "triggerPrice",
+              "newClientOrderId",
+              "clientAlgoId",
+              "origClientOrderId",
+              "reduceOnly")) {
+        String v = r.params().get(p);
+        if (v != null) {
+          out.append(' ').append(p).append('=').append(v);
+        }
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+}
