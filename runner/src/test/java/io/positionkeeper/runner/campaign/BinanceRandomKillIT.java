@@ -249,7 +249,7 @@ class BinanceRandomKillIT {
       all.addAll(CampaignInvariants.oneStopPerPosition(rig.venue(), symbol));
       all.addAll(CampaignInvariants.databaseMatchesVenue(rig, symbol));
     }
-    all.addAll(CampaignInvariants.oneEntryPerIntent(rig.venue()));
+    all.addAll(CampaignInvariants.oneEntryPerIntent(rig));
     all.addAll(CampaignInvariants.auditTrailWhole(rig));
     return all;
   }

@@ -186,10 +186,33 @@ final class CampaignInvariants {
         .toList();
   }
 
-  /** The Binance rig as the invariants read it. */
+  /** I1 to I4 on the Binance rig's symbol. */
+  static List<String> violations(BinanceRig rig) {
+    return violations(view(rig));
+  }
+
+  /** I2 on the Binance rig: every symbol's entries. */
+  static List<String> oneEntryPerIntent(BinanceRig rig) {
+    return oneEntryPerIntent(view(rig));
+  }
+
+  /** I3 on one symbol of the Binance rig. */
+  static List<String> databaseMatchesVenue(BinanceRig rig, String symbol) {
+    return databaseMatchesVenue(view(rig, symbol));
+  }
+
+  /** I4 on the Binance rig. */
+  static List<String> auditTrailWhole(BinanceRig rig) {
+    return auditTrailWhole(view(rig));
+  }
+
   private static CampaignView view(BinanceRig rig) {
+    return view(rig, BinanceRig.SYMBOL);
+  }
+
+  /** The Binance rig as the invariants read it, on one symbol. */
+  private static CampaignView view(BinanceRig rig, String symbol) {
     BinanceEmulator venue = rig.venue();
-    String symbol = BinanceRig.SYMBOL;
     return new CampaignView() {
       @Override
       public String symbol() {
