@@ -71,7 +71,11 @@ public final class ManualClock implements Clock {
     };
   }
 
-  /** Moves time forward, running every task that falls due, each at its own instant. */
+  /**
+   * Moves time forward, running every task that falls due, each at its own instant. A task that
+   * itself advances the clock (a wait inside a scheduled job) may carry it past {@code duration};
+   * the clock then stays where that task left it.
+   */
   public void advance(Duration duration) {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("a clock does not go back: " + duration);
@@ -85,7 +89,11 @@ public final class ManualClock implements Clock {
       synchronized (this) {
         next = tasks.peek();
         if (next == null || next.at.isAfter(target)) {
-          now = target;
+          // A task that waited itself (a sleep inside a scheduled reconciliation) may have moved
+          // the clock past this target already: time never goes back, as a real clock's does not.
+          if (target.isAfter(now)) {
+            now = target;
+          }
           return;
         }
         tasks.poll();

@@ -89,6 +89,25 @@ class ManualClockTest {
   }
 
   @Test
+  void aTaskThatWaitsPastTheTarget_leavesTheClockThere_neverBack() {
+    // A scheduled job that sleeps (a reconciliation waiting out a confirmation read) runs inside
+    // someone else's short wait: afterwards the clock must not return to that wait's end, or an
+    // event stamped during the job would look like it happened after later ones.
+    ManualClock clock = ManualClock.atDefaultStart();
+    Instant start = clock.now();
+    List<Instant> seen = new ArrayList<>();
+    clock.schedule(Duration.ofMillis(100), () -> clock.sleep(Duration.ofSeconds(2)));
+    clock.schedule(Duration.ofMillis(1_500), () -> seen.add(clock.now()));
+
+    clock.sleep(Duration.ofMillis(350));
+    Instant afterTheWait = clock.now();
+    seen.add(afterTheWait);
+
+    assertThat(afterTheWait).isEqualTo(start.plusMillis(2_100));
+    assertThat(seen).isSorted();
+  }
+
+  @Test
   void goingBack_isRefused() {
     assertThatThrownBy(() -> ManualClock.atDefaultStart().advance(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
