@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.fake.FaultKnobs;
@@ -111,5 +112,34 @@ class StoreFaultScenariosTest {
     assertThat(w.store.loadOpen())
         .singleElement()
         .satisfies(r -> assertThat(r.symbol()).isEqualTo(BTC));
+  }
+
+  /**
+   * Seed 503 (Binance, 402 steps): a late entry was adopted, but the adoption's insert lost its
+   * commit answer after the write. The row existed, so no later run adopted it again, and the book
+   * never held it: the keeper could not close it ("no stored position") and a stop cancelled by
+   * hand went unnoticed until the periodic reconciliation (16.5 s without a stop).
+   */
+  @Test
+  void anAdoptionWhoseInsertAnswerWasLost_isHeldByTheKeeper_andClosesOnRequest() {
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    w.exchange.nextOrderLandsAfter(Duration.ofSeconds(20));
+    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "late")))
+        .isInstanceOf(OpenResult.Failed.class);
+    w.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new OutcomeUnknownException("commit outcome lost"),
+            FaultKnobs.When.AFTER_EFFECT);
+
+    w.clock.advance(Duration.ofSeconds(20));
+    w.clock.advance(Duration.ofSeconds(8));
+    assertThat(w.store.loadOpen()).hasSize(1);
+    assertThat(w.exchange.workingStops(BTC)).hasSize(1);
+
+    assertThat(w.keeper.book().get(btc)).isPresent();
+    assertThat(w.keeper.close(btc)).isInstanceOf(PositionCloser.CloseOutcome.Closed.class);
+    assertThat(w.exchange.positionSize(BTC)).isZero();
   }
 }
