@@ -138,27 +138,40 @@ final class Simulation {
   private Optional<Violation> step(int step) {
     timedEnds(step);
     Action action = pick();
-    List<BigDecimal> sizesBefore = venueSizes();
+    List<Object> venueBefore = venueState();
     try {
       apply(action, step);
     } catch (RuntimeException e) {
       return Optional.of(
           new Violation(Violation.Kind.ESCAPED_EXCEPTION, step, action + " threw " + e));
     }
-    // A calm step can still change the venue (a mark that triggers a stop, a late order landing):
-    // the keeper then has its own retries to catch up, so the quiet period starts again.
+    // A calm step can still change the venue (a mark that triggers a stop or makes the keeper
+    // move one, a late order landing): the keeper then has its own retries to catch up (a stop
+    // whose recording failed is recorded by the next reconciliation), so the quiet period starts
+    // again.
     boolean calm =
         (action == Action.ADVANCE || action == Action.QUIET || action == Action.MARK_WALK)
-            && venueSizes().equals(sizesBefore);
+            && venueState().equals(venueBefore);
     if (!calm || reconnectAt >= 0 || releaseAt >= 0 || undelayAt >= 0) {
       invariants.notQuiet();
     }
     return Optional.empty();
   }
 
-  /** The venue's position size on every symbol, to tell a step that changed the venue. */
-  private List<BigDecimal> venueSizes() {
-    return SimWorld.SYMBOLS.stream().map(world.exchange::positionSize).toList();
+  /**
+   * The venue's position size and working stops on every symbol, to tell a step that changed the
+   * venue.
+   */
+  private List<Object> venueState() {
+    List<Object> state = new ArrayList<>();
+    for (var symbol : SimWorld.SYMBOLS) {
+      state.add(world.exchange.positionSize(symbol));
+      world
+          .exchange
+          .workingStops(symbol)
+          .forEach(s -> state.add(s.clientId() + "@" + s.triggerPrice()));
+    }
+    return state;
   }
 
   /** Stream faults end at the step chosen when they began. */
