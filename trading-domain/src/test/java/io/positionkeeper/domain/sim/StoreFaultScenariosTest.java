@@ -9,6 +9,7 @@ import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
+import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.Exchange;
@@ -28,6 +29,35 @@ class StoreFaultScenariosTest {
   private final SimWorld w = new SimWorld();
   private final PositionKey btc = new PositionKey(Exchange.BINANCE, BTC);
 
+  private void openLong() {
+    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "first")))
+        .isInstanceOf(OpenResult.Opened.class);
+  }
+
+  /** The row is closed, the book let the position go, and a new position opens on the symbol. */
+  private void assertClosedAndTheSymbolOpensAgain() {
+    assertThat(w.store.all())
+        .singleElement()
+        .satisfies(r -> assertThat(r.status()).isEqualTo(PositionStatus.CLOSED));
+    assertThat(w.keeper.book().get(btc)).isEmpty();
+    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "next")))
+        .isInstanceOf(OpenResult.Opened.class);
+  }
+
+  /**
+   * An entry whose answer is lost lands 20 s after its open gave up; the store's next insert fails.
+   */
+  private void aLateEntry_andTheNextInsertFails(FaultKnobs.When when, PortException e) {
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    w.exchange.nextOrderLandsAfter(Duration.ofSeconds(20));
+    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "late")))
+        .isInstanceOf(OpenResult.Failed.class);
+    w.store.faults().failNext(InMemoryPositionStore.Op.INSERT, e, when);
+    w.clock.advance(Duration.ofSeconds(20));
+    assertThat(w.exchange.positionSize(BTC)).isPositive();
+    w.clock.advance(Duration.ofSeconds(8));
+  }
+
   private void loseTheNextCloseCommit() {
     w.store
         .faults()
@@ -45,8 +75,7 @@ class StoreFaultScenariosTest {
    */
   @Test
   void aPhantomCloseWhoseCommitAnswerWasLost_letsThePositionGo_andTheSymbolOpensAgain() {
-    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "first")))
-        .isInstanceOf(OpenResult.Opened.class);
+    openLong();
     w.exchange.dropNext(StreamEvent.PositionChanged.class, 5);
     w.exchange.dropNext(StreamEvent.OrderChanged.class, 5);
     w.exchange.dropNext(StreamEvent.StopChanged.class, 5);
@@ -58,12 +87,7 @@ class StoreFaultScenariosTest {
     w.keeper.reconcile();
     w.clock.advance(Duration.ofSeconds(5));
 
-    assertThat(w.store.all())
-        .singleElement()
-        .satisfies(r -> assertThat(r.status()).isEqualTo(PositionStatus.CLOSED));
-    assertThat(w.keeper.book().get(btc)).isEmpty();
-    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "next")))
-        .isInstanceOf(OpenResult.Opened.class);
+    assertClosedAndTheSymbolOpensAgain();
   }
 
   /**
@@ -73,19 +97,13 @@ class StoreFaultScenariosTest {
    */
   @Test
   void anOwedCloseWhoseCommitAnswerWasLost_isSettled_andTheSymbolOpensAgain() {
-    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "first")))
-        .isInstanceOf(OpenResult.Opened.class);
+    openLong();
     loseTheNextCloseCommit();
     w.exchange.closeExternally(BTC);
 
     w.clock.advance(Duration.ofSeconds(5));
 
-    assertThat(w.store.all())
-        .singleElement()
-        .satisfies(r -> assertThat(r.status()).isEqualTo(PositionStatus.CLOSED));
-    assertThat(w.keeper.book().get(btc)).isEmpty();
-    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "next")))
-        .isInstanceOf(OpenResult.Opened.class);
+    assertClosedAndTheSymbolOpensAgain();
   }
 
   /**
@@ -96,17 +114,8 @@ class StoreFaultScenariosTest {
    */
   @Test
   void aLateEntryWhoseAdoptionTheStoreRefused_isAdoptedAndProtectedWithinSeconds() {
-    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
-    w.exchange.nextOrderLandsAfter(Duration.ofSeconds(20));
-    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "late")))
-        .isInstanceOf(OpenResult.Failed.class);
-    w.store
-        .faults()
-        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("store outage"));
-
-    w.clock.advance(Duration.ofSeconds(20));
-    assertThat(w.exchange.positionSize(BTC)).isPositive();
-    w.clock.advance(Duration.ofSeconds(8));
+    aLateEntry_andTheNextInsertFails(
+        FaultKnobs.When.BEFORE_EFFECT, new PersistenceException("store outage"));
 
     assertThat(w.exchange.workingStops(BTC)).hasSize(1);
     assertThat(w.store.loadOpen())
@@ -122,19 +131,8 @@ class StoreFaultScenariosTest {
    */
   @Test
   void anAdoptionWhoseInsertAnswerWasLost_isHeldByTheKeeper_andClosesOnRequest() {
-    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
-    w.exchange.nextOrderLandsAfter(Duration.ofSeconds(20));
-    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "late")))
-        .isInstanceOf(OpenResult.Failed.class);
-    w.store
-        .faults()
-        .failNext(
-            InMemoryPositionStore.Op.INSERT,
-            new OutcomeUnknownException("commit outcome lost"),
-            FaultKnobs.When.AFTER_EFFECT);
-
-    w.clock.advance(Duration.ofSeconds(20));
-    w.clock.advance(Duration.ofSeconds(8));
+    aLateEntry_andTheNextInsertFails(
+        FaultKnobs.When.AFTER_EFFECT, new OutcomeUnknownException("commit outcome lost"));
     assertThat(w.store.loadOpen()).hasSize(1);
     assertThat(w.exchange.workingStops(BTC)).hasSize(1);
 
