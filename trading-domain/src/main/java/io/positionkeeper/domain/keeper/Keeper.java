@@ -267,17 +267,19 @@ public final class Keeper implements PositionKeeper {
   }
 
   /**
-   * Reconciles one venue; a run that read every position's stops settles what its protection watch
-   * had noticed. A run that could not read some (a refused read leaves their protection unknown)
-   * settles nothing: a stop reported gone must still be re-protected as soon as a read passes, not
-   * a reconciliation period later.
+   * Reconciles one venue; a run that read every position's stops and applied every action settles
+   * what its protection watch had noticed. A run that could not read some (a refused read leaves
+   * their protection unknown) settles nothing: a stop reported gone must still be re-protected as
+   * soon as a read passes, not a reconciliation period later.
    */
   private ReconcileResult reconcileVenue(VenueParts v) {
     long seen = v.protection().mark();
     ReconcileResult result = v.reconciler().reconcile();
     boolean settled =
         switch (result) {
-          case ReconcileResult.Completed c -> c.stopsUnread().isEmpty();
+          // A failed action (an adoption the store refused, a stop that could not be placed)
+          // left a position as unprotected as before: it is owed again, not a period later.
+          case ReconcileResult.Completed c -> c.stopsUnread().isEmpty() && c.errors() == 0;
           case ReconcileResult.Refused r -> false;
         };
     if (settled) {

@@ -8,11 +8,13 @@ import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionAlreadyOpenException;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.venue.Orders;
+import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
+import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopOrder;
 import java.time.Instant;
@@ -111,25 +113,59 @@ final class Adoption {
       ExchangeOrderId orderId,
       Instant now) {
     Subject before = Subject.symbol(key, "adopt-" + orderId.value());
-    long dbId =
-        c.store()
-            .insert(
-                new NewPosition(
-                    key.exchange(),
-                    p.symbol(),
-                    side,
-                    p.size(),
-                    p.entryPrice(),
-                    orderId,
-                    Optional.empty(),
-                    Optional.empty(),
-                    now),
-                c.audit()
-                    .toRecord(
-                        new AuditEvent.PositionAdopted(
-                            before, side, p.size(), p.entryPrice(), orderId)));
+    long dbId;
+    try {
+      dbId = insertRow(key, p, side, orderId, now, before);
+    } catch (PortException e) {
+      // A commit whose answer was lost may have written the row: adopt that one, or no later run
+      // would (the row exists, so the position is no longer missing) and the book would lack it.
+      dbId = writtenAfterAll(key, orderId).orElseThrow(() -> e);
+      log.warn("adoption of {} as #{} was written though its answer was lost", key, dbId);
+    }
     reported.remove(key);
     return dbId;
+  }
+
+  private long insertRow(
+      PositionKey key,
+      ExchangePosition p,
+      PositionSide side,
+      ExchangeOrderId orderId,
+      Instant now,
+      Subject before) {
+    return c.store()
+        .insert(
+            new NewPosition(
+                key.exchange(),
+                p.symbol(),
+                side,
+                p.size(),
+                p.entryPrice(),
+                orderId,
+                Optional.empty(),
+                Optional.empty(),
+                now),
+            c.audit()
+                .toRecord(
+                    new AuditEvent.PositionAdopted(
+                        before, side, p.size(), p.entryPrice(), orderId)));
+  }
+
+  /** The open row of {@code key} from {@code orderId}, if the store holds one; empty if unread. */
+  private Optional<Long> writtenAfterAll(PositionKey key, ExchangeOrderId orderId) {
+    try {
+      return c.store().loadOpen().stream()
+          .filter(
+              r ->
+                  r.exchange() == key.exchange()
+                      && r.symbol().equals(key.symbol())
+                      && r.exchangeOrderId().equals(orderId))
+          .map(PositionRecord::id)
+          .findFirst();
+    } catch (PortException e) {
+      log.debug("open rows could not be read back after a failed adoption of {}", key, e);
+      return Optional.empty();
+    }
   }
 
   ActionOutcome ignore(ReconcileAction.IgnoreMissing a) {

@@ -45,20 +45,29 @@ final class PhantomClose {
     Optional<Position> inBook = c.bookEntry(row);
     Subject subject = c.subjectOf(row);
     PositionClose close = exitFromVenue(row);
-    c.store()
-        .close(
-            row.id(),
-            close,
-            c.audit()
-                .toRecord(
-                    subject,
-                    () ->
-                        new AuditEvent.PositionClosed(
-                            subject, close.reason(), close.exitPrice(), close.realizedPnl())));
     String detail =
         "closed as "
             + close.reason()
             + close.exitPrice().map(p -> " at " + p.toPlainString()).orElse(", exit unknown");
+    try {
+      c.store()
+          .close(
+              row.id(),
+              close,
+              c.audit()
+                  .toRecord(
+                      subject,
+                      () ->
+                          new AuditEvent.PositionClosed(
+                              subject, close.reason(), close.exitPrice(), close.realizedPnl())));
+    } catch (PortException e) {
+      // A commit whose answer was lost wrote the close after all: the row is no longer open, so
+      // no later run would find it again, and the book must let the position go now.
+      if (!PositionCloser.closedInStore(c.store(), row.id())) {
+        throw e;
+      }
+      detail += " (the store's answer was lost; the row reads closed)";
+    }
     try {
       c.trailing().stop(row.id());
     } catch (PortException e) {

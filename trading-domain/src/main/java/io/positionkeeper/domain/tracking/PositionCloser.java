@@ -457,10 +457,15 @@ public final class PositionCloser {
               new AuditEvent.PositionClosed(
                   subject, owedClose.reason(), owedClose.exitPrice(), owedClose.realizedPnl())));
     } catch (PortException e) {
-      log.error("closing position {} in the store failed; it is retried", dbId, e);
-      audit.record(
-          new AuditEvent.OperationFailed(subject, "close", describe(e), Severity.CRITICAL));
-      throw e;
+      if (!closedInStore(store, dbId)) {
+        log.error("closing position {} in the store failed; it is retried", dbId, e);
+        audit.record(
+            new AuditEvent.OperationFailed(subject, "close", describe(e), Severity.CRITICAL));
+        throw e;
+      }
+      // An earlier attempt whose commit answer was lost wrote the close after all (the store
+      // refuses a second one): the row is closed, so the close is no longer owed.
+      log.warn("position {} was already closed in the store; its close is settled", dbId);
     }
     owed.remove(dbId);
     try {
@@ -471,6 +476,20 @@ public final class PositionCloser {
     }
     book.remove(before.key(), before.id());
     return true;
+  }
+
+  /**
+   * Whether {@code store} already holds {@code dbId} closed, read after a close that failed: a
+   * commit whose answer was lost may have written it. False when the store cannot say (the failure
+   * that led here is then reported as it is).
+   */
+  public static boolean closedInStore(PositionStore store, long dbId) {
+    try {
+      return store.find(dbId).map(r -> !r.status().isOpen()).orElse(false);
+    } catch (PortException e) {
+      log.debug("position {} could not be read back after a failed close", dbId, e);
+      return false;
+    }
   }
 
   /**
