@@ -54,9 +54,29 @@ class SimulatorTeethTest {
 
   @Test
   void aMoveNeverSettled_isCaughtOnTheOneSeedKnownToCatchIt() {
-    // A gap, measured: 1 of the CI plan's first 100 seeds catches it (seed 79, I3 at step 101);
-    // this keeps that one tooth. RELIABILITY.md, "Teeth", says what would catch it more often.
+    // A gap, measured: 1 of the CI plan's first 100 seeds catches it (seed 79, I3 at step 101),
+    // with nothing quarantined any more; this keeps that one tooth. The freeze lasts one
+    // reconciliation at most (it records the working stop with the trailing stop), shorter than
+    // the quiet period I3 and I5 wait for; RELIABILITY.md, "Teeth", says what would see it.
     Map<Long, Violation> found = caught(TeethGateway.Switch.MOVE_NEVER_SETTLED, 79, 1, 102);
     assertThat(found).containsKey(79L);
+    assertThat(found.get(79L).kind())
+        .isEqualTo(Violation.Kind.I3_ROW_DIFFERS)
+        .isNotIn(SimulationCampaignTest.QUARANTINED);
+  }
+
+  @Test
+  void aTrailingStopFrozenForGood_isCaughtByI5() {
+    // The control of I5's second half: every move refused, the stop frozen for good. Measured: 86
+    // of the CI plan's first 100 seeds, first seed 2, all by I5_STOP_BEHIND_RULE; seeds 1-10 of
+    // 1,000 steps catch it in 8 (all but seeds 1 and 10) in a few seconds.
+    Map<Long, Violation> found = caught(TeethGateway.Switch.MOVES_REFUSED, 1, 10, 1_000);
+    assertThat(found).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(found.values())
+        .allSatisfy(
+            v ->
+                assertThat(v.kind())
+                    .isEqualTo(Violation.Kind.I5_STOP_BEHIND_RULE)
+                    .isNotIn(SimulationCampaignTest.QUARANTINED));
   }
 }
