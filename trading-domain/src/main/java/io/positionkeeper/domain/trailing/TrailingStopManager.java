@@ -116,6 +116,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     BigDecimal triggerLevel;
     Optional<StopOrder> placed;
     BigDecimal desired;
+
+    /** The last mark evaluated: the timer retries an exit the rule still asks for at it. */
+    BigDecimal lastMark;
+
     boolean moveInFlight;
     boolean saveInFlight;
     boolean exitInFlight;
@@ -286,6 +290,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       return Decision.NONE;
     }
     synchronized (t) {
+      t.lastMark = price;
       TrailingStopState s = t.state;
       if (!TrailingRule.isNewPeak(t.side, price, t.peak)) {
         Decision activation = Decision.NONE;
@@ -427,11 +432,26 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     for (Tracked t : byId.values()) {
       synchronized (t) {
         catchUpDesired(t);
+        if (stillCrossed(t) && crossed(t, t.lastMark) == Decision.EXIT) {
+          continue;
+        }
         if (considerMove(t, now) == Decision.NONE && saveDue(t.state, now)) {
           scheduleSave(t);
         }
       }
     }
+  }
+
+  /**
+   * Whether the last mark is still beyond the rule's level. An exit at market that failed is tried
+   * again on the timer while it is: marks may stay still for minutes, and the move the keeper would
+   * try instead is one the venue refuses (a stop on the wrong side of the mark would trigger at
+   * once), which left the position behind a stop looser than the rule for as long as marks stayed.
+   */
+  private static boolean stillCrossed(Tracked t) {
+    return t.lastMark != null
+        && t.triggerLevel != null
+        && TrailingRule.triggers(t.side, t.lastMark, t.triggerLevel);
   }
 
   private void move(Tracked t) {

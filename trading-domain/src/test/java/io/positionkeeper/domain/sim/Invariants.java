@@ -1,5 +1,6 @@
 package io.positionkeeper.domain.sim;
 
+import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.sim.Violation.Kind;
@@ -62,8 +63,26 @@ final class Invariants {
    */
   static final Duration RESTORE_WINDOW = Duration.ofSeconds(75);
 
-  /** I5: the minimum move of a trailing stop (0.1 % of the stop, the keeper's standard). */
-  private static final BigDecimal MIN_MOVE = new BigDecimal("0.001");
+  /**
+   * I5's tolerance, the keeper's own move rule: it moves the venue's stop only when the stop the
+   * peak asks for (the rule's level rounded to the tick on the tight side, so never looser than the
+   * level) beats the placed stop by at least this fraction of the placed stop. A stop at rest is
+   * therefore less than this fraction of itself behind the rule's level; no tick of slack is due.
+   */
+  static final BigDecimal MIN_MOVE =
+      KeeperPolicy.standard().trailing().minStepPercent().movePointLeft(2);
+
+  /**
+   * I5's settling time after the marks or the venue last gave the keeper something to do: a new
+   * peak's move held back by the minimum interval (2 s since the last move) is applied by the first
+   * trailing-timer tick (every 1 s) after the interval; a move that met a venue fault is tried
+   * again at the next tick, which this covers too (the failed move did not restart the interval).
+   */
+  static final Duration MOVE_CADENCE =
+      KeeperPolicy.standard()
+          .trailing()
+          .minMoveInterval()
+          .plus(KeeperPolicy.standard().trailingTimerEvery());
 
   /** I6: periodic tasks on the clock (four kinds, each re-scheduling itself) and stream delays. */
   static final int MAX_CLOCK_TASKS = 64;
@@ -82,6 +101,9 @@ final class Invariants {
   private Instant quietSince;
   private Instant lastBlind = Instant.MIN;
   private long droppedSeen;
+  private final Map<Symbol, BigDecimal> marksSeen = new HashMap<>();
+  private long faultsSeen;
+  private Instant unsettledSince;
 
   Invariants(SimWorld w) {
     this.w = w;
@@ -95,6 +117,7 @@ final class Invariants {
 
   Optional<Violation> check(int step) {
     noteBlindness();
+    noteUnsettled();
     Optional<Violation> v = stopCount(step);
     if (v.isEmpty()) {
       v = duplicateEntries(step);
@@ -110,7 +133,7 @@ final class Invariants {
     }
     if (v.isEmpty() && !w.clock.now().isBefore(quietSince.plus(QUIET))) {
       v = RowsMatchVenue.check(w, step);
-      if (v.isEmpty()) {
+      if (v.isEmpty() && !w.clock.now().isBefore(unsettledSince.plus(MOVE_CADENCE))) {
         v = stopFollowsRule(step);
       }
     }
@@ -123,6 +146,27 @@ final class Invariants {
       lastBlind = w.clock.now();
     }
     droppedSeen = dropped;
+  }
+
+  /**
+   * A mark that changed (a new peak may ask for a move) or a venue fault that struck (a move may
+   * have failed and waits for its retry) starts I5's settling time again. Both are read from the
+   * venue, never from the keeper: a keeper whose moves are refused for ever does not postpone the
+   * check.
+   */
+  private void noteUnsettled() {
+    boolean changed = unsettledSince == null;
+    for (Symbol symbol : SimWorld.SYMBOLS) {
+      BigDecimal mark = w.exchange.markPrice(symbol).price();
+      BigDecimal seen = marksSeen.put(symbol, mark);
+      changed |= seen == null || seen.compareTo(mark) != 0;
+    }
+    long struck = w.exchange.faults().struck();
+    changed |= struck != faultsSeen;
+    faultsSeen = struck;
+    if (changed) {
+      unsettledSince = w.clock.now();
+    }
   }
 
   /** Blindness (held events released reversed count too) starts the stream's window again. */
@@ -264,11 +308,12 @@ final class Invariants {
   }
 
   /**
-   * I5's second half: once quiet, the venue's stop of an active trailing stop is within one minimum
-   * move (0.1 % of the stop, and one tick of rounding) of the rule's level for the peak the keeper
-   * holds, or tighter. A trailing stop that froze (its moves refused, never settled) trails the
-   * marks on the keeper's side only and lags here. The peak is the keeper's: one lost in a restart
-   * before it was saved is not asked for.
+   * I5's second half: once quiet (I3's quiet period, and {@link #MOVE_CADENCE} since a mark last
+   * changed or a venue fault last struck), the venue's stop of an active trailing stop is less than
+   * one minimum move ({@link #MIN_MOVE} of the stop) behind the rule's level for the peak the
+   * keeper holds, or tighter. A trailing stop that froze (its moves refused, never settled) trails
+   * the marks on the keeper's side only and lags here. The peak is the keeper's: one lost in a
+   * restart before it was saved is not asked for.
    */
   private Optional<Violation> stopFollowsRule(int step) {
     TrailingStopManager trailing = w.keeper.trailing(w.exchange.exchange());
@@ -292,9 +337,8 @@ final class Invariants {
         continue; // I1's business
       }
       BigDecimal rule = TrailingRule.triggerLevel(side, s.peak(), s.callbackRate());
-      BigDecimal slack =
-          venue.get().multiply(MIN_MOVE).add(w.exchange.instrument(s.symbol()).tickSize());
-      if (TrailingRule.improvement(side, rule, venue.get()).compareTo(slack) > 0) {
+      BigDecimal minMove = venue.get().multiply(MIN_MOVE);
+      if (TrailingRule.improvement(side, rule, venue.get()).compareTo(minMove) >= 0) {
         return Optional.of(
             new Violation(
                 Kind.I5_STOP_BEHIND_RULE,

@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.sim;
 
 import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.Exchange;
@@ -44,7 +45,14 @@ final class TeethGateway implements ExchangeGateway {
      * that follows the failed move) is refused, so the keeper goes on naming the stop it meant to
      * replace, as it did before a failed move was settled by reading the venue.
      */
-    MOVE_NEVER_SETTLED
+    MOVE_NEVER_SETTLED,
+    /**
+     * Every stop move is refused, as by a venue that will not move the stop (no fault of the plan,
+     * so nothing the keeper is excused for): the trailing stop freezes where it is while the peak
+     * climbs. Not a defect of the keeper's: the control that shows I5_STOP_BEHIND_RULE still sees a
+     * frozen stop.
+     */
+    MOVES_REFUSED
   }
 
   private final ExchangeGateway venue;
@@ -98,6 +106,9 @@ final class TeethGateway implements ExchangeGateway {
 
   @Override
   public StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement) {
+    if (on.contains(Switch.MOVES_REFUSED)) {
+      throw new RejectedException("teeth", "the stop " + current.clientId() + " cannot be moved");
+    }
     try {
       return venue.moveStopLoss(current, replacement);
     } catch (RuntimeException e) {

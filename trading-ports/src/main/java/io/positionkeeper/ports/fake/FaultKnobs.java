@@ -33,6 +33,7 @@ public final class FaultKnobs<O extends Enum<O>> {
   private final Map<O, FailAfter> failAfter;
   private final Map<O, Duration> delays;
   private final Map<O, Integer> calls;
+  private long struck;
 
   public FaultKnobs(Class<O> operations) {
     next = new EnumMap<>(operations);
@@ -108,6 +109,7 @@ public final class FaultKnobs<O extends Enum<O>> {
     FailAfter fa = failAfter.get(op);
     if (fa != null) {
       if (fa.remainingSuccesses() == 0) {
+        struck++;
         throw fa.exception();
       }
       failAfter.put(op, new FailAfter(fa.remainingSuccesses() - 1, fa.exception()));
@@ -117,6 +119,7 @@ public final class FaultKnobs<O extends Enum<O>> {
     if (fault == null) {
       return null;
     }
+    struck++;
     return switch (fault.when()) {
       case BEFORE_EFFECT -> throw fault.exception();
       case AFTER_EFFECT -> fault.exception();
@@ -130,7 +133,19 @@ public final class FaultKnobs<O extends Enum<O>> {
   public synchronized PortException takeNext(O op) {
     Deque<Fault> queue = next.get(op);
     Fault fault = queue == null ? null : queue.pollFirst();
-    return fault == null ? null : fault.exception();
+    if (fault == null) {
+      return null;
+    }
+    struck++;
+    return fault.exception();
+  }
+
+  /**
+   * How many planned faults have struck so far, of every operation (a fault planned and not yet met
+   * by a call does not count): lets an observer tell when the caller last had to recover.
+   */
+  public synchronized long struck() {
+    return struck;
   }
 
   /** Throws the fault returned by {@link #beforeEffect}, if any. */

@@ -46,6 +46,26 @@ class FakeExchangeKnobsTest {
   }
 
   @Test
+  void struck_countsFaultsThatMetACall_notFaultsStillPlanned() {
+    exchange
+        .faults()
+        .failNext(FakeExchange.Op.PLACE_ORDER, new RetryableException("503"))
+        .failNext(
+            FakeExchange.Op.POSITIONS,
+            new OutcomeUnknownException("timeout"),
+            FaultKnobs.When.AFTER_EFFECT);
+    assertThat(exchange.faults().struck()).isZero();
+
+    assertThatThrownBy(() -> exchange.placeMarketOrder(buy("a1")))
+        .isInstanceOf(RetryableException.class);
+    exchange.placeMarketOrder(buy("a2"));
+
+    assertThat(exchange.faults().struck()).isEqualTo(1);
+    assertThatThrownBy(exchange::positions).isInstanceOf(OutcomeUnknownException.class);
+    assertThat(exchange.faults().struck()).isEqualTo(2);
+  }
+
+  @Test
   void failNext_beforeEffect_placesNothing() {
     exchange
         .faults()
