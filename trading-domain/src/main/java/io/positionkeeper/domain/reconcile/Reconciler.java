@@ -60,6 +60,7 @@ public final class Reconciler {
   private final AuditTrail audit;
   private final Clock clock;
   private final ReconcilePolicy policy;
+  private final ReconcileRule rule;
   private final ReconcileContext c;
   private final Protection protection;
   private final Adoption adoption;
@@ -78,6 +79,34 @@ public final class Reconciler {
       Clock clock,
       ReconcilePolicy policy,
       InstrumentCatalog instruments) {
+    this(
+        gateway,
+        monitor,
+        store,
+        book,
+        audit,
+        trailing,
+        closer,
+        clock,
+        policy,
+        instruments,
+        ReconcileRule.STANDARD);
+  }
+
+  /** A reconciler that decides by {@code rule} (the keeper passes the standard one). */
+  public Reconciler(
+      ExchangeGateway gateway,
+      ConnectionMonitor monitor,
+      PositionStore store,
+      PositionBook book,
+      AuditTrail audit,
+      TrailingStops trailing,
+      PositionCloser closer,
+      Clock clock,
+      ReconcilePolicy policy,
+      InstrumentCatalog instruments,
+      ReconcileRule rule) {
+    this.rule = Objects.requireNonNull(rule, "rule");
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.exchange = gateway.exchange();
     this.monitor = Objects.requireNonNull(monitor, "monitor");
@@ -137,7 +166,7 @@ public final class Reconciler {
     } catch (Refusal r) {
       return refuse(r.getMessage());
     }
-    List<ReconcileAction> actions = new ArrayList<>(ReconcileDecision.decide(inputs, policy));
+    List<ReconcileAction> actions = new ArrayList<>(rule.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
     actions.addAll(orphans.find(inputs, live.keySet()));
     actions.addAll(orphans.beside(inputs, live.keySet()));
