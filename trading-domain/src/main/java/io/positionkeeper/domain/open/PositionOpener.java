@@ -68,30 +68,6 @@ public final class PositionOpener {
   private final OpenRollback rollback;
   private final IntentGuard guard;
 
-  public PositionOpener(
-      Map<Exchange, ExchangeGateway> gateways,
-      PositionStore store,
-      PositionBook book,
-      AuditTrail audit,
-      TrailingStops trailing,
-      PositionCloser closer,
-      Clock clock,
-      OpenPolicy policy,
-      InstrumentCatalog instruments) {
-    this(
-        gateways,
-        store,
-        book,
-        audit,
-        trailing,
-        closer,
-        clock,
-        policy,
-        instruments,
-        IntentGuard.STANDARD,
-        RollbackFactory.STANDARD);
-  }
-
   /** An opener with the given intent guard and rollback (the keeper passes the standard ones). */
   public PositionOpener(
       Map<Exchange, ExchangeGateway> gateways,

@@ -68,31 +68,6 @@ public final class Reconciler {
   private final OrphanStops orphans;
   private boolean running;
 
-  public Reconciler(
-      ExchangeGateway gateway,
-      ConnectionMonitor monitor,
-      PositionStore store,
-      PositionBook book,
-      AuditTrail audit,
-      TrailingStops trailing,
-      PositionCloser closer,
-      Clock clock,
-      ReconcilePolicy policy,
-      InstrumentCatalog instruments) {
-    this(
-        gateway,
-        monitor,
-        store,
-        book,
-        audit,
-        trailing,
-        closer,
-        clock,
-        policy,
-        instruments,
-        ReconcileRule.STANDARD);
-  }
-
   /** A reconciler that decides by {@code rule} (the keeper passes the standard one). */
   public Reconciler(
       ExchangeGateway gateway,
