@@ -240,7 +240,16 @@ public final class PositionOpener {
     var request =
         new MarketOrderRequest(
             a.intent.symbol(), a.intent.side().entrySide(), a.requested, a.entryId, false);
-    switch (Orders.place(a.gateway, request, clock, policy.orderDeadline())) {
+    Orders.Placement placement;
+    try {
+      placement = Orders.place(a.gateway, request, clock, policy.orderDeadline());
+    } catch (RuntimeException e) {
+      // Thrown outside the port's answers (a driver or parse bug): the order may have landed, so
+      // the rollback asks the venue instead of taking "nothing was filled" for granted.
+      a.mayHaveFilled = true;
+      throw e;
+    }
+    switch (placement) {
       case Orders.Placement.Placed placed -> {
         OrderReport report = placed.report();
         audit.record(
