@@ -3,6 +3,7 @@ package io.positionkeeper.domain;
 import io.positionkeeper.domain.audit.AuditSink;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.domain.keeper.Safeguards;
 import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenPolicy;
 import io.positionkeeper.domain.position.PositionBook;
@@ -53,6 +54,11 @@ public final class Harness {
   }
 
   public Harness(KeeperPolicy policy) {
+    this(policy, Safeguards.standard());
+  }
+
+  /** A harness whose keeper is built with {@code safeguards} (an old rule put back). */
+  public Harness(KeeperPolicy policy, Safeguards safeguards) {
     exchange.addInstrument(rules(BTC, "0.10", "0.001", "0.001", "120", "100"));
     exchange.addInstrument(rules(SKL, "0.00001", "1", "1", "1000000", "5"));
     exchange.addInstrument(rules(DBR, "0.000001", "1", "1", "10000000", "5"));
@@ -63,6 +69,7 @@ public final class Harness {
         Keeper.builder(clock, store, trailingStore)
             .venue(exchange, exchange)
             .policy(policy)
+            .safeguards(safeguards)
             .audit(sink)
             .io(Runnable::run)
             .build();

@@ -8,6 +8,7 @@ import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionLoader;
 import io.positionkeeper.domain.reconcile.ReconcileResult;
+import io.positionkeeper.domain.reconcile.ReconcileRule;
 import io.positionkeeper.domain.reconcile.Reconciler;
 import io.positionkeeper.domain.stream.ConnectionMonitor;
 import io.positionkeeper.domain.tracking.OwnExits;
@@ -71,7 +72,8 @@ public final class DryRunReconciliation {
             closer,
             clock,
             policy.reconcile(),
-            instruments)
+            instruments,
+            ReconcileRule.STANDARD)
         .dryRun();
   }
 

@@ -135,14 +135,25 @@ public final class Keeper implements PositionKeeper {
                   closer,
                   clock,
                   policy.reconcile(),
-                  instruments),
+                  instruments,
+                  b.safeguards.reconcile()),
               new TrailingHealthCheck(venue.gateway(), monitor, manager, audit),
               new MarkWatch(exchange, venue.streams(), book),
               new ProtectionWatch(exchange, book)));
     }
     this.opener =
         new PositionOpener(
-            gateways, store, book, audit, trailing, closer, clock, policy.open(), instruments);
+            gateways,
+            store,
+            book,
+            audit,
+            trailing,
+            closer,
+            clock,
+            policy.open(),
+            instruments,
+            b.safeguards.intentGuard(),
+            b.safeguards.rollback());
     this.schedule = new KeeperSchedule(clock);
   }
 

@@ -23,6 +23,7 @@ public final class KeeperBuilder {
   final TrailingStopStore trailingStore;
   final Map<Exchange, Venue> venues = new EnumMap<>(Exchange.class);
   KeeperPolicy policy = KeeperPolicy.standard();
+  Safeguards safeguards = Safeguards.standard();
   AuditSink sink;
   BatchingAuditWriter writer;
   Executor io;
@@ -53,6 +54,12 @@ public final class KeeperBuilder {
   /** The policies and periods (default: {@link KeeperPolicy#standard()}). */
   public KeeperBuilder policy(KeeperPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /** The safety rules (default: {@link Safeguards#standard()}, the only ones a bot needs). */
+  public KeeperBuilder safeguards(Safeguards safeguards) {
+    this.safeguards = Objects.requireNonNull(safeguards, "safeguards");
     return this;
   }
 

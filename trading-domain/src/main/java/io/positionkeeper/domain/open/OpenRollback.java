@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * holds is never stripped of its stop and never forgotten: it keeps (or gets) a stop, and a stored
  * one stays ACTIVE for reconciliation and the trader to see. Every step runs and is recorded
  * whatever the previous ones did.
+ *
+ * <p>Not final: a test of this package subclasses it to put an old rollback back (see {@link
+ * RollbackFactory}); the keeper only ever builds this one.
  */
-final class OpenRollback {
+class OpenRollback {
   private static final Logger log = LoggerFactory.getLogger(OpenRollback.class);
 
   private final PositionStore store;
@@ -85,7 +88,7 @@ final class OpenRollback {
     return new OpenResult.Failed(stage, reason, failures);
   }
 
-  private void undoAll(OpenAttempt a, String reason, List<String> failures) {
+  void undoAll(OpenAttempt a, String reason, List<String> failures) {
     a.stop.ifPresent(
         stop ->
             step(
@@ -134,7 +137,7 @@ final class OpenRollback {
    * position stays ACTIVE in the book and the store; one with no row leaves the book so that
    * reconciliation adopts it, stop and all.
    */
-  private void keepProtected(OpenAttempt a, String why, List<String> failures) {
+  void keepProtected(OpenAttempt a, String why, List<String> failures) {
     if (a.stop.isEmpty()) {
       step(
           a,

@@ -66,7 +66,9 @@ public final class PositionOpener {
   private final FillVerifier verifier;
   private final StopPlacement stops;
   private final OpenRollback rollback;
+  private final IntentGuard guard;
 
+  /** An opener with the given intent guard and rollback (the keeper passes the standard ones). */
   public PositionOpener(
       Map<Exchange, ExchangeGateway> gateways,
       PositionStore store,
@@ -76,7 +78,9 @@ public final class PositionOpener {
       PositionCloser closer,
       Clock clock,
       OpenPolicy policy,
-      InstrumentCatalog instruments) {
+      InstrumentCatalog instruments,
+      IntentGuard guard,
+      RollbackFactory rollbacks) {
     this.gateways = new EnumMap<>(gateways);
     this.store = Objects.requireNonNull(store, "store");
     this.book = Objects.requireNonNull(book, "book");
@@ -88,7 +92,10 @@ public final class PositionOpener {
     this.instruments = Objects.requireNonNull(instruments, "instruments");
     this.verifier = new FillVerifier(book, clock, policy);
     this.stops = new StopPlacement(audit, clock, policy.stopDeadline(), policy.backoff());
-    this.rollback = new OpenRollback(store, book, audit, trailing, closer, stops, clock, policy);
+    this.guard = Objects.requireNonNull(guard, "guard");
+    this.rollback =
+        Objects.requireNonNull(rollbacks, "rollbacks")
+            .create(store, book, audit, trailing, closer, stops, clock, policy);
   }
 
   /** What validation found: the instrument and the quantity to order, or why not. */
@@ -185,64 +192,46 @@ public final class PositionOpener {
               + intent.stopLossPercent().toPlainString()
               + " % is within one tick of the price");
     }
-    return alreadySent(gateway, intent, entryId)
-        .or(() -> notRecordable(intent, entryId))
+    return alreadyUsed(gateway, intent, entryId)
         .<Plan>map(Plan.Refused::new)
         .orElse(new Plan.Ready(gateway, instrument, quantity));
   }
 
   /**
-   * Fail closed: the store must answer before an order is sent, or the fill could not be recorded
-   * and would have to be closed again at market. The question asked is whether it already holds a
-   * row for this intent's entry order, a second guard of one entry order per intent.
+   * Asks the venue whether it knows the intent's entry order and the store whether it holds a row
+   * for it, and lets the guard decide. Fail closed: an intent the venue cannot be asked about is
+   * not known to be new, and the store must answer before an order is sent, or the fill could not
+   * be recorded and would have to be closed again at market.
    */
-  private Optional<String> notRecordable(OpenIntent intent, ClientOrderId entryId) {
+  private Optional<String> alreadyUsed(
+      ExchangeGateway gateway, OpenIntent intent, ClientOrderId entryId) {
+    Optional<OrderReport> sent;
     try {
-      return Retries.idempotent(
+      sent =
+          Retries.idempotent(
               clock,
               policy.orderDeadline(),
               policy.backoff(),
-              () -> store.findByEntryOrder(entryId))
-          .map(
-              row ->
-                  "intent "
-                      + intent.intentId()
-                      + " is already stored as position "
-                      + row.id()
-                      + ": one entry order per intent");
+              () -> gateway.queryOrder(intent.symbol(), entryId));
+    } catch (PortException e) {
+      return Optional.of(
+          "could not check that intent " + intent.intentId() + " is new: " + describe(e));
+    }
+    Optional<PositionRecord> stored;
+    try {
+      stored =
+          Retries.idempotent(
+              clock,
+              policy.orderDeadline(),
+              policy.backoff(),
+              () -> store.findByEntryOrder(entryId));
     } catch (PortException e) {
       return Optional.of(
           "the position store does not answer, so no order is sent (an opening that cannot be"
               + " recorded is not started): "
               + describe(e));
     }
-  }
-
-  /**
-   * One entry order per intent: an intent whose entry id the venue already knows (a retry after a
-   * failed opening, a restart) is refused, never reopened on the old order's report.
-   */
-  private Optional<String> alreadySent(
-      ExchangeGateway gateway, OpenIntent intent, ClientOrderId entryId) {
-    try {
-      return Retries.idempotent(
-              clock,
-              policy.orderDeadline(),
-              policy.backoff(),
-              () -> gateway.queryOrder(intent.symbol(), entryId))
-          .map(
-              order ->
-                  "intent "
-                      + intent.intentId()
-                      + " already sent its entry order "
-                      + order.orderId()
-                      + " ("
-                      + order.status()
-                      + "): one entry order per intent; a new intent id opens again");
-    } catch (PortException e) {
-      return Optional.of(
-          "could not check that intent " + intent.intentId() + " is new: " + describe(e));
-    }
+    return guard.refusal(intent, sent, stored);
   }
 
   // ------------------------------------------------------------------ the steps
@@ -251,7 +240,16 @@ public final class PositionOpener {
     var request =
         new MarketOrderRequest(
             a.intent.symbol(), a.intent.side().entrySide(), a.requested, a.entryId, false);
-    switch (Orders.place(a.gateway, request, clock, policy.orderDeadline())) {
+    Orders.Placement placement;
+    try {
+      placement = Orders.place(a.gateway, request, clock, policy.orderDeadline());
+    } catch (RuntimeException e) {
+      // Thrown outside the port's answers (a driver or parse bug): the order may have landed, so
+      // the rollback asks the venue instead of taking "nothing was filled" for granted.
+      a.mayHaveFilled = true;
+      throw e;
+    }
+    switch (placement) {
       case Orders.Placement.Placed placed -> {
         OrderReport report = placed.report();
         audit.record(

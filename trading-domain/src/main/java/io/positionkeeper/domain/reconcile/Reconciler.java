@@ -60,6 +60,7 @@ public final class Reconciler {
   private final AuditTrail audit;
   private final Clock clock;
   private final ReconcilePolicy policy;
+  private final ReconcileRule rule;
   private final ReconcileContext c;
   private final Protection protection;
   private final Adoption adoption;
@@ -67,6 +68,7 @@ public final class Reconciler {
   private final OrphanStops orphans;
   private boolean running;
 
+  /** A reconciler that decides by {@code rule} (the keeper passes the standard one). */
   public Reconciler(
       ExchangeGateway gateway,
       ConnectionMonitor monitor,
@@ -77,7 +79,9 @@ public final class Reconciler {
       PositionCloser closer,
       Clock clock,
       ReconcilePolicy policy,
-      InstrumentCatalog instruments) {
+      InstrumentCatalog instruments,
+      ReconcileRule rule) {
+    this.rule = Objects.requireNonNull(rule, "rule");
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.exchange = gateway.exchange();
     this.monitor = Objects.requireNonNull(monitor, "monitor");
@@ -137,7 +141,7 @@ public final class Reconciler {
     } catch (Refusal r) {
       return refuse(r.getMessage());
     }
-    List<ReconcileAction> actions = new ArrayList<>(ReconcileDecision.decide(inputs, policy));
+    List<ReconcileAction> actions = new ArrayList<>(rule.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
     actions.addAll(orphans.find(inputs, live.keySet()));
     actions.addAll(orphans.beside(inputs, live.keySet()));

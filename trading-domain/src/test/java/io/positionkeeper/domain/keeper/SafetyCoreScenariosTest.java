@@ -330,7 +330,7 @@ class SafetyCoreScenariosTest {
   }
 
   /** A store whose insert fails with an exception outside the port's taxonomy. */
-  private static final class ThrowingOnInsert implements PositionStore {
+  static final class ThrowingOnInsert implements PositionStore {
     private final PositionStore delegate;
 
     ThrowingOnInsert(PositionStore delegate) {

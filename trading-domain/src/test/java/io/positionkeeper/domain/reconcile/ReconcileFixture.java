@@ -8,8 +8,10 @@ import io.positionkeeper.domain.audit.BatchingAuditWriter;
 import io.positionkeeper.domain.audit.Subject;
 import io.positionkeeper.domain.instrument.Instrument;
 import io.positionkeeper.domain.instrument.InstrumentCatalog;
+import io.positionkeeper.domain.open.IntentGuard;
 import io.positionkeeper.domain.open.OpenPolicy;
 import io.positionkeeper.domain.open.PositionOpener;
+import io.positionkeeper.domain.open.RollbackFactory;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionBook;
@@ -103,7 +105,9 @@ final class ReconcileFixture implements AutoCloseable {
             closer,
             clock,
             OpenPolicy.standard(),
-            instruments);
+            instruments,
+            IntentGuard.STANDARD,
+            RollbackFactory.STANDARD);
     exchange.start(
         event -> {
           monitor.onEvent(event);
@@ -113,7 +117,17 @@ final class ReconcileFixture implements AutoCloseable {
 
   Reconciler reconciler(ReconcilePolicy policy) {
     return new Reconciler(
-        exchange, monitor, store, book, audit, trailing, closer, clock, policy, instruments);
+        exchange,
+        monitor,
+        store,
+        book,
+        audit,
+        trailing,
+        closer,
+        clock,
+        policy,
+        instruments,
+        ReconcileRule.STANDARD);
   }
 
   Reconciler reconciler() {

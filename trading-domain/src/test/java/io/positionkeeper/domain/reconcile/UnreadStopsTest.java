@@ -80,7 +80,8 @@ class UnreadStopsTest {
         f.closer,
         f.clock,
         ReconcilePolicy.standard(),
-        f.instruments);
+        f.instruments,
+        ReconcileRule.STANDARD);
   }
 
   @Test

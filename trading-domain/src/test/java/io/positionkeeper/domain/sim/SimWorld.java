@@ -3,6 +3,7 @@ package io.positionkeeper.domain.sim;
 import io.positionkeeper.domain.audit.AuditSink;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
+import io.positionkeeper.domain.keeper.Safeguards;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.fake.FakeExchange;
@@ -42,6 +43,7 @@ final class SimWorld {
       };
   private final SwitchableStreams streams;
   private final Set<TeethGateway.Switch> teeth;
+  private final Safeguards safeguards;
   Keeper keeper;
   int restarts;
 
@@ -56,7 +58,13 @@ final class SimWorld {
 
   /** A world whose keeper sees the venue through {@link TeethGateway} with {@code teeth} on. */
   SimWorld(FakeExchange.Flavour flavour, Set<TeethGateway.Switch> teeth) {
+    this(flavour, teeth, Safeguards.standard());
+  }
+
+  /** A world whose keepers are built with {@code safeguards} (an old rule put back: teeth). */
+  SimWorld(FakeExchange.Flavour flavour, Set<TeethGateway.Switch> teeth, Safeguards safeguards) {
     this.teeth = Set.copyOf(teeth);
+    this.safeguards = safeguards;
     exchange =
         new FakeExchange(
                 flavour == FakeExchange.Flavour.BYBIT ? Exchange.BYBIT : Exchange.BINANCE, clock)
@@ -77,6 +85,7 @@ final class SimWorld {
     return Keeper.builder(clock, store, trailingStore)
         .venue(teeth.isEmpty() ? exchange : new TeethGateway(exchange, teeth), streams)
         .policy(KeeperPolicy.standard())
+        .safeguards(safeguards)
         .audit(sink)
         .io(Runnable::run)
         .build();

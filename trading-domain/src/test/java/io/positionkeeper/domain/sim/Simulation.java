@@ -1,5 +1,6 @@
 package io.positionkeeper.domain.sim;
 
+import io.positionkeeper.domain.keeper.Safeguards;
 import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.sim.SimConfig.FaultClass;
@@ -98,9 +99,14 @@ final class Simulation {
 
   /** A history whose keeper has the defects {@code teeth} put back (SimulatorTeethTest). */
   Simulation(SimConfig config, Set<TeethGateway.Switch> teeth) {
+    this(config, teeth, Safeguards.standard());
+  }
+
+  /** A history whose keeper is built with an old safety rule put back (SimulatorTeethTest). */
+  Simulation(SimConfig config, Set<TeethGateway.Switch> teeth, Safeguards safeguards) {
     this.config = config;
     this.random = new Random(config.seed());
-    this.world = new SimWorld(config.flavour(), teeth);
+    this.world = new SimWorld(config.flavour(), teeth, safeguards);
     this.invariants = new Invariants(world);
     int total = 0;
     for (Action a : Action.values()) {

@@ -1,18 +1,13 @@
 package io.positionkeeper.domain.sim;
 
 import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.ForwardingGateway;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
-import io.positionkeeper.ports.model.ClientOrderId;
-import io.positionkeeper.ports.model.Exchange;
-import io.positionkeeper.ports.model.ExchangeOrderId;
-import io.positionkeeper.ports.model.InstrumentRules;
-import io.positionkeeper.ports.model.MarkPrice;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionExit;
 import io.positionkeeper.ports.model.PositionSide;
-import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
@@ -31,7 +26,7 @@ import java.util.Set;
  * simulator can show that it would catch it again ("teeth"). With no switch on it only forwards;
  * the invariants always read the venue itself, never through this decorator.
  */
-final class TeethGateway implements ExchangeGateway {
+final class TeethGateway extends ForwardingGateway {
 
   /** A defect put back. */
   enum Switch {
@@ -55,53 +50,22 @@ final class TeethGateway implements ExchangeGateway {
     MOVES_REFUSED
   }
 
-  private final ExchangeGateway venue;
   private final Set<Switch> on;
   private final Map<Symbol, BigDecimal> entries = new HashMap<>();
   private final Set<Symbol> moveFailed = new HashSet<>();
 
   TeethGateway(ExchangeGateway venue, Set<Switch> on) {
-    this.venue = venue;
+    super(venue);
     this.on = on.isEmpty() ? EnumSet.noneOf(Switch.class) : EnumSet.copyOf(on);
   }
 
   @Override
-  public Exchange exchange() {
-    return venue.exchange();
-  }
-
-  @Override
-  public List<InstrumentRules> instruments() {
-    return venue.instruments();
-  }
-
-  @Override
-  public InstrumentRules instrument(Symbol symbol) {
-    return venue.instrument(symbol);
-  }
-
-  @Override
   public OrderReport placeMarketOrder(MarketOrderRequest request) {
-    OrderReport report = venue.placeMarketOrder(request);
+    OrderReport report = venue().placeMarketOrder(request);
     if (!request.reduceOnly() && report.averagePrice().signum() > 0) {
       entries.put(request.symbol(), report.averagePrice());
     }
     return report;
-  }
-
-  @Override
-  public Optional<OrderReport> queryOrder(Symbol symbol, ClientOrderId clientOrderId) {
-    return venue.queryOrder(symbol, clientOrderId);
-  }
-
-  @Override
-  public OrderReport cancelOrder(Symbol symbol, ClientOrderId clientOrderId) {
-    return venue.cancelOrder(symbol, clientOrderId);
-  }
-
-  @Override
-  public StopOrder placeStopLoss(StopLossRequest request) {
-    return venue.placeStopLoss(request);
   }
 
   @Override
@@ -110,7 +74,7 @@ final class TeethGateway implements ExchangeGateway {
       throw new RejectedException("teeth", "the stop " + current.clientId() + " cannot be moved");
     }
     try {
-      return venue.moveStopLoss(current, replacement);
+      return venue().moveStopLoss(current, replacement);
     } catch (RuntimeException e) {
       if (on.contains(Switch.MOVE_NEVER_SETTLED)) {
         moveFailed.add(current.symbol());
@@ -120,36 +84,16 @@ final class TeethGateway implements ExchangeGateway {
   }
 
   @Override
-  public void cancelStopLoss(Symbol symbol, ClientOrderId stopClientId) {
-    venue.cancelStopLoss(symbol, stopClientId);
-  }
-
-  @Override
   public List<StopOrder> openStopLosses(Symbol symbol) {
     if (moveFailed.remove(symbol)) {
       throw new RetryableException("teeth: the read that settles a failed move is refused");
     }
-    return venue.openStopLosses(symbol);
-  }
-
-  @Override
-  public List<StopOrder> allOpenStopLosses() {
-    return venue.allOpenStopLosses();
-  }
-
-  @Override
-  public PositionSnapshot positions() {
-    return venue.positions();
-  }
-
-  @Override
-  public Optional<ExchangeOrderId> openingOrderId(Symbol symbol, PositionSide side) {
-    return venue.openingOrderId(symbol, side);
+    return venue().openStopLosses(symbol);
   }
 
   @Override
   public Optional<PositionExit> exitSince(Symbol symbol, PositionSide side, Instant since) {
-    Optional<PositionExit> exit = venue.exitSince(symbol, side, since);
+    Optional<PositionExit> exit = venue().exitSince(symbol, side, since);
     BigDecimal entry = entries.get(symbol);
     if (!on.contains(Switch.INVENTED_EXIT) || exit.isEmpty() || entry == null) {
       return exit;
@@ -164,15 +108,5 @@ final class TeethGateway implements ExchangeGateway {
             BigDecimal.ZERO,
             real.closingClientId(),
             real.time()));
-  }
-
-  @Override
-  public MarkPrice markPrice(Symbol symbol) {
-    return venue.markPrice(symbol);
-  }
-
-  @Override
-  public Instant serverTime() {
-    return venue.serverTime();
   }
 }
