@@ -1,11 +1,14 @@
 package io.positionkeeper.postgres;
 
+import static io.positionkeeper.postgres.schema.Tables.ACCOUNT_LEASES;
+
 import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.Lease;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.Param;
 import org.jooq.ResultQuery;
 
 /**
@@ -26,6 +29,16 @@ record AccountScope(AccountId account, Optional<Lease> lease) {
   private static final String FENCE =
       "SELECT epoch FROM monitoring.account_leases"
           + " WHERE account = ? AND epoch = ? AND holder = ? FOR SHARE";
+
+  /** The scope's account, a parameter of the statements rendered once. */
+  static final Param<String> ACCOUNT = RenderedStatement.param("account", ACCOUNT_LEASES.ACCOUNT);
+
+  private static final Param<String> FENCE_ACCOUNT =
+      RenderedStatement.param("fence_account", ACCOUNT_LEASES.ACCOUNT);
+  private static final Param<Long> FENCE_EPOCH =
+      RenderedStatement.param("fence_epoch", ACCOUNT_LEASES.EPOCH);
+  private static final Param<String> FENCE_HOLDER =
+      RenderedStatement.param("fence_holder", ACCOUNT_LEASES.HOLDER);
 
   AccountScope {
     Objects.requireNonNull(account, "account");
@@ -63,18 +76,38 @@ record AccountScope(AccountId account, Optional<Lease> lease) {
   }
 
   /**
-   * The fence as the first part of a write that is one statement ({@code WITH fence AS (...)}): one
-   * row, the lease row locked {@code FOR SHARE} until the statement commits, while the lease is
-   * current; no row once it is not. Unfenced, always one row. The statement writes only when the
-   * fence has its row (a one-time {@code EXISTS} condition, evaluated before any row is written)
-   * and reports that count to {@link #refuseUnlessFenced}.
+   * The fence as the first part of a write that is one statement rendered once ({@code WITH fence
+   * AS (...)}, {@link RenderedStatement}): one row, the lease row locked {@code FOR SHARE} until
+   * the statement commits, while the lease is current; no row once it is not. Unfenced, always one
+   * row. The statement writes only when the fence has its row (a one-time {@code EXISTS} condition,
+   * evaluated before any row is written) and reports that count to {@link #refuseUnlessFenced}.
+   * {@link #fixedValues} holds its values.
    */
-  ResultQuery<?> fenceQuery(DSLContext ctx) {
+  ResultQuery<?> fenceTemplate(DSLContext ctx) {
     if (lease.isEmpty()) {
       return ctx.selectOne();
     }
-    Lease l = lease.get();
-    return ctx.resultQuery(FENCE, account.value(), l.epoch(), l.holder());
+    return ctx.select(ACCOUNT_LEASES.EPOCH)
+        .from(ACCOUNT_LEASES)
+        .where(ACCOUNT_LEASES.ACCOUNT.eq(FENCE_ACCOUNT))
+        .and(ACCOUNT_LEASES.EPOCH.eq(FENCE_EPOCH))
+        .and(ACCOUNT_LEASES.HOLDER.eq(FENCE_HOLDER))
+        .forShare();
+  }
+
+  /**
+   * The values of a statement rendered once that are this scope's: the account ({@link #ACCOUNT}),
+   * and the lease of {@link #fenceTemplate}.
+   */
+  RenderedStatement.Values fixedValues() {
+    RenderedStatement.Values values = RenderedStatement.fixedValues().set(ACCOUNT, name());
+    lease.ifPresent(
+        l ->
+            values
+                .set(FENCE_ACCOUNT, account.value())
+                .set(FENCE_EPOCH, l.epoch())
+                .set(FENCE_HOLDER, l.holder()));
+    return values;
   }
 
   /**

@@ -4,6 +4,8 @@ import static io.positionkeeper.postgres.schema.Tables.EVENTS;
 
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
+import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.schema.tables.records.EventsRecord;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Insert;
 import org.jooq.JSONB;
+import org.jooq.Param;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 
@@ -61,16 +64,31 @@ final class AuditRows {
         == 1;
   }
 
+  private static final Param<String> EVENT_ID =
+      RenderedStatement.param("event_id", EVENTS.EVENT_ID);
+  private static final Param<String> CORRELATION_KEY =
+      RenderedStatement.param("event_correlation_key", EVENTS.CORRELATION_KEY);
+  private static final Param<Exchange> EXCHANGE =
+      RenderedStatement.param("event_exchange", EVENTS.EXCHANGE);
+  private static final Param<String> SYMBOL =
+      RenderedStatement.param("event_symbol", EVENTS.SYMBOL);
+  private static final Param<String> TYPE = RenderedStatement.param("event_type", EVENTS.TYPE);
+  private static final Param<Severity> SEVERITY =
+      RenderedStatement.param("event_severity", EVENTS.SEVERITY);
+  private static final Param<JSONB> PAYLOAD =
+      RenderedStatement.param("event_payload", EVENTS.PAYLOAD);
+  private static final Param<Instant> EVENT_TIME =
+      RenderedStatement.param("event_time", EVENTS.EVENT_TIME);
+
   /**
-   * The insert of one event as a part of a larger statement: the event about the position whose id
-   * {@code positionId} reads from {@code source} (a {@code WITH} part that returns the id of the
-   * row it wrote), one row when {@code source} has one and none otherwise; an event id stored
-   * already is left as it is, as in {@link #insert}.
+   * The insert of one event as a part of a larger statement rendered once ({@link
+   * RenderedStatement}): the event about the position whose id {@code positionId} reads from {@code
+   * source} (a {@code WITH} part that returns the id of the row it wrote), one row when {@code
+   * source} has one and none otherwise; an event id stored already is left as it is, as in {@link
+   * #insert}. {@link #bind} gives each run its event.
    */
-  static Insert<EventsRecord> insertFrom(
-      DSLContext ctx, AccountId account, AuditRecord r, Table<?> source, Field<Long> positionId) {
-    Objects.requireNonNull(r, "event");
-    return ctx.insertInto(
+  static Insert<EventsRecord> insertFrom(Table<?> source, Field<Long> positionId) {
+    return DSL.insertInto(
             EVENTS,
             EVENTS.EVENT_ID,
             EVENTS.ACCOUNT,
@@ -84,19 +102,36 @@ final class AuditRows {
             EVENTS.EVENT_TIME)
         .select(
             DSL.select(
-                    DSL.val(r.eventId(), EVENTS.EVENT_ID),
-                    DSL.val(account.value(), EVENTS.ACCOUNT),
+                    EVENT_ID,
+                    AccountScope.ACCOUNT,
                     positionId,
-                    DSL.val(r.correlationKey(), EVENTS.CORRELATION_KEY),
-                    DSL.val(r.exchange(), EVENTS.EXCHANGE),
-                    DSL.val(symbol(r), EVENTS.SYMBOL),
-                    DSL.val(r.type(), EVENTS.TYPE),
-                    DSL.val(r.severity(), EVENTS.SEVERITY),
-                    DSL.val(JSONB.valueOf(Json.write(r.payload())), EVENTS.PAYLOAD),
-                    DSL.val(micros(r.time()), EVENTS.EVENT_TIME))
+                    CORRELATION_KEY,
+                    EXCHANGE,
+                    SYMBOL,
+                    TYPE,
+                    SEVERITY,
+                    PAYLOAD,
+                    EVENT_TIME)
                 .from(source))
         .onConflict(EVENTS.EVENT_ID)
         .doNothing();
+  }
+
+  /**
+   * Sets the values of an {@link #insertFrom} part to the event {@code r} (its account is the
+   * statement's, {@link AccountScope#ACCOUNT}).
+   */
+  static void bind(RenderedStatement.Values values, AuditRecord r) {
+    Objects.requireNonNull(r, "event");
+    values
+        .set(EVENT_ID, r.eventId())
+        .set(CORRELATION_KEY, r.correlationKey())
+        .set(EXCHANGE, r.exchange())
+        .set(SYMBOL, symbol(r))
+        .set(TYPE, r.type())
+        .set(SEVERITY, r.severity())
+        .set(PAYLOAD, JSONB.valueOf(Json.write(r.payload())))
+        .set(EVENT_TIME, micros(r.time()));
   }
 
   static AuditRecord toRecord(EventsRecord row) {

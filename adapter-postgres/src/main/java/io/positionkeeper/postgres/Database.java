@@ -64,6 +64,11 @@ final class Database {
     this.pool = dataSource instanceof HikariDataSource hikari ? hikari : null;
   }
 
+  /** A context that renders statements with this adapter's settings, bound to no connection. */
+  static DSLContext renderer() {
+    return DSL.using(SQLDialect.POSTGRES, SETTINGS);
+  }
+
   static DSLContext dsl(Connection connection) {
     return DSL.using(connection, SQLDialect.POSTGRES, SETTINGS);
   }

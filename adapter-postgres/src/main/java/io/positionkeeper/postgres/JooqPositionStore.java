@@ -7,6 +7,8 @@ import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.model.AccountId;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.CloseReason;
+import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.NewPosition;
@@ -17,6 +19,9 @@ import io.positionkeeper.ports.model.PositionStatus;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.schema.tables.records.PositionsRecord;
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +29,7 @@ import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
+import org.jooq.Param;
 import org.jooq.Table;
 import org.jooq.UpdateSetMoreStep;
 import org.jooq.impl.DSL;
@@ -51,9 +56,53 @@ public final class JooqPositionStore implements PositionStore {
   private static final Table<?> WRITTEN = DSL.table(DSL.name("written"));
   private static final Field<Long> WRITTEN_ID = DSL.field(DSL.name("written", "id"), Long.class);
 
+  /** The values of a write, named parameters of the statements below. */
+  private static final Param<Exchange> EXCHANGE =
+      RenderedStatement.param("exchange", POSITIONS.EXCHANGE);
+
+  private static final Param<String> SYMBOL = RenderedStatement.param("symbol", POSITIONS.SYMBOL);
+  private static final Param<PositionSide> SIDE = RenderedStatement.param("side", POSITIONS.SIDE);
+  private static final Param<BigDecimal> QUANTITY =
+      RenderedStatement.param("quantity", POSITIONS.QUANTITY);
+  private static final Param<BigDecimal> ENTRY_PRICE =
+      RenderedStatement.param("entry_price", POSITIONS.ENTRY_PRICE);
+  private static final Param<String> SIGNAL_ID =
+      RenderedStatement.param("signal_id", POSITIONS.SIGNAL_ID);
+  private static final Param<String> EXCHANGE_ORDER_ID =
+      RenderedStatement.param("exchange_order_id", POSITIONS.EXCHANGE_ORDER_ID);
+  private static final Param<String> ENTRY_CLIENT_ORDER_ID =
+      RenderedStatement.param("entry_client_order_id", POSITIONS.ENTRY_CLIENT_ORDER_ID);
+  private static final Param<Instant> OPENED_AT =
+      RenderedStatement.param("opened_at", POSITIONS.OPENED_AT);
+  private static final Param<Long> ID = RenderedStatement.param("id", POSITIONS.ID);
+  private static final Param<Instant> UPDATED_AT =
+      RenderedStatement.param("updated_at", POSITIONS.UPDATED_AT);
+  private static final Param<String> STOP_CLIENT_ID =
+      RenderedStatement.param("stop_client_id", POSITIONS.STOP_CLIENT_ID);
+  private static final Param<BigDecimal> STOP_PRICE =
+      RenderedStatement.param("stop_price", POSITIONS.STOP_PRICE);
+  private static final Param<BigDecimal> EXIT_PRICE =
+      RenderedStatement.param("exit_price", POSITIONS.EXIT_PRICE);
+  private static final Param<BigDecimal> REALIZED_PNL =
+      RenderedStatement.param("realized_pnl", POSITIONS.REALIZED_PNL);
+  private static final Param<CloseReason> CLOSE_REASON =
+      RenderedStatement.param("close_reason", POSITIONS.CLOSE_REASON);
+  private static final Param<Instant> CLOSED_AT =
+      RenderedStatement.param("closed_at", POSITIONS.CLOSED_AT);
+  private static final Param<String> NOTE = RenderedStatement.param("note", POSITIONS.NOTE);
+
   private final Database db;
   private final UnreadableRows unreadable;
   private final AccountScope scope;
+
+  /** The writes, each one statement rendered once for this store's account and lease. */
+  private final RenderedStatement insertStatement;
+
+  private final RenderedStatement updatePositionStatement;
+  private final RenderedStatement recordStopStatement;
+  private final RenderedStatement markClosingStatement;
+  private final RenderedStatement closeStatement;
+  private final RenderedStatement markRolledBackStatement;
 
   /**
    * A store of the {@link AccountId#DEFAULT} account, unfenced, that logs the rows it cannot read
@@ -91,6 +140,111 @@ public final class JooqPositionStore implements PositionStore {
     this.db = new Database(dataSource);
     this.scope = Objects.requireNonNull(scope, "scope");
     this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
+    this.insertStatement = renderInsert(scope);
+    this.updatePositionStatement =
+        renderChange(
+            scope,
+            u ->
+                u.set(POSITIONS.SIDE, SIDE)
+                    .set(POSITIONS.QUANTITY, QUANTITY)
+                    .set(POSITIONS.ENTRY_PRICE, ENTRY_PRICE));
+    this.recordStopStatement =
+        renderChange(
+            scope,
+            u ->
+                u.set(POSITIONS.STOP_CLIENT_ID, STOP_CLIENT_ID)
+                    .set(POSITIONS.STOP_PRICE, STOP_PRICE));
+    this.markClosingStatement =
+        renderChange(
+            scope,
+            u -> u.set(POSITIONS.STATUS, DSL.inline(PositionStatus.CLOSING, POSITIONS.STATUS)));
+    this.closeStatement =
+        renderChange(
+            scope,
+            u ->
+                u.set(POSITIONS.STATUS, DSL.inline(PositionStatus.CLOSED, POSITIONS.STATUS))
+                    // NULL when unknown: the database refuses that for anything but a PHANTOM
+                    // close.
+                    .set(POSITIONS.EXIT_PRICE, EXIT_PRICE)
+                    .set(POSITIONS.REALIZED_PNL, REALIZED_PNL)
+                    .set(POSITIONS.CLOSE_REASON, CLOSE_REASON)
+                    .set(POSITIONS.CLOSED_AT, CLOSED_AT));
+    this.markRolledBackStatement =
+        renderChange(
+            scope,
+            u ->
+                u.set(POSITIONS.STATUS, DSL.inline(PositionStatus.ROLLED_BACK, POSITIONS.STATUS))
+                    .set(POSITIONS.NOTE, NOTE)
+                    .set(POSITIONS.CLOSED_AT, CLOSED_AT));
+  }
+
+  /** One statement: the fence, the row, and its creation event with the new id. */
+  private static RenderedStatement renderInsert(AccountScope scope) {
+    DSLContext ctx = Database.renderer();
+    var row =
+        ctx.insertInto(
+                POSITIONS,
+                POSITIONS.ACCOUNT,
+                POSITIONS.EXCHANGE,
+                POSITIONS.SYMBOL,
+                POSITIONS.SIDE,
+                POSITIONS.QUANTITY,
+                POSITIONS.ENTRY_PRICE,
+                POSITIONS.STATUS,
+                POSITIONS.SIGNAL_ID,
+                POSITIONS.EXCHANGE_ORDER_ID,
+                POSITIONS.ENTRY_CLIENT_ORDER_ID,
+                POSITIONS.OPENED_AT,
+                POSITIONS.UPDATED_AT)
+            .select(
+                DSL.select(
+                        AccountScope.ACCOUNT,
+                        EXCHANGE,
+                        SYMBOL,
+                        SIDE,
+                        QUANTITY,
+                        ENTRY_PRICE,
+                        DSL.inline(PositionStatus.ACTIVE, POSITIONS.STATUS),
+                        SIGNAL_ID,
+                        EXCHANGE_ORDER_ID,
+                        ENTRY_CLIENT_ORDER_ID,
+                        OPENED_AT,
+                        OPENED_AT)
+                    .whereExists(DSL.selectOne().from(FENCE)))
+            .returning(POSITIONS.ID);
+    return RenderedStatement.of(
+        ctx.resultQuery(
+            "WITH fence AS ({0}), written AS ({1}), event AS ({2})"
+                + " SELECT (SELECT count(*) FROM fence) AS fenced,"
+                + " (SELECT id FROM written) AS id",
+            scope.fenceTemplate(ctx), row, AuditRows.insertFrom(WRITTEN, WRITTEN_ID)),
+        scope.fixedValues());
+  }
+
+  /**
+   * One statement: the fence, the change {@code changes} makes when the row is still open, and its
+   * event when it changed the row.
+   */
+  private static RenderedStatement renderChange(
+      AccountScope scope, UnaryOperator<UpdateSetMoreStep<PositionsRecord>> changes) {
+    DSLContext ctx = Database.renderer();
+    var update =
+        changes
+            .apply(ctx.update(POSITIONS).set(POSITIONS.UPDATED_AT, UPDATED_AT))
+            .where(POSITIONS.ID.eq(ID))
+            .and(POSITIONS.ACCOUNT.eq(AccountScope.ACCOUNT))
+            .and(
+                POSITIONS.STATUS.in(
+                    OPEN.stream().map(s -> DSL.inline(s, POSITIONS.STATUS)).toList()))
+            .andExists(DSL.selectOne().from(FENCE))
+            .returning(POSITIONS.ID);
+    return RenderedStatement.of(
+        ctx.resultQuery(
+            "WITH fence AS ({0}), written AS ({1}), event AS ({2})"
+                + " SELECT (SELECT count(*) FROM fence) AS fenced,"
+                + " (SELECT count(*) FROM written) AS updated",
+            scope.fenceTemplate(ctx), update, AuditRows.insertFrom(WRITTEN, WRITTEN_ID)),
+        scope.fixedValues());
   }
 
   @Override
@@ -101,58 +255,34 @@ public final class JooqPositionStore implements PositionStore {
       throw new IllegalArgumentException(
           "the creation event of a new row must not carry a position id");
     }
+    RenderedStatement.Values values =
+        insertStatement
+            .values()
+            .set(EXCHANGE, p.exchange())
+            .set(SYMBOL, p.symbol().value())
+            .set(SIDE, p.side())
+            .set(QUANTITY, p.quantity())
+            .set(ENTRY_PRICE, p.entryPrice())
+            .set(SIGNAL_ID, p.signalId().orElse(null))
+            .set(EXCHANGE_ORDER_ID, p.exchangeOrderId().value())
+            .set(
+                ENTRY_CLIENT_ORDER_ID,
+                p.entryClientOrderId().map(ClientOrderId::value).orElse(null))
+            .set(OPENED_AT, AuditRows.micros(p.openedAt()));
+    AuditRows.bind(values, created);
     return db.inOneStatement(
         "insert position " + p.exchange() + " " + p.symbol(),
         (ctx, c) -> {
-          // One statement: the fence, the row, and its creation event with the new id.
-          var row =
-              ctx.insertInto(
-                      POSITIONS,
-                      POSITIONS.ACCOUNT,
-                      POSITIONS.EXCHANGE,
-                      POSITIONS.SYMBOL,
-                      POSITIONS.SIDE,
-                      POSITIONS.QUANTITY,
-                      POSITIONS.ENTRY_PRICE,
-                      POSITIONS.STATUS,
-                      POSITIONS.SIGNAL_ID,
-                      POSITIONS.EXCHANGE_ORDER_ID,
-                      POSITIONS.ENTRY_CLIENT_ORDER_ID,
-                      POSITIONS.OPENED_AT,
-                      POSITIONS.UPDATED_AT)
-                  .select(
-                      DSL.select(
-                              DSL.val(scope.name(), POSITIONS.ACCOUNT),
-                              DSL.val(p.exchange(), POSITIONS.EXCHANGE),
-                              DSL.val(p.symbol().value(), POSITIONS.SYMBOL),
-                              DSL.val(p.side(), POSITIONS.SIDE),
-                              DSL.val(p.quantity(), POSITIONS.QUANTITY),
-                              DSL.val(p.entryPrice(), POSITIONS.ENTRY_PRICE),
-                              DSL.val(PositionStatus.ACTIVE, POSITIONS.STATUS),
-                              DSL.val(p.signalId().orElse(null), POSITIONS.SIGNAL_ID),
-                              DSL.val(p.exchangeOrderId().value(), POSITIONS.EXCHANGE_ORDER_ID),
-                              DSL.val(
-                                  p.entryClientOrderId().map(ClientOrderId::value).orElse(null),
-                                  POSITIONS.ENTRY_CLIENT_ORDER_ID),
-                              DSL.val(AuditRows.micros(p.openedAt()), POSITIONS.OPENED_AT),
-                              DSL.val(AuditRows.micros(p.openedAt()), POSITIONS.UPDATED_AT))
-                          .whereExists(DSL.selectOne().from(FENCE)))
-                  .returning(POSITIONS.ID);
-          Record result =
-              ctx.resultQuery(
-                      "WITH fence AS ({0}), written AS ({1}), event AS ({2})"
-                          + " SELECT (SELECT count(*) FROM fence) AS fenced,"
-                          + " (SELECT id FROM written) AS id",
-                      scope.fenceQuery(ctx),
-                      row,
-                      AuditRows.insertFrom(ctx, scope.account(), created, WRITTEN, WRITTEN_ID))
-                  .fetchSingle();
-          scope.refuseUnlessFenced(result.get(0, Long.class));
-          Long id = result.get(1, Long.class);
-          if (id == null) {
-            throw new IllegalStateException("the insert of a fenced position returned no id");
+          try (PreparedStatement statement = insertStatement.prepare(c, values);
+              ResultSet result = statement.executeQuery()) {
+            result.next();
+            scope.refuseUnlessFenced(result.getLong(1));
+            long id = result.getLong(2);
+            if (result.wasNull()) {
+              throw new IllegalStateException("the insert of a fenced position returned no id");
+            }
+            return id;
           }
-          return id;
         });
   }
 
@@ -205,12 +335,10 @@ public final class JooqPositionStore implements PositionStore {
     Objects.requireNonNull(entryPrice, "entryPrice");
     change(
         "update position",
+        updatePositionStatement,
         id,
         event,
-        u ->
-            u.set(POSITIONS.SIDE, side)
-                .set(POSITIONS.QUANTITY, quantity)
-                .set(POSITIONS.ENTRY_PRICE, entryPrice));
+        v -> v.set(SIDE, side).set(QUANTITY, quantity).set(ENTRY_PRICE, entryPrice));
   }
 
   @Override
@@ -220,16 +348,15 @@ public final class JooqPositionStore implements PositionStore {
     Objects.requireNonNull(stopPrice, "stopPrice");
     change(
         "record stop",
+        recordStopStatement,
         id,
         event,
-        u ->
-            u.set(POSITIONS.STOP_CLIENT_ID, stopClientId.value())
-                .set(POSITIONS.STOP_PRICE, stopPrice));
+        v -> v.set(STOP_CLIENT_ID, stopClientId.value()).set(STOP_PRICE, stopPrice));
   }
 
   @Override
   public void markClosing(long id, AuditRecord event) {
-    change("mark closing", id, event, u -> u.set(POSITIONS.STATUS, PositionStatus.CLOSING));
+    change("mark closing", markClosingStatement, id, event, v -> v);
   }
 
   @Override
@@ -237,15 +364,14 @@ public final class JooqPositionStore implements PositionStore {
     Objects.requireNonNull(close, "close");
     change(
         "close position",
+        closeStatement,
         id,
         event,
-        u ->
-            u.set(POSITIONS.STATUS, PositionStatus.CLOSED)
-                // NULL when unknown: the database refuses that for anything but a PHANTOM close.
-                .set(POSITIONS.EXIT_PRICE, close.exitPrice().orElse(null))
-                .set(POSITIONS.REALIZED_PNL, close.realizedPnl().orElse(null))
-                .set(POSITIONS.CLOSE_REASON, close.reason())
-                .set(POSITIONS.CLOSED_AT, AuditRows.micros(close.closedAt())));
+        v ->
+            v.set(EXIT_PRICE, close.exitPrice().orElse(null))
+                .set(REALIZED_PNL, close.realizedPnl().orElse(null))
+                .set(CLOSE_REASON, close.reason())
+                .set(CLOSED_AT, AuditRows.micros(close.closedAt())));
   }
 
   @Override
@@ -254,51 +380,37 @@ public final class JooqPositionStore implements PositionStore {
     Objects.requireNonNull(event, "event");
     change(
         "mark rolled back",
+        markRolledBackStatement,
         id,
         event,
-        u ->
-            u.set(POSITIONS.STATUS, PositionStatus.ROLLED_BACK)
-                .set(POSITIONS.NOTE, reason)
-                .set(POSITIONS.CLOSED_AT, AuditRows.micros(event.time())));
+        v -> v.set(NOTE, reason).set(CLOSED_AT, AuditRows.micros(event.time())));
   }
 
   private void change(
       String operation,
+      RenderedStatement statement,
       long id,
       AuditRecord event,
-      UnaryOperator<UpdateSetMoreStep<PositionsRecord>> changes) {
+      UnaryOperator<RenderedStatement.Values> changes) {
     Objects.requireNonNull(event, "event");
     if (event.positionId().isPresent() && event.positionId().getAsLong() != id) {
       throw new IllegalArgumentException(
           "event is about position " + event.positionId().getAsLong() + ", not " + id);
     }
+    RenderedStatement.Values values =
+        changes.apply(
+            statement.values().set(ID, id).set(UPDATED_AT, AuditRows.micros(event.time())));
+    AuditRows.bind(values, event);
     db.inOneStatement(
         operation + " " + id,
         (ctx, c) -> {
-          // One statement: the fence, the guarded change, and its event when it changed the row.
-          var update =
-              changes
-                  .apply(
-                      ctx.update(POSITIONS)
-                          .set(POSITIONS.UPDATED_AT, AuditRows.micros(event.time())))
-                  .where(POSITIONS.ID.eq(id))
-                  .and(POSITIONS.ACCOUNT.eq(scope.name()))
-                  .and(POSITIONS.STATUS.in(OPEN))
-                  .andExists(DSL.selectOne().from(FENCE))
-                  .returning(POSITIONS.ID);
-          Record result =
-              ctx.resultQuery(
-                      "WITH fence AS ({0}), written AS ({1}), event AS ({2})"
-                          + " SELECT (SELECT count(*) FROM fence) AS fenced,"
-                          + " (SELECT count(*) FROM written) AS updated",
-                      scope.fenceQuery(ctx),
-                      update,
-                      AuditRows.insertFrom(
-                          ctx, scope.account(), event.withPositionId(id), WRITTEN, WRITTEN_ID))
-                  .fetchSingle();
-          scope.refuseUnlessFenced(result.get(0, Long.class));
-          if (result.get(1, Long.class) == 0) {
-            throw refusal(ctx, scope, operation, id);
+          try (PreparedStatement prepared = statement.prepare(c, values);
+              ResultSet result = prepared.executeQuery()) {
+            result.next();
+            scope.refuseUnlessFenced(result.getLong(1));
+            if (result.getLong(2) == 0) {
+              throw refusal(ctx, scope, operation, id);
+            }
           }
           return null;
         });

@@ -9,13 +9,19 @@ import io.positionkeeper.ports.model.Lease;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.ports.model.TrailingStopState;
 import io.positionkeeper.postgres.schema.tables.records.TrailingStopStateRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
+import org.jooq.Param;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 
@@ -28,9 +34,16 @@ import org.jooq.impl.DSL;
 public final class JooqTrailingStopStore implements TrailingStopStore {
   private static final Table<?> FENCE = DSL.table(DSL.name("fence"));
 
+  /** Every column of a state, each a named parameter of the save. */
+  private static final List<Param<?>> COLUMNS =
+      Stream.of(TRAILING_STOP_STATE.fields()).<Param<?>>map(JooqTrailingStopStore::param).toList();
+
   private final Database db;
   private final UnreadableRows unreadable;
   private final AccountScope scope;
+
+  /** The save, one statement rendered once for this store's account and lease. */
+  private final RenderedStatement saveStatement;
 
   /**
    * A store of the {@link AccountId#DEFAULT} account, unfenced, that logs the rows it cannot read
@@ -62,53 +75,75 @@ public final class JooqTrailingStopStore implements TrailingStopStore {
     this.db = new Database(dataSource);
     this.scope = Objects.requireNonNull(scope, "scope");
     this.unreadable = Objects.requireNonNull(unreadable, "unreadable");
+    this.saveStatement = renderSave(scope);
+  }
+
+  private static <T> Param<T> param(Field<T> column) {
+    return RenderedStatement.param(column.getName(), column);
+  }
+
+  /**
+   * One statement: the fence and the upsert. The update applies only to a row of this account;
+   * another account's row stays as it is (and its position's trigger refuses this account's state
+   * anyway).
+   */
+  private static RenderedStatement renderSave(AccountScope scope) {
+    DSLContext ctx = Database.renderer();
+    List<Field<?>> columns = List.of(TRAILING_STOP_STATE.fields());
+    var upsert =
+        ctx.insertInto(TRAILING_STOP_STATE)
+            .columns(columns)
+            .select(DSL.select(COLUMNS).whereExists(DSL.selectOne().from(FENCE)))
+            .onConflict(TRAILING_STOP_STATE.POSITION_ID)
+            .doUpdate()
+            .set(excludedValues(columns))
+            .where(TRAILING_STOP_STATE.ACCOUNT.eq(AccountScope.ACCOUNT))
+            .returning(TRAILING_STOP_STATE.POSITION_ID);
+    return RenderedStatement.of(
+        ctx.resultQuery(
+            "WITH fence AS ({0}), written AS ({1})"
+                + " SELECT (SELECT count(*) FROM fence) AS fenced,"
+                + " (SELECT count(*) FROM written) AS written",
+            scope.fenceTemplate(ctx), upsert),
+        scope.fixedValues());
+  }
+
+  private static Map<Field<?>, Field<?>> excludedValues(List<Field<?>> columns) {
+    Map<Field<?>, Field<?>> values = new LinkedHashMap<>();
+    columns.forEach(c -> values.put(c, DSL.excluded(c)));
+    return values;
   }
 
   @Override
   public void save(TrailingStopState s) {
     Objects.requireNonNull(s, "state");
     TrailingStopStateRecord row = toRow(s).setAccount(scope.name());
+    RenderedStatement.Values values = saveStatement.values();
+    COLUMNS.forEach(column -> set(values, column, row));
     db.inOneStatement(
         "save trailing stop of position " + s.positionId(),
         (ctx, c) -> {
-          // One statement: the fence and the upsert. The update applies only to a row of this
-          // account; another account's row stays as it is (and its position's trigger refuses this
-          // account's state anyway).
-          List<Field<?>> columns = List.of(row.fields());
-          var upsert =
-              ctx.insertInto(TRAILING_STOP_STATE)
-                  .columns(columns)
-                  .select(
-                      DSL.select(columns.stream().map(f -> value(row, f)).toList())
-                          .whereExists(DSL.selectOne().from(FENCE)))
-                  .onConflict(TRAILING_STOP_STATE.POSITION_ID)
-                  .doUpdate()
-                  .set(row)
-                  .where(TRAILING_STOP_STATE.ACCOUNT.eq(scope.name()))
-                  .returning(TRAILING_STOP_STATE.POSITION_ID);
-          Record result =
-              ctx.resultQuery(
-                      "WITH fence AS ({0}), written AS ({1})"
-                          + " SELECT (SELECT count(*) FROM fence) AS fenced,"
-                          + " (SELECT count(*) FROM written) AS written",
-                      scope.fenceQuery(ctx), upsert)
-                  .fetchSingle();
-          scope.refuseUnlessFenced(result.get(0, Long.class));
-          if (result.get(1, Long.class) == 0) {
-            throw new RejectedException(
-                "trailing_stop_state_matches_position",
-                "the trailing stop of position "
-                    + s.positionId()
-                    + " belongs to another account than "
-                    + scope.account());
+          try (PreparedStatement statement = saveStatement.prepare(c, values);
+              ResultSet result = statement.executeQuery()) {
+            result.next();
+            scope.refuseUnlessFenced(result.getLong(1));
+            if (result.getLong(2) == 0) {
+              throw new RejectedException(
+                  "trailing_stop_state_matches_position",
+                  "the trailing stop of position "
+                      + s.positionId()
+                      + " belongs to another account than "
+                      + scope.account());
+            }
           }
           return null;
         });
   }
 
-  /** The record's value of {@code field}, as a bind value of the field's type. */
-  private static <T> Field<T> value(TrailingStopStateRecord row, Field<T> field) {
-    return DSL.val(row.get(field), field);
+  /** Sets {@code param} to the row's value of the column it is named for. */
+  private static <T> void set(
+      RenderedStatement.Values values, Param<T> param, TrailingStopStateRecord row) {
+    values.set(param, row.get(param.getParamName(), param.getType()));
   }
 
   @Override
