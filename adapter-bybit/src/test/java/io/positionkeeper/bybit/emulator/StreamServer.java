@@ -151,6 +151,16 @@ final class StreamServer extends WebSocketServer {
         });
   }
 
+  /** Sends {@code frame} unchanged to every private (authenticated) or every public connection. */
+  void sendRaw(boolean toPrivate, String frame) {
+    sessions.forEach(
+        (c, s) -> {
+          if (s.isPrivate == toPrivate && (!toPrivate || s.authed) && c.isOpen()) {
+            c.send(frame);
+          }
+        });
+  }
+
   void dropAll() {
     sessions.keySet().forEach(c -> c.closeConnection(1006, "emulator dropped the connection"));
     sessions.clear();

@@ -1,5 +1,6 @@
 package io.positionkeeper.runner.campaign;
 
+import io.positionkeeper.bybit.SharedFixtures;
 import io.positionkeeper.bybit.emulator.BybitEmulator;
 import io.positionkeeper.bybit.emulator.BybitEmulator.RecordedRequest;
 import io.positionkeeper.ports.model.Symbol;
@@ -45,6 +46,7 @@ final class BybitRig extends RunnerRig {
     BybitEmulator venue = BybitEmulator.start();
     try {
       venue.setMarkPrice(BTC, new BigDecimal("64000"));
+      venue.setMarkPrice(Symbol.of("ETHUSDT"), new BigDecimal("3000"));
       return new BybitRig(home, venue);
     } catch (Exception | Error e) {
       venue.close();
@@ -116,6 +118,135 @@ final class BybitRig extends RunnerRig {
         .getAsJsonObject()
         .get("orderLinkId")
         .getAsString();
+  }
+
+  @Override
+  void setMark(String symbol, BigDecimal price) {
+    venue.setMarkPrice(Symbol.of(symbol), price);
+  }
+
+  @Override
+  BigDecimal positionAmount(String symbol) {
+    return venue.positionSize(Symbol.of(symbol));
+  }
+
+  @Override
+  List<VenueStop> workingStops(String symbol) {
+    BigDecimal trigger = venue.stopLoss(Symbol.of(symbol));
+    return trigger.signum() == 0 ? List.of() : List.of(new VenueStop(Optional.empty(), trigger));
+  }
+
+  /**
+   * Bybit's kill points: the entry order, a trading-stop (the stop set, moved or removed in place),
+   * an order look-up by link id, a position read (the fill's and the stop's confirmation).
+   */
+  @Override
+  List<KillPoint> killPoints() {
+    return List.of(
+        new KillPoint("ENTRY", "POST", CREATE),
+        new KillPoint("STOP", "POST", TRADING_STOP),
+        new KillPoint("ORDER_QUERY", "GET", OPEN_ORDERS),
+        new KillPoint("POSITION_QUERY", "GET", POSITIONS));
+  }
+
+  @Override
+  long requestCount(String method, String path) {
+    return venue.requestCount(method, path);
+  }
+
+  @Override
+  void hold(KillPoint point, java.time.Duration hold) {
+    venue.faults().hold(point.method(), point.path(), hold);
+  }
+
+  @Override
+  void clearFaults() {
+    venue.faults().clear();
+  }
+
+  @Override
+  long entryOrderCount() {
+    return entryOrders().size();
+  }
+
+  @Override
+  long stopRequestCount() {
+    return venue.requestCount("POST", TRADING_STOP);
+  }
+
+  @Override
+  Map<String, String> fixtures() throws java.io.IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var files = java.nio.file.Files.list(SharedFixtures.bybitOrSkip())) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        out.put(p.getFileName().toString(), java.nio.file.Files.readString(p));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  void sendRawFrame(boolean toPrivate, String frame) {
+    if (toPrivate) {
+      venue.sendRawPrivateFrame(frame);
+    } else {
+      venue.sendRawPublicFrame(frame);
+    }
+  }
+
+  @Override
+  boolean isPublicStreamFixture(String fileName) {
+    return fileName.contains("tickers") || fileName.contains("public");
+  }
+
+  @Override
+  boolean isStreamFixture(String fileName) {
+    return fileName.startsWith("ws_");
+  }
+
+  @Override
+  void answerNextRead(String path, String body) {
+    venue.faults().answerNext("GET", path, 200, body);
+  }
+
+  /** The real ticker snapshot with its symbol and mark price replaced. */
+  @Override
+  String markFrame(String symbol, String price) throws java.io.IOException {
+    return fixtures()
+        .get("ws_tickers_linear_snapshot.json")
+        .replace("tickers.BTCUSDT", "tickers." + symbol)
+        .replaceFirst("\"symbol\": \"[A-Z]+\"", "\"symbol\": \"" + symbol + "\"")
+        .replaceFirst("\"markPrice\": \"[0-9.]+\"", "\"markPrice\": \"" + price + "\"");
+  }
+
+  @Override
+  VenueKey addApiKey() {
+    BybitEmulator.ApiKey k = venue.addApiKey();
+    return new VenueKey(k.key(), k.secret());
+  }
+
+  @Override
+  Map<String, String> keyEnvironment(VenueKey key) {
+    return Map.of("BYBIT_TESTNET_API_KEY", key.key(), "BYBIT_TESTNET_API_SECRET", key.secret());
+  }
+
+  @Override
+  String apiKey() {
+    return venue.apiKey();
+  }
+
+  @Override
+  List<Received> received() {
+    return venue.requests().stream()
+        .map(
+            r ->
+                new Received(
+                    r.method(),
+                    r.path(),
+                    r.receivedAt(),
+                    r.apiKey(),
+                    r.body().isEmpty() ? r.query() : r.body()))
+        .toList();
   }
 
   @Override

@@ -19,20 +19,49 @@ final class CampaignHistory {
 
   private CampaignHistory() {}
 
-  static String of(BinanceRig rig) {
+  /** The history on any venue: the last two incarnations' logs and the venue's request log. */
+  static String of(RunnerRig rig) {
+    StringBuilder out = tails(rig.outputs());
+    out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
+    List<RunnerRig.Received> requests = rig.received();
+    Map<String, Integer> keys = new TreeMap<>();
+    keys.put(rig.apiKey(), 1);
+    for (RunnerRig.Received r :
+        requests.subList(Math.max(0, requests.size() - REQUESTS_SHOWN), requests.size())) {
+      String key =
+          r.apiKey().map(k -> "key#" + keys.computeIfAbsent(k, x -> keys.size() + 1)).orElse("-");
+      out.append(r.at())
+          .append(' ')
+          .append(r.method())
+          .append(' ')
+          .append(r.path())
+          .append(' ')
+          .append(key)
+          .append(' ')
+          .append(r.detail())
+          .append('\n');
+    }
+    return out.toString();
+  }
+
+  /** The last two incarnations' logs: the one that died and the one that restarted. */
+  private static StringBuilder tails(List<Path> outputs) {
     StringBuilder out = new StringBuilder();
-    List<Path> outputs = rig.outputs();
-    // The last two incarnations' logs: the one that died and the one that restarted.
     for (int i = Math.max(0, outputs.size() - 4); i < outputs.size(); i++) {
       try {
         out.append("\n--- ")
             .append(outputs.get(i).getFileName())
             .append(" (tail)\n")
-            .append(BinanceRig.logTail(outputs.get(i)));
+            .append(RunnerRig.logTail(outputs.get(i)));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
+    return out;
+  }
+
+  static String of(BinanceRig rig) {
+    StringBuilder out = tails(rig.outputs());
     out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
     List<RecordedRequest> requests = rig.venue().requests();
     Map<String, Integer> keys = new TreeMap<>();
