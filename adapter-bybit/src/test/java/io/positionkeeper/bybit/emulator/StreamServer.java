@@ -156,7 +156,12 @@ final class StreamServer extends WebSocketServer {
     sessions.forEach(
         (c, s) -> {
           if (s.isPrivate == toPrivate && (!toPrivate || s.authed) && c.isOpen()) {
-            c.send(frame);
+            try {
+              c.send(frame);
+            } catch (org.java_websocket.exceptions.WebsocketNotConnectedException closed) {
+              // The client closed it between the check and the send (a client may drop a
+              // connection that sent it garbage): the frame is lost, as on a dropped connection.
+            }
           }
         });
   }

@@ -4,13 +4,11 @@ import io.positionkeeper.binance.SharedFixtures;
 import io.positionkeeper.binance.emulator.BinanceEmulator;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -149,14 +147,8 @@ final class BinanceVenueRig extends RunnerRig {
   }
 
   @Override
-  Map<String, String> fixtures() throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.list(SharedFixtures.binanceOrSkip())) {
-      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-        out.put(p.getFileName().toString(), Files.readString(p));
-      }
-    }
-    return out;
+  Path fixtureDirectory() {
+    return SharedFixtures.binanceOrSkip();
   }
 
   @Override
@@ -210,6 +202,11 @@ final class BinanceVenueRig extends RunnerRig {
 
   @Override
   List<Received> received() {
+    return received(venue);
+  }
+
+  /** What the Binance emulator received, as the campaign's history reads it. */
+  static List<Received> received(BinanceEmulator venue) {
     return venue.requests().stream()
         .map(
             r -> new Received(r.method(), r.path(), r.receivedAt(), r.apiKey(), detail(r.params())))
@@ -229,6 +226,92 @@ final class BinanceVenueRig extends RunnerRig {
         .filter(params::containsKey)
         .map(p -> p + "=" + params.get(p))
         .collect(Collectors.joining(" "));
+  }
+
+  @Override
+  VenueFaults faults() {
+    BinanceEmulator.Faults f = venue.faults();
+    return new VenueFaults() {
+      private static final String UNAVAILABLE = "Service Unavailable.";
+      private static final String DISCONNECTED =
+          "Internal error; unable to process your request. Please try again.";
+
+      /** -1007: the venue says the outcome is unknown. */
+      @Override
+      public void entryAnsweredAmbiguously() {
+        f.timeoutAfterEffect("POST", ORDER);
+      }
+
+      @Override
+      public void stopAnsweredAmbiguously() {
+        f.failNextAfterEffect("POST", ALGO, 503, 0, UNAVAILABLE);
+      }
+
+      @Override
+      public void entryAppliedLate(Duration lateBy) {
+        f.timeoutAndApplyLate("POST", ORDER, lateBy);
+      }
+
+      /** -1001 "disconnected", nothing done: one request per attempt. */
+      @Override
+      public int stopRefused(int attempts) {
+        f.failNext("POST", ALGO, attempts, 503, -1001, DISCONNECTED);
+        return attempts;
+      }
+
+      @Override
+      public void stopNeverPlaced() {
+        f.failNext("POST", ALGO, 10_000, 503, -1001, DISCONNECTED);
+      }
+
+      /** 429 with Retry-After. */
+      @Override
+      public void stopLimited(Duration reset) {
+        f.rateLimitNext("POST", ALGO, 1, 429, (int) reset.toSeconds());
+      }
+
+      /** 418, the IP ban, with Retry-After. */
+      @Override
+      public void closeLimited(Duration reset) {
+        f.rateLimitNext("POST", ORDER, 1, 418, (int) reset.toSeconds());
+      }
+
+      @Override
+      public void holdFillEvents(Duration by) {
+        f.delayEvents("ORDER_TRADE_UPDATE", by);
+        f.delayEvents("ACCOUNT_UPDATE", by);
+      }
+
+      @Override
+      public int privateStreamsOpened() {
+        return venue.openedStreams().size();
+      }
+
+      @Override
+      public void dropStreams() {
+        venue.dropStreams();
+      }
+
+      @Override
+      public List<Received> received() {
+        return BinanceVenueRig.this.received();
+      }
+
+      @Override
+      public String orderPath() {
+        return ORDER;
+      }
+
+      @Override
+      public String stopPath() {
+        return ALGO;
+      }
+
+      @Override
+      public boolean reduceOnly(Received order) {
+        return order.detail().toLowerCase(java.util.Locale.ROOT).contains("reduceonly=true");
+      }
+    };
   }
 
   @Override

@@ -175,14 +175,8 @@ final class BybitRig extends RunnerRig {
   }
 
   @Override
-  Map<String, String> fixtures() throws java.io.IOException {
-    Map<String, String> out = new java.util.TreeMap<>();
-    try (var files = java.nio.file.Files.list(SharedFixtures.bybitOrSkip())) {
-      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-        out.put(p.getFileName().toString(), java.nio.file.Files.readString(p));
-      }
-    }
-    return out;
+  Path fixtureDirectory() {
+    return SharedFixtures.bybitOrSkip();
   }
 
   @Override
@@ -247,6 +241,93 @@ final class BybitRig extends RunnerRig {
                     r.apiKey(),
                     r.body().isEmpty() ? r.query() : r.body()))
         .toList();
+  }
+
+  @Override
+  VenueFaults faults() {
+    var f = venue.faults();
+    String clock = "invalid request, please check your server timestamp";
+    return new VenueFaults() {
+      /** 10016 "server error" after the order took effect. */
+      @Override
+      public void entryAnsweredAmbiguously() {
+        f.failNextAfterEffect("POST", CREATE, 200, 10016);
+      }
+
+      @Override
+      public void stopAnsweredAmbiguously() {
+        f.failNextAfterEffect("POST", TRADING_STOP, 502, 0);
+      }
+
+      @Override
+      public void entryAppliedLate(java.time.Duration lateBy) {
+        f.serverErrorAndApplyLate("POST", CREATE, lateBy);
+      }
+
+      /**
+       * 10002, the timestamp refused with nothing done: each attempt resyncs the clock and sends
+       * once more, so two requests per attempt.
+       */
+      @Override
+      public int stopRefused(int attempts) {
+        f.failNext("POST", TRADING_STOP, 2 * attempts, 10002, clock);
+        return 2 * attempts;
+      }
+
+      @Override
+      public void stopNeverPlaced() {
+        f.failNext("POST", TRADING_STOP, 10_000, 10002, clock);
+      }
+
+      /** 10006, the UID limit, with its reset header. */
+      @Override
+      public void stopLimited(java.time.Duration reset) {
+        f.rateLimitNext("POST", TRADING_STOP, 1, 10006, reset);
+      }
+
+      /** 10018, the IP limit, with its reset header. */
+      @Override
+      public void closeLimited(java.time.Duration reset) {
+        f.rateLimitNext("POST", CREATE, 1, 10018, reset);
+      }
+
+      @Override
+      public void holdFillEvents(java.time.Duration by) {
+        for (String topic : List.of("order", "execution", "position")) {
+          f.delayTopic(topic, by);
+        }
+      }
+
+      @Override
+      public int privateStreamsOpened() {
+        return venue.privateLogins();
+      }
+
+      @Override
+      public void dropStreams() {
+        venue.dropStreams();
+      }
+
+      @Override
+      public List<Received> received() {
+        return BybitRig.this.received();
+      }
+
+      @Override
+      public String orderPath() {
+        return CREATE;
+      }
+
+      @Override
+      public String stopPath() {
+        return TRADING_STOP;
+      }
+
+      @Override
+      public boolean reduceOnly(Received order) {
+        return order.detail().contains("\"reduceOnly\":true");
+      }
+    };
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.positionkeeper.runner.campaign;
 
-import io.positionkeeper.binance.emulator.BinanceEmulator.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,11 +20,29 @@ final class CampaignHistory {
 
   /** The history on any venue: the last two incarnations' logs and the venue's request log. */
   static String of(RunnerRig rig) {
-    StringBuilder out = tails(rig.outputs());
+    return of(rig.outputs(), rig.received(), rig.apiKey());
+  }
+
+  static String of(BinanceRig rig) {
+    return of(rig.outputs(), BinanceVenueRig.received(rig.venue()), rig.venue().apiKey());
+  }
+
+  private static String of(List<Path> outputs, List<RunnerRig.Received> requests, String first) {
+    StringBuilder out = new StringBuilder();
+    // The last two incarnations' logs: the one that died and the one that restarted.
+    for (int i = Math.max(0, outputs.size() - 4); i < outputs.size(); i++) {
+      try {
+        out.append("\n--- ")
+            .append(outputs.get(i).getFileName())
+            .append(" (tail)\n")
+            .append(RunnerRig.logTail(outputs.get(i)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
-    List<RunnerRig.Received> requests = rig.received();
     Map<String, Integer> keys = new TreeMap<>();
-    keys.put(rig.apiKey(), 1);
+    keys.put(first, 1);
     for (RunnerRig.Received r :
         requests.subList(Math.max(0, requests.size() - REQUESTS_SHOWN), requests.size())) {
       String key =
@@ -40,58 +57,6 @@ final class CampaignHistory {
           .append(' ')
           .append(r.detail())
           .append('\n');
-    }
-    return out.toString();
-  }
-
-  /** The last two incarnations' logs: the one that died and the one that restarted. */
-  private static StringBuilder tails(List<Path> outputs) {
-    StringBuilder out = new StringBuilder();
-    for (int i = Math.max(0, outputs.size() - 4); i < outputs.size(); i++) {
-      try {
-        out.append("\n--- ")
-            .append(outputs.get(i).getFileName())
-            .append(" (tail)\n")
-            .append(RunnerRig.logTail(outputs.get(i)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out;
-  }
-
-  static String of(BinanceRig rig) {
-    StringBuilder out = tails(rig.outputs());
-    out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
-    List<RecordedRequest> requests = rig.venue().requests();
-    Map<String, Integer> keys = new TreeMap<>();
-    keys.put(rig.venue().apiKey(), 1);
-    for (RecordedRequest r :
-        requests.subList(Math.max(0, requests.size() - REQUESTS_SHOWN), requests.size())) {
-      String key =
-          r.apiKey().map(k -> "key#" + keys.computeIfAbsent(k, x -> keys.size() + 1)).orElse("-");
-      out.append(r.receivedAt())
-          .append(' ')
-          .append(r.method())
-          .append(' ')
-          .append(r.path())
-          .append(' ')
-          .append(key);
-      for (String p :
-          List.of(
-              "side",
-              "quantity",
-              "triggerPrice",
-              "newClientOrderId",
-              "clientAlgoId",
-              "origClientOrderId",
-              "reduceOnly")) {
-        String v = r.params().get(p);
-        if (v != null) {
-          out.append(' ').append(p).append('=').append(v);
-        }
-      }
-      out.append('\n');
     }
     return out.toString();
   }

@@ -231,9 +231,8 @@ class RandomKillIT {
   private static List<String> violations(RunnerRig rig) {
     List<String> all = new ArrayList<>();
     for (String symbol : rig.symbols()) {
-      CampaignView view = rig.on(symbol);
-      all.addAll(CampaignInvariants.oneStopPerPosition(view));
-      all.addAll(CampaignInvariants.databaseMatchesVenue(view));
+      all.addAll(CampaignInvariants.oneStopPerPosition(rig, symbol));
+      all.addAll(CampaignInvariants.databaseMatchesVenue(rig, symbol));
     }
     all.addAll(CampaignInvariants.oneEntryPerIntent(rig));
     all.addAll(CampaignInvariants.auditTrailWhole(rig));

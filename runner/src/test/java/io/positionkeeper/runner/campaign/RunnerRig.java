@@ -158,8 +158,19 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   /** How many requests placed, moved or removed a stop. */
   abstract long stopRequestCount();
 
-  /** The venue's real payloads (REST answers and stream messages), each by its file name. */
-  abstract Map<String, String> fixtures() throws IOException;
+  /** Where the venue's real payloads (REST answers and stream messages) are. */
+  abstract Path fixtureDirectory();
+
+  /** The venue's real payloads, each by its file name. */
+  Map<String, String> fixtures() throws IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var files = Files.list(fixtureDirectory())) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        out.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
 
   /** Sends a fixture-derived frame as it is on the private stream ({@code toPrivate}) or public. */
   abstract void sendRawFrame(boolean toPrivate, String frame);
@@ -188,62 +199,8 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   /** Every request the venue received, in order. */
   abstract List<Received> received();
 
-  /** A view of one symbol of the account, as the invariants read it. */
-  CampaignView on(String symbol) {
-    RunnerRig rig = this;
-    return new CampaignView() {
-      @Override
-      public String symbol() {
-        return symbol;
-      }
-
-      @Override
-      public BigDecimal positionAmount() {
-        return rig.positionAmount(symbol);
-      }
-
-      @Override
-      public List<VenueStop> workingStops() {
-        return rig.workingStops(symbol);
-      }
-
-      @Override
-      public Map<String, Long> entryOrdersByClientId() {
-        return rig.entryOrdersByClientId();
-      }
-
-      @Override
-      public List<String> secrets() {
-        return rig.secrets();
-      }
-
-      @Override
-      public List<Path> outputs() {
-        return rig.outputs();
-      }
-
-      @Override
-      public boolean runnerAlive() {
-        return rig.runnerAlive();
-      }
-
-      @Override
-      public String one(String sql) {
-        return rig.one(sql);
-      }
-
-      @Override
-      public long count(String sql) {
-        return rig.count(sql);
-      }
-
-      @Override
-      public void await(String what, Duration within, BooleanSupplier condition)
-          throws InterruptedException {
-        rig.await(what, within, condition);
-      }
-    };
-  }
+  /** The venue's faults as the fault campaign (scenarios 6 to 9) uses them. */
+  abstract VenueFaults faults();
 
   /** A signal of 1,000 USDT on {@code symbol} with a 2 % stop, trailing from +1.5 % by 0.5 %. */
   void signal(String symbol, String side) throws java.sql.SQLException {
