@@ -146,8 +146,14 @@ class RandomKillIT {
           // The market moves while no runner watches: a stop may fire, a trail is owed.
           move(rig, random, marks);
         }
-        rig.startRunner();
-        settle(rig, venue, seed, at + (asPlanned ? "" : " (fell back to a time kill)"));
+        String where = at + (asPlanned ? "" : " (fell back to a time kill)");
+        try {
+          rig.startRunner();
+        } catch (AssertionError notStarted) {
+          // A restart that never comes up is a finding too: print its history and replay line.
+          failWith(rig, venue, seed, where, List.of("the restart: " + notStarted.getMessage()));
+        }
+        settle(rig, venue, seed, where);
       }
       List<String> secrets = CampaignInvariants.noSecretInLogs(rig.outputs(), rig.secrets());
       if (!secrets.isEmpty()) {
