@@ -41,7 +41,23 @@ public final class BybitEmulator implements AutoCloseable {
    * venue's clock (so a wait is measured where the venue sees it).
    */
   public record RecordedRequest(
-      String method, String path, String query, String body, Instant receivedAt) {}
+      String method,
+      String path,
+      String query,
+      String body,
+      Instant receivedAt,
+      java.util.Optional<String> apiKey) {}
+
+  /**
+   * A further API key of the account, as a trader creates one per program (B2: every key signs with
+   * its own secret). Its toString never shows the secret.
+   */
+  public record ApiKey(String key, String secret) {
+    @Override
+    public String toString() {
+      return "ApiKey[" + key + "]";
+    }
+  }
 
   private static final String KEY = "emulatorKeyA1b2C3d4E5";
   private static final String SECRET = "emulatorSecretZ9y8X7w6V5u4T3s2";
@@ -50,6 +66,8 @@ public final class BybitEmulator implements AutoCloseable {
   private final StreamServer streams;
   private final Venue venue;
   private final Faults faults = new Faults();
+  // Every API key of the account and its secret; the first is KEY.
+  private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
   // The hold of the request this handler thread is answering (Faults.Kind.HOLD).
   private final ThreadLocal<Duration> held = new ThreadLocal<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -58,6 +76,7 @@ public final class BybitEmulator implements AutoCloseable {
   private final java.util.concurrent.ExecutorService handlers = Executors.newFixedThreadPool(12);
 
   private BybitEmulator() throws IOException {
+    keys.put(KEY, SECRET);
     this.streams = new StreamServer(faults, this::now, this::validAuth, this::tickerSnapshot);
     this.venue = new Venue(this::now, this::pushPrivate);
     this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -139,6 +158,27 @@ public final class BybitEmulator implements AutoCloseable {
 
   public String apiSecret() {
     return SECRET;
+  }
+
+  /** Creates another API key of the same account (B2: each key signs with its own secret). */
+  public ApiKey addApiKey() {
+    int n = keys.size() + 1;
+    ApiKey k = new ApiKey("emulatorKey" + n + "Q7r8S9t0", "emulatorSecret" + n + "M1n2B3v4C5x6Z7");
+    keys.put(k.key(), k.secret());
+    return k;
+  }
+
+  /**
+   * Sends {@code frame} as it is to every authenticated private stream connection, whatever its
+   * topics: what a broken or hostile venue could send.
+   */
+  public void sendRawPrivateFrame(String frame) {
+    streams.sendRaw(true, frame);
+  }
+
+  /** Sends {@code frame} as it is to every public stream connection. */
+  public void sendRawPublicFrame(String frame) {
+    streams.sendRaw(false, frame);
   }
 
   public Faults faults() {
@@ -272,8 +312,9 @@ public final class BybitEmulator implements AutoCloseable {
 
   private boolean validAuth(String keyAndSignature, long expires) {
     int bar = keyAndSignature.indexOf('|');
-    return KEY.equals(keyAndSignature.substring(0, bar))
-        && hmac("GET/realtime" + expires).equals(keyAndSignature.substring(bar + 1));
+    String secret = keys.get(keyAndSignature.substring(0, bar));
+    return secret != null
+        && hmac(secret, "GET/realtime" + expires).equals(keyAndSignature.substring(bar + 1));
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -284,7 +325,12 @@ public final class BybitEmulator implements AutoCloseable {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       requests.add(
           new RecordedRequest(
-              ex.getRequestMethod(), path, query, body, Instant.ofEpochMilli(now())));
+              ex.getRequestMethod(),
+              path,
+              query,
+              body,
+              Instant.ofEpochMilli(now()),
+              java.util.Optional.ofNullable(ex.getRequestHeaders().getFirst("X-BAPI-API-KEY"))));
       sleep(faults.latency);
       if (faults.ipBanned.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         send(ex, 403, "access too frequent", Map.of()); // B3/B7.1: 403 with a non-JSON body
@@ -353,6 +399,7 @@ public final class BybitEmulator implements AutoCloseable {
         later.schedule(() -> writeQuietly(path, body), rule.hold.toMillis(), TimeUnit.MILLISECONDS);
         sendFailure(ex, rule);
       }
+      case ANSWER -> send(ex, rule.status, rule.message, Map.of());
       case HOLD -> throw new IllegalStateException("a hold is routed");
     }
   }
@@ -385,7 +432,8 @@ public final class BybitEmulator implements AutoCloseable {
     if (key == null || ts == null || sign == null) {
       return "401 missing X-BAPI headers";
     }
-    if (!KEY.equals(key)) {
+    String secret = keys.get(key);
+    if (secret == null) {
       return "10003 API key is invalid.";
     }
     long recvWindow = recv == null ? 5000 : Long.parseLong(recv);
@@ -402,7 +450,7 @@ public final class BybitEmulator implements AutoCloseable {
           + recvWindow
           + "]";
     }
-    if (!hmac(ts + key + recvWindow + payload).equals(sign)) {
+    if (!hmac(secret, ts + key + recvWindow + payload).equals(sign)) {
       return "10004 error sign!";
     }
     return null;
@@ -657,10 +705,10 @@ public final class BybitEmulator implements AutoCloseable {
     return out;
   }
 
-  private static String hmac(String text) {
+  private static String hmac(String secret, String text) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

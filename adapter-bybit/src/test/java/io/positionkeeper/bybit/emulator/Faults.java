@@ -40,7 +40,9 @@ public final class Faults {
     /** Answered with {@code status}/{@code retCode} now, takes effect {@code hold} later. */
     APPLY_LATE,
     /** Refused as a rate limit ({@code retCode} 10006 or 10018) with a reset {@code hold} ahead. */
-    RATE_LIMIT
+    RATE_LIMIT,
+    /** Answered with {@code status} and the body {@code message} as it is, with no effect. */
+    ANSWER
   }
 
   /** One path-scoped fault; {@code times} left, negative for every request. */
@@ -178,6 +180,14 @@ public final class Faults {
   public Faults rateLimitNext(String method, String path, int times, int retCode, Duration reset) {
     String msg = retCode == 10018 ? "Exceeded the IP Rate Limit." : "Too many visits!";
     return add(new Rule(Kind.RATE_LIMIT, method, path, "", times, 200, retCode, msg, reset));
+  }
+
+  /**
+   * The next request to {@code method path} gets {@code body} as it is with {@code status}, and the
+   * venue does nothing: a test's replaced answer (a mutated payload), not a venue rule.
+   */
+  public Faults answerNext(String method, String path, int status, String body) {
+    return add(new Rule(Kind.ANSWER, method, path, "", 1, status, 0, body, Duration.ZERO));
   }
 
   /**

@@ -151,6 +151,21 @@ final class StreamServer extends WebSocketServer {
         });
   }
 
+  /** Sends {@code frame} unchanged to every private (authenticated) or every public connection. */
+  void sendRaw(boolean toPrivate, String frame) {
+    sessions.forEach(
+        (c, s) -> {
+          if (s.isPrivate == toPrivate && (!toPrivate || s.authed) && c.isOpen()) {
+            try {
+              c.send(frame);
+            } catch (org.java_websocket.exceptions.WebsocketNotConnectedException closed) {
+              // The client closed it between the check and the send (a client may drop a
+              // connection that sent it garbage): the frame is lost, as on a dropped connection.
+            }
+          }
+        });
+  }
+
   void dropAll() {
     sessions.keySet().forEach(c -> c.closeConnection(1006, "emulator dropped the connection"));
     sessions.clear();

@@ -1,5 +1,6 @@
 package io.positionkeeper.runner.campaign;
 
+import io.positionkeeper.bybit.SharedFixtures;
 import io.positionkeeper.bybit.emulator.BybitEmulator;
 import io.positionkeeper.bybit.emulator.BybitEmulator.RecordedRequest;
 import io.positionkeeper.ports.model.Symbol;
@@ -45,6 +46,7 @@ final class BybitRig extends RunnerRig {
     BybitEmulator venue = BybitEmulator.start();
     try {
       venue.setMarkPrice(BTC, new BigDecimal("64000"));
+      venue.setMarkPrice(Symbol.of("ETHUSDT"), new BigDecimal("3000"));
       return new BybitRig(home, venue);
     } catch (Exception | Error e) {
       venue.close();
@@ -116,6 +118,216 @@ final class BybitRig extends RunnerRig {
         .getAsJsonObject()
         .get("orderLinkId")
         .getAsString();
+  }
+
+  @Override
+  void setMark(String symbol, BigDecimal price) {
+    venue.setMarkPrice(Symbol.of(symbol), price);
+  }
+
+  @Override
+  BigDecimal positionAmount(String symbol) {
+    return venue.positionSize(Symbol.of(symbol));
+  }
+
+  @Override
+  List<VenueStop> workingStops(String symbol) {
+    BigDecimal trigger = venue.stopLoss(Symbol.of(symbol));
+    return trigger.signum() == 0 ? List.of() : List.of(new VenueStop(Optional.empty(), trigger));
+  }
+
+  /**
+   * Bybit's kill points: the entry order, a trading-stop (the stop set, moved or removed in place),
+   * an order look-up by link id, a position read (the fill's and the stop's confirmation).
+   */
+  @Override
+  List<KillPoint> killPoints() {
+    return List.of(
+        new KillPoint("ENTRY", "POST", CREATE),
+        new KillPoint("STOP", "POST", TRADING_STOP),
+        new KillPoint("ORDER_QUERY", "GET", OPEN_ORDERS),
+        new KillPoint("POSITION_QUERY", "GET", POSITIONS));
+  }
+
+  @Override
+  long requestCount(String method, String path) {
+    return venue.requestCount(method, path);
+  }
+
+  @Override
+  void hold(KillPoint point, java.time.Duration hold) {
+    venue.faults().hold(point.method(), point.path(), hold);
+  }
+
+  @Override
+  void clearFaults() {
+    venue.faults().clear();
+  }
+
+  @Override
+  long entryOrderCount() {
+    return entryOrders().size();
+  }
+
+  @Override
+  long stopRequestCount() {
+    return venue.requestCount("POST", TRADING_STOP);
+  }
+
+  @Override
+  Path fixtureDirectory() {
+    return SharedFixtures.bybitOrSkip();
+  }
+
+  @Override
+  void sendRawFrame(boolean toPrivate, String frame) {
+    if (toPrivate) {
+      venue.sendRawPrivateFrame(frame);
+    } else {
+      venue.sendRawPublicFrame(frame);
+    }
+  }
+
+  @Override
+  boolean isPublicStreamFixture(String fileName) {
+    return fileName.contains("tickers") || fileName.contains("public");
+  }
+
+  @Override
+  boolean isStreamFixture(String fileName) {
+    return fileName.startsWith("ws_");
+  }
+
+  @Override
+  void answerNextRead(String path, String body) {
+    venue.faults().answerNext("GET", path, 200, body);
+  }
+
+  /** The real ticker snapshot with its symbol and mark price replaced. */
+  @Override
+  String markFrame(String symbol, String price) throws java.io.IOException {
+    return fixtures()
+        .get("ws_tickers_linear_snapshot.json")
+        .replace("tickers.BTCUSDT", "tickers." + symbol)
+        .replaceFirst("\"symbol\": \"[A-Z]+\"", "\"symbol\": \"" + symbol + "\"")
+        .replaceFirst("\"markPrice\": \"[0-9.]+\"", "\"markPrice\": \"" + price + "\"");
+  }
+
+  @Override
+  VenueKey addApiKey() {
+    BybitEmulator.ApiKey k = venue.addApiKey();
+    return new VenueKey(k.key(), k.secret());
+  }
+
+  @Override
+  Map<String, String> keyEnvironment(VenueKey key) {
+    return Map.of("BYBIT_TESTNET_API_KEY", key.key(), "BYBIT_TESTNET_API_SECRET", key.secret());
+  }
+
+  @Override
+  String apiKey() {
+    return venue.apiKey();
+  }
+
+  @Override
+  List<Received> received() {
+    return venue.requests().stream()
+        .map(
+            r ->
+                new Received(
+                    r.method(),
+                    r.path(),
+                    r.receivedAt(),
+                    r.apiKey(),
+                    r.body().isEmpty() ? r.query() : r.body()))
+        .toList();
+  }
+
+  @Override
+  VenueFaults faults() {
+    var f = venue.faults();
+    String clock = "invalid request, please check your server timestamp";
+    return new VenueFaults() {
+      /** 10016 "server error" after the order took effect. */
+      @Override
+      public void entryAnsweredAmbiguously() {
+        f.failNextAfterEffect("POST", CREATE, 200, 10016);
+      }
+
+      @Override
+      public void stopAnsweredAmbiguously() {
+        f.failNextAfterEffect("POST", TRADING_STOP, 502, 0);
+      }
+
+      @Override
+      public void entryAppliedLate(java.time.Duration lateBy) {
+        f.serverErrorAndApplyLate("POST", CREATE, lateBy);
+      }
+
+      /**
+       * 10002, the timestamp refused with nothing done: each attempt resyncs the clock and sends
+       * once more, so two requests per attempt.
+       */
+      @Override
+      public int stopRefused(int attempts) {
+        f.failNext("POST", TRADING_STOP, 2 * attempts, 10002, clock);
+        return 2 * attempts;
+      }
+
+      @Override
+      public void stopNeverPlaced() {
+        f.failNext("POST", TRADING_STOP, 10_000, 10002, clock);
+      }
+
+      /** 10006, the UID limit, with its reset header. */
+      @Override
+      public void stopLimited(java.time.Duration reset) {
+        f.rateLimitNext("POST", TRADING_STOP, 1, 10006, reset);
+      }
+
+      /** 10018, the IP limit, with its reset header. */
+      @Override
+      public void closeLimited(java.time.Duration reset) {
+        f.rateLimitNext("POST", CREATE, 1, 10018, reset);
+      }
+
+      @Override
+      public void holdFillEvents(java.time.Duration by) {
+        for (String topic : List.of("order", "execution", "position")) {
+          f.delayTopic(topic, by);
+        }
+      }
+
+      @Override
+      public int privateStreamsOpened() {
+        return venue.privateLogins();
+      }
+
+      @Override
+      public void dropStreams() {
+        venue.dropStreams();
+      }
+
+      @Override
+      public List<Received> received() {
+        return BybitRig.this.received();
+      }
+
+      @Override
+      public String orderPath() {
+        return CREATE;
+      }
+
+      @Override
+      public String stopPath() {
+        return TRADING_STOP;
+      }
+
+      @Override
+      public boolean reduceOnly(Received order) {
+        return order.detail().contains("\"reduceOnly\":true");
+      }
+    };
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.positionkeeper.runner.campaign;
 
-import io.positionkeeper.binance.emulator.BinanceEmulator.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,50 +18,45 @@ final class CampaignHistory {
 
   private CampaignHistory() {}
 
+  /** The history on any venue: the last two incarnations' logs and the venue's request log. */
+  static String of(RunnerRig rig) {
+    return of(rig.outputs(), rig.received(), rig.apiKey());
+  }
+
   static String of(BinanceRig rig) {
+    return of(rig.outputs(), BinanceVenueRig.received(rig.venue()), rig.venue().apiKey());
+  }
+
+  private static String of(List<Path> outputs, List<RunnerRig.Received> requests, String first) {
     StringBuilder out = new StringBuilder();
-    List<Path> outputs = rig.outputs();
     // The last two incarnations' logs: the one that died and the one that restarted.
     for (int i = Math.max(0, outputs.size() - 4); i < outputs.size(); i++) {
       try {
         out.append("\n--- ")
             .append(outputs.get(i).getFileName())
             .append(" (tail)\n")
-            .append(BinanceRig.logTail(outputs.get(i)));
+            .append(RunnerRig.logTail(outputs.get(i)));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
-    List<RecordedRequest> requests = rig.venue().requests();
     Map<String, Integer> keys = new TreeMap<>();
-    keys.put(rig.venue().apiKey(), 1);
-    for (RecordedRequest r :
+    keys.put(first, 1);
+    for (RunnerRig.Received r :
         requests.subList(Math.max(0, requests.size() - REQUESTS_SHOWN), requests.size())) {
       String key =
           r.apiKey().map(k -> "key#" + keys.computeIfAbsent(k, x -> keys.size() + 1)).orElse("-");
-      out.append(r.receivedAt())
+      out.append(r.at())
           .append(' ')
           .append(r.method())
           .append(' ')
           .append(r.path())
           .append(' ')
-          .append(key);
-      for (String p :
-          List.of(
-              "side",
-              "quantity",
-              "triggerPrice",
-              "newClientOrderId",
-              "clientAlgoId",
-              "origClientOrderId",
-              "reduceOnly")) {
-        String v = r.params().get(p);
-        if (v != null) {
-          out.append(' ').append(p).append('=').append(v);
-        }
-      }
-      out.append('\n');
+          .append(key)
+          .append(' ')
+          .append(r.detail())
+          .append('\n');
     }
     return out.toString();
   }

@@ -68,6 +68,11 @@ final class CampaignInvariants {
     return oneStop(rig.symbol(), rig.positionAmount(), rig.workingStops());
   }
 
+  /** I1 on one symbol of a multi-symbol rig. */
+  static List<String> oneStopPerPosition(RunnerRig rig, String symbol) {
+    return oneStop(symbol, rig.positionAmount(symbol), rig.workingStops(symbol));
+  }
+
   private static List<String> oneStop(String symbol, BigDecimal amount, List<VenueStop> stops) {
     if (amount.signum() != 0 && stops.size() != 1) {
       return List.of("I1: position " + amount + " on " + symbol + " has stops " + stops);
@@ -98,8 +103,16 @@ final class CampaignInvariants {
    * name one and record the position's trigger).
    */
   static List<String> databaseMatchesVenue(CampaignView rig) {
-    String symbol = rig.symbol();
-    BigDecimal amount = rig.positionAmount();
+    return databaseMatchesVenue(rig, rig.symbol(), rig.positionAmount(), rig.workingStops());
+  }
+
+  /** I3 on one symbol of a multi-symbol rig. */
+  static List<String> databaseMatchesVenue(RunnerRig rig, String symbol) {
+    return databaseMatchesVenue(rig, symbol, rig.positionAmount(symbol), rig.workingStops(symbol));
+  }
+
+  private static List<String> databaseMatchesVenue(
+      CampaignView rig, String symbol, BigDecimal amount, List<VenueStop> stops) {
     long active =
         rig.count(
             "SELECT count(*) FROM monitoring.positions WHERE status IN ('ACTIVE','CLOSING')"
@@ -130,7 +143,6 @@ final class CampaignInvariants {
     }
     String stopId = rig.one("SELECT stop_client_id" + where);
     String stopPrice = rig.one("SELECT stop_price" + where);
-    List<VenueStop> stops = rig.workingStops();
     boolean recorded =
         stopId != null
             && stopPrice != null

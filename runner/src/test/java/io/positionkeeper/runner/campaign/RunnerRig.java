@@ -44,6 +44,34 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   /** A stop working on the venue: its client id where the venue keeps one, and its trigger. */
   record VenueStop(Optional<String> clientId, BigDecimal trigger) {}
 
+  /**
+   * A request the venue can hold unanswered, so the campaign kills the runner while it waits: a
+   * kill point of the random kill campaign, named for what the runner was doing.
+   */
+  record KillPoint(String name, String method, String path) {}
+
+  /** A further API key of the account, for a second runner; its toString hides the secret. */
+  record VenueKey(String key, String secret) {
+    @Override
+    public String toString() {
+      return "VenueKey[" + key + "]";
+    }
+  }
+
+  /** A request the venue received: when, what, and the API key that signed it (if any). */
+  record Received(String method, String path, Instant at, Optional<String> apiKey, String detail) {}
+
+  /** A runner process launched beside the rig's own, with the files it writes. */
+  record Incarnation(Process process, Path log, Path err) {
+    boolean logContains(String text) {
+      try {
+        return contains(log, text) || contains(err, text);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
   private final Path home;
   private final EmbeddedDatabase db;
   private final HikariDataSource pool;
@@ -52,6 +80,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   private final Map<String, String> env = new LinkedHashMap<>();
   private Duration leaseTtl = Duration.ofSeconds(10);
   private Process runner;
+  private final List<Process> beside = new ArrayList<>();
 
   /** Starts the database (migrated, with a password the secret check looks for). */
   RunnerRig(Path home) throws Exception {
@@ -94,6 +123,126 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
 
   /** The venue's key and secret, which no output may contain. */
   abstract List<String> venueSecrets();
+
+  // ---- the venue as the venue-neutral scenarios drive it (19, 20, 21)
+
+  /** The symbols a multi-symbol session trades; the first is {@link #symbol()}. */
+  List<String> symbols() {
+    return List.of(symbol(), "ETHUSDT");
+  }
+
+  /** Sets the venue's mark price of {@code symbol}; its stops trigger on it. */
+  abstract void setMark(String symbol, BigDecimal price);
+
+  /** The signed size of the venue's position on {@code symbol}, zero when flat. */
+  abstract BigDecimal positionAmount(String symbol);
+
+  /** The stops working on the venue for {@code symbol}. */
+  abstract List<VenueStop> workingStops(String symbol);
+
+  /** The requests the random kill campaign holds to kill the runner while it waits. */
+  abstract List<KillPoint> killPoints();
+
+  /** How many requests to {@code method path} the venue received. */
+  abstract long requestCount(String method, String path);
+
+  /** From now on every request to {@code point} waits {@code hold} for its answer. */
+  abstract void hold(KillPoint point, Duration hold);
+
+  /** Every fault rule gone and every held answer released. */
+  abstract void clearFaults();
+
+  /** The entry orders the venue received (orders that are not reduce-only). */
+  abstract long entryOrderCount();
+
+  /** How many requests placed, moved or removed a stop. */
+  abstract long stopRequestCount();
+
+  /** Where the venue's real payloads (REST answers and stream messages) are. */
+  abstract Path fixtureDirectory();
+
+  /** The venue's real payloads, each by its file name. */
+  Map<String, String> fixtures() throws IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var files = Files.list(fixtureDirectory())) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        out.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  /** Sends a fixture-derived frame as it is on the private stream ({@code toPrivate}) or public. */
+  abstract void sendRawFrame(boolean toPrivate, String frame);
+
+  /** Whether the named stream fixture belongs on the public stream (else the private one). */
+  abstract boolean isPublicStreamFixture(String fileName);
+
+  /** Whether the named fixture is a stream message (else a REST answer). */
+  abstract boolean isStreamFixture(String fileName);
+
+  /** The next GET of {@code path} is answered with {@code body} (HTTP 200) and nothing else. */
+  abstract void answerNextRead(String path, String body);
+
+  /** A public stream message that sets {@code symbol}'s mark to {@code price}, written as is. */
+  abstract String markFrame(String symbol, String price) throws IOException;
+
+  /** A new API key of the account. */
+  abstract VenueKey addApiKey();
+
+  /** The runner's environment variables that carry {@code key}. */
+  abstract Map<String, String> keyEnvironment(VenueKey key);
+
+  /** The first (the rig's own) API key. */
+  abstract String apiKey();
+
+  /** Every request the venue received, in order. */
+  abstract List<Received> received();
+
+  /** The venue's faults as the fault campaign (scenarios 6 to 9) uses them. */
+  abstract VenueFaults faults();
+
+  /** A signal of 1,000 USDT on {@code symbol} with a 2 % stop, trailing from +1.5 % by 0.5 %. */
+  void signal(String symbol, String side) throws java.sql.SQLException {
+    try (Connection c = pool.getConnection();
+        var s =
+            c.prepareStatement(
+                "INSERT INTO monitoring.signals (account, exchange, symbol, side, size, size_unit,"
+                    + " stop_loss_percent, trailing_activation_percent, trailing_callback_percent)"
+                    + " VALUES (?, ?, ?, ?, 1000, 'QUOTE', 2, 1.5, 0.5)")) {
+      s.setString(1, ACCOUNT);
+      s.setString(2, exchange());
+      s.setString(3, symbol);
+      s.setString(4, side);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * Launches a further runner on the account signing with {@code key}, so the venue can tell its
+   * requests from the rig's runner's; it stands by while the lease is held. Its outputs join the
+   * rig's (the secret check reads them).
+   */
+  Incarnation launchBeside(VenueKey key) throws IOException {
+    int n = outputs.size() / 2 + 1;
+    Path log = home.resolve("keeper-" + n + ".log");
+    Path err = home.resolve("stderr-" + n + ".txt");
+    outputs.add(log);
+    outputs.add(err);
+    Process p = launch(log, err, keyEnvironment(key));
+    beside.add(p);
+    return new Incarnation(p, log, err);
+  }
+
+  /** From now on {@code other} is the rig's runner: the one killed and checked alive. */
+  void adopt(Incarnation other) {
+    runner = other.process();
+  }
+
+  /** The last lines of a runner's output, for a failure's history. */
+  static String logTail(Path log) throws IOException {
+    return tail(log);
+  }
 
   @Override
   public List<String> secrets() {
@@ -164,7 +313,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
       Path err = home.resolve("stderr-" + n + ".txt");
       outputs.add(log);
       outputs.add(err);
-      Process p = launch(log, err);
+      Process p = launch(log, err, Map.of());
       while (p.isAlive() && !contains(log, "live on ")) {
         if (Instant.now().isAfter(until)) {
           p.destroyForcibly();
@@ -272,7 +421,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
     }
   }
 
-  private Process launch(Path log, Path err) throws IOException {
+  private Process launch(Path log, Path err, Map<String, String> overrides) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         List.of(
@@ -297,6 +446,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
         .removeIf(
             k -> k.startsWith("BINANCE_") || k.startsWith("BYBIT_") || k.startsWith("KEEPER_"));
     pb.environment().putAll(env);
+    pb.environment().putAll(overrides);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(err.toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
     return pb.start();
@@ -320,6 +470,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      beside.forEach(Process::destroyForcibly);
       if (runner != null) {
         runner.destroyForcibly();
         runner.waitFor(30, TimeUnit.SECONDS);
