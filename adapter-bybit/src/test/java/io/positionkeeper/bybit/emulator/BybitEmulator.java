@@ -272,6 +272,56 @@ public final class BybitEmulator implements AutoCloseable {
     venue.closeByHand(symbol.value());
   }
 
+  /** A position opened by hand on the website (no link id), filled at the mark. */
+  public void openByHand(Symbol symbol, BigDecimal signedQty) {
+    venue.openByHand(symbol.value(), signedQty);
+  }
+
+  /** The position's stop-loss removed by hand on the website. */
+  public void clearStopByHand(Symbol symbol) {
+    venue.clearStopByHand(symbol.value());
+  }
+
+  /**
+   * The stream connections open now hang: open, silent, no pongs, no close frame; connections
+   * opened afterwards work (a test's choice: a half-dead route, as a network stall leaves it).
+   */
+  public void stallOpenStreams() {
+    streams.stallOpen();
+  }
+
+  /**
+   * The venue ends every stream connection with a close frame. Inferred: Bybit documents no
+   * connection age limit (B2 asks for a ping every 20 s to keep one alive) but ends connections at
+   * maintenance; how it ends one is inferred as a close frame (1001, going away).
+   */
+  public void closeStreams() {
+    streams.closeAll(1001, "server closed the connection");
+  }
+
+  /**
+   * The next {@code n} private-stream logins are refused in the ack shape of B2 ({@code success
+   * false}), as a key the venue does not accept at that moment would be.
+   */
+  public void refuseNextLogins(int n) {
+    streams.refuseNextAuths(n);
+  }
+
+  /** Every private message the venue published, in order. */
+  public List<String> privateFrames() {
+    return streams.privateFrames();
+  }
+
+  /** Sends a raw text frame to every authenticated private connection (replays). */
+  public void sendRawPrivateFrame(String frame) {
+    streams.sendRawPrivate(frame);
+  }
+
+  /** How many private stream connections were opened since the start. */
+  public int privateConnectionsOpened() {
+    return streams.privateOpened();
+  }
+
   /** Cuts every stream connection, as a network failure would. */
   public void dropStreams() {
     streams.dropAll();

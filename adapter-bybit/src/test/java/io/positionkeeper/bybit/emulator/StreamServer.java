@@ -23,6 +23,8 @@ final class StreamServer extends WebSocketServer {
     final boolean isPrivate;
     volatile boolean authed;
     final Set<String> topics = ConcurrentHashMap.newKeySet();
+    // This connection alone went silent ({@link #stallOpen}); a new one works.
+    volatile boolean stalled;
 
     Session(boolean isPrivate) {
       this.isPrivate = isPrivate;
@@ -30,6 +32,12 @@ final class StreamServer extends WebSocketServer {
   }
 
   private final Map<WebSocket, Session> sessions = new ConcurrentHashMap<>();
+  private final java.util.List<String> privateFrames =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger privateOpened =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger authRefusals =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger logins =
       new java.util.concurrent.atomic.AtomicInteger();
   private final Faults faults;
@@ -58,13 +66,17 @@ final class StreamServer extends WebSocketServer {
       conn.close(1008, "unknown path " + path);
       return;
     }
-    sessions.put(conn, new Session(path.startsWith("/v5/private")));
+    boolean isPrivate = path.startsWith("/v5/private");
+    if (isPrivate) {
+      privateOpened.incrementAndGet();
+    }
+    sessions.put(conn, new Session(isPrivate));
   }
 
   @Override
   public void onMessage(WebSocket conn, String message) {
     Session s = sessions.get(conn);
-    if (s == null || faults.stalled) {
+    if (s == null || faults.stalled || s.stalled) {
       return; // fault mode "stall": the venue goes silent (a test's choice, not a venue rule)
     }
     JsonObject m = JsonParser.parseString(message).getAsJsonObject();
@@ -88,6 +100,7 @@ final class StreamServer extends WebSocketServer {
     boolean ok =
         s.isPrivate
             && !faults.refuseAuth
+            && !refusedNow()
             && args != null
             && args.size() == 3
             && args.get(1).getAsLong() > clock.getAsLong() // B2: expires lies in the future
@@ -122,18 +135,59 @@ final class StreamServer extends WebSocketServer {
     }
   }
 
+  private boolean refusedNow() {
+    return authRefusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+  }
+
   /** Sends a private message to every authenticated subscriber of its topic. */
   void pushPrivate(JsonObject message) {
     if (faults.stalled) {
       return;
     }
+    String text = message.toString();
+    privateFrames.add(text);
     String topic = message.get("topic").getAsString();
     sessions.forEach(
         (c, s) -> {
-          if (s.isPrivate && s.authed && s.topics.contains(topic) && c.isOpen()) {
-            c.send(message.toString());
+          if (s.isPrivate && s.authed && !s.stalled && s.topics.contains(topic) && c.isOpen()) {
+            c.send(text);
           }
         });
+  }
+
+  /** Sends {@code frame} as it is to every authenticated private connection (replays). */
+  void sendRawPrivate(String frame) {
+    sessions.forEach(
+        (c, s) -> {
+          if (s.isPrivate && s.authed && !s.stalled && c.isOpen()) {
+            c.send(frame);
+          }
+        });
+  }
+
+  /** Every private message the venue published, in order. */
+  java.util.List<String> privateFrames() {
+    return java.util.List.copyOf(privateFrames);
+  }
+
+  /** How many private connections were opened since the start. */
+  int privateOpened() {
+    return privateOpened.get();
+  }
+
+  /** The connections open now go silent (no messages, no pongs, no close); new ones work. */
+  void stallOpen() {
+    sessions.values().forEach(s -> s.stalled = true);
+  }
+
+  /** The next {@code n} private auth requests are refused. */
+  void refuseNextAuths(int n) {
+    authRefusals.set(n);
+  }
+
+  /** The venue ends every connection with a close frame ({@code code}, {@code reason}). */
+  void closeAll(int code, String reason) {
+    sessions.keySet().forEach(c -> c.close(code, reason));
   }
 
   /** Sends a ticker delta of {@code data} to the subscribers of {@code tickers.<symbol>}. */
@@ -145,7 +199,7 @@ final class StreamServer extends WebSocketServer {
     String text = ticker(topic, "delta", data);
     sessions.forEach(
         (c, s) -> {
-          if (!s.isPrivate && s.topics.contains(topic) && c.isOpen()) {
+          if (!s.isPrivate && !s.stalled && s.topics.contains(topic) && c.isOpen()) {
             c.send(text);
           }
         });

@@ -395,6 +395,34 @@ final class Venue {
     fill(o, mark(symbol), "");
   }
 
+  /**
+   * Opens a position outside the adapter (a market order by hand on the website, without a link
+   * id), filled at the mark; inferred: a website order is a create like any other (B4).
+   */
+  synchronized void openByHand(String symbol, BigDecimal signedQty) {
+    Order o = new Order();
+    o.symbol = symbol;
+    o.side = signedQty.signum() > 0 ? "Buy" : "Sell";
+    o.qty = signedQty.abs();
+    o.created = now();
+    fill(o, mark(symbol), "");
+  }
+
+  /**
+   * Removes the position's stop-loss outside the adapter (cleared by hand on the website): the same
+   * as a trading-stop with stopLoss "0" (B4: "0" cancels it), inferred for the website.
+   */
+  synchronized void clearStopByHand(String symbol) {
+    Position p = position(symbol);
+    if (p.stopLoss.signum() == 0) {
+      return;
+    }
+    clearStop(symbol, p);
+    p.updated = now();
+    p.seq = ++seq;
+    push("position", positionRow(symbol, "entryPrice")); // B5: pushed on every amend
+  }
+
   synchronized void cancel(JsonObject body) {
     requireLinear(body);
     String symbol = str(body, "symbol");

@@ -37,6 +37,8 @@ final class BybitSettingsReader {
           "only environment=custom chooses its keys",
           "remove it; environment=" + venue.name().toLowerCase(Locale.ROOT) + " uses its own");
     }
+    StreamTimingsReader.read(p)
+        .ifPresent(t -> builder.streamTimings(t.pingInterval(), t.stallTimeout()));
     Set<Symbol> symbols = new LinkedHashSet<>(LiveConfigReader.symbolList(p));
     for (Symbol symbol : symbols) {
       builder.leverage(symbol, leverage(p, symbol));

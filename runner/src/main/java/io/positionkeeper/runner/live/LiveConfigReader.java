@@ -88,6 +88,20 @@ public final class LiveConfigReader {
   }
 
   private static BinanceConfig binance(Properties p, LiveConfig.Venue venue) {
+    BinanceConfig config = binanceVenue(p, venue);
+    return StreamTimingsReader.read(p)
+        .map(
+            t ->
+                config.withStreamTimings(
+                    config.listenKeyKeepAlive(),
+                    config.maxConnectionAge(),
+                    t.pingInterval(),
+                    t.stallTimeout(),
+                    config.housekeepingInterval()))
+        .orElse(config);
+  }
+
+  private static BinanceConfig binanceVenue(Properties p, LiveConfig.Venue venue) {
     return switch (venue) {
       case MAINNET -> BinanceConfig.mainnet();
       case TESTNET -> BinanceConfig.testnet();
