@@ -155,16 +155,6 @@ final class StreamServer extends WebSocketServer {
         });
   }
 
-  /** Sends {@code frame} as it is to every authenticated private connection (replays). */
-  void sendRawPrivate(String frame) {
-    sessions.forEach(
-        (c, s) -> {
-          if (s.isPrivate && s.authed && !s.stalled && c.isOpen()) {
-            c.send(frame);
-          }
-        });
-  }
-
   /** Every private message the venue published, in order. */
   java.util.List<String> privateFrames() {
     return java.util.List.copyOf(privateFrames);
