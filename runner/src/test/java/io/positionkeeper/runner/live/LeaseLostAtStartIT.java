@@ -61,14 +61,14 @@ class LeaseLostAtStartIT {
     runner.join(Duration.ofSeconds(60).toMillis());
 
     assertThat(runner.isAlive()).as("the runner ended, it did not hang").isFalse();
-    assertThat(failure.get())
-        .isInstanceOf(StaleLeaseException.class)
-        .hasMessageContaining("lease of account it-account is lost")
-        .hasMessageContaining("connect to the venue");
     assertThat(live.one(LEASE_EPOCH)).as("the lease was taken (and then given up)").isEqualTo("11");
     assertThat(live.venue.requests()).as("no request reached the venue").isEmpty();
     assertThat(live.venue.leverage("BTCUSDT")).isEmpty();
     assertThat(session.startReport()).isEmpty();
+    assertThat(failure.get())
+        .isInstanceOf(StaleLeaseException.class)
+        .hasMessageContaining("lease of account it-account is lost")
+        .hasMessageContaining("connect to the venue");
   }
 
   @Test
@@ -88,14 +88,14 @@ class LeaseLostAtStartIT {
     runner.join(Duration.ofSeconds(60).toMillis());
 
     assertThat(runner.isAlive()).as("the runner ended, it did not hang").isFalse();
-    assertThat(failure.get())
-        .isInstanceOf(StaleLeaseException.class)
-        .hasMessageContaining("lease of account it-account is lost");
     assertThat(session.startReport()).as("the keeper never started").isEmpty();
     assertThat(live.venue.requestCount("POST", "/fapi/v1/listenKey"))
         .as("no stream opened")
         .isZero();
     assertThat(live.venue.orderCount()).isZero();
+    assertThat(failure.get())
+        .isInstanceOf(StaleLeaseException.class)
+        .hasMessageContaining("lease of account it-account is lost");
   }
 
   @Test
@@ -126,11 +126,11 @@ class LeaseLostAtStartIT {
     assertThat(process.process.exitValue())
         .as("the exit code of a lost lease, as of every failure")
         .isEqualTo(1);
+    assertThat(live.venue.leverage("BTCUSDT")).isEmpty();
+    assertThat(live.venue.requests()).isEmpty();
     assertThat(process.stderr())
         .contains("lease of account it-account is lost")
         .contains("start it again");
-    assertThat(live.venue.leverage("BTCUSDT")).isEmpty();
-    assertThat(live.venue.requests()).isEmpty();
   }
 
   private LiveSession session() {
