@@ -2,6 +2,7 @@ package io.positionkeeper.runner;
 
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.runner.live.ConfigException;
 import io.positionkeeper.runner.live.LiveConfig;
 import io.positionkeeper.runner.live.LiveConfigReader;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code keeper run}: live mode, configured by one properties file. Exit codes: 0 after a clean
- * stop (SIGTERM, Ctrl-C), 2 for a configuration refused before any connection, 1 for a failure.
+ * stop (SIGTERM, Ctrl-C), 2 for a configuration refused before any connection, 1 for a failure (a
+ * lost lease included: the runner stops acting for the account and says so).
  */
 @Command(
     name = "run",
@@ -28,6 +30,9 @@ import picocli.CommandLine.Option;
     description = "Live mode: reads the configuration file, checks it, then trades.")
 final class LiveCommand implements Callable<Integer> {
   static final int BAD_CONFIG = 2;
+
+  /** A lost lease is a failure of this runner: 1, as every failure. */
+  static final int LEASE_LOST = 1;
 
   @Option(names = "--config", required = true, description = "The live configuration file.")
   Path config;
@@ -86,6 +91,13 @@ final class LiveCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       session.run();
+    } catch (StaleLeaseException e) {
+      System.err.println(
+          "keeper: "
+              + e.getMessage()
+              + ". This runner stopped and acts no more for the account; start it again (with"
+              + " --standby to wait until the lease is free).");
+      return LEASE_LOST;
     } catch (RejectedException e) {
       if (!"LEASE_HELD".equals(e.code())) {
         throw e;

@@ -20,6 +20,17 @@ import org.slf4j.LoggerFactory;
  * nine tenths of the time-to-live, counted from when the last successful request was sent: the
  * database may have let the lease expire and a standby may take it, so this runner stops acting
  * before that can happen, even while a renewal hangs.
+ *
+ * <p>The clock starts when the request was sent, not when the database answered: the database sets
+ * the expiry from its own {@code now()} when it runs the statement, which is somewhere between the
+ * two, and only the send time is known to be no later than that. Counting from the answer would
+ * trust a lease the database may already have let expire (an answer delayed by a loaded machine, a
+ * pause or a slow network); counting from the send may give up a lease that still had a few
+ * seconds, which costs a restart, never a second runner acting. An acquisition that itself took
+ * most of the time-to-live therefore yields a lease that is lost at once.
+ *
+ * <p>The watchdog thread may itself be late on a loaded machine, so a step that writes to the
+ * account first asks {@link #ensureHeld}, which checks the same deadline on the caller's thread.
  */
 final class LeaseRenewal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseRenewal.class);
@@ -47,6 +58,7 @@ final class LeaseRenewal implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     long check = Math.max(1, ttl.toMillis() / 20);
     watchdog.scheduleWithFixedDelay(this::checkExpiry, check, check, TimeUnit.MILLISECONDS);
+    checkExpiry(); // an acquisition that took most of the time-to-live
   }
 
   LeaseRenewal(AccountLease leases, Lease lease, Duration ttl, Runnable onLost) {
@@ -70,16 +82,41 @@ final class LeaseRenewal implements AutoCloseable {
     }
   }
 
+  /**
+   * Throws the loss when the lease is lost or its deadline has passed (then the loss is declared
+   * here, as the watchdog would), so that {@code next}, a step that would act for the account, is
+   * not taken.
+   */
+  void ensureHeld(String next) {
+    checkExpiry();
+    StaleLeaseException e = lost;
+    if (e != null) {
+      StaleLeaseException refused =
+          new StaleLeaseException(
+              "the lease of account "
+                  + current.account().value()
+                  + " is lost, so this runner does not go on to "
+                  + next
+                  + ": "
+                  + e.getMessage());
+      refused.addSuppressed(e);
+      throw refused;
+    }
+  }
+
   private void checkExpiry() {
+    if (lost != null) {
+      return;
+    }
     long unrenewed = System.nanoTime() - renewedAtNanos;
     if (unrenewed >= ttl.toNanos() / 10 * 9) {
       end(
           new StaleLeaseException(
               "the lease of account "
                   + current.account().value()
-                  + " was not renewed for "
+                  + " was taken or last renewed by a request sent "
                   + Duration.ofNanos(unrenewed).toMillis()
-                  + " ms of its "
+                  + " ms ago, of its "
                   + ttl.toMillis()
                   + " ms: it may expire and be taken by another runner"));
     }

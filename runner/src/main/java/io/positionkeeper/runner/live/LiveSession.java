@@ -153,6 +153,10 @@ public final class LiveSession {
       LeaseRenewal renewal)
       throws IOException, InterruptedException {
     BooleanSupplier leaseHeld = () -> renewal.lost() == null;
+    // Each start-up step that acts for the account first checks the lease on this thread: the
+    // acquisition or a step before may have taken most of its time-to-live (a loaded machine), and
+    // a runner whose lease is lost must not touch the account, not even to set its leverage.
+    renewal.ensureHeld("connect to the venue and set up the account");
     try (LiveVenue venue = keys.open(clock, io);
         Observability observability =
             new Observability(ops, clock, List.of(config.exchange().exchange()), List.of())) {
@@ -161,9 +165,17 @@ public final class LiveSession {
               venue.module(),
               observability.postgres(new PostgresModule(pool, spool, held)),
               new KeeperModule(KeeperPolicy.standard(), observability.observer()));
+      renewal.ensureHeld("start the keeper (restore, resync, reconcile)");
       watchOpenSymbols(injector, venue, config.exchange().exchange());
       Keeper keeper = injector.getInstance(Keeper.class);
-      StartReport report = keeper.start();
+      StartReport report;
+      try {
+        report = keeper.start();
+        renewal.ensureHeld("go live and take signals");
+      } catch (RuntimeException e) {
+        stopAfterFailedStart(keeper, e);
+        throw e;
+      }
       startReport = report;
       log.info(
           "live on {} {} for account {}: {}",
@@ -182,6 +194,15 @@ public final class LiveSession {
       } finally {
         keeper.stop();
       }
+    }
+  }
+
+  /** Stops a keeper whose start failed or came too late, so none of its periodic work goes on. */
+  private static void stopAfterFailedStart(Keeper keeper, RuntimeException failure) {
+    try {
+      keeper.stop();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

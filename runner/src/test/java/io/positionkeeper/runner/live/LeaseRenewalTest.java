@@ -1,6 +1,7 @@
 package io.positionkeeper.runner.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
@@ -105,6 +106,45 @@ class LeaseRenewalTest {
     }
   }
 
+  @Test
+  void aLeaseWhoseAcquisitionTookMostOfItsTime_isLostAtOnce_andNoStartUpStepMayFollow() {
+    // The database answered the acquisition a whole time-to-live after it was sent (a loaded
+    // machine): it may have set the expiry from the start of that wait, so the lease may be over.
+    long sent = System.nanoTime() - TTL.toNanos();
+    Lease lease = leases.acquire(AccountId.of("acc"), "me", TTL);
+    CountDownLatch lost = new CountDownLatch(1);
+    try (LeaseRenewal renewal = new LeaseRenewal(leases, lease, sent, TTL, lost::countDown)) {
+      assertThat(lost.getCount()).as("lost before the constructor returned").isZero();
+      assertThatThrownBy(() -> renewal.ensureHeld("set the leverage"))
+          .isInstanceOf(StaleLeaseException.class)
+          .hasMessageContaining("lease of account acc is lost")
+          .hasMessageContaining("does not go on to set the leverage")
+          .hasMessageContaining("last renewed by a request sent");
+    }
+  }
+
+  @Test
+  void aRenewedLease_letsTheStartUpGoOn() throws Exception {
+    CountDownLatch lost = new CountDownLatch(1);
+    try (LeaseRenewal renewal = start(lost)) {
+      Thread.sleep(TTL.toMillis()); // renewed meanwhile
+      renewal.ensureHeld("set the leverage");
+      assertThat(lost.getCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLeaseFencedOut_refusesTheNextStep() {
+    CountDownLatch lost = new CountDownLatch(1);
+    try (LeaseRenewal renewal = start(lost)) {
+      renewal.fencedOut(new StaleLeaseException("epoch 2 is current, not 1"));
+      assertThatThrownBy(() -> renewal.ensureHeld("start the keeper"))
+          .isInstanceOf(StaleLeaseException.class)
+          .hasMessageContaining("does not go on to start the keeper")
+          .hasMessageContaining("epoch 2 is current, not 1");
+    }
+  }
+
   private void assertStopsBeforeExpiry(AtomicBoolean fault) throws Exception {
     CountDownLatch lost = new CountDownLatch(1);
     AtomicReference<Instant> lostAt = new AtomicReference<>();
@@ -120,7 +160,7 @@ class LeaseRenewalTest {
       fault.set(true);
 
       assertThat(lost.await(TTL.toMillis() * 3, TimeUnit.MILLISECONDS)).isTrue();
-      assertThat(renewal.lost()).hasMessageContaining("was not renewed");
+      assertThat(renewal.lost()).hasMessageContaining("last renewed by a request sent");
       // The runner gives up while the lease the store holds is still its own: no standby can
       // have taken it yet.
       assertThat(lostAt.get()).isBefore(renewal.current().expiresAt());
