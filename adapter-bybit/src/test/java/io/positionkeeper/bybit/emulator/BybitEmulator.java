@@ -312,11 +312,6 @@ public final class BybitEmulator implements AutoCloseable {
     return streams.privateFrames();
   }
 
-  /** Sends a raw text frame to every authenticated private connection (replays). */
-  public void sendRawPrivateFrame(String frame) {
-    streams.sendRawPrivate(frame);
-  }
-
   /** How many private stream connections were opened since the start. */
   public int privateConnectionsOpened() {
     return streams.privateOpened();
