@@ -1,6 +1,6 @@
 package io.positionkeeper.runner.campaign;
 
-import static io.positionkeeper.runner.campaign.BinanceRig.SYMBOL;
+import static io.positionkeeper.runner.campaign.BinanceVenueRig.SYMBOL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.binance.emulator.BinanceEmulator.OpenStop;
@@ -32,7 +32,7 @@ class BinanceCrashIT {
   @Test
   void killedAfterPreRegister_beforeTheOrderIsSent_noOrderExists_andNothingIsAdopted()
       throws Exception {
-    try (BinanceRig rig = BinanceRig.start(home)) {
+    try (BinanceVenueRig rig = BinanceVenueRig.start(home)) {
       rig.startRunner();
       rig.venue().faults().latency("GET", "/fapi/v1/order", HOLD);
       rig.signalLong();
@@ -55,7 +55,7 @@ class BinanceCrashIT {
   @Test
   void killedAfterTheOrderIsSent_beforeItsAnswer_theFillIsPersistedAndProtected_neverTwice()
       throws Exception {
-    try (BinanceRig rig = BinanceRig.start(home)) {
+    try (BinanceVenueRig rig = BinanceVenueRig.start(home)) {
       rig.startRunner();
       rig.venue().faults().latency("POST", "/fapi/v1/order", HOLD);
       rig.signalLong();
@@ -76,7 +76,7 @@ class BinanceCrashIT {
 
   @Test
   void killedAfterTheFill_beforeTheStop_theRestartPlacesTheStop() throws Exception {
-    try (BinanceRig rig = BinanceRig.start(home)) {
+    try (BinanceVenueRig rig = BinanceVenueRig.start(home)) {
       rig.startRunner();
       rig.venue().faults().latency("GET", "/fapi/v1/algoOrder", HOLD);
       rig.signalLong();
@@ -97,7 +97,7 @@ class BinanceCrashIT {
 
   @Test
   void killedAfterTheStopIsPlaced_beforeItsIdIsStored_theStopIsFound_notDoubled() throws Exception {
-    try (BinanceRig rig = BinanceRig.start(home)) {
+    try (BinanceVenueRig rig = BinanceVenueRig.start(home)) {
       rig.startRunner();
       rig.venue().faults().latency("POST", "/fapi/v1/algoOrder", HOLD);
       rig.signalLong();
@@ -121,7 +121,7 @@ class BinanceCrashIT {
 
   @Test
   void killedInTheMiddleOfATrailingMove_neverWithoutAStop_andNeverLooser() throws Exception {
-    try (BinanceRig rig = BinanceRig.start(home)) {
+    try (BinanceVenueRig rig = BinanceVenueRig.start(home)) {
       rig.startRunner();
       rig.signalLong();
       rig.await(
@@ -155,7 +155,7 @@ class BinanceCrashIT {
     }
   }
 
-  private static void assertInvariantsSettle(BinanceRig rig) throws InterruptedException {
+  private static void assertInvariantsSettle(RunnerRig rig) throws InterruptedException {
     CampaignInvariants.assertSettle(rig, SETTLE);
   }
 }
