@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -109,21 +107,7 @@ class BinanceRecoveryIT {
 
   /** How often {@code text} appears in every output of the runner so far. */
   private long occurrences(String text) {
-    long n = 0;
-    for (Path out : rig.outputs()) {
-      if (Files.exists(out)) {
-        String all;
-        try {
-          all = Files.readString(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return RecoveryIT.occurrences(rig.outputs(), text);
   }
 
   private static int freePort() throws IOException {

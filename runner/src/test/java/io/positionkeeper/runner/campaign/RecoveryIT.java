@@ -212,10 +212,14 @@ class RecoveryIT {
     }
   }
 
-  /** How often {@code text} appears in every output of the runner so far. */
   private static long occurrences(RunnerRig rig, String text) {
+    return occurrences(rig.outputs(), text);
+  }
+
+  /** How often {@code text} appears in {@code outputs} (every output of a runner so far). */
+  static long occurrences(List<Path> outputs, String text) {
     long n = 0;
-    for (Path out : rig.outputs()) {
+    for (Path out : outputs) {
       if (Files.exists(out)) {
         String all;
         try {
