@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BinanceCrashIT {
   private static final Duration HOLD = Duration.ofSeconds(120);
   private static final Duration SETTLE = Duration.ofSeconds(30);
+  // From the signal to the request held or the position protected: on a loaded 2-core machine
+  // (load 20) 30 s was not always enough, as on Bybit.
+  private static final Duration REACH = Duration.ofSeconds(60);
 
   @TempDir Path home;
 
@@ -38,7 +41,7 @@ class BinanceCrashIT {
       rig.signalLong();
       rig.await(
           "the client-id look-up that precedes the order",
-          Duration.ofSeconds(30),
+          REACH,
           () -> rig.venue().requestCount("GET", "/fapi/v1/order") > 0);
       rig.killRunner();
       rig.venue().faults().clear();
@@ -61,7 +64,7 @@ class BinanceCrashIT {
       rig.signalLong();
       rig.await(
           "the entry order on the venue",
-          Duration.ofSeconds(30),
+          REACH,
           () -> rig.venue().positionAmount(SYMBOL).signum() != 0);
       rig.killRunner();
       rig.venue().faults().clear();
@@ -82,7 +85,7 @@ class BinanceCrashIT {
       rig.signalLong();
       rig.await(
           "the look-up that precedes the stop",
-          Duration.ofSeconds(30),
+          REACH,
           () -> rig.venue().requestCount("GET", "/fapi/v1/algoOrder") > 0);
       assertThat(rig.venue().openStops(SYMBOL)).as("no stop yet at the kill").isEmpty();
       rig.killRunner();
@@ -101,10 +104,7 @@ class BinanceCrashIT {
       rig.startRunner();
       rig.venue().faults().latency("POST", "/fapi/v1/algoOrder", HOLD);
       rig.signalLong();
-      rig.await(
-          "the stop on the venue",
-          Duration.ofSeconds(30),
-          () -> rig.venue().openStops(SYMBOL).size() == 1);
+      rig.await("the stop on the venue", REACH, () -> rig.venue().openStops(SYMBOL).size() == 1);
       rig.killRunner();
       rig.venue().faults().clear();
       String placed = rig.venue().openStops(SYMBOL).get(0).clientAlgoId();
@@ -126,7 +126,7 @@ class BinanceCrashIT {
       rig.signalLong();
       rig.await(
           "the position opened and protected",
-          Duration.ofSeconds(30),
+          REACH,
           () -> "OPENED".equals(rig.one("SELECT outcome FROM monitoring.signals")));
       // The replacement stop is placed, the old one's cancel never lands: both are working when
       // the runner dies.
@@ -137,7 +137,7 @@ class BinanceCrashIT {
       rig.venue().setMarkPrice(SYMBOL, new BigDecimal("65600"));
       rig.await(
           "the replacement stop next to the old one",
-          Duration.ofSeconds(30),
+          REACH,
           () -> rig.venue().requestCount("DELETE", "/fapi/v1/algoOrder") > 0);
       List<OpenStop> both = rig.venue().openStops(SYMBOL);
       assertThat(both).as("old and new stop working at the kill").hasSize(2);
