@@ -93,6 +93,11 @@ final class BinanceTrades {
   /** No position on the venue and no open row: where every scenario starts. */
   static void assertFlat(BinanceRig rig) {
     assertThat(rig.venue().positionAmount(SYMBOL)).as("the venue's position").isZero();
+    assertNoOpenRow(CampaignInvariants.view(rig));
+  }
+
+  /** No row ACTIVE or CLOSING. */
+  static void assertNoOpenRow(CampaignView rig) {
     assertThat(
             rig.count(
                 "SELECT count(*) FROM monitoring.positions WHERE status IN ('ACTIVE','CLOSING')"))
@@ -100,24 +105,37 @@ final class BinanceTrades {
         .isZero();
   }
 
+  static void assertClosed(BinanceRig rig, Duration within, String reason, BigDecimal exit)
+      throws InterruptedException {
+    assertClosed(CampaignInvariants.view(rig), within, reason, exit);
+  }
+
   /**
    * Waits until the newest row is closed, then checks it closed for {@code reason} at {@code exit}.
    */
-  static void assertClosed(BinanceRig rig, Duration within, String reason, BigDecimal exit)
+  static void assertClosed(CampaignView rig, Duration within, String reason, BigDecimal exit)
       throws InterruptedException {
     rig.await("the row closed", within, () -> "CLOSED".equals(rig.one("SELECT status" + NEWEST)));
     assertThat(rig.one("SELECT close_reason" + NEWEST)).as("the close reason").isEqualTo(reason);
     assertThat(newest(rig, "exit_price")).as("the exit price").isEqualByComparingTo(exit);
   }
 
-  /** A column of the newest row, as a number. */
   static BigDecimal newest(BinanceRig rig, String column) {
+    return newest(CampaignInvariants.view(rig), column);
+  }
+
+  /** A column of the newest row, as a number. */
+  static BigDecimal newest(CampaignView rig, String column) {
     String value = rig.one("SELECT " + column + NEWEST);
     return value == null ? null : new BigDecimal(value);
   }
 
-  /** A text column of the newest row. */
   static String newestText(BinanceRig rig, String column) {
+    return newestText(CampaignInvariants.view(rig), column);
+  }
+
+  /** A text column of the newest row. */
+  static String newestText(CampaignView rig, String column) {
     return rig.one("SELECT " + column + NEWEST);
   }
 
@@ -167,8 +185,12 @@ final class BinanceTrades {
     return byType;
   }
 
-  /** The audit events stored, by type. */
   static Map<String, Long> storedEvents(BinanceRig rig) {
+    return storedEvents(CampaignInvariants.view(rig));
+  }
+
+  /** The audit events stored, by type. */
+  static Map<String, Long> storedEvents(CampaignView rig) {
     Map<String, Long> byType = new TreeMap<>();
     String all =
         rig.one(

@@ -315,6 +315,23 @@ final class BinanceVenueRig extends RunnerRig {
   }
 
   @Override
+  void cancelStopByHand() {
+    venue.openStops(SYMBOL).forEach(s -> venue.cancelAlgoExternally(s.clientAlgoId()));
+  }
+
+  /** The position gone without an order of ours; its close-position stop stays working. */
+  @Override
+  void closeByHand() {
+    venue.closeExternally(SYMBOL);
+  }
+
+  @Override
+  void openByHand(BigDecimal signedQuantity, BigDecimal entry) {
+    venue.setMarkPrice(SYMBOL, entry);
+    venue.seedPosition(SYMBOL, signedQuantity, entry);
+  }
+
+  @Override
   void closeVenue() {
     venue.close();
   }

@@ -331,6 +331,26 @@ final class BybitRig extends RunnerRig {
   }
 
   @Override
+  void cancelStopByHand() {
+    venue.clearStopByHand(BTC);
+  }
+
+  /**
+   * Bybit's stop-loss belongs to the position (trading-stop, Full mode): the emulator clears it
+   * with the position, so no stop is left behind to cancel.
+   */
+  @Override
+  void closeByHand() {
+    venue.closeByHand(BTC);
+  }
+
+  @Override
+  void openByHand(BigDecimal signedQuantity, BigDecimal entry) {
+    venue.setMarkPrice(BTC, entry);
+    venue.openByHand(BTC, signedQuantity);
+  }
+
+  @Override
   void closeVenue() {
     venue.close();
   }

@@ -218,7 +218,8 @@ final class CampaignInvariants {
     return auditTrailWhole(view(rig));
   }
 
-  private static CampaignView view(BinanceRig rig) {
+  /** The Binance rig as the invariants read it, on its symbol. */
+  static CampaignView view(BinanceRig rig) {
     return view(rig, BinanceRig.SYMBOL);
   }
 

@@ -202,6 +202,20 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   /** The venue's faults as the fault campaign (scenarios 6 to 9) uses them. */
   abstract VenueFaults faults();
 
+  // ---- a trader's own hand on the venue (scenarios 17 and 18)
+
+  /** The position's working stop on {@link #symbol()} removed on the venue's website. */
+  abstract void cancelStopByHand();
+
+  /** The position on {@link #symbol()} closed on the venue's website, at the mark. */
+  abstract void closeByHand();
+
+  /**
+   * A position of {@code signedQuantity} on {@link #symbol()} opened by hand, at {@code entry}: the
+   * mark is set there first.
+   */
+  abstract void openByHand(BigDecimal signedQuantity, BigDecimal entry);
+
   /** A signal of 1,000 USDT on {@code symbol} with a 2 % stop, trailing from +1.5 % by 0.5 %. */
   void signal(String symbol, String side) throws java.sql.SQLException {
     try (Connection c = pool.getConnection();
