@@ -104,6 +104,9 @@ public final class JooqPositionStore implements PositionStore {
   private final RenderedStatement closeStatement;
   private final RenderedStatement markRolledBackStatement;
 
+  /** The read of every open, rendered once too: it is on the trading path. */
+  private final RenderedStatement byEntryOrderStatement;
+
   /**
    * A store of the {@link AccountId#DEFAULT} account, unfenced, that logs the rows it cannot read
    * ({@link UnreadableRows#logging()}).
@@ -176,6 +179,19 @@ public final class JooqPositionStore implements PositionStore {
                 u.set(POSITIONS.STATUS, DSL.inline(PositionStatus.ROLLED_BACK, POSITIONS.STATUS))
                     .set(POSITIONS.NOTE, NOTE)
                     .set(POSITIONS.CLOSED_AT, CLOSED_AT));
+    this.byEntryOrderStatement = renderByEntryOrder(scope);
+  }
+
+  /** The newest row of the account opened by an entry order. */
+  private static RenderedStatement renderByEntryOrder(AccountScope scope) {
+    DSLContext ctx = Database.renderer();
+    return RenderedStatement.of(
+        ctx.selectFrom(POSITIONS)
+            .where(POSITIONS.ENTRY_CLIENT_ORDER_ID.eq(ENTRY_CLIENT_ORDER_ID))
+            .and(POSITIONS.ACCOUNT.eq(AccountScope.ACCOUNT))
+            .orderBy(POSITIONS.ID.desc())
+            .limit(DSL.inline(1)),
+        scope.fixedValues());
   }
 
   /** One statement: the fence, the row, and its creation event with the new id. */
@@ -301,16 +317,18 @@ public final class JooqPositionStore implements PositionStore {
   @Override
   public Optional<PositionRecord> findByEntryOrder(ClientOrderId entryClientOrderId) {
     Objects.requireNonNull(entryClientOrderId, "entryClientOrderId");
+    RenderedStatement.Values values =
+        byEntryOrderStatement.values().set(ENTRY_CLIENT_ORDER_ID, entryClientOrderId.value());
     return db.read(
         "find position by entry order " + entryClientOrderId.value(),
-        (ctx, c) ->
-            ctx.selectFrom(POSITIONS)
-                .where(POSITIONS.ENTRY_CLIENT_ORDER_ID.eq(entryClientOrderId.value()))
-                .and(POSITIONS.ACCOUNT.eq(scope.name()))
-                .orderBy(POSITIONS.ID.desc())
-                .limit(1)
-                .fetchOptional()
-                .map(JooqPositionStore::toRecord));
+        (ctx, c) -> {
+          try (PreparedStatement statement = byEntryOrderStatement.prepare(c, values);
+              ResultSet rows = statement.executeQuery()) {
+            return ctx.fetch(rows, POSITIONS.fields()).into(POSITIONS).stream()
+                .findFirst()
+                .map(JooqPositionStore::toRecord);
+          }
+        });
   }
 
   @Override
