@@ -61,6 +61,11 @@ final class ProtectionWatch implements StreamListener {
         if (connection.state() == ConnectionState.RESYNCED) {
           resynced = true;
           news++;
+          // The runs refused while the streams were down waited on the connection, not on a
+          // venue refusing reads: their backoff (up to 30 s) must not hold back the run that
+          // looks for what the gap hid.
+          unsettledRuns = 0;
+          nextRun = Instant.MIN;
         }
       }
       case StreamEvent.PositionChanged position -> onPosition(position);

@@ -236,7 +236,7 @@ public final class PositionCloser {
       }
       if (venue.get().isPresent()) {
         ExchangePosition held = venue.get().get();
-        book.restoreSize(before, before.side(), held.size(), held.entryPrice());
+        book.restoreSize(before, held.side().orElse(before.side()), held.size(), held.entryPrice());
         log.info(
             "{} reported flat by a stale stream event; the venue holds {}",
             before.key(),
@@ -257,19 +257,20 @@ public final class PositionCloser {
   }
 
   /**
-   * One read of the venue's positions: the position on the row's side (empty inside when flat), or
-   * empty when no complete list could be read. One attempt: this runs on the stream's thread, and a
-   * failure is settled by reconciliation.
+   * One read of the venue's positions: the position the venue holds on the symbol, on either side
+   * (empty inside when flat), or empty when no complete list could be read. Either side: the side
+   * the book gave the row may itself come from a stale event (the position before this one on the
+   * symbol, rolled back in the instant this one opened on the other side, reported late), and
+   * taking the venue's position on the other side for a flat closed the open position's row and
+   * cancelled its stop. The row is the only one on the symbol; reconciliation, owed after this,
+   * makes it follow the venue as it would any change of side. One attempt: this runs on the
+   * stream's thread, and a failure is settled by reconciliation.
    */
   private Optional<Optional<ExchangePosition>> venueSide(Position.Stored before) {
     try {
       return switch (gatewayOf(before.key()).positions()) {
         case PositionSnapshot.Complete complete ->
-            Optional.of(
-                complete
-                    .find(before.key().symbol())
-                    .filter(p -> p.side().equals(Optional.of(before.side())))
-                    .filter(p -> p.size().signum() > 0));
+            Optional.of(complete.find(before.key().symbol()).filter(p -> p.size().signum() > 0));
         case PositionSnapshot.Incomplete incomplete -> Optional.empty();
       };
     } catch (PortException e) {

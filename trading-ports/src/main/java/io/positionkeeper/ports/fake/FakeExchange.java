@@ -408,9 +408,26 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
     }
   }
 
-  /** Reports RESYNCED: the local view was refreshed after the last connect. */
+  /**
+   * Reports RESYNCED: the local view was refreshed after the last connect. The mark of every
+   * watched symbol follows, as on the venues after a (re)subscription: Bybit's {@code tickers}
+   * topic sends a snapshot with {@code markPrice} first, Binance's {@code markPrice@1s} pushes
+   * every second whether or not the mark changed. Without it the fake was stricter than the venues:
+   * a mark that moved while the stream was down stayed unknown to a keeper for as long as it
+   * stayed.
+   */
   public void resync() {
     setConnection(ConnectionState.RESYNCED, "resynced after connect");
+    List<StreamEvent> current = new ArrayList<>();
+    synchronized (this) {
+      for (Symbol symbol : watched) {
+        BigDecimal mark = marks.get(symbol);
+        if (mark != null) {
+          current.add(new StreamEvent.MarkPriceChanged(symbol, mark, clock.now()));
+        }
+      }
+    }
+    emit(current);
   }
 
   private void setConnection(ConnectionState state, String detail) {

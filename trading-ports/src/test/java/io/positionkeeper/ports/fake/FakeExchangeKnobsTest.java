@@ -283,6 +283,27 @@ class FakeExchangeKnobsTest {
     assertThat(exchange.positions()).isInstanceOf(PositionSnapshot.Complete.class);
   }
 
+  /**
+   * After a resync the venues send the mark of every watched symbol (Bybit's tickers snapshot,
+   * Binance's markPrice@1s push), so a mark that moved while the stream was down is known again.
+   */
+  @Test
+  void resync_pushesTheCurrentMarkOfWatchedSymbols_only() {
+    exchange.watchMarkPrices(java.util.Set.of(BTC));
+    exchange.disconnect("socket closed");
+    exchange.setMarkPrice(BTC, new BigDecimal("63000"));
+    exchange.setMarkPrice(
+        io.positionkeeper.ports.model.Symbol.of("ETHUSDT"), new BigDecimal("3000"));
+    received.clear();
+
+    exchange.reconnect();
+
+    assertThat(received).hasSize(3);
+    assertThat(received.get(2))
+        .isEqualTo(
+            new StreamEvent.MarkPriceChanged(BTC, new BigDecimal("63000"), venue.clock.now()));
+  }
+
   @Test
   void disconnect_stopsDelivery_andReconnectReportsResynced() {
     exchange.disconnect("socket closed");
