@@ -10,6 +10,8 @@ import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.Exchange;
@@ -139,5 +141,45 @@ class StoreFaultScenariosTest {
     assertThat(w.keeper.book().get(btc)).isPresent();
     assertThat(w.keeper.close(btc)).isInstanceOf(PositionCloser.CloseOutcome.Closed.class);
     assertThat(w.exchange.positionSize(BTC)).isZero();
+  }
+
+  /**
+   * Seed 3000594 (Bybit, I1, 15.5 s without a stop): an entry in doubt landed while a later open on
+   * the symbol was rolling back (its {@code recordStop} commit answer was lost, and the venue
+   * rate-limited the rollback's stop cancel). The rollback's close took only its own fill, so the
+   * late size stayed on the venue with no stop and no row; its landing was not news because the
+   * book held the symbol then, so only the periodic reconciliation, up to a minute later, adopted
+   * it.
+   */
+  @Test
+  void anEntryThatLandsWhileALaterOpenRollsBack_isProtectedWithinSeconds() {
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    w.exchange.nextOrderLandsAfter(Duration.ofMillis(5_000));
+    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "300", "in-doubt")))
+        .isInstanceOf(OpenResult.Failed.class);
+    w.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            new OutcomeUnknownException("commit outcome lost"),
+            FaultKnobs.When.AFTER_EFFECT);
+    w.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.CANCEL_STOP,
+            new RateLimitedException("429", Duration.ofSeconds(1)),
+            FaultKnobs.When.BEFORE_EFFECT);
+
+    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "rolled-back")))
+        .isInstanceOf(OpenResult.Failed.class);
+    assertThat(w.exchange.positionSize(BTC)).isNotZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+    w.clock.advance(Duration.ofSeconds(5));
+
+    assertThat(w.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(w.store.loadOpen())
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.quantity()).isEqualByComparingTo(w.exchange.positionSize(BTC).abs()));
   }
 }
