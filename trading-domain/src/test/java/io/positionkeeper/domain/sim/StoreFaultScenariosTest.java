@@ -4,6 +4,7 @@ import static io.positionkeeper.domain.Harness.BTC;
 import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
@@ -11,6 +12,7 @@ import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
@@ -181,5 +183,52 @@ class StoreFaultScenariosTest {
         .singleElement()
         .satisfies(
             r -> assertThat(r.quantity()).isEqualByComparingTo(w.exchange.positionSize(BTC).abs()));
+  }
+
+  /**
+   * Seeds 5000912, 5000954 and 5002736 (Bybit, I5_STOP_LOOSENED): a trailing amend landed on the
+   * venue but the store refused both writes of its level (the move's and the settlement's), so
+   * neither the row nor the trailing state held it. The trailing state had saved a higher peak
+   * whose own moves had failed; after a restart that peak's level looked like a tightening of the
+   * row's stale level, and the keeper amended the venue's stop back down (seed 5002736: 67444.8 to
+   * 67260.9).
+   */
+  @Test
+  void anAmendWhoseLevelTheStoreRefused_isNeverLoosenedByARestart() {
+    SimWorld bybit = new SimWorld(FakeExchange.Flavour.BYBIT);
+    bybit.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    OpenIntent binance = intent(BTC, PositionSide.LONG, "1000", "trailed");
+    OpenIntent intent =
+        new OpenIntent(
+            Exchange.BYBIT,
+            binance.symbol(),
+            binance.side(),
+            binance.size(),
+            binance.sizeUnit(),
+            binance.stopLossPercent(),
+            binance.trailing(),
+            binance.signalId(),
+            binance.intentId());
+    assertThat(bybit.keeper.open(intent)).isInstanceOf(OpenResult.Opened.class);
+    // A peak whose moves all fail is saved with the trailing state after a while.
+    bybit.exchange.faults().failAlways(FakeExchange.Op.MOVE_STOP, new RetryableException("503"));
+    bybit.exchange.setMarkPrice(BTC, new BigDecimal("67000"));
+    bybit.clock.advance(Duration.ofSeconds(70));
+    bybit.exchange.faults().clear(FakeExchange.Op.MOVE_STOP);
+    bybit
+        .store
+        .faults()
+        .failTimes(
+            InMemoryPositionStore.Op.RECORD_STOP, 2, new PersistenceException("store outage"));
+
+    bybit.exchange.setMarkPrice(BTC, new BigDecimal("68000"));
+    BigDecimal reached = bybit.exchange.workingStops(BTC).get(0).triggerPrice();
+    assertThat(reached).isGreaterThan(new BigDecimal("67000"));
+    bybit.restart();
+    bybit.clock.advance(Duration.ofSeconds(5));
+
+    assertThat(bybit.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isGreaterThanOrEqualTo(reached));
   }
 }
