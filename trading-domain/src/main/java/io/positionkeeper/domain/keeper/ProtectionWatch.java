@@ -41,6 +41,8 @@ final class ProtectionWatch implements StreamListener {
   private final Map<PositionKey, ClientOrderId> gone = new HashMap<>();
   private final Set<PositionKey> untracked = new HashSet<>();
   private final Set<PositionKey> unconfirmedFlat = new HashSet<>();
+  // Symbols where a size landed while an open still held the symbol in the book.
+  private final Set<PositionKey> landedWhileOpening = new HashSet<>();
   private boolean resynced;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
@@ -81,15 +83,51 @@ final class ProtectionWatch implements StreamListener {
    */
   private void onPosition(StreamEvent.PositionChanged position) {
     PositionKey key = new PositionKey(exchange, position.symbol());
-    if (position.signedSize().signum() != 0 && book.get(key).isEmpty()) {
+    Optional<Position> holder = book.get(key);
+    if (position.signedSize().signum() != 0 && holder.isEmpty()) {
       untracked.add(key);
       news++;
+    }
+    // An earlier entry in doubt can land while a later open holds the symbol: if that open then
+    // rolls back, its close leaves the late size behind with no stop and no row, and the landing
+    // was not news when it came. Whether it is depends on how the open ends (see due).
+    if (position.signedSize().signum() != 0 && holder.isPresent() && !settled(holder.get())) {
+      landedWhileOpening.add(key);
+    }
+    if (position.signedSize().signum() == 0) {
+      landedWhileOpening.remove(key);
     }
     if (position.signedSize().signum() == 0 && stillOpen(key)) {
       // A flat the closer did not take (stale, or the venue could not confirm it): only a read of
       // the venue settles whether the row's position is gone.
       unconfirmedFlat.add(key);
       news++;
+    }
+  }
+
+  /** A stored position the keeper holds and protects: its own sizes are not news. */
+  private static boolean settled(Position p) {
+    return p instanceof Position.Stored
+        && (p.phase() == Phase.ACTIVE || p.phase() == Phase.CLOSING);
+  }
+
+  /**
+   * Sizes that landed while an open held the symbol become news once the book lets the symbol go
+   * (the open rolled back) with the venue's last word a size; an open that ended holding the
+   * position owns them.
+   */
+  private void openingsEnded() {
+    var it = landedWhileOpening.iterator();
+    while (it.hasNext()) {
+      PositionKey key = it.next();
+      Optional<Position> holder = book.get(key);
+      if (holder.isEmpty()) {
+        untracked.add(key);
+        news++;
+        it.remove();
+      } else if (settled(holder.get())) {
+        it.remove();
+      }
     }
   }
 
@@ -137,6 +175,7 @@ final class ProtectionWatch implements StreamListener {
    */
   synchronized boolean due(Instant now) {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
+    openingsEnded();
     boolean owed =
         resynced || !gone.isEmpty() || !untracked.isEmpty() || !unconfirmedFlat.isEmpty();
     return owed && !now.isBefore(nextRun);

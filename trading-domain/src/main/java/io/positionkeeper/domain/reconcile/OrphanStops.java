@@ -11,10 +11,12 @@ import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -71,11 +73,12 @@ final class OrphanStops {
    * earlier position on the symbol whose cleanup a restart cut short (simulator seed 462). They are
    * a second stop beside the position's own, and would act on it.
    */
-  List<ReconcileAction> beside(ReconcileInputs in, Set<Symbol> live) {
+  List<ReconcileAction> beside(ReconcileInputs in, Map<Symbol, ExchangePosition> live) {
     List<ReconcileAction> found = new ArrayList<>();
     for (PositionRecord row : in.stored()) {
       List<StopOrder> stops = in.stops().get(row.symbol());
-      if (!row.status().isOpen() || !live.contains(row.symbol()) || stops == null) {
+      ExchangePosition venue = live.get(row.symbol());
+      if (!row.status().isOpen() || venue == null || stops == null) {
         continue;
       }
       ClientOrderId entry = PositionLoader.correlationOf(row);
@@ -98,7 +101,7 @@ final class OrphanStops {
           found.add(new ReconcileAction.CancelOrphanStop(stop));
         }
       }
-      found.addAll(extra(row, own));
+      found.addAll(extra(row, venue.side().orElse(row.side()), own));
       if (own.isEmpty() && row.stopClientId().isEmpty() && unnamed.size() == 1) {
         // A row that names no stop, on a position protected by exactly one stop under no id of
         // ours: a venue that keeps the stop on the position and gives it no client id (Bybit)
@@ -110,24 +113,36 @@ final class OrphanStops {
     return found;
   }
 
-  /** All but the tightest of one position's own stops on its side. */
-  private static List<ReconcileAction> extra(PositionRecord row, List<StopOrder> own) {
+  /**
+   * All but the tightest of one position's own stops on the venue's side, and every one of its own
+   * stops for the other side once a stop on the venue's side works. The venue's side, not the
+   * row's: a late entry can flip the net position (one-way mode) under a row that still names the
+   * old side until this run follows the venue, and the old side's stop then protects nothing.
+   */
+  private static List<ReconcileAction> extra(
+      PositionRecord row, PositionSide side, List<StopOrder> own) {
     List<StopOrder> sameSide =
         own.stream()
-            .filter(s -> s.positionSide() == row.side())
+            .filter(s -> s.positionSide() == side)
             .sorted(
                 (a, b) ->
-                    row.side() == io.positionkeeper.ports.model.PositionSide.LONG
+                    side == PositionSide.LONG
                         ? b.triggerPrice().compareTo(a.triggerPrice())
                         : a.triggerPrice().compareTo(b.triggerPrice()))
             .toList();
     List<ReconcileAction> found = new ArrayList<>();
-    for (StopOrder s : sameSide.subList(Math.min(1, sameSide.size()), sameSide.size())) {
-      found.add(new ReconcileAction.CancelExtraStop(row, s, sameSide.get(0)));
+    if (sameSide.isEmpty()) {
+      return found;
     }
-    if (!sameSide.isEmpty()
-        && !row.stopClientId().equals(Optional.of(sameSide.get(0).clientId()))) {
-      found.add(new ReconcileAction.RecordWorkingStop(row, sameSide.get(0)));
+    StopOrder kept = sameSide.get(0);
+    for (StopOrder s : sameSide.subList(1, sameSide.size())) {
+      found.add(new ReconcileAction.CancelExtraStop(row, s, kept));
+    }
+    own.stream()
+        .filter(s -> s.positionSide() != side)
+        .forEach(s -> found.add(new ReconcileAction.CancelExtraStop(row, s, kept)));
+    if (!row.stopClientId().equals(Optional.of(kept.clientId()))) {
+      found.add(new ReconcileAction.RecordWorkingStop(row, kept));
     }
     return found;
   }

@@ -144,7 +144,7 @@ public final class Reconciler {
     List<ReconcileAction> actions = new ArrayList<>(rule.decide(inputs, policy));
     Map<Symbol, ExchangePosition> live = ReconcileDecision.live(inputs.snapshot());
     actions.addAll(orphans.find(inputs, live.keySet()));
-    actions.addAll(orphans.beside(inputs, live.keySet()));
+    actions.addAll(orphans.beside(inputs, live));
     int flat = inputs.snapshot().positions().size() - live.size();
     List<Symbol> unread = stopsUnread(inputs, live);
     int inSync = inSync(inputs, live, actions, unread);

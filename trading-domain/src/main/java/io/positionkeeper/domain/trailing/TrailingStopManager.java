@@ -507,17 +507,29 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       saved = t.state;
     }
     book.recordStop(t.key, new PositionId.Db(t.dbId, t.correlation.value()), moved.clientId());
-    positions.recordStop(
-        t.dbId,
-        moved.clientId(),
-        moved.triggerPrice(),
-        audit.toRecord(
-            new AuditEvent.StopMoved(
-                t.subject(),
-                current.clientId(),
-                moved.clientId(),
-                current.triggerPrice(),
-                moved.triggerPrice())));
+    try {
+      positions.recordStop(
+          t.dbId,
+          moved.clientId(),
+          moved.triggerPrice(),
+          audit.toRecord(
+              new AuditEvent.StopMoved(
+                  t.subject(),
+                  current.clientId(),
+                  moved.clientId(),
+                  current.triggerPrice(),
+                  moved.triggerPrice())));
+    } catch (PortException e) {
+      // The trailing state still takes the level the venue works: a restart restores it, and
+      // never moves the stop back below it. Bybit amends the stop in place under one id, so the
+      // row's stale level would otherwise pass for the placed one.
+      try {
+        store.save(saved);
+      } catch (PortException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
     store.save(saved);
   }
 

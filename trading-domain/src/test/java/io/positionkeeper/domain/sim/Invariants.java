@@ -56,6 +56,13 @@ final class Invariants {
   static final Duration QUIET = Duration.ofMinutes(4);
 
   /**
+   * I3's time for a row to name a stop that began working on the venue: a trailing move happens in
+   * a calm mark step, and when the store refuses its {@code recordStop} the keeper's memory names
+   * the new stop at once while the row follows at the next reconciliation (1 min), slack.
+   */
+  static final Duration RECORD_WINDOW = Duration.ofSeconds(75);
+
+  /**
    * I5's window for bringing a stop back to the tightest level its position reached, after a stop
    * was cancelled by hand and a looser one of the position's still works (two stops left by a move
    * whose cancel half failed): the trailing timer (1 s) moves it once the minimum interval (2 s)
@@ -104,6 +111,9 @@ final class Invariants {
   private final Map<Symbol, BigDecimal> marksSeen = new HashMap<>();
   private long faultsSeen;
   private Instant unsettledSince;
+  // When each working stop was first seen working, for I3's RECORD_WINDOW; stops that stopped
+  // working are dropped, so it holds at most the working ones.
+  private final Map<String, Instant> stopsFirstSeen = new HashMap<>();
 
   Invariants(SimWorld w) {
     this.w = w;
@@ -132,12 +142,31 @@ final class Invariants {
       v = bounded(step);
     }
     if (v.isEmpty() && !w.clock.now().isBefore(quietSince.plus(QUIET))) {
-      v = RowsMatchVenue.check(w, step);
+      v = RowsMatchVenue.check(w, step, recentStops());
       if (v.isEmpty() && !w.clock.now().isBefore(unsettledSince.plus(MOVE_CADENCE))) {
         v = stopFollowsRule(step);
       }
     }
     return v;
+  }
+
+  /** The working stops first seen less than {@link #RECORD_WINDOW} ago (client ids). */
+  private Set<String> recentStops() {
+    Instant now = w.clock.now();
+    Set<String> working = new HashSet<>();
+    for (Symbol symbol : SimWorld.SYMBOLS) {
+      w.exchange.workingStops(symbol).forEach(s -> working.add(s.clientId().value()));
+    }
+    stopsFirstSeen.keySet().retainAll(working);
+    working.forEach(id -> stopsFirstSeen.putIfAbsent(id, now));
+    Set<String> recent = new HashSet<>();
+    stopsFirstSeen.forEach(
+        (id, since) -> {
+          if (now.isBefore(since.plus(RECORD_WINDOW))) {
+            recent.add(id);
+          }
+        });
+    return recent;
   }
 
   private void noteBlindness() {

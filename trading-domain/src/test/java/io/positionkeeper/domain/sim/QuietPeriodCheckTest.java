@@ -8,6 +8,7 @@ import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.PositionSide;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,5 +44,37 @@ class QuietPeriodCheckTest {
     assertThat(invariants.check(21))
         .hasValueSatisfying(
             v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I3_ROW_WITHOUT_POSITION));
+  }
+
+  /**
+   * Seed 3000911 (Binance): a trailing move in a calm mark step whose {@code recordStop} met a
+   * store outage; the keeper's memory named the new stop and the next reconciliation wrote it, but
+   * I3 checked the row in that very step. The row has {@link Invariants#RECORD_WINDOW} to follow; a
+   * row that never names the venue's stop is still caught.
+   */
+  @Test
+  void aMovedStopTheRowNeverNames_isCaughtOnceItsRecordingHadItsTime() {
+    SimWorld w = new SimWorld();
+    Invariants invariants = new Invariants(w);
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1")))
+        .isInstanceOf(OpenResult.Opened.class);
+    w.clock.advance(Invariants.QUIET);
+    assertThat(invariants.check(0)).isEmpty();
+    // The store never takes the stop: neither the move's write nor reconciliation's.
+    w.store
+        .faults()
+        .failAlways(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("store down"));
+    String before = w.exchange.workingStops(BTC).get(0).clientId().value();
+
+    w.exchange.setMarkPrice(BTC, new BigDecimal("67000"));
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.clientId().value()).isNotEqualTo(before));
+    assertThat(invariants.check(1)).as("the row has its time to follow the move").isEmpty();
+
+    w.clock.advance(Invariants.RECORD_WINDOW);
+    assertThat(invariants.check(2))
+        .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I3_ROW_DIFFERS));
   }
 }

@@ -4,12 +4,16 @@ import static io.positionkeeper.domain.Harness.BTC;
 import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.PortException;
+import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.Exchange;
@@ -139,5 +143,92 @@ class StoreFaultScenariosTest {
     assertThat(w.keeper.book().get(btc)).isPresent();
     assertThat(w.keeper.close(btc)).isInstanceOf(PositionCloser.CloseOutcome.Closed.class);
     assertThat(w.exchange.positionSize(BTC)).isZero();
+  }
+
+  /**
+   * Seed 3000594 (Bybit, I1, 15.5 s without a stop): an entry in doubt landed while a later open on
+   * the symbol was rolling back (its {@code recordStop} commit answer was lost, and the venue
+   * rate-limited the rollback's stop cancel). The rollback's close took only its own fill, so the
+   * late size stayed on the venue with no stop and no row; its landing was not news because the
+   * book held the symbol then, so only the periodic reconciliation, up to a minute later, adopted
+   * it.
+   */
+  @Test
+  void anEntryThatLandsWhileALaterOpenRollsBack_isProtectedWithinSeconds() {
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    w.exchange.nextOrderLandsAfter(Duration.ofMillis(5_000));
+    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "300", "in-doubt")))
+        .isInstanceOf(OpenResult.Failed.class);
+    w.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            new OutcomeUnknownException("commit outcome lost"),
+            FaultKnobs.When.AFTER_EFFECT);
+    w.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.CANCEL_STOP,
+            new RateLimitedException("429", Duration.ofSeconds(1)),
+            FaultKnobs.When.BEFORE_EFFECT);
+
+    assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "1000", "rolled-back")))
+        .isInstanceOf(OpenResult.Failed.class);
+    assertThat(w.exchange.positionSize(BTC)).isNotZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+    w.clock.advance(Duration.ofSeconds(5));
+
+    assertThat(w.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(w.store.loadOpen())
+        .singleElement()
+        .satisfies(
+            r -> assertThat(r.quantity()).isEqualByComparingTo(w.exchange.positionSize(BTC).abs()));
+  }
+
+  /**
+   * Seeds 5000912, 5000954 and 5002736 (Bybit, I5_STOP_LOOSENED): a trailing amend landed on the
+   * venue but the store refused both writes of its level (the move's and the settlement's), so
+   * neither the row nor the trailing state held it. The trailing state had saved a higher peak
+   * whose own moves had failed; after a restart that peak's level looked like a tightening of the
+   * row's stale level, and the keeper amended the venue's stop back down (seed 5002736: 67444.8 to
+   * 67260.9).
+   */
+  @Test
+  void anAmendWhoseLevelTheStoreRefused_isNeverLoosenedByARestart() {
+    SimWorld bybit = new SimWorld(FakeExchange.Flavour.BYBIT);
+    bybit.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    OpenIntent binance = intent(BTC, PositionSide.LONG, "1000", "trailed");
+    OpenIntent intent =
+        new OpenIntent(
+            Exchange.BYBIT,
+            binance.symbol(),
+            binance.side(),
+            binance.size(),
+            binance.sizeUnit(),
+            binance.stopLossPercent(),
+            binance.trailing(),
+            binance.signalId(),
+            binance.intentId());
+    assertThat(bybit.keeper.open(intent)).isInstanceOf(OpenResult.Opened.class);
+    // A peak whose moves all fail is saved with the trailing state after a while.
+    bybit.exchange.faults().failAlways(FakeExchange.Op.MOVE_STOP, new RetryableException("503"));
+    bybit.exchange.setMarkPrice(BTC, new BigDecimal("67000"));
+    bybit.clock.advance(Duration.ofSeconds(70));
+    bybit.exchange.faults().clear(FakeExchange.Op.MOVE_STOP);
+    bybit
+        .store
+        .faults()
+        .failTimes(
+            InMemoryPositionStore.Op.RECORD_STOP, 2, new PersistenceException("store outage"));
+
+    bybit.exchange.setMarkPrice(BTC, new BigDecimal("68000"));
+    BigDecimal reached = bybit.exchange.workingStops(BTC).get(0).triggerPrice();
+    assertThat(reached).isGreaterThan(new BigDecimal("67000"));
+    bybit.restart();
+    bybit.clock.advance(Duration.ofSeconds(5));
+
+    assertThat(bybit.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isGreaterThanOrEqualTo(reached));
   }
 }
