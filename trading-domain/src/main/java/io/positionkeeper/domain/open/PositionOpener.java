@@ -184,6 +184,10 @@ public final class PositionOpener {
           "could not read the rules or mark of " + intent.symbol() + ": " + describe(e));
     } catch (SizeRejectedException e) {
       return new Plan.Refused(e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("reading the rules or mark of {} failed unexpectedly", intent.symbol(), e);
+      return new Plan.Refused(
+          "could not read the rules or mark of " + intent.symbol() + ": " + unexpected(e));
     }
     if (instrument.stopLossFor(intent.side(), mark, intent.stopLossPercent()).compareTo(mark)
         == 0) {
@@ -216,6 +220,12 @@ public final class PositionOpener {
     } catch (PortException e) {
       return Optional.of(
           "could not check that intent " + intent.intentId() + " is new: " + describe(e));
+    } catch (RuntimeException e) {
+      // Outside the port's answers (a driver or parse bug): the intent is not known to be new, and
+      // open() answers every intent; nothing was registered, so there is nothing to roll back.
+      log.error("checking that intent {} is new failed unexpectedly", intent.intentId(), e);
+      return Optional.of(
+          "could not check that intent " + intent.intentId() + " is new: " + unexpected(e));
     }
     Optional<PositionRecord> stored;
     try {
@@ -230,6 +240,10 @@ public final class PositionOpener {
           "the position store does not answer, so no order is sent (an opening that cannot be"
               + " recorded is not started): "
               + describe(e));
+    } catch (RuntimeException e) {
+      log.error("asking the store about intent {} failed unexpectedly", intent.intentId(), e);
+      return Optional.of(
+          "the position store could not be asked, so no order is sent: " + unexpected(e));
     }
     return guard.refusal(intent, sent, stored);
   }
@@ -503,6 +517,10 @@ public final class PositionOpener {
     audit.record(
         a.subject(),
         () -> new AuditEvent.OperationFailed(a.subject(), operation, detail, severity));
+  }
+
+  private static String unexpected(RuntimeException e) {
+    return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private OpenResult refuse(OpenIntent intent, ClientOrderId entryId, String reason) {

@@ -36,22 +36,56 @@ class UnexpectedEntryScenariosTest {
     }
   }
 
-  @Test
-  void anEntryCallThrowingAfterTheOrderLanded_isRolledBackOnTheVenue_neverLeftWithoutAStop() {
-    Harness raw = new Harness();
+  /** A keeper on the harness's fakes that sees the venue through {@code gateway}, started. */
+  private static Keeper startedOver(Harness raw, ExchangeGateway gateway) {
     Keeper keeper =
         Keeper.builder(raw.clock, raw.store, raw.trailingStore)
-            .venue(new ThrowsAfterTheEntryLands(raw.exchange), raw.exchange)
+            .venue(gateway, raw.exchange)
             .audit(raw.sink)
             .io(Runnable::run)
             .build();
     raw.keeper.stop();
     keeper.start();
+    return keeper;
+  }
+
+  @Test
+  void anEntryCallThrowingAfterTheOrderLanded_isRolledBackOnTheVenue_neverLeftWithoutAStop() {
+    Harness raw = new Harness();
+    Keeper keeper = startedOver(raw, new ThrowsAfterTheEntryLands(raw.exchange));
 
     var result = keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
 
     assertThat(result).isInstanceOf(OpenResult.Failed.class);
     assertThat(raw.exchange.positionSize(BTC)).isZero();
+    assertThat(keeper.positions()).isEmpty();
+  }
+
+  /** The venue's answer to the look-up of the intent's entry order cannot be read. */
+  private static final class ThrowsOnTheLookUp extends ForwardingGateway {
+    ThrowsOnTheLookUp(ExchangeGateway venue) {
+      super(venue);
+    }
+
+    @Override
+    public java.util.Optional<OrderReport> queryOrder(
+        io.positionkeeper.ports.model.Symbol symbol,
+        io.positionkeeper.ports.model.ClientOrderId clientOrderId) {
+      throw new IllegalStateException("the answer to the order look-up could not be parsed");
+    }
+  }
+
+  @Test
+  void aLookUpThrowingBeforeTheEntry_refusesTheIntent_sendsNoOrder_andAnswers() {
+    // Found by the simulator's UNEXPECTED fault class: the check that an intent is new caught only
+    // the port's exceptions, so open() threw to the bot instead of answering.
+    Harness raw = new Harness();
+    Keeper keeper = startedOver(raw, new ThrowsOnTheLookUp(raw.exchange));
+
+    var result = keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+
+    assertThat(result).isInstanceOf(OpenResult.Refused.class);
+    assertThat(raw.exchange.orderRequests()).isEmpty();
     assertThat(keeper.positions()).isEmpty();
   }
 }

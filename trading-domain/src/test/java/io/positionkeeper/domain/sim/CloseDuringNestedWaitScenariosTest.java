@@ -15,7 +15,6 @@ import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,8 @@ class CloseDuringNestedWaitScenariosTest {
   private static Optional<Violation> replayWithoutStoreFaults(
       long seed, int steps, FakeExchange.Flavour flavour) {
     return new Simulation(
-            new SimConfig(seed, steps, flavour, EnumSet.of(SimConfig.FaultClass.STORE)))
+            new SimConfig(
+                seed, steps, flavour, SimConfig.withoutSession6(SimConfig.FaultClass.STORE)))
         .run();
   }
 

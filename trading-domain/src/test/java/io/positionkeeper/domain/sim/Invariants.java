@@ -98,6 +98,7 @@ final class Invariants {
   private final Map<Symbol, Duration> withoutOneStopFor = new HashMap<>();
   private final Map<Symbol, Instant> withoutOneStopSince = new HashMap<>();
   private final Map<Symbol, StopLife> lives = new HashMap<>();
+  private final Map<Symbol, PlacedStops> placedLives = new HashMap<>();
   private final Set<Symbol> handCancelled = new HashSet<>();
   private final Set<Long> closedRowsChecked = new HashSet<>();
   private final Map<String, Integer> entriesSeen = new HashMap<>();
@@ -212,6 +213,10 @@ final class Invariants {
     lastCheck = now;
     wasReady = w.exchange.connectionState() == ConnectionState.RESYNCED;
     for (Symbol symbol : SimWorld.SYMBOLS) {
+      Optional<Violation> placedTwice = placedTwice(step, symbol);
+      if (placedTwice.isPresent()) {
+        return placedTwice;
+      }
       boolean open = w.exchange.positionSize(symbol).signum() != 0;
       long stops = w.exchange.workingStops(symbol).size();
       if (!open || stops == 1) {
@@ -243,6 +248,81 @@ final class Invariants {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * I1 without a window: two stops of the position's side, both placed on the venue as new stops
+   * (not as a move's replacement) while this position was open, work at once. Only an opening's
+   * first stop, a rollback's leftover stop and a reconciliation's re-protection are placed as new,
+   * and each of them only for a position with no stop: two of them means two owners protected one
+   * position (a reconciliation that did not leave an opening its first stop). A move whose cancel
+   * half failed leaves a replacement that was not placed as new, and a stop left by an earlier
+   * position on the symbol was seen before this one opened: both keep the {@link
+   * #EXTRA_STOP_WINDOW}.
+   */
+  private Optional<Violation> placedTwice(int step, Symbol symbol) {
+    BigDecimal size = w.exchange.positionSize(symbol);
+    List<StopOrder> working = w.exchange.workingStops(symbol);
+    PlacedStops life = placedLives.computeIfAbsent(symbol, s -> new PlacedStops());
+    if (size.signum() == 0) {
+      life.end(working);
+      return Optional.empty();
+    }
+    PositionSide side = size.signum() > 0 ? PositionSide.LONG : PositionSide.SHORT;
+    life.follow(side, w.exchange.positionsEnded(symbol));
+    List<String> placed =
+        working.stream()
+            .filter(o -> o.positionSide() == side)
+            .map(o -> o.clientId().value())
+            .filter(id -> life.isOwn(id) && w.stopOrigins.placedAsNew(id))
+            .toList();
+    if (placed.size() < 2) {
+      return Optional.empty();
+    }
+    return found(
+        Kind.I1_STOP_COUNT,
+        step,
+        symbol
+            + " "
+            + side
+            + " open with "
+            + placed.size()
+            + " stops each placed as a new stop for this position: "
+            + placed
+            + " (never allowed)");
+  }
+
+  /** The stops seen during the current position's life on a symbol, and those of earlier ones. */
+  private static final class PlacedStops {
+    private final Set<String> earlier = new HashSet<>();
+    private final Set<String> seen = new HashSet<>();
+    private PositionSide side;
+    private long ended = -1;
+
+    /** The symbol is flat: whatever still works, or was seen, belongs to the life that ended. */
+    void end(List<StopOrder> working) {
+      working.forEach(s -> earlier.add(s.clientId().value()));
+      earlier.addAll(seen);
+      seen.clear();
+      side = null;
+    }
+
+    /** Another position (other side, or one ended and another opened between two checks). */
+    void follow(PositionSide s, long e) {
+      if (side != null && (side != s || ended != e)) {
+        end(List.of());
+      }
+      side = s;
+      ended = e;
+    }
+
+    boolean isOwn(String clientId) {
+      if (earlier.contains(clientId)) {
+        return false;
+      }
+      seen.add(clientId);
+      return true;
+    }
   }
 
   // ------------------------------------------------------------------ I2

@@ -29,7 +29,22 @@ record SimConfig(long seed, int steps, FakeExchange.Flavour flavour, Set<FaultCl
      */
     RESTART,
     /** A trader on the venue's own screen: positions closed, stops cancelled by hand. */
-    MANUAL
+    MANUAL,
+    /**
+     * A reconciliation that falls inside an opening (run by the clock while the opener waits, as
+     * the periodic one does on a real keeper's timer thread).
+     */
+    INTERLEAVE,
+    /**
+     * The venue's order endpoint down for some steps: every market order (entry or close) refused
+     * with a 503, without effect, starting after the next entry order went through.
+     */
+    OUTAGE,
+    /**
+     * A venue or store call that throws outside the ports' taxonomy (a driver or parser bug),
+     * before its effect or after it.
+     */
+    UNEXPECTED
   }
 
   SimConfig {
@@ -37,6 +52,17 @@ record SimConfig(long seed, int steps, FakeExchange.Flavour flavour, Set<FaultCl
       throw new IllegalArgumentException("steps must be >= 1, was " + steps);
     }
     off = off.isEmpty() ? EnumSet.noneOf(FaultClass.class) : EnumSet.copyOf(off);
+  }
+
+  /**
+   * {@code off} and the classes added in session 6 (INTERLEAVE, OUTAGE, UNEXPECTED): a history
+   * recorded before them, replayed event for event (they draw from a random source of their own).
+   */
+  static Set<FaultClass> withoutSession6(FaultClass... off) {
+    Set<FaultClass> all =
+        EnumSet.of(FaultClass.INTERLEAVE, FaultClass.OUTAGE, FaultClass.UNEXPECTED);
+    all.addAll(Arrays.asList(off));
+    return all;
   }
 
   static SimConfig of(long seed, int steps, FakeExchange.Flavour flavour) {

@@ -42,6 +42,10 @@ final class SimWorld {
         journal.append(List.of(record));
       };
   private final SwitchableStreams streams;
+  // Between the keeper and the venue: what reached the venue as a new stop (I1), and exceptions
+  // outside the ports' taxonomy (the UNEXPECTED fault class); both outlive a restart.
+  final StopOrigins stopOrigins;
+  final UnexpectedFaults unexpected = new UnexpectedFaults();
   private final Set<TeethGateway.Switch> teeth;
   private final Safeguards safeguards;
   Keeper keeper;
@@ -70,6 +74,7 @@ final class SimWorld {
                 flavour == FakeExchange.Flavour.BYBIT ? Exchange.BYBIT : Exchange.BINANCE, clock)
             .flavour(flavour);
     streams = new SwitchableStreams(exchange);
+    stopOrigins = new StopOrigins(exchange);
     exchange.addInstrument(rules(SYMBOLS.get(0), "0.10", "0.001", "0.001", "120", "100"));
     exchange.addInstrument(rules(SYMBOLS.get(1), "0.00001", "1", "1", "1000000", "5"));
     exchange.addInstrument(rules(SYMBOLS.get(2), "0.000001", "1", "1", "10000000", "5"));
@@ -82,8 +87,11 @@ final class SimWorld {
   }
 
   private Keeper build() {
-    return Keeper.builder(clock, store, trailingStore)
-        .venue(teeth.isEmpty() ? exchange : new TeethGateway(exchange, teeth), streams)
+    return Keeper.builder(clock, unexpected.store(store), trailingStore)
+        .venue(
+            unexpected.gateway(
+                teeth.isEmpty() ? stopOrigins : new TeethGateway(stopOrigins, teeth)),
+            streams)
         .policy(KeeperPolicy.standard())
         .safeguards(safeguards)
         .audit(sink)
@@ -104,7 +112,7 @@ final class SimWorld {
       try {
         keeper.start();
         return;
-      } catch (io.positionkeeper.ports.PortException e) {
+      } catch (io.positionkeeper.ports.PortException | UnexpectedFaults.SimulatedBug e) {
         if (attempt == 10) {
           throw e;
         }
@@ -137,9 +145,19 @@ final class SimWorld {
       this.venue = venue;
     }
 
+    /**
+     * As both venues' stream adapters do, a listener that fails on an event because a venue or
+     * store call of its own met a simulated driver bug does not stop the stream: the adapter logs
+     * it and goes on with the next event. Anything else the keeper throws still reaches the
+     * simulator.
+     */
     void deliver(io.positionkeeper.ports.model.StreamEvent event) {
       if (current != null) {
-        current.onEvent(event);
+        try {
+          current.onEvent(event);
+        } catch (UnexpectedFaults.SimulatedBug e) {
+          // the adapter's log line; the invariants judge what the lost handling left behind
+        }
       }
     }
 

@@ -82,8 +82,25 @@ final class Simulation {
     InMemoryPositionStore.Op.CLOSE
   };
 
+  /**
+   * Per mille of steps that start an outage of the venue's order endpoint (OUTAGE) and that plan an
+   * exception outside the ports' taxonomy for the next call of one operation (UNEXPECTED).
+   */
+  static final int OUTAGE_PER_MILLE = 5;
+
+  static final int UNEXPECTED_PER_MILLE = 10;
+
+  /** One opening in this many has a reconciliation scheduled to fall inside it (INTERLEAVE). */
+  static final int INTERLEAVE_ONE_IN = 4;
+
   private final SimConfig config;
   private final Random random;
+  // The fault classes added in session 6 (INTERLEAVE, OUTAGE, UNEXPECTED) draw from a random
+  // source of their own, a fixed number of draws per step and per opening whether they are on or
+  // not: with them off, a seed's history is the one it was before they existed, event for event,
+  // and switching one off while shrinking leaves the others' choices where they were.
+  private final Random extra;
+  private int outageEndsAt = -1;
   private final SimWorld world;
   private final Invariants invariants;
   private final List<Action> actions = new ArrayList<>();
@@ -106,6 +123,7 @@ final class Simulation {
   Simulation(SimConfig config, Set<TeethGateway.Switch> teeth, Safeguards safeguards) {
     this.config = config;
     this.random = new Random(config.seed());
+    this.extra = new Random(config.seed() * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
     this.world = new SimWorld(config.flavour(), teeth, safeguards);
     this.invariants = new Invariants(world);
     int total = 0;
@@ -143,13 +161,27 @@ final class Simulation {
 
   private Optional<Violation> step(int step) {
     timedEnds(step);
+    boolean faulted = extraFaults(step);
     Action action = pick();
     List<BigDecimal> venueBefore = venueState();
     try {
       apply(action, step);
+    } catch (UnexpectedFaults.SimulatedBug e) {
+      // A command of the bot's (close, reconcile) may hand a driver's bug back to its caller, who
+      // sees the failure: nothing is swallowed. An opening must answer (its rollback runs), and
+      // nothing else the simulator does calls the keeper directly.
+      if (action != Action.CLOSE && action != Action.RECONCILE) {
+        return Optional.of(
+            new Violation(Violation.Kind.ESCAPED_EXCEPTION, step, action + " threw " + e));
+      }
+      history.add(step, "  -> threw " + e.getMessage());
+      faulted = true;
     } catch (RuntimeException e) {
       return Optional.of(
           new Violation(Violation.Kind.ESCAPED_EXCEPTION, step, action + " threw " + e));
+    }
+    if (faulted) {
+      invariants.notQuiet();
     }
     // A calm step can still change a venue position (a mark that fires a stop, a late order
     // landing): the keeper then has its own retries to catch up (a close the store refused is
@@ -170,6 +202,64 @@ final class Simulation {
    */
   private List<BigDecimal> venueState() {
     return SimWorld.SYMBOLS.stream().map(world.exchange::positionSize).toList();
+  }
+
+  /**
+   * OUTAGE and UNEXPECTED, drawn from {@link #extra}: an outage of the venue's order endpoint
+   * (every market order refused with a 503 and without effect, from the market order after next
+   * until a step 1-20 steps on), or an exception outside the ports' taxonomy planned for the next
+   * call of one venue or store operation, before or after its effect. Whether something began or
+   * ended.
+   *
+   * <p>Sources: Binance serves market orders ({@code /fapi/v1/order}) and conditional orders (the
+   * Algo Service, {@code /fapi/v1/algoOrder}) from separate services since 2025-12-09, so one can
+   * refuse while the other answers (inferred from the migration notice); Bybit answers 10016
+   * "Server error / restarting" per request (its stop is set on the position, another endpoint). An
+   * unexpected exception is what a driver or parser bug throws; after the effect it is a bug
+   * reading an answer, the order or the row being there all the same.
+   */
+  private boolean extraFaults(int step) {
+    int roll = extra.nextInt(1_000);
+    int pick = extra.nextInt(1 << 16);
+    int length = 1 + extra.nextInt(20);
+    FaultKnobs.When when =
+        extra.nextBoolean() ? FaultKnobs.When.AFTER_EFFECT : FaultKnobs.When.BEFORE_EFFECT;
+    boolean changed = false;
+    if (step == outageEndsAt) {
+      outageEndsAt = -1;
+      history.add(step, "order endpoint back");
+      world.exchange.faults().endFailAfter(FakeExchange.Op.PLACE_ORDER);
+      changed = true;
+    }
+    if (roll < OUTAGE_PER_MILLE) {
+      if (config.enabled(FaultClass.OUTAGE) && outageEndsAt < 0) {
+        outageEndsAt = step + length;
+        history.add(
+            step, "order endpoint down after the next market order, until step " + outageEndsAt);
+        world
+            .exchange
+            .faults()
+            .failAfter(
+                FakeExchange.Op.PLACE_ORDER,
+                1,
+                new RetryableException("simulated outage: order endpoint 503"));
+        changed = true;
+      }
+    } else if (roll < OUTAGE_PER_MILLE + UNEXPECTED_PER_MILLE) {
+      if (config.enabled(FaultClass.UNEXPECTED)) {
+        if (pick % 2 == 0) {
+          FakeExchange.Op op = VENUE_OPS[(pick / 2) % VENUE_OPS.length];
+          history.add(step, "next " + op + " throws a bug " + when);
+          world.unexpected.armVenue(op, when);
+        } else {
+          InMemoryPositionStore.Op op = STORE_OPS[(pick / 2) % STORE_OPS.length];
+          history.add(step, "next store " + op + " throws a bug " + when);
+          world.unexpected.armStore(op, when);
+        }
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   /** Stream faults end at the step chosen when they began. */
@@ -283,9 +373,27 @@ final class Simulation {
             new TrailingParams(new BigDecimal("1.5"), new BigDecimal("0.5")),
             Optional.of("signal-" + intentId),
             intentId);
+    // INTERLEAVE: a reconciliation the clock runs while this opening waits (its stop's backoff, a
+    // query of its entry), as the periodic one would on the keeper's timer thread.
+    boolean interleave = extra.nextInt(INTERLEAVE_ONE_IN) == 0;
+    Duration into = Duration.ofMillis(1 + extra.nextInt(2_000));
     history.add(step, "open " + intentId + " " + quote);
+    if (interleave && config.enabled(FaultClass.INTERLEAVE)) {
+      history.add(step, "  a reconciliation " + into + " into it");
+      world.clock.schedule(into, () -> interleavedReconcile(step));
+    }
     var result = world.keeper.open(intent);
     history.add(step, "  -> " + result);
+  }
+
+  /** Runs as a timer would: what it throws is its own failure, never the opening's. */
+  private void interleavedReconcile(int step) {
+    history.add(step, "  interleaved reconciliation at " + world.clock.now());
+    try {
+      world.keeper.reconcile();
+    } catch (RuntimeException e) {
+      history.add(step, "  interleaved reconciliation threw " + e);
+    }
   }
 
   private void cancelStopByHand(int step, Symbol symbol) {

@@ -18,7 +18,6 @@ import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +41,8 @@ class StaleStreamScenariosTest {
   private static java.util.Optional<Violation> replayWithoutStoreFaults(
       long seed, int steps, FakeExchange.Flavour flavour) {
     return new Simulation(
-            new SimConfig(seed, steps, flavour, EnumSet.of(SimConfig.FaultClass.STORE)))
+            new SimConfig(
+                seed, steps, flavour, SimConfig.withoutSession6(SimConfig.FaultClass.STORE)))
         .run();
   }
 

@@ -76,6 +76,15 @@ public final class FaultKnobs<O extends Enum<O>> {
     return failAfter(op, 0, exception);
   }
 
+  /**
+   * Ends what {@link #failAfter} or {@link #failAlways} began for {@code op} (an outage is over);
+   * the single faults planned with {@link #failNext} stay planned.
+   */
+  public synchronized FaultKnobs<O> endFailAfter(O op) {
+    failAfter.remove(op);
+    return this;
+  }
+
   /** Every call of {@code op} takes {@code delay} (on the fake's clock) before it acts. */
   public synchronized FaultKnobs<O> delay(O op, Duration delay) {
     delays.put(op, delay);
