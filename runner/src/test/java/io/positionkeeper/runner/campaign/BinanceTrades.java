@@ -23,19 +23,14 @@ import java.util.TreeMap;
  * Every scenario starts flat, so it can tell its own orders and rows from the earlier ones.
  */
 final class BinanceTrades {
-  /** The mark at every opening: 1,000 USDT buys 0.015 BTC; the 2 % stop sits at 62,720. */
-  static final BigDecimal ENTRY = new BigDecimal("64000");
+  /** The opening's figures, the same on every venue's rig ({@link RigTrades}). */
+  static final BigDecimal ENTRY = RigTrades.ENTRY;
 
-  static final BigDecimal QUANTITY = new BigDecimal("0.015");
-  static final BigDecimal STOP = new BigDecimal("62720");
-
-  /** A mark below the stop: the venue fills the stop there. */
-  static final BigDecimal STOP_HIT = new BigDecimal("62000");
-
+  static final BigDecimal QUANTITY = RigTrades.QUANTITY;
+  static final BigDecimal STOP = RigTrades.STOP;
+  static final BigDecimal STOP_HIT = RigTrades.STOP_HIT;
   static final Duration OPENING = Duration.ofSeconds(60);
-
-  /** One reconciliation period (a minute) and its confirming snapshot, with room for a slow CI. */
-  static final Duration RECONCILIATION = Duration.ofSeconds(100);
+  static final Duration RECONCILIATION = RigTrades.RECONCILIATION;
 
   static final String ORDER = "/fapi/v1/order";
   static final String ALGO = "/fapi/v1/algoOrder";
