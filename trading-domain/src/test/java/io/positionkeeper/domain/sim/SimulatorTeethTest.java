@@ -143,4 +143,37 @@ class SimulatorTeethTest {
     standard.putAll(caught(Set.of(), Safeguards.standard(), INTERLEAVED, 55, 1, 38));
     assertThat(standard).isEmpty();
   }
+
+  /**
+   * The plan with the outage and the unexpected exception on (every fault class but STREAM: with
+   * the streams' faults the two are caught later, the histories longer).
+   */
+  private static final Set<SimConfig.FaultClass> FAULTY_CALLS =
+      java.util.EnumSet.of(SimConfig.FaultClass.STREAM);
+
+  @Test
+  void aRollbackThatStripsTheStopOfAPositionItCouldNotClose_isCaughtByI1_theStandardRuleIsNot() {
+    // Measured (session 6, every class but STREAM on, seeds 1-40, 1,000 steps): the old rollback
+    // is caught in seeds 6 (step 402) and 10 (step 560) by I1 (0 working stops past the window),
+    // beside four I4 findings the standard rule shows as well (seeds 18, 20, 22, 37: open).
+    Safeguards old = Safeguards.standard().withRollback(OldOpenings.rollbackStrippingTheStop());
+    Map<Long, Violation> withOld = caught(Set.of(), old, FAULTY_CALLS, 6, 1, 403);
+    assertThat(withOld).containsOnlyKeys(6L);
+    assertThat(withOld.get(6L).kind()).isEqualTo(Violation.Kind.I1_STOP_COUNT);
+    assertThat(caught(Set.of(), Safeguards.standard(), FAULTY_CALLS, 6, 1, 403)).isEmpty();
+  }
+
+  @Test
+  void aRollbackSkippedByAnUnexpectedException_isCaught_theStandardRuleIsNot() {
+    // Measured (session 6, same plan, seeds 1-12, 1,000 steps): 11 of 12 caught, each an
+    // exception escaping the opening without its rollback; seeds 11 (step 76) and 12 (step 77)
+    // are the shortest.
+    Safeguards old =
+        Safeguards.standard().withRollback(OldOpenings.rollbackSkippedOnTheUnexpected());
+    Map<Long, Violation> withOld = caught(Set.of(), old, FAULTY_CALLS, 11, 2, 78);
+    assertThat(withOld).containsOnlyKeys(11L, 12L);
+    assertThat(withOld.values())
+        .allSatisfy(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.ESCAPED_EXCEPTION));
+    assertThat(caught(Set.of(), Safeguards.standard(), FAULTY_CALLS, 11, 2, 78)).isEmpty();
+  }
 }
