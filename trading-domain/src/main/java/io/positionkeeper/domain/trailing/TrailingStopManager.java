@@ -117,8 +117,13 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     Optional<StopOrder> placed;
     BigDecimal desired;
 
-    /** The last mark evaluated: the timer retries an exit the rule still asks for at it. */
+    /**
+     * The newest mark evaluated and its venue time: the timer retries an exit the rule still asks
+     * for at it. A mark older than it (events reordered on the way) never takes its place.
+     */
     BigDecimal lastMark;
+
+    Instant lastMarkAt;
 
     boolean moveInFlight;
     boolean saveInFlight;
@@ -290,7 +295,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       return Decision.NONE;
     }
     synchronized (t) {
-      t.lastMark = price;
+      boolean stale = t.lastMarkAt != null && now.isBefore(t.lastMarkAt);
+      if (!stale) {
+        t.lastMark = price;
+        t.lastMarkAt = now;
+      }
       TrailingStopState s = t.state;
       if (!TrailingRule.isNewPeak(t.side, price, t.peak)) {
         Decision activation = Decision.NONE;
@@ -300,8 +309,8 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           // once.
           activation = newPeak(t, t.peak, now);
         }
-        if (t.triggerLevel != null && TrailingRule.triggers(t.side, price, t.triggerLevel)) {
-          return crossed(t, price);
+        if (t.triggerLevel != null && TrailingRule.triggers(t.side, t.lastMark, t.triggerLevel)) {
+          return crossed(t, t.lastMark);
         }
         return activation;
       }
@@ -350,6 +359,15 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           new AuditEvent.TrailingActivated(
               t.subject(), price, Optional.ofNullable(t.desired).orElse(price)));
       scheduleSave(t);
+    }
+    // A late mark was reached before the newest one: its peak counts (the venue's own trailing
+    // stop saw it), and the newest mark may already be beyond the level that peak calls for. The
+    // venue then refuses the move (its stop would trigger at once), and marks may stay still for
+    // minutes: the rule has fired, so the position is closed at market as for any crossing.
+    if (t.triggerLevel != null
+        && t.lastMark != null
+        && TrailingRule.triggers(t.side, t.lastMark, t.triggerLevel)) {
+      return crossed(t, t.lastMark);
     }
     Decision move = considerMove(t, now);
     if (move != Decision.NONE) {
