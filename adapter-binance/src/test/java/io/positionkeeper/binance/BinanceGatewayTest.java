@@ -23,6 +23,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,6 +227,39 @@ class BinanceGatewayTest {
                         ClientOrderId.of("sl-bad"))))
         .isInstanceOfSatisfying(
             RejectedException.class, e -> assertThat(e.code()).isEqualTo("-2021"));
+  }
+
+  @Test
+  void stopLoss_beyondTheAccountsOpenAlgoOrderLimit_isRejectedWith4045_andNothingIsPlaced() {
+    gateway.placeMarketOrder(buy("0.010", "entry-cap"));
+    // 200 conditional orders placed by hand on another symbol fill the account-wide limit.
+    for (int i = 0; i < 200; i++) {
+      venue.placeAlgoByHand(
+          Map.of(
+              "symbol", "ETHUSDT",
+              "side", "SELL",
+              "type", "STOP_MARKET",
+              "triggerPrice", "2000.00",
+              "closePosition", "true",
+              "clientAlgoId", "web-" + i));
+    }
+
+    assertThatThrownBy(
+            () ->
+                gateway.placeStopLoss(
+                    new StopLossRequest(
+                        BTC,
+                        PositionSide.LONG,
+                        new BigDecimal("49000.0"),
+                        ClientOrderId.of("sl-cap"))))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("-4045");
+              assertThat(e.reason()).contains("max stop order limit");
+            });
+    assertThat(venue.algosWithClientId("sl-cap")).isZero();
+    assertThat(venue.openAlgoCount("BTCUSDT")).isZero();
   }
 
   @Test
