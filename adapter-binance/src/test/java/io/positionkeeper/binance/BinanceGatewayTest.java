@@ -263,6 +263,42 @@ class BinanceGatewayTest {
   }
 
   @Test
+  void aMoveAtTheLimit_isRefusedWith4045_andTheOldStopStaysWorking() {
+    gateway.placeMarketOrder(buy("0.010", "entry-full"));
+    StopOrder old =
+        gateway.placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-full")));
+    // With ours, 200 open: a move places its replacement first, so it needs a 201st for a moment.
+    for (int i = 0; i < 199; i++) {
+      venue.placeAlgoByHand(
+          Map.of(
+              "symbol", "ETHUSDT",
+              "side", "SELL",
+              "type", "STOP_MARKET",
+              "triggerPrice", "2000.00",
+              "closePosition", "true",
+              "clientAlgoId", "web-" + i));
+    }
+
+    assertThatThrownBy(
+            () ->
+                gateway.moveStopLoss(
+                    old,
+                    new StopLossRequest(
+                        BTC,
+                        PositionSide.LONG,
+                        new BigDecimal("49500.0"),
+                        ClientOrderId.of("sl-full-2"))))
+        .isInstanceOfSatisfying(
+            RejectedException.class, e -> assertThat(e.code()).isEqualTo("-4045"));
+    assertThat(venue.algoStatus("sl-full")).hasValue("NEW");
+    assertThat(venue.openStops("BTCUSDT"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("49000.0"));
+  }
+
+  @Test
   void moveStopLoss_placesTheReplacementBeforeCancellingTheOld() {
     gateway.placeMarketOrder(buy("0.010", "entry-m"));
     StopOrder old =

@@ -143,7 +143,8 @@ public final class BybitEmulator implements AutoCloseable {
   public BybitConfig.Builder configBuilder() {
     return BybitConfig.custom(
             BybitConfig.Network.TESTNET, restBaseUrl(), publicStreamUrl(), privateStreamUrl())
-        .requestTimeout(Duration.ofSeconds(3))
+        // Generous: a first request on a machine loaded many times over can take seconds.
+        .requestTimeout(Duration.ofSeconds(15))
         .streamTimings(Duration.ofMillis(500), Duration.ofSeconds(2))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
         .doubt(2, Duration.ofMillis(300));
