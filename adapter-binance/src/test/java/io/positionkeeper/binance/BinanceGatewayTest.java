@@ -229,11 +229,9 @@ class BinanceGatewayTest {
             RejectedException.class, e -> assertThat(e.code()).isEqualTo("-2021"));
   }
 
-  @Test
-  void stopLoss_beyondTheAccountsOpenAlgoOrderLimit_isRejectedWith4045_andNothingIsPlaced() {
-    gateway.placeMarketOrder(buy("0.010", "entry-cap"));
-    // 200 conditional orders placed by hand on another symbol fill the account-wide limit.
-    for (int i = 0; i < 200; i++) {
+  /** {@code n} close-position stops on ETHUSDT placed by hand, far below its mark. */
+  private void placeStopsByHandOnEth(int n) {
+    for (int i = 0; i < n; i++) {
       venue.placeAlgoByHand(
           Map.of(
               "symbol", "ETHUSDT",
@@ -243,6 +241,13 @@ class BinanceGatewayTest {
               "closePosition", "true",
               "clientAlgoId", "web-" + i));
     }
+  }
+
+  @Test
+  void stopLoss_beyondTheAccountsOpenAlgoOrderLimit_isRejectedWith4045_andNothingIsPlaced() {
+    gateway.placeMarketOrder(buy("0.010", "entry-cap"));
+    // 200 conditional orders placed by hand on another symbol fill the account-wide limit.
+    placeStopsByHandOnEth(200);
 
     assertThatThrownBy(
             () ->
@@ -270,26 +275,13 @@ class BinanceGatewayTest {
             new StopLossRequest(
                 BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-full")));
     // With ours, 200 open: a move places its replacement first, so it needs a 201st for a moment.
-    for (int i = 0; i < 199; i++) {
-      venue.placeAlgoByHand(
-          Map.of(
-              "symbol", "ETHUSDT",
-              "side", "SELL",
-              "type", "STOP_MARKET",
-              "triggerPrice", "2000.00",
-              "closePosition", "true",
-              "clientAlgoId", "web-" + i));
-    }
+    placeStopsByHandOnEth(199);
 
-    assertThatThrownBy(
-            () ->
-                gateway.moveStopLoss(
-                    old,
-                    new StopLossRequest(
-                        BTC,
-                        PositionSide.LONG,
-                        new BigDecimal("49500.0"),
-                        ClientOrderId.of("sl-full-2"))))
+    StopLossRequest tighter =
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("49500.0"), ClientOrderId.of("sl-full-2"));
+
+    assertThatThrownBy(() -> gateway.moveStopLoss(old, tighter))
         .isInstanceOfSatisfying(
             RejectedException.class, e -> assertThat(e.code()).isEqualTo("-4045"));
     assertThat(venue.algoStatus("sl-full")).hasValue("NEW");
