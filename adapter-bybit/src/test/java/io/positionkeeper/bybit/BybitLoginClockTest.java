@@ -51,8 +51,9 @@ class BybitLoginClockTest {
     adapter.streams().start(listener);
     listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.RESYNCED);
 
-    assertThat(venue.privateLogins()).isEqualTo(1);
-    assertThat(venue.privateConnectionsOpened()).as("no login refused").isEqualTo(1);
+    assertThat(venue.privateLogins())
+        .as("every private connection logged in: none refused")
+        .isEqualTo(venue.privateConnectionsOpened());
   }
 
   @Test
@@ -60,10 +61,10 @@ class BybitLoginClockTest {
     adapter.streams().start(listener);
     listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.RESYNCED);
 
-    assertThat(venue.privateLogins()).isEqualTo(1);
+    assertThat(venue.privateLogins()).isPositive();
     assertThat(venue.privateConnectionsOpened())
         .as("the first login, on the unmeasured local clock, was refused")
-        .isEqualTo(2);
+        .isGreaterThanOrEqualTo(2);
     assertThat(venue.requestCount("GET", "/v5/market/time")).isPositive();
   }
 }
