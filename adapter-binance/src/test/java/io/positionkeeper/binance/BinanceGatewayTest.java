@@ -23,6 +23,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -226,6 +227,67 @@ class BinanceGatewayTest {
                         ClientOrderId.of("sl-bad"))))
         .isInstanceOfSatisfying(
             RejectedException.class, e -> assertThat(e.code()).isEqualTo("-2021"));
+  }
+
+  /** {@code n} close-position stops on ETHUSDT placed by hand, far below its mark. */
+  private void placeStopsByHandOnEth(int n) {
+    for (int i = 0; i < n; i++) {
+      venue.placeAlgoByHand(
+          Map.of(
+              "symbol", "ETHUSDT",
+              "side", "SELL",
+              "type", "STOP_MARKET",
+              "triggerPrice", "2000.00",
+              "closePosition", "true",
+              "clientAlgoId", "web-" + i));
+    }
+  }
+
+  @Test
+  void stopLoss_beyondTheAccountsOpenAlgoOrderLimit_isRejectedWith4045_andNothingIsPlaced() {
+    gateway.placeMarketOrder(buy("0.010", "entry-cap"));
+    // 200 conditional orders placed by hand on another symbol fill the account-wide limit.
+    placeStopsByHandOnEth(200);
+
+    assertThatThrownBy(
+            () ->
+                gateway.placeStopLoss(
+                    new StopLossRequest(
+                        BTC,
+                        PositionSide.LONG,
+                        new BigDecimal("49000.0"),
+                        ClientOrderId.of("sl-cap"))))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("-4045");
+              assertThat(e.reason()).contains("max stop order limit");
+            });
+    assertThat(venue.algosWithClientId("sl-cap")).isZero();
+    assertThat(venue.openAlgoCount("BTCUSDT")).isZero();
+  }
+
+  @Test
+  void aMoveAtTheLimit_isRefusedWith4045_andTheOldStopStaysWorking() {
+    gateway.placeMarketOrder(buy("0.010", "entry-full"));
+    StopOrder old =
+        gateway.placeStopLoss(
+            new StopLossRequest(
+                BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-full")));
+    // With ours, 200 open: a move places its replacement first, so it needs a 201st for a moment.
+    placeStopsByHandOnEth(199);
+
+    StopLossRequest tighter =
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("49500.0"), ClientOrderId.of("sl-full-2"));
+
+    assertThatThrownBy(() -> gateway.moveStopLoss(old, tighter))
+        .isInstanceOfSatisfying(
+            RejectedException.class, e -> assertThat(e.code()).isEqualTo("-4045"));
+    assertThat(venue.algoStatus("sl-full")).hasValue("NEW");
+    assertThat(venue.openStops("BTCUSDT"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("49000.0"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.positionkeeper.binance;
 
+import static io.positionkeeper.binance.RecordingListener.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.binance.emulator.BinanceEmulator;
@@ -7,11 +8,9 @@ import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.model.StreamEvent.MarkPriceChanged;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +32,21 @@ class BinanceMarkPriceFeedTest {
     venue.close();
   }
 
-  private void open(Set<Symbol> symbols) throws InterruptedException {
+  private void open(Set<Symbol> symbols) {
     feed =
         BinanceMarkPriceFeed.open(
             venue.marketStreamUrl(), symbols, Clock.system(), marks::add, problems::add);
-    await(() -> venue.marketSubscriptions().contains("btcusdt@markPrice@1s"));
+    awaitTrue(
+        "the feed subscribed", () -> venue.marketSubscriptions().contains("btcusdt@markPrice@1s"));
   }
 
   @Test
-  void deliversTheWatchedSymbolsMarks_withoutAKeyOrARestCall() throws Exception {
+  void deliversTheWatchedSymbolsMarks_withoutAKeyOrARestCall() {
     open(Set.of(BTC));
 
     venue.setMarkPrice(ETH, new BigDecimal("3000"));
     venue.setMarkPrice(BTC, new BigDecimal("64000.5"));
-    await(() -> !marks.isEmpty());
+    awaitTrue("a mark delivered", () -> !marks.isEmpty());
 
     assertThat(marks)
         .singleElement()
@@ -62,36 +62,31 @@ class BinanceMarkPriceFeedTest {
   }
 
   @Test
-  void anUnreadableFrame_isReported_andLaterMarksStillArrive() throws Exception {
+  void anUnreadableFrame_isReported_andLaterMarksStillArrive() {
     open(Set.of(BTC));
 
     venue.sendRawMarketFrame(
         "{\"stream\":\"btcusdt@markPrice@1s\",\"data\":{\"e\":\"markPriceUpdate\"");
     venue.setMarkPrice(BTC, new BigDecimal("64100"));
-    await(() -> !marks.isEmpty());
+    awaitTrue("a mark delivered", () -> !marks.isEmpty());
 
     assertThat(problems).singleElement().asString().contains("unreadable mark-price frame");
     assertThat(marks.get(0).markPrice()).isEqualByComparingTo("64100");
   }
 
   @Test
-  void aDroppedConnection_isReconnected_andMarksResume() throws Exception {
+  void aDroppedConnection_isReconnected_andMarksResume() {
     open(Set.of(BTC));
     venue.dropStreams();
-    await(() -> venue.openedStreams().size() == 2 && venue.marketConnections() == 1);
-    await(() -> venue.marketSubscriptions().contains("btcusdt@markPrice@1s"));
+    awaitTrue(
+        "the feed reconnected",
+        () -> venue.openedStreams().size() == 2 && venue.marketConnections() == 1);
+    awaitTrue(
+        "the feed subscribed", () -> venue.marketSubscriptions().contains("btcusdt@markPrice@1s"));
 
     venue.setMarkPrice(BTC, new BigDecimal("64200"));
-    await(() -> !marks.isEmpty());
+    awaitTrue("a mark delivered", () -> !marks.isEmpty());
 
     assertThat(marks.get(0).markPrice()).isEqualByComparingTo("64200");
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    Instant until = Instant.now().plusSeconds(15);
-    while (!condition.getAsBoolean()) {
-      assertThat(Instant.now()).as("condition met in time").isBefore(until);
-      Thread.sleep(20);
-    }
   }
 }

@@ -84,6 +84,9 @@ class FlappingVenueTest {
 
     Instant began = Instant.now();
     venue.flapStreams(FLAP);
+    // Not a wait for something to happen: the test counts what the streams do over a window of
+    // time (a rate), and the bound is worked out from the window as measured, however long the
+    // loaded machine made it.
     sleep(RUN);
     venue.stopFlapping();
     Duration ran = Duration.between(began, Instant.now());
@@ -144,7 +147,10 @@ class FlappingVenueTest {
     return events;
   }
 
-  /** Runs {@code action} every 10 ms for {@code run}. */
+  /**
+   * Runs {@code action} every 10 ms for {@code run}: a fault injected at a steady pace (the pause
+   * sets the pace; nothing waits on it), as a venue that keeps misbehaving would.
+   */
   private static void repeat(Duration run, Runnable action) {
     Instant until = Instant.now().plus(run);
     while (Instant.now().isBefore(until)) {

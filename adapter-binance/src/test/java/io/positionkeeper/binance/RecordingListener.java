@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 /** Collects stream events and lets a test wait, bounded, for a condition on them. */
 final class RecordingListener implements StreamListener {
-  static final Duration WAIT = Duration.ofSeconds(10);
+  /** Generous: the machine running the tests may be loaded many times over. */
+  static final Duration WAIT = Duration.ofSeconds(30);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();

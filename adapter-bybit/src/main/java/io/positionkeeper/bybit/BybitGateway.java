@@ -264,6 +264,11 @@ public final class BybitGateway implements ExchangeGateway, AutoCloseable {
     return calls.http().resyncClock();
   }
 
+  /** Now on the venue's clock, corrected as for signed REST calls (the stream login signs it). */
+  long venueNowMillis() {
+    return calls.http().venueNowMillis();
+  }
+
   private Optional<OrderReport> lookUp(Symbol symbol, ClientOrderId id) {
     return calls.orderRow(symbol, id.value()).map(r -> Calls.read("order", () -> Rest.order(r)));
   }

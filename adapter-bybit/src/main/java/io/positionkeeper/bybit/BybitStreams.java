@@ -224,7 +224,9 @@ public final class BybitStreams implements ExchangeStreams {
   }
 
   private void authenticate(WsClient c) {
-    long expires = clock.now().toEpochMilli() + AUTH_EXPIRY_MILLIS;
+    // Bybit refuses a login whose expiry is not in its future, so it is signed on the venue's
+    // clock as REST timestamps are; on the bare local clock a resync would mend REST but not this.
+    long expires = gateway.venueNowMillis() + AUTH_EXPIRY_MILLIS;
     JsonObject auth = new JsonObject();
     auth.addProperty("req_id", Long.toString(++reqIds));
     auth.addProperty("op", "auth");
@@ -260,10 +262,23 @@ public final class BybitStreams implements ExchangeStreams {
   private void authenticated(WsClient c, Frame.AuthResult a) {
     if (!a.success()) {
       log.warn("private stream: auth refused: {}", a.message());
+      remeasureClock();
       c.close();
       return;
     }
     send(c, "subscribe", List.of("position", "order", "execution"));
+  }
+
+  /**
+   * A refused login may be an expiry the venue reads as past (the local clock behind, and no signed
+   * REST call since to show it): the offset is measured again, so the next login signs on it.
+   */
+  private void remeasureClock() {
+    try {
+      gateway.serverTime();
+    } catch (PortException e) {
+      log.warn("private stream: clock resync after a refused login failed: {}", e.getMessage());
+    }
   }
 
   private void subscribed(boolean isPrivate, Frame.SubscribeResult s) {

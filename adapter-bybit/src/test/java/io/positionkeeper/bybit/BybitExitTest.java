@@ -1,5 +1,6 @@
 package io.positionkeeper.bybit;
 
+import static io.positionkeeper.bybit.RecordingListener.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.bybit.emulator.BybitEmulator;
@@ -75,7 +76,7 @@ class BybitExitTest {
   }
 
   @Test
-  void aCloseByHand_hasNoClosingId() throws InterruptedException {
+  void aCloseByHand_hasNoClosingId() {
     try (BybitAdapter after = BybitAdapter.create(emulator.config(), emulator.credentials())) {
       after.restoreStopNames(Map.of(BTC, STOP));
       after
@@ -84,7 +85,9 @@ class BybitExitTest {
               new MarketOrderRequest(
                   BTC, Side.BUY, new BigDecimal("0.010"), ClientOrderId.of("pks-exit-e2"), false));
       Instant later = after.gateway().serverTime();
-      Thread.sleep(5); // the close's fill strictly after the instant, on the venue's ms clock
+      // The close's fill strictly after the instant, on the venue's ms clock.
+      awaitTrue(
+          "the venue's clock past " + later, () -> after.gateway().serverTime().isAfter(later));
       emulator.closeByHand(BTC);
 
       PositionExit exit = after.gateway().exitSince(BTC, PositionSide.LONG, later).orElseThrow();

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class BybitGatewayFaultTest {
   private static final Symbol BTC = Symbol.of("BTCUSDT");
   private static final BigDecimal QTY = new BigDecimal("0.010");
+  // A late write lands when the test calls landLateWrites, long before this delay runs out.
+  private static final Duration LATE = Duration.ofMinutes(5);
 
   private BybitEmulator venue;
   private BybitAdapter adapter;
@@ -97,8 +99,8 @@ class BybitGatewayFaultTest {
   }
 
   @Test
-  void anAmbiguousCreate_isUnknown_untilTheQueryFindsIt_andIsNeverSentAgain() throws Exception {
-    venue.faults().ambiguousNextWrite(Duration.ofMillis(400));
+  void anAmbiguousCreate_isUnknown_untilTheQueryFindsIt_andIsNeverSentAgain() {
+    venue.faults().ambiguousNextWrite(LATE);
     MarketOrderRequest request = buy("amb-1", QTY);
 
     assertThatThrownBy(() -> gateway().placeMarketOrder(request))
@@ -107,7 +109,8 @@ class BybitGatewayFaultTest {
         .isInstanceOf(OutcomeUnknownException.class);
     assertThatThrownBy(() -> gateway().placeMarketOrder(request))
         .isInstanceOf(OutcomeUnknownException.class);
-    Thread.sleep(700);
+    venue.landLateWrites();
+    assertThat(venue.ordersWithLinkId("amb-1")).isEqualTo(1);
 
     assertThat(gateway().queryOrder(BTC, request.clientOrderId()))
         .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(OrderStatus.FILLED));
@@ -118,8 +121,11 @@ class BybitGatewayFaultTest {
   }
 
   @Test
-  void anAmbiguousCreateThatNeverLands_isUnknown_thenAbsentAfterTheBoundedQueries()
-      throws Exception {
+  void anAmbiguousCreateThatNeverLands_isUnknown_thenAbsentAfterTheBoundedQueries() {
+    // The adapter's clock moves on when the test says so: the doubt window passes at once.
+    ShiftedClock clock = new ShiftedClock(Duration.ZERO);
+    adapter.close();
+    adapter = BybitAdapter.create(venue.config(), venue.credentials(), clock);
     // Not a multiple of qtyStep: the venue refuses it in the background, the answer is lost.
     venue.faults().ambiguousNextWrite(Duration.ZERO);
     MarketOrderRequest request = buy("amb-2", new BigDecimal("0.0105"));
@@ -127,8 +133,11 @@ class BybitGatewayFaultTest {
         .isInstanceOf(OutcomeUnknownException.class);
 
     assertThatThrownBy(() -> gateway().queryOrder(BTC, request.clientOrderId()))
+        .as("one answer of \"not there\", within the window: still unknown")
         .isInstanceOf(OutcomeUnknownException.class);
-    Thread.sleep(350);
+    // The emulator's config settles a doubt after 2 answers over 300 ms (well inside the venue's
+    // 1 s tolerance for a timestamp ahead of its clock).
+    clock.advance(Duration.ofMillis(300));
 
     assertThat(gateway().queryOrder(BTC, request.clientOrderId())).isEmpty();
   }
@@ -146,9 +155,9 @@ class BybitGatewayFaultTest {
   }
 
   @Test
-  void anAmbiguousStop_isUnknown_whileNotListed_andListedUnderItsIdOnceItLands() throws Exception {
+  void anAmbiguousStop_isUnknown_whileNotListed_andListedUnderItsIdOnceItLands() {
     gateway().placeMarketOrder(buy("open-1", QTY));
-    venue.faults().ambiguousNextWrite(Duration.ofMillis(400));
+    venue.faults().ambiguousNextWrite(LATE);
     ClientOrderId stopId = ClientOrderId.of("sl-amb-1");
 
     assertThatThrownBy(
@@ -160,7 +169,7 @@ class BybitGatewayFaultTest {
         .isInstanceOf(OutcomeUnknownException.class);
     assertThatThrownBy(() -> gateway().openStopLosses(BTC))
         .isInstanceOf(OutcomeUnknownException.class);
-    Thread.sleep(700);
+    venue.landLateWrites();
 
     assertThat(gateway().openStopLosses(BTC))
         .singleElement()
@@ -168,9 +177,9 @@ class BybitGatewayFaultTest {
   }
 
   @Test
-  void anAmbiguousStop_makesTheAllStopsReadUnknown_untilTheListShowsIt() throws Exception {
+  void anAmbiguousStop_makesTheAllStopsReadUnknown_untilTheListShowsIt() {
     gateway().placeMarketOrder(buy("open-all", QTY));
-    venue.faults().ambiguousNextWrite(Duration.ofMillis(400));
+    venue.faults().ambiguousNextWrite(LATE);
     ClientOrderId stopId = ClientOrderId.of("sl-amb-all");
 
     assertThatThrownBy(
@@ -182,7 +191,7 @@ class BybitGatewayFaultTest {
         .isInstanceOf(OutcomeUnknownException.class);
     assertThatThrownBy(() -> gateway().allOpenStopLosses())
         .isInstanceOf(OutcomeUnknownException.class);
-    Thread.sleep(700);
+    venue.landLateWrites();
 
     assertThat(gateway().allOpenStopLosses())
         .singleElement()

@@ -1,5 +1,6 @@
 package io.positionkeeper.bybit;
 
+import static io.positionkeeper.bybit.RecordingListener.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.bybit.emulator.BybitEmulator;
@@ -107,7 +108,7 @@ class BybitStreamsTest {
   }
 
   @Test
-  void tickers_snapshotThenDeltas_aDeltaWithoutMarkKeepsTheLastMark() throws Exception {
+  void tickers_snapshotThenDeltas_aDeltaWithoutMarkKeepsTheLastMark() {
     adapter.streams().start(listener);
     adapter.streams().watchMarkPrices(Set.of(BTC));
     listener.await(
@@ -133,19 +134,18 @@ class BybitStreamsTest {
     venue.dropStreams();
     listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.DISCONNECTED);
 
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (resyncs() < 2 && System.currentTimeMillis() < deadline) {
-      Thread.onSpinWait();
-    }
+    awaitTrue("a second resync", () -> resyncs() >= 2);
     assertThat(resyncs()).isEqualTo(2);
     assertThat(venue.authenticatedStreams()).isEqualTo(1);
   }
 
   @Test
-  void aRefusedAuth_neverReportsResynced_untilTheVenueAcceptsItAgain() throws Exception {
+  void aRefusedAuth_neverReportsResynced_untilTheVenueAcceptsItAgain() {
     venue.faults().refuseAuth(true);
     adapter.streams().start(listener);
-    Thread.sleep(600);
+    // A second private connection means the first one's login was refused and the streams went
+    // on to a new one: that refusal must not have been reported as a resync.
+    awaitTrue("a login refused and a new connection", () -> venue.privateConnectionsOpened() >= 2);
     assertThat(resyncs()).isZero();
     assertThat(adapter.streams().connectionState()).isNotEqualTo(ConnectionState.RESYNCED);
 
@@ -155,7 +155,7 @@ class BybitStreamsTest {
   }
 
   @Test
-  void aStalledVenue_isCutAfterTheStallTimeout_andTheStreamsComeBack() throws Exception {
+  void aStalledVenue_isCutAfterTheStallTimeout_andTheStreamsComeBack() {
     adapter.streams().start(listener);
     awaitResynced();
 
@@ -163,10 +163,7 @@ class BybitStreamsTest {
     listener.await(ConnectionChanged.class, c -> c.state() == ConnectionState.DISCONNECTED);
     venue.faults().stall(false);
 
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (resyncs() < 2 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitTrue("a second resync", () -> resyncs() >= 2);
     assertThat(resyncs()).isEqualTo(2);
   }
 
@@ -212,8 +209,7 @@ class BybitStreamsTest {
   }
 
   @Test
-  void aReconnect_doesNotRepeatWhatWasDelivered_andRepeatedPushesAreDeliveredOnce()
-      throws Exception {
+  void aReconnect_doesNotRepeatWhatWasDelivered_andRepeatedPushesAreDeliveredOnce() {
     adapter.streams().start(listener);
     awaitResynced();
     adapter
@@ -233,10 +229,7 @@ class BybitStreamsTest {
         s -> s.triggerPrice().compareTo(new BigDecimal("63000")) == 0);
 
     venue.dropStreams();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (resyncs() < 2 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitTrue("a second resync", () -> resyncs() >= 2);
     assertThat(resyncs()).isEqualTo(2);
 
     assertThat(

@@ -1,5 +1,6 @@
 package io.positionkeeper.bybit;
 
+import static io.positionkeeper.bybit.RecordingListener.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -97,7 +98,8 @@ class NoSecretsInLogsTest {
 
       venue.faults().refuseAuth(true);
       adapter.streams().start(listener);
-      Thread.sleep(400);
+      // A second private connection: the first one's login was refused, and its log lines are in.
+      awaitTrue("a login refused", () -> venue.privateConnectionsOpened() >= 2);
       venue.faults().refuseAuth(false);
       listener.await(
           StreamEvent.ConnectionChanged.class, c -> c.state() == ConnectionState.RESYNCED);

@@ -299,6 +299,20 @@ public final class BinanceEmulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets the account hold up to {@code limit} open conditional orders instead of the venue's 200
+   * across all symbols. Not a venue rule: for a load harness that protects more positions than one
+   * real account could (on the venue, the 201st stop is refused with -4045).
+   */
+  public void allowOpenAlgoOrders(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    synchronized (lock) {
+      venue.maxOpenAlgoOrders = limit;
+    }
+  }
+
   /** Switches the account's position mode as the web UI would (hedge = dual side). */
   public void setHedgeMode(boolean hedge) {
     synchronized (lock) {

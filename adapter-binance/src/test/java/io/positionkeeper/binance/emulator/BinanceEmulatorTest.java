@@ -1,6 +1,7 @@
 package io.positionkeeper.binance.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -302,12 +304,17 @@ class BinanceEmulatorTest {
     Probe unrouted = new Probe(URI.create(venue.unroutedStreamUrl() + "/ws/btcusdt@markPrice@1s"));
     Probe routed = new Probe(URI.create(venue.marketStreamUrl() + "/ws/btcusdt@markPrice@1s"));
     try {
-      assertThat(unrouted.connectBlocking(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(routed.connectBlocking(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(unrouted.connectBlocking(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(routed.connectBlocking(30, TimeUnit.SECONDS)).isTrue();
 
-      venue.setMarkPrice("BTCUSDT", new BigDecimal("50100.00"));
+      // The venue pushes the mark every second; so does the test, until the routed stream has one
+      // (the server may register the connection a moment after the client sees it open).
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      do {
+        venue.setMarkPrice("BTCUSDT", new BigDecimal("50100.00"));
+      } while (!routed.message.await(1, TimeUnit.SECONDS) && System.nanoTime() < until);
 
-      assertThat(routed.message.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(routed.message.getCount()).as("a mark on the routed stream").isZero();
       assertThat(routed.received.getFirst())
           .contains("\"e\":\"markPriceUpdate\"")
           .contains("50100.00");
@@ -322,9 +329,52 @@ class BinanceEmulatorTest {
   void aUserStreamWithAnUnknownListenKey_isClosedByTheVenue() throws Exception {
     Probe probe = new Probe(URI.create(venue.privateStreamUrl() + "/ws/not-a-key"));
 
-    probe.connectBlocking(5, TimeUnit.SECONDS);
+    probe.connectBlocking(30, TimeUnit.SECONDS);
 
-    assertThat(probe.closed.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(probe.closed.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(probe.received).isEmpty();
+  }
+
+  /** A close-position stop placed by hand, far from the mark so it never triggers. */
+  private static Map<String, String> farStop(String symbol, String trigger, String clientAlgoId) {
+    return Map.of(
+        "symbol",
+        symbol,
+        "side",
+        "SELL",
+        "type",
+        "STOP_MARKET",
+        "triggerPrice",
+        trigger,
+        "closePosition",
+        "true",
+        "clientAlgoId",
+        clientAlgoId);
+  }
+
+  @Test
+  void openAlgoOrders_areCappedAcrossAllSymbols_andOneMoreIsRefusedWith4045() {
+    venue.setMarkPrice("ETHUSDT", new BigDecimal("3000.00"));
+    int cap = EmulatedVenue.MAX_OPEN_ALGO_ORDERS;
+    for (int i = 0; i < cap - 1; i++) {
+      venue.placeAlgoByHand(farStop("BTCUSDT", "40000.0", "cap-btc-" + i));
+    }
+    venue.placeAlgoByHand(farStop("ETHUSDT", "2000.00", "cap-eth-0"));
+    assertThat(venue.openAlgoCount("ETHUSDT")).as("one on ETH: no per-symbol limit").isEqualTo(1);
+
+    assertThatThrownBy(() -> venue.placeAlgoByHand(farStop("ETHUSDT", "2000.00", "cap-eth-1")))
+        .isInstanceOfSatisfying(
+            VenueError.class,
+            e -> {
+              assertThat(e.status).isEqualTo(400);
+              assertThat(e.code).isEqualTo(-4045);
+              assertThat(e.getMessage()).isEqualTo("Reach max stop order limit.");
+            });
+    assertThat(venue.algosWithClientId("cap-eth-1")).as("refused before any effect").isZero();
+
+    // A cancelled order no longer counts: the slot is free again.
+    venue.cancelAlgoExternally("cap-btc-0");
+    venue.placeAlgoByHand(farStop("ETHUSDT", "2000.00", "cap-eth-1"));
+    assertThat(venue.algoStatus("cap-eth-1")).contains("NEW");
   }
 }

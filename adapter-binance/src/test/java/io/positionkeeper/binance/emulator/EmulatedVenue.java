@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
  *       a trigger while mark and contract price differ by more than triggerProtect (docs; that the
  *       order then waits is inferred); trailing orders are accepted but their callback is not
  *       emulated (they never trigger).
+ *   <li>At most {@link #MAX_OPEN_ALGO_ORDERS} open algo orders across all symbols (change log
+ *       2025-12-29); one more is refused with -4045 "Reach max stop order limit." (error-code list,
+ *       MAX_STOP_ORDER_EXCEEDED), before any effect.
  *   <li>The trigger's event sequence ALGO_UPDATE TRIGGERING, TRIGGERED, ORDER_TRADE_UPDATE NEW,
  *       TRADE_LITE, ORDER_TRADE_UPDATE TRADE, ACCOUNT_UPDATE, ALGO_UPDATE FINISHED: the live
  *       captures of December 2025; the triggered order carrying the algo's client id is inferred
@@ -53,6 +56,16 @@ import java.util.regex.Pattern;
  */
 final class EmulatedVenue {
   private static final Pattern CLIENT_ID = Pattern.compile("^[.A-Z:/a-z0-9_-]{1,36}$");
+
+  /**
+   * Open conditional (algo) orders an account may hold, across all symbols: 200 since the change
+   * log of 2025-12-29, which removed the per-symbol {@code MAX_NUM_ALGO_ORDERS} filter (10 in a
+   * 2022 exchangeInfo capture) from exchangeInfo.
+   */
+  static final int MAX_OPEN_ALGO_ORDERS = 200;
+
+  // The venue's limit unless a load harness raises it (BinanceEmulator.allowOpenAlgoOrders).
+  int maxOpenAlgoOrders = MAX_OPEN_ALGO_ORDERS;
 
   /** Where the venue's stream frames go. */
   interface Publisher {
@@ -436,6 +449,9 @@ final class EmulatedVenue {
     Algo holder = algosByClientId.get(clientId);
     if (holder != null && holder.open()) {
       throw VenueError.badRequest(-4116, "ClientOrderId is duplicated.");
+    }
+    if (algos.values().stream().filter(Algo::open).count() >= maxOpenAlgoOrders) {
+      throw VenueError.badRequest(-4045, "Reach max stop order limit.");
     }
     BigDecimal mark = marks.get(symbol);
     if (mark == null) {

@@ -94,6 +94,15 @@ public final class BybitHttp implements AutoCloseable {
     return send("POST", path, "", jsonBody, Access.WRITE, true);
   }
 
+  /**
+   * Now on the venue's clock as this client knows it: the local clock corrected by the offset the
+   * last {@link #resyncClock()} measured. Every signed timestamp uses it, REST and the private
+   * stream's login alike, so one resync mends both.
+   */
+  public long venueNowMillis() {
+    return serverClock.nowMillis();
+  }
+
   /** The venue's time, which also re-measures the offset used for timestamps. */
   public Instant resyncClock() {
     Instant sent = clock.now();
@@ -124,7 +133,7 @@ public final class BybitHttp implements AutoCloseable {
     URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout());
     if (a != Access.PUBLIC) {
-      long ts = serverClock.nowMillis();
+      long ts = venueNowMillis();
       long recv = config.recvWindow().toMillis();
       String payload = "GET".equals(method) ? query : body;
       b.header("X-BAPI-API-KEY", signer.apiKey())

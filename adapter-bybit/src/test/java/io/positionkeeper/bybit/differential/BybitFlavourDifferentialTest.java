@@ -313,12 +313,13 @@ class BybitFlavourDifferentialTest {
 
     @Override
     public void nextOrderAmbiguous() {
-      // Long enough that the steps "in doubt" run before it lands, even on a loaded machine.
-      emulator.faults().ambiguousNextWrite(Duration.ofSeconds(3));
+      // It lands when the scenario lets it (landLateWrites), never on a timer racing the steps.
+      emulator.faults().ambiguousNextWrite(Duration.ofMinutes(5));
     }
 
     @Override
     public void letAmbiguousOrderLand(ClientOrderId id) {
+      emulator.landLateWrites();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {
         try {
@@ -336,11 +337,12 @@ class BybitFlavourDifferentialTest {
 
     @Override
     public void nextStopAmbiguous() {
-      emulator.faults().ambiguousNextWrite(Duration.ofSeconds(3));
+      emulator.faults().ambiguousNextWrite(Duration.ofMinutes(5));
     }
 
     @Override
     public void letAmbiguousStopLand(Symbol symbol) {
+      emulator.landLateWrites();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {
         try {

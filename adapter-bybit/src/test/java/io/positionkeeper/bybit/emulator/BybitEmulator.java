@@ -72,6 +72,9 @@ public final class BybitEmulator implements AutoCloseable {
   private final ThreadLocal<Duration> held = new ThreadLocal<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+  // Writes answered as lost ({@link Faults#ambiguousNextWrite}) that take effect later.
+  private final java.util.Queue<Runnable> lateWrites =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   // Held answers (the campaign's kill points) occupy a thread each until released.
   private final java.util.concurrent.ExecutorService handlers = Executors.newFixedThreadPool(12);
 
@@ -108,13 +111,11 @@ public final class BybitEmulator implements AutoCloseable {
       BybitEmulator e = new BybitEmulator();
       e.http.start();
       e.streams.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (e.streams.getPort() <= 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      if (e.streams.getPort() <= 0) {
+      try {
+        e.streams.awaitStart(Duration.ofSeconds(30));
+      } catch (IllegalStateException notStarted) {
         e.close();
-        throw new IllegalStateException("the emulator's stream server did not bind within 5 s");
+        throw notStarted;
       }
       return e;
     } catch (IOException ex) {
@@ -142,7 +143,8 @@ public final class BybitEmulator implements AutoCloseable {
   public BybitConfig.Builder configBuilder() {
     return BybitConfig.custom(
             BybitConfig.Network.TESTNET, restBaseUrl(), publicStreamUrl(), privateStreamUrl())
-        .requestTimeout(Duration.ofSeconds(3))
+        // Generous: a first request on a machine loaded many times over can take seconds.
+        .requestTimeout(Duration.ofSeconds(15))
         .streamTimings(Duration.ofMillis(500), Duration.ofSeconds(2))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
         .doubt(2, Duration.ofMillis(300));
@@ -315,6 +317,16 @@ public final class BybitEmulator implements AutoCloseable {
   /** How many private stream connections were opened since the start. */
   public int privateConnectionsOpened() {
     return streams.privateOpened();
+  }
+
+  /**
+   * Lets every write whose answer was lost take effect now, before its delay: a test decides when a
+   * late write lands instead of racing its timer.
+   */
+  public void landLateWrites() {
+    for (Runnable effect; (effect = lateWrites.poll()) != null; ) {
+      effect.run();
+    }
   }
 
   /** Cuts every stream connection, as a network failure would. */
@@ -509,16 +521,21 @@ public final class BybitEmulator implements AutoCloseable {
       java.time.Duration ambiguous = faults.ambiguousNextWrite.getAndSet(null);
       if (ambiguous != null) {
         // The venue acts (now or later) but the answer is lost: HTTP 502.
-        later.schedule(
+        java.util.concurrent.atomic.AtomicBoolean done =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable effect =
             () -> {
+              if (!done.compareAndSet(false, true)) {
+                return; // landed already, by landLateWrites
+              }
               try {
                 write(path, json);
               } catch (VenueError ignored) {
                 // The caller never hears of it, like a lost answer; the state shows what happened.
               }
-            },
-            ambiguous.toMillis(),
-            TimeUnit.MILLISECONDS);
+            };
+        lateWrites.add(effect);
+        later.schedule(effect, ambiguous.toMillis(), TimeUnit.MILLISECONDS);
         send(ex, 502, "<html>502 Bad Gateway</html>", Map.of());
         return;
       }

@@ -40,6 +40,9 @@ final class StreamServer extends WebSocketServer {
       new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger logins =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.CountDownLatch started =
+      new java.util.concurrent.CountDownLatch(1);
+  private volatile Exception startFailure;
   private final Faults faults;
   private final LongSupplier clock;
   private final BiPredicate<String, Long> authCheck;
@@ -277,9 +280,29 @@ final class StreamServer extends WebSocketServer {
   public void onError(WebSocket conn, Exception ex) {
     if (conn != null) {
       sessions.remove(conn);
+    } else {
+      startFailure = ex; // the server itself failed (binding the port): no onStart will follow
+      started.countDown();
     }
   }
 
   @Override
-  public void onStart() {}
+  public void onStart() {
+    started.countDown();
+  }
+
+  /** Waits until the server listens (its port is then known), at most {@code limit}. */
+  void awaitStart(java.time.Duration limit) {
+    try {
+      if (!started.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the emulator's stream server did not start in " + limit);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the stream server started", e);
+    }
+    if (startFailure != null) {
+      throw new IllegalStateException("the emulator's stream server failed to start", startFailure);
+    }
+  }
 }
