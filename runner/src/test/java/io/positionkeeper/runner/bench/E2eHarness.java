@@ -119,6 +119,9 @@ public final class E2eHarness {
         HikariDataSource pool =
             PostgresPool.create(PostgresConfig.of(db.jdbcUrl(), "postgres", "postgres"))) {
       Migrations.migrate(pool);
+      // The real venue allows 200 open conditional orders per account; the harness measures the
+      // keeper with one stop for each of its 1,000 or more positions, not that limit.
+      venue.allowOpenAlgoOrders(Math.max(200, 2 * opens));
       List<Symbol> symbols = instruments(venue);
       openPositions(venue, pool, symbols);
       if (opensOnly) {
