@@ -37,15 +37,13 @@ final class BinanceVenueRig extends RunnerRig {
   }
 
   static BinanceVenueRig start(Path home) throws Exception {
-    BinanceEmulator venue = BinanceEmulator.start();
-    try {
-      venue.setMarkPrice(SYMBOL, new BigDecimal("64000"));
-      venue.setMarkPrice("ETHUSDT", new BigDecimal("3000"));
-      return new BinanceVenueRig(home, venue);
-    } catch (Exception | Error e) {
-      venue.close();
-      throw e;
-    }
+    return startOn(
+        BinanceEmulator.start(),
+        venue -> {
+          venue.setMarkPrice(SYMBOL, new BigDecimal("64000"));
+          venue.setMarkPrice("ETHUSDT", new BigDecimal("3000"));
+          return new BinanceVenueRig(home, venue);
+        });
   }
 
   BinanceEmulator venue() {
@@ -60,16 +58,6 @@ final class BinanceVenueRig extends RunnerRig {
   @Override
   String exchange() {
     return "BINANCE";
-  }
-
-  @Override
-  public BigDecimal positionAmount() {
-    return positionAmount(SYMBOL);
-  }
-
-  @Override
-  public List<VenueStop> workingStops() {
-    return workingStops(SYMBOL);
   }
 
   @Override
@@ -166,11 +154,6 @@ final class BinanceVenueRig extends RunnerRig {
   }
 
   @Override
-  boolean isStreamFixture(String fileName) {
-    return fileName.startsWith("ws_");
-  }
-
-  @Override
   void answerNextRead(String path, String body) {
     venue.faults().answerNext("GET", path, 200, body);
   }
@@ -200,13 +183,9 @@ final class BinanceVenueRig extends RunnerRig {
     return venue.apiKey();
   }
 
+  /** What the Binance emulator received, as the campaign's history reads it. */
   @Override
   List<Received> received() {
-    return received(venue);
-  }
-
-  /** What the Binance emulator received, as the campaign's history reads it. */
-  static List<Received> received(BinanceEmulator venue) {
     return venue.requests().stream()
         .map(
             r -> new Received(r.method(), r.path(), r.receivedAt(), r.apiKey(), detail(r.params())))
@@ -295,6 +274,17 @@ final class BinanceVenueRig extends RunnerRig {
       @Override
       public List<Received> received() {
         return BinanceVenueRig.this.received();
+      }
+
+      @Override
+      public void skewClock(Duration ahead) {
+        f.clockSkew(ahead);
+      }
+
+      /** -1021 logged as the runner re-measures the venue's time. */
+      @Override
+      public String clockRefused() {
+        return "timestamp outside recvWindow (-1021)";
       }
 
       @Override

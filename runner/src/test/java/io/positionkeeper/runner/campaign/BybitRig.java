@@ -43,15 +43,13 @@ final class BybitRig extends RunnerRig {
   }
 
   static BybitRig start(Path home) throws Exception {
-    BybitEmulator venue = BybitEmulator.start();
-    try {
-      venue.setMarkPrice(BTC, new BigDecimal("64000"));
-      venue.setMarkPrice(Symbol.of("ETHUSDT"), new BigDecimal("3000"));
-      return new BybitRig(home, venue);
-    } catch (Exception | Error e) {
-      venue.close();
-      throw e;
-    }
+    return startOn(
+        BybitEmulator.start(),
+        venue -> {
+          venue.setMarkPrice(BTC, new BigDecimal("64000"));
+          venue.setMarkPrice(Symbol.of("ETHUSDT"), new BigDecimal("3000"));
+          return new BybitRig(home, venue);
+        });
   }
 
   BybitEmulator venue() {
@@ -66,18 +64,6 @@ final class BybitRig extends RunnerRig {
   @Override
   String exchange() {
     return "BYBIT";
-  }
-
-  @Override
-  public BigDecimal positionAmount() {
-    return venue.positionSize(BTC);
-  }
-
-  /** The position's stop-loss, the only stop Bybit keeps for it (none when its trigger is 0). */
-  @Override
-  public List<VenueStop> workingStops() {
-    BigDecimal trigger = venue.stopLoss(BTC);
-    return trigger.signum() == 0 ? List.of() : List.of(new VenueStop(Optional.empty(), trigger));
   }
 
   @Override
@@ -130,6 +116,7 @@ final class BybitRig extends RunnerRig {
     return venue.positionSize(Symbol.of(symbol));
   }
 
+  /** The position's stop-loss, the only stop Bybit keeps for it (none when its trigger is 0). */
   @Override
   List<VenueStop> workingStops(String symbol) {
     BigDecimal trigger = venue.stopLoss(Symbol.of(symbol));
@@ -191,11 +178,6 @@ final class BybitRig extends RunnerRig {
   @Override
   boolean isPublicStreamFixture(String fileName) {
     return fileName.contains("tickers") || fileName.contains("public");
-  }
-
-  @Override
-  boolean isStreamFixture(String fileName) {
-    return fileName.startsWith("ws_");
   }
 
   @Override
@@ -311,6 +293,16 @@ final class BybitRig extends RunnerRig {
       @Override
       public List<Received> received() {
         return BybitRig.this.received();
+      }
+
+      @Override
+      public void skewClock(java.time.Duration ahead) {
+        f.skewClock(ahead.toMillis());
+      }
+
+      @Override
+      public String clockRefused() {
+        return "10002 (timestamp outside recv window)";
       }
 
       @Override

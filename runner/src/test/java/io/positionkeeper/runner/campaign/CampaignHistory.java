@@ -20,14 +20,8 @@ final class CampaignHistory {
 
   /** The history on any venue: the last two incarnations' logs and the venue's request log. */
   static String of(RunnerRig rig) {
-    return of(rig.outputs(), rig.received(), rig.apiKey());
-  }
-
-  static String of(BinanceRig rig) {
-    return of(rig.outputs(), BinanceVenueRig.received(rig.venue()), rig.venue().apiKey());
-  }
-
-  private static String of(List<Path> outputs, List<RunnerRig.Received> requests, String first) {
+    List<Path> outputs = rig.outputs();
+    List<RunnerRig.Received> requests = rig.received();
     StringBuilder out = new StringBuilder();
     // The last two incarnations' logs: the one that died and the one that restarted.
     for (int i = Math.max(0, outputs.size() - 4); i < outputs.size(); i++) {
@@ -42,7 +36,7 @@ final class CampaignHistory {
     }
     out.append("\n--- the venue's request log (last ").append(REQUESTS_SHOWN).append(")\n");
     Map<String, Integer> keys = new TreeMap<>();
-    keys.put(first, 1);
+    keys.put(rig.apiKey(), 1);
     for (RunnerRig.Received r :
         requests.subList(Math.max(0, requests.size() - REQUESTS_SHOWN), requests.size())) {
       String key =

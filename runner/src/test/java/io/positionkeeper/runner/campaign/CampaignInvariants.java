@@ -2,7 +2,6 @@ package io.positionkeeper.runner.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.positionkeeper.binance.emulator.BinanceEmulator;
 import io.positionkeeper.runner.campaign.RunnerRig.VenueStop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /**
  * The campaign's invariants, read from the venue (the emulator's own books) and the database, never
@@ -31,11 +26,6 @@ final class CampaignInvariants {
    * Waits up to {@code settle} for the runner to settle the state, then reports every violation at
    * once; the runner must still be running.
    */
-  static void assertSettle(BinanceRig rig, Duration settle) throws InterruptedException {
-    assertSettle(view(rig), settle);
-  }
-
-  /** {@link #assertSettle(BinanceRig, Duration)} on any venue. */
   static void assertSettle(CampaignView rig, Duration settle) throws InterruptedException {
     List<String> violations = new ArrayList<>();
     try {
@@ -56,11 +46,6 @@ final class CampaignInvariants {
     all.addAll(databaseMatchesVenue(rig));
     all.addAll(auditTrailWhole(rig));
     return all;
-  }
-
-  /** I1 on Binance, read from its emulator alone. */
-  static List<String> oneStopPerPosition(BinanceEmulator venue, String symbol) {
-    return oneStop(symbol, venue.positionAmount(symbol), stops(venue, symbol));
   }
 
   /** I1: a position on the venue has exactly one working stop; no position, no stop of ours. */
@@ -190,99 +175,6 @@ final class CampaignInvariants {
       }
     }
     return wrong;
-  }
-
-  private static List<VenueStop> stops(BinanceEmulator venue, String symbol) {
-    return venue.openStops(symbol).stream()
-        .map(s -> new VenueStop(Optional.of(s.clientAlgoId()), s.triggerPrice()))
-        .toList();
-  }
-
-  /** I1 to I4 on the Binance rig's symbol. */
-  static List<String> violations(BinanceRig rig) {
-    return violations(view(rig));
-  }
-
-  /** I2 on the Binance rig: every symbol's entries. */
-  static List<String> oneEntryPerIntent(BinanceRig rig) {
-    return oneEntryPerIntent(view(rig));
-  }
-
-  /** I3 on one symbol of the Binance rig. */
-  static List<String> databaseMatchesVenue(BinanceRig rig, String symbol) {
-    return databaseMatchesVenue(view(rig, symbol));
-  }
-
-  /** I4 on the Binance rig. */
-  static List<String> auditTrailWhole(BinanceRig rig) {
-    return auditTrailWhole(view(rig));
-  }
-
-  /** The Binance rig as the invariants read it, on its symbol. */
-  static CampaignView view(BinanceRig rig) {
-    return view(rig, BinanceRig.SYMBOL);
-  }
-
-  /** The Binance rig as the invariants read it, on one symbol. */
-  private static CampaignView view(BinanceRig rig, String symbol) {
-    BinanceEmulator venue = rig.venue();
-    return new CampaignView() {
-      @Override
-      public String symbol() {
-        return symbol;
-      }
-
-      @Override
-      public BigDecimal positionAmount() {
-        return venue.positionAmount(symbol);
-      }
-
-      @Override
-      public List<VenueStop> workingStops() {
-        return stops(venue, symbol);
-      }
-
-      @Override
-      public Map<String, Long> entryOrdersByClientId() {
-        return venue.requests().stream()
-            .filter(r -> r.method().equals("POST") && r.path().equals("/fapi/v1/order"))
-            .filter(r -> !"true".equalsIgnoreCase(r.params().get("reduceOnly")))
-            .map(r -> r.params().get("newClientOrderId"))
-            .distinct()
-            .collect(Collectors.toMap(id -> id, id -> (long) venue.ordersWithClientId(id)));
-      }
-
-      @Override
-      public List<String> secrets() {
-        return List.of(venue.apiSecret(), venue.apiKey(), BinanceRig.DB_PASSWORD);
-      }
-
-      @Override
-      public List<Path> outputs() {
-        return rig.outputs();
-      }
-
-      @Override
-      public boolean runnerAlive() {
-        return rig.runnerAlive();
-      }
-
-      @Override
-      public String one(String sql) {
-        return rig.one(sql);
-      }
-
-      @Override
-      public long count(String sql) {
-        return rig.count(sql);
-      }
-
-      @Override
-      public void await(String what, Duration within, BooleanSupplier condition)
-          throws InterruptedException {
-        rig.await(what, within, condition);
-      }
-    };
   }
 
   private static String read(Path file) {

@@ -7,12 +7,7 @@ import static io.positionkeeper.runner.campaign.RigTrades.STOP_HIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.runner.campaign.RunnerRig.VenueStop;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -54,10 +49,9 @@ class RecoveryIT {
     if (shared == null) {
       RunnerRig rig = venue.start(home.resolve(venue.name()));
       TcpProxy proxy = TcpProxy.to(rig.databasePort());
-      shared = new Shared(rig, proxy, freePort());
+      shared = new Shared(rig, proxy, rig.exposeMetrics());
       rigs.put(venue, shared);
       rig.configure("database.url=jdbc:postgresql://localhost:" + proxy.port() + "/postgres");
-      rig.configure("metrics.port=" + shared.metricsPort());
       rig.startRunner();
     }
     shared.rig().clearFaults();
@@ -91,18 +85,18 @@ class RecoveryIT {
         "the position adopted and protected",
         RECONCILIATION,
         () ->
-            "ACTIVE".equals(BinanceTrades.newestText(rig, "status"))
+            "ACTIVE".equals(RigTrades.newestText(rig, "status"))
                 && CampaignInvariants.violations(rig).isEmpty());
-    assertThat(BinanceTrades.newestText(rig, "side")).isEqualTo("LONG");
-    assertThat(BinanceTrades.newest(rig, "quantity")).isEqualByComparingTo("0.02");
-    assertThat(BinanceTrades.newest(rig, "entry_price")).isEqualByComparingTo(ENTRY);
-    assertThat(BinanceTrades.newest(rig, "stop_price")).isEqualByComparingTo(STOP);
+    assertThat(RigTrades.newestText(rig, "side")).isEqualTo("LONG");
+    assertThat(RigTrades.newest(rig, "quantity")).isEqualByComparingTo("0.02");
+    assertThat(RigTrades.newest(rig, "entry_price")).isEqualByComparingTo(ENTRY);
+    assertThat(RigTrades.newest(rig, "stop_price")).isEqualByComparingTo(STOP);
     assertThat(rig.count("SELECT count(*) FROM monitoring.events WHERE type = 'POSITION_ADOPTED'"))
         .isEqualTo(1);
     CampaignInvariants.assertSettle(rig, SETTLE);
 
     rig.setMark(rig.symbol(), STOP_HIT);
-    BinanceTrades.assertClosed(rig, RECONCILIATION, "STOP_LOSS", STOP_HIT);
+    RigTrades.assertClosed(rig, "STOP_LOSS", STOP_HIT);
     CampaignInvariants.assertSettle(rig, SETTLE);
     auditRowsAreTheEventsEmitted(shared);
   }
@@ -144,7 +138,7 @@ class RecoveryIT {
     BigDecimal exit = new BigDecimal("63800");
     rig.setMark(rig.symbol(), exit);
     rig.closeByHand();
-    BinanceTrades.assertClosed(rig, RECONCILIATION, "EXTERNAL", exit);
+    RigTrades.assertClosed(rig, "EXTERNAL", exit);
     rig.await(
         "no stop left working after the close by hand",
         RECONCILIATION,
@@ -183,61 +177,23 @@ class RecoveryIT {
     try {
       rig.await("the entry's event written", SETTLE, () -> rig.count(ENTRY_EVENTS) > entriesBefore);
     } catch (AssertionError e) {
-      throw new AssertionError(
-          e.getMessage() + "; events stored: " + BinanceTrades.storedEvents(rig), e);
+      throw new AssertionError(e.getMessage() + "; events stored: " + AuditCounts.stored(rig), e);
     }
     assertThat(rig.count(ENTRY_EVENTS)).as("the entry's event, once").isEqualTo(entriesBefore + 1);
     auditRowsAreTheEventsEmitted(shared);
 
     rig.setMark(rig.symbol(), STOP_HIT);
-    BinanceTrades.assertClosed(rig, RECONCILIATION, "STOP_LOSS", STOP_HIT);
+    RigTrades.assertClosed(rig, "STOP_LOSS", STOP_HIT);
     CampaignInvariants.assertSettle(rig, SETTLE);
     auditRowsAreTheEventsEmitted(shared);
   }
 
   /** I4 by count: the audit rows by type are the events the runner's counter says it emitted. */
   private static void auditRowsAreTheEventsEmitted(Shared shared) throws InterruptedException {
-    RunnerRig rig = shared.rig();
-    try {
-      rig.await(
-          "the audit rows to equal the events emitted",
-          SETTLE,
-          () ->
-              BinanceTrades.storedEvents(rig)
-                  .equals(BinanceTrades.emittedEvents(shared.metricsPort())));
-    } catch (AssertionError e) {
-      assertThat(BinanceTrades.storedEvents(rig))
-          .as("I4: audit rows by type against the events the runner emitted")
-          .isEqualTo(BinanceTrades.emittedEvents(shared.metricsPort()));
-    }
+    AuditCounts.assertRowsAreTheEventsEmitted(shared.rig(), shared.metricsPort(), SETTLE);
   }
 
   private static long occurrences(RunnerRig rig, String text) {
-    return occurrences(rig.outputs(), text);
-  }
-
-  /** How often {@code text} appears in {@code outputs} (every output of a runner so far). */
-  static long occurrences(List<Path> outputs, String text) {
-    long n = 0;
-    for (Path out : outputs) {
-      if (Files.exists(out)) {
-        String all;
-        try {
-          all = Files.readString(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
-          n++;
-        }
-      }
-    }
-    return n;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return rig.occurrences(text);
   }
 }

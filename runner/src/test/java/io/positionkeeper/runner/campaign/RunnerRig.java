@@ -11,6 +11,8 @@ import io.positionkeeper.runner.Main;
 import io.positionkeeper.runner.paper.EmbeddedDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +42,12 @@ import java.util.function.BooleanSupplier;
 abstract class RunnerRig implements CampaignView, AutoCloseable {
   static final String ACCOUNT = "crash-campaign";
   static final String DB_PASSWORD = "campaign-db-password";
+
+  /** How long one incarnation may take to start, on a loaded machine. */
+  static final Duration START = Duration.ofSeconds(90);
+
+  /** How many incarnations in a row may exit because of the lease before the rig gives up. */
+  private static final int LEASE_ATTEMPTS = 5;
 
   /** A stop working on the venue: its client id where the venue keeps one, and its trigger. */
   record VenueStop(Optional<String> clientId, BigDecimal trigger) {}
@@ -82,6 +90,26 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   private Process runner;
   private final List<Process> beside = new ArrayList<>();
 
+  /** Builds a venue's rig on its emulator. */
+  @FunctionalInterface
+  interface OnVenue<V, R extends RunnerRig> {
+    R start(V venue) throws Exception;
+  }
+
+  /**
+   * A venue's rig on {@code venue}, an emulator just started; the emulator is closed should the rig
+   * fail to start (its database, say).
+   */
+  static <V extends AutoCloseable, R extends RunnerRig> R startOn(V venue, OnVenue<V, R> rig)
+      throws Exception {
+    try {
+      return rig.start(venue);
+    } catch (Exception | Error e) {
+      venue.close();
+      throw e;
+    }
+  }
+
   /** Starts the database (migrated, with a password the secret check looks for). */
   RunnerRig(Path home) throws Exception {
     this.home = home;
@@ -111,11 +139,15 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
 
   /** The signed size of the venue's position on {@link #symbol()}, zero when flat. */
   @Override
-  public abstract BigDecimal positionAmount();
+  public BigDecimal positionAmount() {
+    return positionAmount(symbol());
+  }
 
   /** The stops working on the venue for {@link #symbol()}. */
   @Override
-  public abstract List<VenueStop> workingStops();
+  public List<VenueStop> workingStops() {
+    return workingStops(symbol());
+  }
 
   /** For every entry client id the venue received, how many orders carry it. */
   @Override
@@ -178,8 +210,10 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   /** Whether the named stream fixture belongs on the public stream (else the private one). */
   abstract boolean isPublicStreamFixture(String fileName);
 
-  /** Whether the named fixture is a stream message (else a REST answer). */
-  abstract boolean isStreamFixture(String fileName);
+  /** Whether the named fixture is a stream message (else a REST answer): both venues' start so. */
+  boolean isStreamFixture(String fileName) {
+    return fileName.startsWith("ws_");
+  }
 
   /** The next GET of {@code path} is answered with {@code body} (HTTP 200) and nothing else. */
   abstract void answerNextRead(String path, String body);
@@ -316,24 +350,25 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   /**
    * Starts an incarnation of the runner and waits until it has started (restored, resynced,
    * reconciled). A runner killed a moment ago still holds the account's lease until it expires: the
-   * new one stands by until then. Should it exit because of the lease all the same, it is started
-   * again until the lease is free.
+   * new one stands by until then. Should it exit because of the lease all the same, the rig waits
+   * until the database shows the lease free and starts another. Each incarnation has {@link #START}
+   * of its own to start, however long the ones before it took.
    */
   void startRunner() throws Exception {
-    Instant until = Instant.now().plus(Duration.ofSeconds(90));
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       int n = outputs.size() / 2 + 1;
       Path log = home.resolve("keeper-" + n + ".log");
       Path err = home.resolve("stderr-" + n + ".txt");
       outputs.add(log);
       outputs.add(err);
       Process p = launch(log, err, Map.of());
+      Instant until = Instant.now().plus(START);
       while (p.isAlive() && !contains(log, "live on ")) {
         if (Instant.now().isAfter(until)) {
           p.destroyForcibly();
           fail(
-              "runner %d did not start in time; its log ends with:%n%s%nits output:%n%s",
-              n, tail(log), tail(err));
+              "runner %d did not start within %s; its log ends with:%n%s%nits output:%n%s",
+              n, START, tail(log), tail(err));
         }
         Thread.sleep(100);
       }
@@ -342,11 +377,18 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
         return;
       }
       String why = Files.readString(err, StandardCharsets.UTF_8);
-      if (!why.toLowerCase(Locale.ROOT).contains("lease")) {
+      if (!why.toLowerCase(Locale.ROOT).contains("lease") || attempt == LEASE_ATTEMPTS) {
         fail("runner %d exited with %d before it started: %s", n, p.exitValue(), why);
       }
-      assertThat(Instant.now()).as("the dead runner's lease expired in time").isBefore(until);
-      Thread.sleep(2_000);
+      await(
+          "the account's lease free for runner " + (n + 1),
+          leaseTtl.plus(START),
+          () ->
+              count(
+                      "SELECT count(*) FROM monitoring.account_leases WHERE account = '"
+                          + ACCOUNT
+                          + "' AND expires_at > now()")
+                  == 0);
     }
   }
 
@@ -362,6 +404,30 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** How often {@code text} appears in every output of every incarnation so far. */
+  long occurrences(String text) {
+    long n = 0;
+    for (Path out : outputs) {
+      String all = read(out);
+      for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Has incarnations started afterwards serve their metrics on a free loopback port; returns it.
+   */
+  int exposeMetrics() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    configure("metrics.port=" + port);
+    return port;
   }
 
   /** SIGKILL: no shutdown hook, no flush, no lease release, exactly as a crash. */
@@ -472,6 +538,14 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static boolean contains(Path file, String text) throws IOException {

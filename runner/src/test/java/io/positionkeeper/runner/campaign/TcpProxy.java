@@ -2,6 +2,7 @@ package io.positionkeeper.runner.campaign;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads it directly.
  */
 final class TcpProxy implements AutoCloseable {
+  /** How long the accepting thread may take to leave accept() once its socket is closed. */
+  private static final Duration STOP = Duration.ofSeconds(30);
+
   private final int targetPort;
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -31,6 +35,7 @@ final class TcpProxy implements AutoCloseable {
   private volatile byte[] cutMarker;
   private volatile Duration cutGrace = Duration.ZERO;
   private ServerSocket server;
+  private Thread acceptor;
 
   private TcpProxy(int targetPort, ServerSocket server) {
     this.targetPort = targetPort;
@@ -47,13 +52,32 @@ final class TcpProxy implements AutoCloseable {
     return port;
   }
 
-  /** Cuts every connection and stops listening: the database is unreachable. */
-  synchronized void down() throws IOException {
-    server.close();
-    for (Socket s : open) {
-      s.close();
+  /**
+   * Cuts every connection and stops listening: the database is unreachable. A client the accepting
+   * thread took just before is closed when it comes to forward it (see {@link #forward}), so none
+   * outlives this call.
+   */
+  void down() throws IOException {
+    Thread accepting;
+    synchronized (this) {
+      server.close();
+      for (Socket s : open) {
+        closeQuietly(s);
+      }
+      open.clear();
+      accepting = acceptor;
     }
-    open.clear();
+    // A thread blocked in accept() holds the listening socket in the kernel until it wakes: until
+    // then a connect still completes (and is reset later). Once it has left, nothing listens.
+    try {
+      accepting.join(STOP.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while the proxy stopped listening");
+    }
+    if (accepting.isAlive()) {
+      throw new IOException("the proxy's accepting thread did not stop within " + STOP);
+    }
   }
 
   /** Listens again on the same port. */
@@ -72,24 +96,48 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private void accept(ServerSocket listening) {
-    Thread.ofPlatform()
-        .daemon(true)
-        .name("db-proxy-accept")
-        .start(
-            () -> {
-              while (!listening.isClosed()) {
-                try {
-                  Socket client = listening.accept();
-                  Socket db = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                  open.add(client);
-                  open.add(db);
-                  pump(client, db, true);
-                  pump(db, client, false);
-                } catch (IOException e) {
-                  // closed by down(): the loop ends; a failed connect drops that client only
-                }
-              }
-            });
+    acceptor =
+        Thread.ofPlatform()
+            .daemon(true)
+            .name("db-proxy-accept")
+            .start(
+                () -> {
+                  while (!listening.isClosed()) {
+                    Socket client;
+                    try {
+                      client = listening.accept();
+                    } catch (IOException e) {
+                      continue; // closed by down(): the loop ends
+                    }
+                    forward(listening, client);
+                  }
+                });
+  }
+
+  /**
+   * Connects a client {@code listening} accepted to the target and starts forwarding, unless {@link
+   * #down()} closed that listener since (it may have closed and {@link #up()} opened another): such
+   * a client was accepted while the proxy was going down, and is closed instead. Holding the
+   * proxy's lock, this and {@code down()} cannot interleave, so after {@code down()} no connection
+   * is forwarded and none reaches the target until {@code up()}.
+   */
+  private synchronized void forward(ServerSocket listening, Socket client) {
+    if (listening != server || listening.isClosed()) {
+      closeQuietly(client);
+      return;
+    }
+    Socket db = new Socket();
+    try {
+      db.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+    } catch (IOException e) {
+      closeQuietly(client); // the target refused: this client only is dropped
+      closeQuietly(db);
+      return;
+    }
+    open.add(client);
+    open.add(db);
+    pump(client, db, true);
+    pump(db, client, false);
   }
 
   /**
@@ -181,7 +229,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
+  public void close() throws IOException {
     down();
   }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The fault campaign's faults (scenarios 6 to 9) in the venue's own words: each venue answers
- * ambiguously, refuses, rate-limits and drops its streams with its own codes and headers, and the
- * scenario asserts the same outcome on every venue.
+ * The fault campaign's faults (scenarios 6 to 9, and 16's clock skew) in the venue's own words:
+ * each venue answers ambiguously, refuses, rate-limits and drops its streams with its own codes and
+ * headers, and the scenario asserts the same outcome on every venue.
  */
 interface VenueFaults {
   /** The next entry order takes effect and its answer is ambiguous (a timeout, a retCode). */
@@ -48,6 +48,12 @@ interface VenueFaults {
 
   /** Every request the venue received, in order. */
   List<Received> received();
+
+  /** From now on the venue's clock runs {@code ahead} of the runner's (negative: behind it). */
+  void skewClock(Duration ahead);
+
+  /** What the runner logs when the venue refuses a signed call for its timestamp. */
+  String clockRefused();
 
   /** The path of the venue's order requests (POST). */
   String orderPath();
