@@ -121,6 +121,17 @@ public final class PositionCloser {
       audit.record(
           new AuditEvent.OperationFailed(
               Subject.of(position), "markClosing", describe(e), Severity.ERROR));
+    } catch (RuntimeException e) {
+      // A driver's bug in this bookkeeping write must not stop the close either: thrown to the
+      // caller, it left the position CLOSING with no close order sent, and whatever ended it
+      // later was recorded as the close asked for.
+      log.error("marking position {} closing failed unexpectedly; closing it anyway", dbId, e);
+      audit.record(
+          new AuditEvent.OperationFailed(
+              Subject.of(position),
+              "markClosing",
+              "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+              Severity.ERROR));
     }
     ExchangeGateway gateway = gatewayOf(key);
     var request =
@@ -296,11 +307,20 @@ public final class PositionCloser {
 
   /**
    * The reason once the venue's history names the order that closed the position: one of its own
-   * stops makes it STOP_LOSS / TRAILING_STOP, whatever was asked for meanwhile.
+   * stops makes it STOP_LOSS / TRAILING_STOP, whatever was asked for meanwhile; an order that is
+   * none of its own (no client id: closed by hand on the venue's screen, liquidated; another
+   * program's id) makes it EXTERNAL, even while a close of ours was asked for: that close did not
+   * end it (its order was refused, still in doubt, or never sent), and the audit trail must not
+   * tell the trader the keeper closed a position someone else closed.
    */
   private CloseReason refined(Position.Stored before, CloseReason reason, PositionExit exit) {
-    boolean byItsStop = exit.closingClientId().filter(id -> isStopOf(before, id)).isPresent();
-    return byItsStop ? stopReason(before.dbId()) : reason;
+    Optional<ClientOrderId> closing = exit.closingClientId();
+    if (closing.filter(id -> isStopOf(before, id)).isPresent()) {
+      return stopReason(before.dbId());
+    }
+    boolean byItsClose =
+        closing.filter(id -> ClientIds.isCloseOf(before.entryOrderId(), id)).isPresent();
+    return byItsClose || reason == CloseReason.PHANTOM ? reason : CloseReason.EXTERNAL;
   }
 
   private CloseReason stopReason(long dbId) {
