@@ -94,4 +94,19 @@ class DriverBugScenariosTest {
     assertThat(raw.store.find(id).orElseThrow().closeReason()).contains(CloseReason.MANUAL);
     assertThat(keeper.positions()).isEmpty();
   }
+
+  /**
+   * Seed 656 (Bybit, every fault class on, I5_STOP_LOOSENED at step 159): a trailing amend landed
+   * on the venue and the row's write of its level threw a driver's bug (step 146); the trailing
+   * state was saved beside a failed row write only on a port failure, so after the restart at step
+   * 158 the keeper amended the venue's stop back to an older level (68065.5 to 67920). The history
+   * itself is the scenario (a shorter one by hand did not reach the loosening: there the move's
+   * settlement wrote the level).
+   */
+  @Test
+  void seed656_anAmendWhoseRowWriteThrewABug_isNeverLoosenedByTheRestartAfterIt() {
+    SimConfig config = SimConfig.of(656, 160, FakeExchange.Flavour.BYBIT);
+
+    assertThat(new Simulation(config).run()).as("%s", config).isEmpty();
+  }
 }
