@@ -60,9 +60,10 @@ final class PhantomClose {
                       () ->
                           new AuditEvent.PositionClosed(
                               subject, close.reason(), close.exitPrice(), close.realizedPnl())));
-    } catch (PortException e) {
-      // A commit whose answer was lost wrote the close after all: the row is no longer open, so
-      // no later run would find it again, and the book must let the position go now.
+    } catch (RuntimeException e) {
+      // A commit whose answer was lost (or a driver's bug after the commit) wrote the close after
+      // all: the row is no longer open, so no later run would find it again, and the book must
+      // let the position go now.
       if (!PositionCloser.closedInStore(c.store(), row.id())) {
         throw e;
       }

@@ -121,6 +121,14 @@ public final class PositionCloser {
       audit.record(
           new AuditEvent.OperationFailed(
               Subject.of(position), "markClosing", describe(e), Severity.ERROR));
+    } catch (RuntimeException e) {
+      // A driver's bug in this bookkeeping write must not stop the close either: thrown to the
+      // caller, it left the position CLOSING with no close order sent, and whatever ended it
+      // later was recorded as the close asked for.
+      log.error("marking position {} closing failed unexpectedly; closing it anyway", dbId, e);
+      audit.record(
+          new AuditEvent.OperationFailed(
+              Subject.of(position), "markClosing", failure(e), Severity.ERROR));
     }
     ExchangeGateway gateway = gatewayOf(key);
     var request =
@@ -273,7 +281,9 @@ public final class PositionCloser {
             Optional.of(complete.find(before.key().symbol()).filter(p -> p.size().signum() > 0));
         case PositionSnapshot.Incomplete incomplete -> Optional.empty();
       };
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
+      // A driver's bug as well as a port failure: the venue did not say, and a bug thrown here
+      // left the book holding a zero-size position that no close could ever end.
       log.warn("confirming that {} is flat failed", before.key(), e);
       return Optional.empty();
     }
@@ -296,11 +306,20 @@ public final class PositionCloser {
 
   /**
    * The reason once the venue's history names the order that closed the position: one of its own
-   * stops makes it STOP_LOSS / TRAILING_STOP, whatever was asked for meanwhile.
+   * stops makes it STOP_LOSS / TRAILING_STOP, whatever was asked for meanwhile; an order that is
+   * none of its own (no client id: closed by hand on the venue's screen, liquidated; another
+   * program's id) makes it EXTERNAL, even while a close of ours was asked for: that close did not
+   * end it (its order was refused, still in doubt, or never sent), and the audit trail must not
+   * tell the trader the keeper closed a position someone else closed.
    */
   private CloseReason refined(Position.Stored before, CloseReason reason, PositionExit exit) {
-    boolean byItsStop = exit.closingClientId().filter(id -> isStopOf(before, id)).isPresent();
-    return byItsStop ? stopReason(before.dbId()) : reason;
+    Optional<ClientOrderId> closing = exit.closingClientId();
+    if (closing.filter(id -> isStopOf(before, id)).isPresent()) {
+      return stopReason(before.dbId());
+    }
+    boolean byItsClose =
+        closing.filter(id -> ClientIds.isCloseOf(before.entryOrderId(), id)).isPresent();
+    return byItsClose || reason == CloseReason.PHANTOM ? reason : CloseReason.EXTERNAL;
   }
 
   private CloseReason stopReason(long dbId) {
@@ -347,7 +366,7 @@ public final class PositionCloser {
     owed.put(dbId, new OwedClose(before, exitPrice, pnl, reason, clock.now()));
     try {
       settleOwed(dbId);
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
       // Recorded by settleOwed; the book keeps the position CLOSED until a retry writes the row.
       log.debug("close of {} owed to the store", dbId);
     }
@@ -457,11 +476,12 @@ public final class PositionCloser {
           audit.toRecord(
               new AuditEvent.PositionClosed(
                   subject, owedClose.reason(), owedClose.exitPrice(), owedClose.realizedPnl())));
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
+      // A driver's bug may strike after the commit just as a lost answer does: the row decides.
       if (!closedInStore(store, dbId)) {
         log.error("closing position {} in the store failed; it is retried", dbId, e);
         audit.record(
-            new AuditEvent.OperationFailed(subject, "close", describe(e), Severity.CRITICAL));
+            new AuditEvent.OperationFailed(subject, "close", failure(e), Severity.CRITICAL));
         throw e;
       }
       // An earlier attempt whose commit answer was lost wrote the close after all (the store
@@ -487,7 +507,7 @@ public final class PositionCloser {
   public static boolean closedInStore(PositionStore store, long dbId) {
     try {
       return store.find(dbId).map(r -> !r.status().isOpen()).orElse(false);
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
       log.debug("position {} could not be read back after a failed close", dbId, e);
       return false;
     }
@@ -512,7 +532,7 @@ public final class PositionCloser {
     for (long dbId : List.copyOf(owed.keySet())) {
       try {
         settleOwed(dbId);
-      } catch (PortException e) {
+      } catch (RuntimeException e) {
         // Recorded by settleOwed; the next run tries again.
         log.debug("close of {} still owed", dbId);
       }
@@ -523,6 +543,12 @@ public final class PositionCloser {
   /** A fresh close order id for the position opened by {@code entry}. */
   public ClientOrderId nextCloseId(ClientOrderId entry) {
     return closeIds.next(entry);
+  }
+
+  private static String failure(RuntimeException e) {
+    return e instanceof PortException port
+        ? describe(port)
+        : "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private static BigDecimal pnlOf(Position p, BigDecimal exitPrice, BigDecimal quantity) {

@@ -537,13 +537,14 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
                   moved.clientId(),
                   current.triggerPrice(),
                   moved.triggerPrice())));
-    } catch (PortException e) {
+    } catch (RuntimeException e) {
       // The trailing state still takes the level the venue works: a restart restores it, and
       // never moves the stop back below it. Bybit amends the stop in place under one id, so the
-      // row's stale level would otherwise pass for the placed one.
+      // row's stale level would otherwise pass for the placed one. A driver's bug in the row's
+      // write (not only a port failure) leaves the row just as stale.
       try {
         store.save(saved);
-      } catch (PortException again) {
+      } catch (RuntimeException again) {
         e.addSuppressed(again);
       }
       throw e;

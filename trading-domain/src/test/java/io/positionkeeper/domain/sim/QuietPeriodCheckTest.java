@@ -77,4 +77,66 @@ class QuietPeriodCheckTest {
     assertThat(invariants.check(2))
         .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I3_ROW_DIFFERS));
   }
+
+  /**
+   * Seed 5001437 (Binance): the venue's size grew by an entry that landed late, and the updates of
+   * the row that a history had planned to fail (many steps before, for an operation seldom called)
+   * met the stream's write and then one reconciliation after another through a quiet stretch: I3
+   * checked the row while the store was still refusing it. A planned fault that strikes starts the
+   * quiet period again; a store that refuses for good is still caught.
+   */
+  @Test
+  void plannedStoreFaultsMeetingOneReconciliationAfterAnother_postponeTheCheck() {
+    SimWorld w = new SimWorld();
+    Invariants invariants = new Invariants(w);
+    long id = grownWhileTheRowCannotFollow(w, invariants);
+    for (int i = 0; i < 6; i++) {
+      w.store
+          .faults()
+          .failNext(InMemoryPositionStore.Op.UPDATE_POSITION, new PersistenceException("db"));
+    }
+    doubledWithoutATrade(w, invariants);
+
+    for (int step = 1; step <= 72; step++) {
+      w.clock.advance(Duration.ofSeconds(10));
+      assertThat(invariants.check(step)).as("step %d", step).isEmpty();
+    }
+    assertThat(w.store.faults().plannedStruck()).isEqualTo(6);
+    assertThat(w.store.find(id).orElseThrow().quantity()).isEqualByComparingTo("0.030");
+  }
+
+  @Test
+  void aStoreThatRefusesTheRowForGood_isStillCaughtAfterTheQuietPeriod() {
+    SimWorld w = new SimWorld();
+    Invariants invariants = new Invariants(w);
+    grownWhileTheRowCannotFollow(w, invariants);
+    w.store
+        .faults()
+        .failAlways(InMemoryPositionStore.Op.UPDATE_POSITION, new PersistenceException("down"));
+    doubledWithoutATrade(w, invariants);
+
+    w.clock.advance(Invariants.QUIET);
+    assertThat(invariants.check(1))
+        .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I3_ROW_DIFFERS));
+  }
+
+  /** The venue's long grows to 0.030 without a trade of the keeper's (an entry landing late). */
+  private static void doubledWithoutATrade(SimWorld w, Invariants invariants) {
+    w.exchange.seedPosition(
+        BTC,
+        new BigDecimal("0.030"),
+        new BigDecimal("65000"),
+        w.exchange.openingOrderId(BTC, PositionSide.LONG));
+    invariants.notQuiet();
+  }
+
+  /** A long of 0.015 BTC at 65,000, quiet and checked clean; returns its row's id. */
+  private static long grownWhileTheRowCannotFollow(SimWorld w, Invariants invariants) {
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    var opened = (OpenResult.Opened) w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    w.clock.advance(Invariants.QUIET);
+    assertThat(invariants.check(0)).isEmpty();
+    assertThat(opened.quantity()).isEqualByComparingTo("0.015");
+    return opened.positionId();
+  }
 }

@@ -34,6 +34,7 @@ public final class FaultKnobs<O extends Enum<O>> {
   private final Map<O, Duration> delays;
   private final Map<O, Integer> calls;
   private long struck;
+  private long plannedStruck;
 
   public FaultKnobs(Class<O> operations) {
     next = new EnumMap<>(operations);
@@ -129,6 +130,7 @@ public final class FaultKnobs<O extends Enum<O>> {
       return null;
     }
     struck++;
+    plannedStruck++;
     return switch (fault.when()) {
       case BEFORE_EFFECT -> throw fault.exception();
       case AFTER_EFFECT -> fault.exception();
@@ -146,6 +148,7 @@ public final class FaultKnobs<O extends Enum<O>> {
       return null;
     }
     struck++;
+    plannedStruck++;
     return fault.exception();
   }
 
@@ -155,6 +158,15 @@ public final class FaultKnobs<O extends Enum<O>> {
    */
   public synchronized long struck() {
     return struck;
+  }
+
+  /**
+   * How many of the single faults planned with {@link #failNext} have struck so far (the calls an
+   * outage of {@link #failAfter} or {@link #failAlways} failed do not count): lets an observer tell
+   * a fault that a history planned and that met a call only now from a standing outage.
+   */
+  public synchronized long plannedStruck() {
+    return plannedStruck;
   }
 
   /** Throws the fault returned by {@link #beforeEffect}, if any. */

@@ -66,6 +66,19 @@ class FakeExchangeKnobsTest {
   }
 
   @Test
+  void plannedStruck_countsSingleFaultsOnly_notTheCallsOfAStandingOutage() {
+    exchange.faults().failAlways(FakeExchange.Op.POSITIONS, new RetryableException("down"));
+    assertThatThrownBy(exchange::positions).isInstanceOf(RetryableException.class);
+    assertThatThrownBy(exchange::positions).isInstanceOf(RetryableException.class);
+    exchange.faults().failNext(FakeExchange.Op.PLACE_ORDER, new RetryableException("503"));
+    assertThatThrownBy(() -> exchange.placeMarketOrder(buy("a1")))
+        .isInstanceOf(RetryableException.class);
+
+    assertThat(exchange.faults().struck()).isEqualTo(3);
+    assertThat(exchange.faults().plannedStruck()).isEqualTo(1);
+  }
+
+  @Test
   void failNext_beforeEffect_placesNothing() {
     exchange
         .faults()
