@@ -157,7 +157,7 @@ public final class LiveSession {
     // acquisition or a step before may have taken most of its time-to-live (a loaded machine), and
     // a runner whose lease is lost must not touch the account, not even to set its leverage.
     renewal.ensureHeld("connect to the venue and set up the account");
-    try (LiveVenue venue = keys.open(clock, io);
+    try (LiveVenue venue = keys.open(clock, io, renewal::ensureHeld);
         Observability observability =
             new Observability(ops, clock, List.of(config.exchange().exchange()), List.of())) {
       Injector injector =
