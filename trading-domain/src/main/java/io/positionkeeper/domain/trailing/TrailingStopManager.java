@@ -135,8 +135,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     boolean saveInFlight;
     boolean exitInFlight;
 
-    /** Failed moves in a row, and the earliest time the next may be tried. */
+    /** Failed moves in a row, the level the last one asked for, and when it may be asked again. */
     int moveFailures;
+
+    BigDecimal failedTarget;
 
     Instant nextMoveAt = Instant.MIN;
 
@@ -475,8 +477,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         && Duration.between(last.get(), now).compareTo(policy.minMoveInterval()) < 0) {
       return Decision.MOVE_PENDING;
     }
-    if (now.isBefore(t.nextMoveAt)) {
-      return Decision.MOVE_PENDING; // the last move failed: tried again after its backoff
+    if (now.isBefore(t.nextMoveAt) && t.desired.compareTo(t.failedTarget) == 0) {
+      // The same level failed just before: asked again after its backoff. A new peak's level is
+      // a new request and goes at once (the stop follows the market as soon as the venue takes it).
+      return Decision.MOVE_PENDING;
     }
     t.moveInFlight = true;
     io.execute(() -> move(t));
@@ -555,9 +559,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           // with a growing wait. The stop placed keeps guarding the position meanwhile, and a
           // crossed level is the exit's to act on, not the move's.
           t.moveFailures++;
+          t.failedTarget = target;
           t.nextMoveAt = clock.now().plus(RETRY.delay(t.moveFailures));
         } else {
           t.moveFailures = 0;
+          t.failedTarget = null;
           t.nextMoveAt = Instant.MIN;
         }
       }
