@@ -62,6 +62,17 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
    */
   static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
+  /**
+   * Failures in a row tried again at the next tick before the waits grow: a fault that strikes once
+   * or twice (a 503, a 429) costs no more than a tick or two, as it always did.
+   */
+  static final int QUICK_RETRIES = 3;
+
+  /** The wait after failure number {@code inARow} of a move or an exit. */
+  static Duration retryDelay(int inARow) {
+    return inARow <= QUICK_RETRIES ? RETRY.initial() : RETRY.delay(inARow - QUICK_RETRIES + 1);
+  }
+
   /** Failures in a row after which the trail records a critical failure (an alert). */
   static final int ALERT_AFTER = 5;
 
@@ -419,7 +430,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       int inARow;
       synchronized (t) {
         inARow = ++t.exitFailures;
-        t.nextExitAt = clock.now().plus(RETRY.delay(inARow));
+        t.nextExitAt = clock.now().plus(retryDelay(inARow));
       }
       log.error(
           "closing position {} at its crossed trailing level failed ({} in a row)",
@@ -451,7 +462,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     return "; "
         + inARow
         + " in a row, tried again in "
-        + RETRY.delay(inARow).toSeconds()
+        + retryDelay(inARow).toSeconds()
         + " s; the stop at "
         + placed.toPlainString()
         + " still guards the position";
@@ -560,7 +571,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           // crossed level is the exit's to act on, not the move's.
           t.moveFailures++;
           t.failedTarget = target;
-          t.nextMoveAt = clock.now().plus(RETRY.delay(t.moveFailures));
+          t.nextMoveAt = clock.now().plus(retryDelay(t.moveFailures));
         } else {
           t.moveFailures = 0;
           t.failedTarget = null;
