@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,9 +127,22 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
    */
   public static BinanceGateway open(
       BinanceConfig config, Credentials credentials, Clock clock, TradingSettings settings) {
+    return open(config, credentials, clock, settings, next -> {});
+  }
+
+  /**
+   * As {@link #open(BinanceConfig, Credentials, Clock, TradingSettings)}, with {@code beforeWrite}
+   * asked before each write of the account's set-up (see {@link #prepareAccount(Consumer)}).
+   */
+  public static BinanceGateway open(
+      BinanceConfig config,
+      Credentials credentials,
+      Clock clock,
+      TradingSettings settings,
+      Consumer<String> beforeWrite) {
     BinanceGateway gateway = new BinanceGateway(config, credentials, clock, settings);
     try {
-      gateway.prepareAccount();
+      gateway.prepareAccount(beforeWrite);
       return gateway;
     } catch (RuntimeException e) {
       gateway.close();
@@ -143,6 +157,16 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
    * need to change", is success). Safe to call again.
    */
   public AccountSetup prepareAccount() {
+    return prepareAccount(next -> {});
+  }
+
+  /**
+   * As {@link #prepareAccount()}, with {@code beforeWrite} told what is set next before each write
+   * (leverage, margin type): a caller that may lose the right to act for the account on the way (a
+   * runner's lease) throws there, and nothing more is set.
+   */
+  public AccountSetup prepareAccount(Consumer<String> beforeWrite) {
+    Objects.requireNonNull(beforeWrite, "beforeWrite");
     if (rest.dualSidePosition()) {
       throw new RejectedException(
           HEDGE_MODE,
@@ -158,12 +182,14 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
         .symbols()
         .forEach(
             (symbol, wanted) -> {
+              beforeWrite.accept("set the leverage of " + symbol);
               int set = rest.changeLeverage(symbol.value(), wanted.leverage());
               if (set != wanted.leverage()) {
                 throw new RejectedException(
                     "LEVERAGE_NOT_SET",
                     symbol + ": leverage " + wanted.leverage() + " asked, venue set " + set);
               }
+              beforeWrite.accept("set the margin type of " + symbol);
               try {
                 rest.changeMarginType(symbol.value(), wanted.marginType().name());
               } catch (RejectedException e) {

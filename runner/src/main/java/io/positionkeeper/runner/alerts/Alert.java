@@ -22,7 +22,9 @@ public record Alert(Kind kind, Instant at, String title, Map<String, String> det
     DATABASE_DOWN,
     DATABASE_BACK,
     LEASE_LOST,
-    DEAD_LETTERS
+    DEAD_LETTERS,
+    /** A trailing stop move or a crossed-level exit keeps failing (the old stop still guards). */
+    REPEATED_FAILURE
   }
 
   /** One line for a chat: kind, title and details. */

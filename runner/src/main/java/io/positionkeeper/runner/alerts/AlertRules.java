@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Turns what the keeper stored into alerts: an emergency close, a stop that could not be placed (no
  * retry left), a change made by reconciliation (an adoption, a position found without a row, a
  * pending registration expired, a phantom or external close, a stop placed for a position its
- * opener had not protected), and the database going down and coming back.
+ * opener had not protected), a trailing move or exit that keeps failing, and the database going
+ * down and coming back.
  */
 public final class AlertRules implements KeeperObserver {
   private static final Set<String> OPENERS_STOPS = Set.of("opening", "kept after rollback");
@@ -46,6 +47,13 @@ public final class AlertRules implements KeeperObserver {
       case "STOP_PLACEMENT_FAILED" -> {
         if ("false".equals(p.get("willRetry"))) {
           alert(Alert.Kind.STOP_NOT_PLACED, r, "stop-loss could not be placed");
+        }
+      }
+      case "OPERATION_FAILED" -> {
+        // The keeper marks the failure that keeps repeating (a stop move the venue refuses, an
+        // exit at a crossed level that fails) once per run of failures; the single ones are noise.
+        if (p.getOrDefault("operation", "").endsWith(".repeated")) {
+          alert(Alert.Kind.REPEATED_FAILURE, r, p.get("operation") + " keeps failing");
         }
       }
       case "POSITION_ADOPTED" -> alert(Alert.Kind.RECONCILIATION_CHANGE, r, "position adopted");

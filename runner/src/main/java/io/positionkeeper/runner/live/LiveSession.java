@@ -1,7 +1,11 @@
 package io.positionkeeper.runner.live;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.util.Modules;
 import com.zaxxer.hikari.HikariDataSource;
 import io.positionkeeper.domain.audit.AuditSpool;
 import io.positionkeeper.domain.audit.BatchingAuditWriter;
@@ -25,6 +29,7 @@ import io.positionkeeper.ports.model.Signal;
 import io.positionkeeper.ports.model.SignalOutcome;
 import io.positionkeeper.ports.model.Symbol;
 import io.positionkeeper.postgres.JooqAccountLease;
+import io.positionkeeper.postgres.JooqPositionStore;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
@@ -157,13 +162,14 @@ public final class LiveSession {
     // acquisition or a step before may have taken most of its time-to-live (a loaded machine), and
     // a runner whose lease is lost must not touch the account, not even to set its leverage.
     renewal.ensureHeld("connect to the venue and set up the account");
-    try (LiveVenue venue = keys.open(clock, io);
+    try (LiveVenue venue = keys.open(clock, io, renewal::ensureHeld);
         Observability observability =
             new Observability(ops, clock, List.of(config.exchange().exchange()), List.of())) {
       Injector injector =
           Guice.createInjector(
               venue.module(),
-              observability.postgres(new PostgresModule(pool, spool, held)),
+              Modules.override(observability.postgres(new PostgresModule(pool, spool, held)))
+                  .with(new FenceReporting(renewal)),
               new KeeperModule(KeeperPolicy.standard(), observability.observer()));
       renewal.ensureHeld("start the keeper (restore, resync, reconcile)");
       watchOpenSymbols(injector, venue, config.exchange().exchange());
@@ -194,6 +200,21 @@ public final class LiveSession {
       } finally {
         keeper.stop();
       }
+    }
+  }
+
+  /** Binds the position store so that a write the database fenced out ends the lease at once. */
+  private static final class FenceReporting extends AbstractModule {
+    private final LeaseRenewal renewal;
+
+    FenceReporting(LeaseRenewal renewal) {
+      this.renewal = renewal;
+    }
+
+    @Provides
+    @Singleton
+    PositionStore store(JooqPositionStore store) {
+      return new FenceReportingStore(store, renewal::fencedOut);
     }
   }
 

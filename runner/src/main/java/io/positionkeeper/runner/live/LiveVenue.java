@@ -1,11 +1,14 @@
 package io.positionkeeper.runner.live;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import io.positionkeeper.binance.BinanceGateway;
 import io.positionkeeper.binance.BinanceStreams;
 import io.positionkeeper.binance.config.TradingSettings;
 import io.positionkeeper.bybit.BybitAdapter;
 import io.positionkeeper.ports.Clock;
+import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionRecord;
@@ -43,10 +46,13 @@ final class LiveVenue implements AutoCloseable {
     };
   }
 
-  /** Opens the adapter: account setup and clock sync happen here. */
+  /**
+   * Opens the adapter: account setup and clock sync happen here. Every write to the account, the
+   * set-up's included, first asks {@code lease} (see {@link LeaseFencedGateway}).
+   */
   @FunctionalInterface
   interface Keys {
-    LiveVenue open(Clock clock, Executor io);
+    LiveVenue open(Clock clock, Executor io, LeaseFencedGateway.LeaseCheck lease);
   }
 
   private static Keys binanceKeys(
@@ -57,15 +63,17 @@ final class LiveVenue implements AutoCloseable {
           case MAINNET, DEMO, CUSTOM ->
               io.positionkeeper.binance.auth.Credentials.fromEnvironment(env, false);
         };
-    return (clock, io) -> {
+    return (clock, io, lease) -> {
       BinanceGateway gateway =
           BinanceGateway.open(
               settings.config(),
               credentials,
               clock,
-              TradingSettings.defaults().withSymbols(settings.settings()));
+              TradingSettings.defaults().withSymbols(settings.settings()),
+              lease::ensureHeld);
       return new LiveVenue(
-          new BinanceModule(gateway, new BinanceStreams(gateway), clock, io),
+          fenced(
+              new BinanceModule(gateway, new BinanceStreams(gateway), clock, io), gateway, lease),
           gateway::close,
           // Binance keeps our client id on the stop (the algo order's clientAlgoId).
           stored -> {});
@@ -75,13 +83,28 @@ final class LiveVenue implements AutoCloseable {
   private static Keys bybitKeys(ExchangeSettings.Bybit settings, Map<String, String> env) {
     io.positionkeeper.bybit.auth.Credentials credentials =
         io.positionkeeper.bybit.auth.Credentials.fromEnvironment(env, settings.config().network());
-    return (clock, io) -> {
+    return (clock, io, lease) -> {
       BybitAdapter adapter = BybitAdapter.create(settings.config(), credentials, clock);
+      // Bybit sets a symbol's leverage inside the first order on it, behind the same check.
       return new LiveVenue(
-          new BybitModule(adapter, clock, io),
+          fenced(new BybitModule(adapter, clock, io), adapter.gateway(), lease),
           adapter::close,
           stored -> adapter.restoreStopNames(stopNames(stored)));
     };
+  }
+
+  /** {@code module} with its gateway bound behind the lease check. */
+  private static Module fenced(
+      Module module, ExchangeGateway gateway, LeaseFencedGateway.LeaseCheck lease) {
+    ExchangeGateway guarded = new LeaseFencedGateway(gateway, lease);
+    return Modules.override(module)
+        .with(
+            new AbstractModule() {
+              @Override
+              protected void configure() {
+                bind(ExchangeGateway.class).toInstance(guarded);
+              }
+            });
   }
 
   /** The module binding the venue's gateway, streams, clock and the keeper's io thread. */

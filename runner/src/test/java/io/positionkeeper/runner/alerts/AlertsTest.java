@@ -106,6 +106,9 @@ class AlertsTest {
               "STOP_PLACEMENT_FAILED",
               Map.of("attempt", "3", "failure", "-2021", "willRetry", "false")));
       rules.onRecord(record("POSITION_ADOPTED", Map.of("side", "LONG", "quantity", "1")));
+      rules.onRecord(
+          record("OPERATION_FAILED", Map.of("operation", "moveStop.repeated", "detail", "-2021")));
+      rules.onRecord(record("OPERATION_FAILED", Map.of("operation", "moveStop", "detail", "one")));
       rules.onDatabaseFailure("audit journal", new PersistenceException("connection refused"));
       rules.onDatabaseAnswered("audit journal");
       AtomicBoolean lease = new AtomicBoolean(true);

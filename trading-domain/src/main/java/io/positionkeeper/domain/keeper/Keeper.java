@@ -208,14 +208,19 @@ public final class Keeper implements PositionKeeper {
     return new StartReport(rows.size(), restored, fresh, notReady, reconciled);
   }
 
-  /** Stream events reach the monitor, then the book, then the trailing stops, in that order. */
+  /**
+   * Stream events reach the monitor, then the book, then the trailing stops, then the protection
+   * watch, in that order; each of them whatever an earlier one threw (see {@link StreamFanOut}).
+   */
   private io.positionkeeper.ports.StreamListener fanOut(VenueParts v) {
-    return event -> {
-      v.monitor().onEvent(event);
-      v.tracker().onEvent(event);
-      v.trailing().onEvent(event);
-      v.protection().onEvent(event);
-    };
+    return new StreamFanOut(
+        v.gateway().exchange(),
+        audit,
+        List.of(
+            new StreamFanOut.Named("connection monitor", v.monitor()::onEvent),
+            new StreamFanOut.Named("position tracker", v.tracker()::onEvent),
+            new StreamFanOut.Named("trailing stops", v.trailing()::onEvent),
+            new StreamFanOut.Named("protection watch", v.protection()::onEvent)));
   }
 
   private boolean awaitReady(ConnectionMonitor monitor) {

@@ -9,6 +9,7 @@ import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionId;
 import io.positionkeeper.domain.position.PositionKey;
+import io.positionkeeper.domain.retry.Backoff;
 import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
@@ -53,6 +54,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrailingStopManager implements TrailingStops, StreamListener {
   private static final Logger log = LoggerFactory.getLogger(TrailingStopManager.class);
+
+  /**
+   * The wait before trying a failed stop move or crossed-level exit again: 1 s (the timer's tick),
+   * doubling to 30 s. A refusal repeated every second for good costs the account's request weight
+   * and hides the failure in the noise.
+   */
+  static final Backoff RETRY = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+  /**
+   * Failures in a row tried again at the next tick before the waits grow: a fault that strikes once
+   * or twice (a 503, a 429) costs no more than a tick or two, as it always did.
+   */
+  static final int QUICK_RETRIES = 3;
+
+  /** The wait after failure number {@code inARow} of a move or an exit. */
+  static Duration retryDelay(int inARow) {
+    return inARow <= QUICK_RETRIES ? RETRY.initial() : RETRY.delay(inARow - QUICK_RETRIES + 1);
+  }
+
+  /** Failures in a row after which the trail records a critical failure (an alert). */
+  static final int ALERT_AFTER = 5;
 
   private final Exchange exchange;
   private final ExchangeGateway gateway;
@@ -128,6 +150,18 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     boolean moveInFlight;
     boolean saveInFlight;
     boolean exitInFlight;
+
+    /** Failed moves in a row, the level the last one asked for, and when it may be asked again. */
+    int moveFailures;
+
+    BigDecimal failedTarget;
+
+    Instant nextMoveAt = Instant.MIN;
+
+    /** Failed exits at the crossed level in a row, and the earliest time the next may be tried. */
+    int exitFailures;
+
+    Instant nextExitAt = Instant.MIN;
 
     Tracked(
         long dbId,
@@ -392,6 +426,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     if (TrailingRule.improvement(t.side, t.desired, placed).signum() <= 0) {
       return Decision.TRIGGERED;
     }
+    if (clock.now().isBefore(t.nextExitAt)) {
+      // The exit failed just before: it is owed, and tried again after its backoff. Nothing else
+      // is tried meanwhile (a move to the crossed level is one the venue refuses).
+      return Decision.EXIT;
+    }
     t.exitInFlight = true;
     BigDecimal level = t.triggerLevel;
     io.execute(() -> exitAtMarket(t, price, level, placed));
@@ -399,23 +438,52 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   }
 
   private void exitAtMarket(Tracked t, BigDecimal price, BigDecimal level, BigDecimal placed) {
+    boolean failed = true;
     try {
       audit.record(
           new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, "closing at market"));
       exit.closeAtMarket(t.key, t.dbId);
+      failed = false;
     } catch (RuntimeException e) {
-      log.error("closing position {} at its crossed trailing level failed", t.dbId, e);
+      int inARow;
+      synchronized (t) {
+        inARow = ++t.exitFailures;
+        t.nextExitAt = clock.now().plus(retryDelay(inARow));
+      }
+      log.error(
+          "closing position {} at its crossed trailing level failed ({} in a row)",
+          t.dbId,
+          inARow,
+          e);
       audit.record(
           new AuditEvent.OperationFailed(
               t.subject(),
-              "trailingExit",
-              e.getClass().getSimpleName() + ": " + e.getMessage(),
-              Severity.ERROR));
+              inARow == ALERT_AFTER ? "trailingExit.repeated" : "trailingExit",
+              e.getClass().getSimpleName() + ": " + e.getMessage() + retrying(inARow, placed),
+              inARow == ALERT_AFTER ? Severity.CRITICAL : Severity.ERROR));
     } finally {
       synchronized (t) {
         t.exitInFlight = false;
+        if (!failed) {
+          t.exitFailures = 0;
+          t.nextExitAt = Instant.MIN;
+        }
       }
     }
+  }
+
+  /**
+   * How a failure goes on: the next attempt's wait, and (once it keeps failing) that the stop
+   * placed still guards the position.
+   */
+  private static String retrying(int inARow, BigDecimal placed) {
+    return "; "
+        + inARow
+        + " in a row, tried again in "
+        + retryDelay(inARow).toSeconds()
+        + " s; the stop at "
+        + placed.toPlainString()
+        + " still guards the position";
   }
 
   /**
@@ -438,6 +506,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         && Duration.between(last.get(), now).compareTo(policy.minMoveInterval()) < 0) {
       return Decision.MOVE_PENDING;
     }
+    if (now.isBefore(t.nextMoveAt) && t.desired.compareTo(t.failedTarget) == 0) {
+      // The same level failed just before: asked again after its backoff. A new peak's level is
+      // a new request and goes at once (the stop follows the market as soon as the venue takes it).
+      return Decision.MOVE_PENDING;
+    }
     t.moveInFlight = true;
     io.execute(() -> move(t));
     return Decision.MOVE;
@@ -450,7 +523,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     for (Tracked t : byId.values()) {
       synchronized (t) {
         catchUpDesired(t);
-        if (stillCrossed(t) && crossed(t, t.lastMark) == Decision.EXIT) {
+        if (stillCrossed(t)
+            && (crossed(t, t.lastMark) == Decision.EXIT || t.exitInFlight || t.exitFailures > 0)) {
+          // The exit acts on a crossed level (or waits out its backoff): a move to a level the
+          // mark already crossed is one the venue refuses as triggering at once.
           continue;
         }
         if (considerMove(t, now) == Decision.NONE && saveDue(t.state, now)) {
@@ -480,22 +556,45 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       target = t.desired;
     }
     ClientOrderId newId = ClientIds.stopMove(t.correlation, clock.now());
+    boolean failed = true;
     try {
       StopOrder moved =
           gateway.moveStopLoss(current, new StopLossRequest(t.key.symbol(), t.side, target, newId));
       recordMoved(t, current, moved);
+      failed = false;
     } catch (PortException e) {
-      log.warn("moving the stop of position {} to {} failed", t.dbId, target, e);
+      int inARow;
+      synchronized (t) {
+        inARow = t.moveFailures + 1;
+      }
+      log.warn(
+          "moving the stop of position {} to {} failed ({} in a row)", t.dbId, target, inARow, e);
       audit.record(
           new AuditEvent.OperationFailed(
               t.subject(),
-              "moveStop",
-              e.getClass().getSimpleName() + ": " + e.getMessage(),
-              Severity.WARNING));
+              inARow == ALERT_AFTER ? "moveStop.repeated" : "moveStop",
+              e.getClass().getSimpleName()
+                  + ": "
+                  + e.getMessage()
+                  + retrying(inARow, current.triggerPrice()),
+              inARow == ALERT_AFTER ? Severity.CRITICAL : Severity.WARNING));
       settleFromVenue(t, current);
     } finally {
       synchronized (t) {
         t.moveInFlight = false;
+        if (failed) {
+          // A refused move is not sent again on every tick: a venue that says the new level would
+          // trigger at once (its mark already beyond it) or that keeps failing is asked again
+          // with a growing wait. The stop placed keeps guarding the position meanwhile, and a
+          // crossed level is the exit's to act on, not the move's.
+          t.moveFailures++;
+          t.failedTarget = target;
+          t.nextMoveAt = clock.now().plus(retryDelay(t.moveFailures));
+        } else {
+          t.moveFailures = 0;
+          t.failedTarget = null;
+          t.nextMoveAt = Instant.MIN;
+        }
       }
     }
   }
