@@ -105,7 +105,8 @@ public final class DryRunReconciliation {
     }
 
     @Override
-    public Optional<BigDecimal> trailedStop(long dbId) {
+    public Optional<BigDecimal> trailedStop(
+        long dbId, io.positionkeeper.ports.model.PositionSide side) {
       return Optional.empty();
     }
   }

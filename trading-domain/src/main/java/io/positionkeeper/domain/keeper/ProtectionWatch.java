@@ -9,6 +9,7 @@ import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ConnectionState;
 import io.positionkeeper.ports.model.Exchange;
+import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopStatus;
 import io.positionkeeper.ports.model.StreamEvent;
 import java.time.Duration;
@@ -24,10 +25,11 @@ import java.util.Set;
  * Notices, from one venue's stream, when a reconciliation is owed before the periodic one: the stop
  * a stored, active position relies on was cancelled or expired on the venue (by hand, by the
  * venue), a position the book does not hold appeared (an entry that landed after its open gave up,
- * a position opened by hand), a flat the closer could not confirm left a row open, or the streams
- * were resynced after a gap in which such news may have been lost. The keeper's timer asks {@link
- * #due(Instant)} and reconciles; reconciliation reads the venue and re-protects through the same
- * path as always, so this watch never places a stop itself and cannot make a second one.
+ * a position opened by hand), a flat the closer could not confirm left a row open, a held position
+ * changed side (a net flip), or the streams were resynced after a gap in which such news may have
+ * been lost. The keeper's timer asks {@link #due(Instant)} and reconciles; reconciliation reads the
+ * venue and re-protects through the same path as always, so this watch never places a stop itself
+ * and cannot make a second one.
  *
  * <p>A stop cancelled because the keeper moved it is not news: by the time the timer asks, the book
  * names the replacement, and the suspicion is dropped without a venue call. What it holds is
@@ -43,6 +45,9 @@ final class ProtectionWatch implements StreamListener {
   private final Set<PositionKey> unconfirmedFlat = new HashSet<>();
   // Symbols where a size landed while an open still held the symbol in the book.
   private final Set<PositionKey> landedWhileOpening = new HashSet<>();
+  // The side of each symbol's last non-zero size on the stream, to see a net flip.
+  private final Map<PositionKey, PositionSide> lastSide = new HashMap<>();
+  private final Set<PositionKey> flipped = new HashSet<>();
   private boolean resynced;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
@@ -96,11 +101,29 @@ final class ProtectionWatch implements StreamListener {
     }
     if (position.signedSize().signum() == 0) {
       landedWhileOpening.remove(key);
+      lastSide.remove(key);
+    } else {
+      onSide(key, position.signedSize().signum() > 0 ? PositionSide.LONG : PositionSide.SHORT);
     }
     if (position.signedSize().signum() == 0 && stillOpen(key)) {
       // A flat the closer did not take (stale, or the venue could not confirm it): only a read of
       // the venue settles whether the row's position is gone.
       unconfirmedFlat.add(key);
+      news++;
+    }
+  }
+
+  /**
+   * A held position whose size changed side without going through zero: a late entry larger than
+   * the position flipped the venue's one net position (one-way mode). Its stop protects the old
+   * side only (a SHORT's close-position stop above the mark cannot stop a LONG falling), so the new
+   * side has none until a reconciliation protects it: news at once, not a minute later.
+   */
+  private void onSide(PositionKey key, PositionSide side) {
+    PositionSide before = lastSide.put(key, side);
+    Optional<Position> holder = book.get(key);
+    if (before != null && before != side && holder.isPresent() && settled(holder.get())) {
+      flipped.add(key);
       news++;
     }
   }
@@ -177,7 +200,11 @@ final class ProtectionWatch implements StreamListener {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
     openingsEnded();
     boolean owed =
-        resynced || !gone.isEmpty() || !untracked.isEmpty() || !unconfirmedFlat.isEmpty();
+        resynced
+            || !gone.isEmpty()
+            || !untracked.isEmpty()
+            || !unconfirmedFlat.isEmpty()
+            || !flipped.isEmpty();
     return owed && !now.isBefore(nextRun);
   }
 
@@ -196,6 +223,7 @@ final class ProtectionWatch implements StreamListener {
       gone.clear();
       untracked.clear();
       unconfirmedFlat.clear();
+      flipped.clear();
     }
     unsettledRuns = 0;
     nextRun = Instant.MIN;

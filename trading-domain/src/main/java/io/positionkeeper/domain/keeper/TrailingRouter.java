@@ -55,9 +55,10 @@ final class TrailingRouter implements TrailingStops {
   }
 
   @Override
-  public java.util.Optional<java.math.BigDecimal> trailedStop(long dbId) {
+  public java.util.Optional<java.math.BigDecimal> trailedStop(
+      long dbId, io.positionkeeper.ports.model.PositionSide side) {
     return managers.values().stream()
-        .map(m -> m.trailedStop(dbId))
+        .map(m -> m.trailedStop(dbId, side))
         .flatMap(java.util.Optional::stream)
         .findFirst();
   }

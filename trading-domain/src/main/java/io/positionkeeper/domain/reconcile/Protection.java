@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,11 @@ final class Protection {
     Instrument instrument = c.instrument(row.symbol());
     // The row keeps the first stop; the trailing rule may hold a tighter one. Re-protecting at the
     // row's level would loosen the stop the trader already had.
+    // The trailing rule's level only counts when it trails this side: after a net flip it still
+    // names the old side's level until the new side's stop is placed and trailing starts over.
     Optional<BigDecimal> trigger =
         a.side() == row.side()
-            ? tighterOf(a.side(), a.trigger(), c.trailing().trailedStop(row.id()))
+            ? tighterOf(a.side(), a.trigger(), c.trailing().trailedStop(row.id(), a.side()))
             : a.trigger();
     Price stop =
         trigger
@@ -62,14 +65,47 @@ final class Protection {
                 () ->
                     instrument.stopLossFor(
                         a.side(), new Price(a.entryPrice()), c.policy().defaultStopLossPercent()));
+    Subject subject = c.subjectOf(row);
     return protect(
         a,
         c.key(row.symbol()),
         row.id(),
-        c.subjectOf(row),
+        subject,
         a.side(),
         stop,
-        "replaced: none working on the exchange");
+        "replaced: none working on the exchange",
+        placed -> cancelOtherSide(a, subject, placed));
+  }
+
+  /**
+   * The old side's stops of a position whose net side flipped, cancelled once the new side's stop
+   * works (never before: until then they are all the position has, useless as they are). One that
+   * cannot be cancelled now goes as an extra stop in the next run.
+   */
+  private void cancelOtherSide(ReconcileAction.ReplaceStop a, Subject subject, StopOrder placed) {
+    for (StopOrder old : a.otherSide()) {
+      try {
+        c.read(
+            () -> {
+              c.gateway().cancelStopLoss(old.symbol(), old.clientId());
+              return old;
+            });
+        c.audit()
+            .record(
+                subject,
+                () ->
+                    new AuditEvent.StopCancelled(
+                        subject,
+                        old.clientId(),
+                        "other side: " + placed.clientId() + " protects the " + a.side()));
+      } catch (PortException e) {
+        log.warn("the old side's stop {} on {} stays for the next run", old.clientId(), a.symbol());
+        c.audit()
+            .record(
+                new AuditEvent.OperationFailed(
+                    subject, "cancelStopLoss", describe(e), Severity.WARNING));
+      }
+    }
   }
 
   private static Optional<BigDecimal> tighterOf(
@@ -89,6 +125,18 @@ final class Protection {
       PositionSide side,
       Price trigger,
       String context) {
+    return protect(action, key, dbId, subject, side, trigger, context, placed -> {});
+  }
+
+  private ActionOutcome protect(
+      ReconcileAction action,
+      PositionKey key,
+      long dbId,
+      Subject subject,
+      PositionSide side,
+      Price trigger,
+      String context,
+      Consumer<StopOrder> whenWorking) {
     Instant started = c.clock().now();
     int[] attempt = {0};
     var target =
@@ -99,8 +147,14 @@ final class Protection {
             () -> ClientIds.reconcileStop(dbId, started, ++attempt[0]),
             subject);
     return switch (stops.place(target, trigger)) {
-      case StopPlacement.Outcome.Placed placed ->
-          recordProtection(action, key, dbId, subject, placed.stop(), placed.attempts(), context);
+      case StopPlacement.Outcome.Placed placed -> {
+        // Recorded first, so that the book names the new stop when the stream reports what
+        // whenWorking cancels: the cancel of a stop the book no longer relies on is no news.
+        ActionOutcome recorded =
+            recordProtection(action, key, dbId, subject, placed.stop(), placed.attempts(), context);
+        whenWorking.accept(placed.stop());
+        yield recorded;
+      }
       case StopPlacement.Outcome.Failed failed ->
           unprotected(action, key, subject, failed.reason());
     };

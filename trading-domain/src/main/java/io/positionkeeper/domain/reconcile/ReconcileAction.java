@@ -8,6 +8,7 @@ import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -103,16 +104,23 @@ public sealed interface ReconcileAction {
   /**
    * An active position with no working stop-loss on the exchange (cancelled by hand): place one, at
    * {@code trigger} (the row's recorded stop) or, when absent, at the default distance from {@code
-   * entryPrice}.
+   * entryPrice}. {@code otherSide} are stops of ours working for the other side of the symbol's one
+   * net position (the old side's, after a net flip): they protect nothing, and are cancelled once
+   * the new stop works, never before.
    */
   record ReplaceStop(
-      PositionRecord row, PositionSide side, BigDecimal entryPrice, Optional<BigDecimal> trigger)
+      PositionRecord row,
+      PositionSide side,
+      BigDecimal entryPrice,
+      Optional<BigDecimal> trigger,
+      List<StopOrder> otherSide)
       implements ReconcileAction {
     public ReplaceStop {
       Objects.requireNonNull(row, "row");
       Objects.requireNonNull(side, "side");
       Objects.requireNonNull(entryPrice, "entryPrice");
       Objects.requireNonNull(trigger, "trigger");
+      otherSide = List.copyOf(otherSide);
     }
 
     public Symbol symbol() {

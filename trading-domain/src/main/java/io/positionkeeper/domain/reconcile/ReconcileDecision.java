@@ -2,6 +2,7 @@ package io.positionkeeper.domain.reconcile;
 
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.PositionSide;
@@ -120,13 +121,34 @@ public final class ReconcileDecision {
     if (protectedNow) {
       return Optional.empty();
     }
-    boolean sameSide = side == row.side();
+    // The row's level is a level for the venue's side only when the row is on that side and the
+    // stop it names is not working for the other side. A late entry can flip the net position
+    // (one-way mode) and the stream's write of the flip changes the row's side but not its stop:
+    // the old side's level, re-placed for the new side, would trigger at once (a SHORT's stop is
+    // above the mark, a LONG's below), and the keeper would close the position at market. A
+    // trader wants the new position protected as an opening would protect it: at the default
+    // distance from its own entry.
+    boolean rowStopOtherSide =
+        row.stopClientId()
+            .flatMap(id -> working.stream().filter(s -> s.clientId().equals(id)).findFirst())
+            .map(s -> s.positionSide() != side)
+            .orElse(false);
+    boolean levelOfThisSide = side == row.side() && !rowStopOtherSide;
+    List<StopOrder> otherSide =
+        working.stream()
+            .filter(
+                s ->
+                    !s.status().isFinal()
+                        && s.positionSide() != side
+                        && ClientIds.isOurStop(s.clientId()))
+            .toList();
     return Optional.of(
         new ReconcileAction.ReplaceStop(
             row,
             side,
-            sameSide ? row.entryPrice() : venue.entryPrice(),
-            sameSide ? row.stopPrice() : Optional.empty()));
+            levelOfThisSide ? row.entryPrice() : venue.entryPrice(),
+            levelOfThisSide ? row.stopPrice() : Optional.empty(),
+            otherSide));
   }
 
   /** Venue positions neither a row nor the book knows, handled as the policy says. */

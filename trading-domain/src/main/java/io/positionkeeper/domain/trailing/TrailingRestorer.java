@@ -14,6 +14,7 @@ import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.TrailingStatus;
 import io.positionkeeper.ports.model.TrailingStopState;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,10 +68,18 @@ public final class TrailingRestorer {
     for (PositionRecord row : open) {
       PositionKey key = new PositionKey(row.exchange(), row.symbol());
       ClientOrderId correlation = PositionLoader.correlationOf(row);
-      Optional<StopOrder> placed =
-          TrailingStopManager.recordedStop(
-              row.symbol(), row.side(), row.stopClientId(), row.stopPrice());
       TrailingStopState state = states.get(row.id());
+      // A stored state of the other side means the net position flipped under the row (a late
+      // entry larger than the position, one-way mode), and the stream's write of the flip changed
+      // the row's side, not its stop: the row's stop is the old side's (a SHORT's stop above the
+      // mark), which as the new side's would trigger at once. Trailing starts without it;
+      // reconciliation protects the new side from its entry.
+      boolean flipped = state != null && state.side() != row.side();
+      Optional<StopOrder> placed =
+          flipped
+              ? Optional.empty()
+              : TrailingStopManager.recordedStop(
+                  row.symbol(), row.side(), row.stopClientId(), row.stopPrice());
       Optional<String> problem = problemWith(state, row);
       if (problem.isEmpty()) {
         manager.adopt(key, correlation, state, placed);
@@ -78,7 +87,7 @@ public final class TrailingRestorer {
         restored++;
         continue;
       }
-      TrailingStopState replacement = freshState(row);
+      TrailingStopState replacement = freshState(row, flipped ? Optional.empty() : row.stopPrice());
       fresh++;
       used.add(row.id());
       Subject subject = Subject.stored(key, row.id(), correlation.value());
@@ -120,7 +129,7 @@ public final class TrailingRestorer {
     return Optional.empty();
   }
 
-  private TrailingStopState freshState(PositionRecord row) {
+  private TrailingStopState freshState(PositionRecord row, Optional<BigDecimal> stop) {
     TrailingParams params = policy.defaults();
     return new TrailingStopState(
         row.id(),
@@ -131,7 +140,7 @@ public final class TrailingRestorer {
         params.callbackPercent(),
         TrailingStatus.INACTIVE,
         row.entryPrice(),
-        row.stopPrice(),
+        stop,
         0,
         Optional.empty(),
         Optional.empty(),

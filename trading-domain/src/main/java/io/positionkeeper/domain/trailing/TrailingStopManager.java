@@ -212,6 +212,13 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   @Override
   public void onStopPlaced(Position position, long dbId, StopOrder stop) {
     Tracked t = byId.get(dbId);
+    if (t != null && t.side != stop.positionSide()) {
+      // The net position flipped (a late entry larger than the position, one-way mode): the old
+      // side's peak, activation and level mean nothing for the new side, whose stop was placed
+      // from its own entry. Trailing starts over from that stop, with the default parameters (the
+      // entry that flipped it was an open that gave up; its own parameters are not known here).
+      t = null;
+    }
     if (t == null) {
       TrailingStopState initial =
           TrailingRule.initialState(
@@ -283,8 +290,8 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   }
 
   @Override
-  public Optional<BigDecimal> trailedStop(long dbId) {
-    return stateOf(dbId).flatMap(TrailingStopManager::trailedStop);
+  public Optional<BigDecimal> trailedStop(long dbId, PositionSide side) {
+    return stateOf(dbId).filter(s -> s.side() == side).flatMap(TrailingStopManager::trailedStop);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.positionkeeper.domain.trailing;
 
 import io.positionkeeper.domain.instrument.Instrument;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopOrder;
 
 /** The hand-off between a position's life and its trailing stop. */
@@ -30,8 +31,9 @@ public interface TrailingStops {
   boolean hasMovedStop(long dbId);
 
   /**
-   * The stop level the trailing rule holds for a position, when it is trailed: a stop re-placed
-   * after a loss of protection starts from here, since a stop never loosens.
+   * The stop level the trailing rule holds for a position, when it is trailed on {@code side}: a
+   * stop re-placed after a loss of protection starts from here, since a stop never loosens. Empty
+   * when it trails the other side: after a net flip the old side's level protects nothing.
    */
-  java.util.Optional<java.math.BigDecimal> trailedStop(long dbId);
+  java.util.Optional<java.math.BigDecimal> trailedStop(long dbId, PositionSide side);
 }

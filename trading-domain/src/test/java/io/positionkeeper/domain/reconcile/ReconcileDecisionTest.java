@@ -255,6 +255,28 @@ class ReconcileDecisionTest {
   }
 
   @Test
+  void aFlipTheRowAlreadyFollows_isProtectedFromTheVenuesEntry_notAtTheOldSidesLevel() {
+    // The stream's write of a net flip (SHORT to LONG) changed the row's side, not its stop: the
+    // row names the SHORT's stop, still working for the SHORT. A restart, or a run that comes
+    // after the write, sees a LONG row on a LONG venue with no LONG stop.
+    PositionRecord row = row(1, BTC, PositionSide.LONG, "0.015");
+    StopOrder shortsStop = stop("pks-row-1-1", "66000", PositionSide.SHORT, StopStatus.WORKING);
+    Case c =
+        new Case("flipped, written").row(row).onExchange(ex(BTC, "0.015")).stops(BTC, shortsStop);
+
+    assertThat(c.decide())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            ReconcileAction.ReplaceStop.class,
+            r -> {
+              assertThat(r.side()).isEqualTo(PositionSide.LONG);
+              assertThat(r.trigger()).isEmpty();
+              assertThat(r.entryPrice()).isEqualByComparingTo("64100");
+              assertThat(r.otherSide()).containsExactly(shortsStop);
+            });
+  }
+
+  @Test
   void theExpiredPending_carriesItsAge() {
     Case c = new Case("stale").inBook(pending(DBR, Duration.ofMinutes(3)));
 

@@ -285,7 +285,8 @@ final class ReconcileFixture implements AutoCloseable {
     }
 
     @Override
-    public java.util.Optional<java.math.BigDecimal> trailedStop(long dbId) {
+    public java.util.Optional<java.math.BigDecimal> trailedStop(
+        long dbId, io.positionkeeper.ports.model.PositionSide side) {
       return java.util.Optional.empty();
     }
   }

@@ -235,8 +235,19 @@ final class Invariants {
       if (placedTwice.isPresent()) {
         return placedTwice;
       }
-      boolean open = w.exchange.positionSize(symbol).signum() != 0;
-      long stops = w.exchange.workingStops(symbol).size();
+      BigDecimal size = w.exchange.positionSize(symbol);
+      boolean open = size.signum() != 0;
+      List<StopOrder> working = w.exchange.workingStops(symbol);
+      long stops = working.size();
+      // Only a stop on the position's own side protects it (a SELL stop for a LONG, a BUY stop for
+      // a SHORT): after a net flip the old side's close-position stop is still working, and
+      // stops nothing. Without one of its own side the position counts as unprotected, whatever
+      // else works beside it.
+      PositionSide side = size.signum() > 0 ? PositionSide.LONG : PositionSide.SHORT;
+      long ownSide = working.stream().filter(o -> o.positionSide() == side).count();
+      if (open && ownSide == 0) {
+        stops = 0;
+      }
       if (!open || stops == 1) {
         withoutOneStopFor.remove(symbol);
         withoutOneStopSince.remove(symbol);
@@ -254,9 +265,15 @@ final class Invariants {
                 Kind.I1_STOP_COUNT,
                 step,
                 symbol
+                    + " "
+                    + side
                     + " open with "
                     + stops
-                    + " working stops for "
+                    + " working stops of its side"
+                    + (working.size() > ownSide
+                        ? " (and " + (working.size() - ownSide) + " of the other)"
+                        : "")
+                    + " for "
                     + unprotected
                     + " of resynced time since "
                     + since

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * ones on Bybit. Any violation fails the build and prints its shrunk history and the command that
  * replays it. The fault classes and violation kinds that still find open defects are off or
  * quarantined here, each with its reason in RELIABILITY.md; the soak ({@code -Psoak}) runs them
- * all. {@code -Dsim.ci.seeds}, {@code -Dsim.ci.steps} and {@code -Dsim.threads} change the size and
- * the parallelism (results do not depend on the thread count).
+ * all. {@code -Dsim.ci.firstSeed}, {@code -Dsim.ci.seeds}, {@code -Dsim.ci.steps} and {@code
+ * -Dsim.threads} change the size and the parallelism (results do not depend on the thread count).
  */
 class SimulationCampaignTest {
   /** Fault classes whose findings are not yet fixed (RELIABILITY.md, "Open findings"). */
@@ -29,7 +29,7 @@ class SimulationCampaignTest {
     int seeds = Integer.getInteger("sim.ci.seeds", 1_000);
     Campaign.Plan plan =
         new Campaign.Plan(
-            1,
+            Long.getLong("sim.ci.firstSeed", 1L),
             seeds,
             Integer.getInteger("sim.ci.steps", 1_000),
             List.of(FakeExchange.Flavour.BYBIT, FakeExchange.Flavour.BINANCE),
