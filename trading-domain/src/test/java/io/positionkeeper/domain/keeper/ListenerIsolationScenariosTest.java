@@ -9,7 +9,6 @@ import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.ForwardingGateway;
-import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionSnapshot;
 import java.time.Duration;
@@ -69,11 +68,9 @@ class ListenerIsolationScenariosTest {
     // within seconds, not at the reconciliation a minute after the start.
     assertThat(raw.store.loadOpen()).isEmpty();
     assertThat(raw.exchange.workingStops(BTC)).isEmpty();
-    // The failure is not swallowed: the stream sees it, and the trail records it.
-    assertThat(thrown).isInstanceOf(IllegalStateException.class);
-    assertThat(raw.journal.records())
-        .filteredOn(r -> r.type().equals("OPERATION_FAILED"))
-        .extracting(AuditRecord::payload)
-        .anySatisfy(p -> assertThat(p.get("operation")).isEqualTo("stream.position-tracker"));
+    // The closer now takes an unreadable list as "the venue did not say" (logged) and leaves the
+    // decision to reconciliation; a listener that still throws is isolated by StreamFanOut, whose
+    // own test shows the failure thrown again and recorded (StreamFanOutTest).
+    assertThat(thrown).isNull();
   }
 }
