@@ -321,6 +321,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
    */
   void startRunner() throws Exception {
     Instant until = Instant.now().plus(Duration.ofSeconds(90));
+    int leaseExits = 0;
     while (true) {
       int n = outputs.size() / 2 + 1;
       Path log = home.resolve("keeper-" + n + ".log");
@@ -346,6 +347,13 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
         fail("runner %d exited with %d before it started: %s", n, p.exitValue(), why);
       }
       assertThat(Instant.now()).as("the dead runner's lease expired in time").isBefore(until);
+      // It stopped for its lease, not for being slow: on a loaded machine taking the lease can
+      // use up most of its time-to-live, and the runner then rightly stops before acting. The
+      // next incarnation gets a start of its own (a JVM start alone takes tens of seconds at
+      // load 20), a few times at most.
+      leaseExits++;
+      assertThat(leaseExits).as("runners stopped for the lease in one start").isLessThan(4);
+      until = Instant.now().plus(Duration.ofSeconds(90));
       Thread.sleep(2_000);
     }
   }
