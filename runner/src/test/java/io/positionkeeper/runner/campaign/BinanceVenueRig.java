@@ -227,6 +227,11 @@ final class BinanceVenueRig extends RunnerRig {
       }
 
       @Override
+      public void stopAnsweredAmbiguouslyWithoutEffect() {
+        f.serverErrorNext("POST", ALGO, 1);
+      }
+
+      @Override
       public void entryAppliedLate(Duration lateBy) {
         f.timeoutAndApplyLate("POST", ORDER, lateBy);
       }

@@ -242,6 +242,11 @@ final class BybitRig extends RunnerRig {
       }
 
       @Override
+      public void stopAnsweredAmbiguouslyWithoutEffect() {
+        f.failNext("POST", TRADING_STOP, 1, 10016, "Internal System Error.");
+      }
+
+      @Override
       public void entryAppliedLate(java.time.Duration lateBy) {
         f.serverErrorAndApplyLate("POST", CREATE, lateBy);
       }

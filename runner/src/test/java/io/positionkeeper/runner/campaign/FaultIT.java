@@ -77,6 +77,43 @@ class FaultIT {
     }
   }
 
+  /**
+   * Scenarios 6 and 7: the stop's answer is ambiguous and the venue did nothing. The adapter counts
+   * it absent only after several reads over some seconds, longer than the stop deadline; the keeper
+   * waits for that, then places the stop again, instead of closing the position at market.
+   */
+  @ParameterizedTest
+  @EnumSource(CampaignVenue.class)
+  void stopAnsweredAmbiguouslyWithoutEffect_isPlacedAgainOnceAbsent_notClosed(CampaignVenue venue)
+      throws Exception {
+    try (RunnerRig rig = venue.start(home)) {
+      rig.startRunner();
+      rig.faults().stopAnsweredAmbiguouslyWithoutEffect();
+      rig.signalLong();
+
+      awaitOutcome(rig, "OPENED");
+
+      CampaignInvariants.assertSettle(rig, SETTLE);
+      assertThat(rig.positionAmount()).isEqualByComparingTo("0.015");
+      assertThat(rig.faults().stopPlacements())
+          .as("stop requests: the one without effect, then one placed")
+          .hasSize(2);
+      // Reconciliation may record the same working stop on the row too (its own STOP_PLACED).
+      String placed = " FROM monitoring.events WHERE type = 'STOP_PLACED'";
+      assertThat(rig.count("SELECT count(DISTINCT payload->>'stopId')" + placed))
+          .as("stops named by STOP_PLACED events")
+          .isEqualTo(1);
+      assertThat(
+              rig.one(
+                  "SELECT payload->>'attempts'" + placed + " AND payload->>'context' = 'opening'"))
+          .as("the opening's attempts")
+          .isEqualTo("2");
+      assertThat(rig.count("SELECT count(*) FROM monitoring.events WHERE type = 'EMERGENCY_CLOSE'"))
+          .as("emergency closes")
+          .isZero();
+    }
+  }
+
   /** Scenario 7: the stop refused on two attempts (nothing done), placed on the third, once. */
   @ParameterizedTest
   @EnumSource(CampaignVenue.class)

@@ -17,6 +17,12 @@ interface VenueFaults {
   /** The next stop placement takes effect and its answer is lost (a 5xx). */
   void stopAnsweredAmbiguously();
 
+  /**
+   * The next stop placement gets an ambiguous answer (a 5xx, Bybit's 10016) and the venue does
+   * nothing with it.
+   */
+  void stopAnsweredAmbiguouslyWithoutEffect();
+
   /** The next entry order is answered ambiguously now and takes effect {@code lateBy} later. */
   void entryAppliedLate(Duration lateBy);
 

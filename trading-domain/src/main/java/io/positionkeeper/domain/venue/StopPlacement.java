@@ -30,17 +30,42 @@ import java.util.function.Supplier;
  * reconciliation all protect a position through it. Every attempt has a client id of its own. After
  * an ambiguous answer no further stop is placed until the venue's open stops show the earlier one
  * did not land, so a position never ends up with two.
+ *
+ * <p>The deadline bounds the time spent trying. While the venue's adapter still holds an earlier
+ * ambiguous attempt in doubt (its listing answers "unknown": an order service can show a write
+ * late, so the adapters prove absence only by several reads over some seconds) the placement can
+ * neither place nor give up honestly, so that wait does not use up the deadline, up to {@code
+ * settleAllowance} more. Otherwise one 5xx without effect would close the position at market before
+ * the venue could say the stop is not there.
  */
 public final class StopPlacement {
   private final AuditTrail audit;
   private final Clock clock;
+
+  /**
+   * How long past the deadline the placement may wait for the venue to settle ambiguous attempts:
+   * room for one absence proof of the adapters' defaults (three reads over at least 10 s) on a
+   * loaded machine, and the placement that follows it.
+   */
+  public static final Duration STANDARD_SETTLE_ALLOWANCE = Duration.ofSeconds(20);
+
   private final Duration deadline;
+  private final Duration settleAllowance;
   private final Backoff backoff;
 
   public StopPlacement(AuditTrail audit, Clock clock, Duration deadline, Backoff backoff) {
+    this(audit, clock, deadline, STANDARD_SETTLE_ALLOWANCE, backoff);
+  }
+
+  public StopPlacement(
+      AuditTrail audit, Clock clock, Duration deadline, Duration settleAllowance, Backoff backoff) {
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.deadline = Objects.requireNonNull(deadline, "deadline");
+    this.settleAllowance = Objects.requireNonNull(settleAllowance, "settleAllowance");
+    if (settleAllowance.isNegative()) {
+      throw new IllegalArgumentException("settleAllowance must be >= 0, was " + settleAllowance);
+    }
     this.backoff = Objects.requireNonNull(backoff, "backoff");
   }
 
@@ -72,19 +97,29 @@ public final class StopPlacement {
 
   public Outcome place(Target target, Price stopPrice) {
     Instant until = clock.now().plus(deadline);
+    Instant latest = until.plus(settleAllowance);
     List<ClientOrderId> tried = new ArrayList<>();
     boolean ambiguous = false;
+    // The venue owes the answer (an attempt just came back ambiguous, or the listing says it is
+    // still in doubt): waiting for it may run past the deadline, up to the allowance.
+    boolean owed = false;
     String last = "no attempt";
     int attempt = 0;
     for (int round = 1; ; round++) {
       Duration wait = backoff.delay(round);
       Landed landed = ambiguous ? findLanded(target, tried) : new Landed.None();
+      owed = false;
       switch (landed) {
         case Landed.Found found -> {
           return new Outcome.Placed(found.stop(), attempt);
         }
         case Landed.CannotTell cannot ->
             last = "an earlier attempt may have landed; " + cannot.why();
+        case Landed.Unsettled unsettled -> {
+          last = "an earlier attempt may have landed; " + unsettled.why();
+          until = min(latest, until.plus(wait));
+          owed = true;
+        }
         case Landed.None none -> {
           ambiguous = false;
           attempt++;
@@ -109,19 +144,20 @@ public final class StopPlacement {
             wait = e.retryAfter();
           } catch (OutcomeUnknownException e) {
             ambiguous = true;
+            owed = true;
             last = describe(e);
           } catch (PortException e) {
             last = describe(e);
           }
           int n = attempt;
           String failure = last;
-          boolean retry = !clock.now().plus(wait).isAfter(until);
+          boolean retry = goesOn(wait, until, latest, owed);
           audit.record(
               target.subject(),
               () -> new AuditEvent.StopPlacementFailed(target.subject(), n, failure, retry));
         }
       }
-      if (clock.now().plus(wait).isAfter(until)) {
+      if (!goesOn(wait, until, latest, owed)) {
         if (ambiguous && findLanded(target, tried) instanceof Landed.Found found) {
           return new Outcome.Placed(found.stop(), attempt);
         }
@@ -136,13 +172,27 @@ public final class StopPlacement {
     }
   }
 
+  /** Whether there is time for one more round after {@code wait}. */
+  private boolean goesOn(Duration wait, Instant until, Instant latest, boolean owed) {
+    Instant next = clock.now().plus(wait);
+    return !next.isAfter(until) || (owed && !next.isAfter(latest));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+
   /** Whether one of our earlier, ambiguous stop attempts is working on the venue. */
   private sealed interface Landed {
     record Found(StopOrder stop) implements Landed {}
 
     record None() implements Landed {}
 
+    /** The listing failed: time spent on it counts against the deadline. */
     record CannotTell(String why) implements Landed {}
+
+    /** The venue's answer: an earlier attempt is still in doubt, ask again later. */
+    record Unsettled(String why) implements Landed {}
   }
 
   private static Landed findLanded(Target target, List<ClientOrderId> tried) {
@@ -152,6 +202,8 @@ public final class StopPlacement {
           .findFirst()
           .<Landed>map(Landed.Found::new)
           .orElse(new Landed.None());
+    } catch (OutcomeUnknownException e) {
+      return new Landed.Unsettled("still in doubt: " + describe(e));
     } catch (PortException e) {
       return new Landed.CannotTell("listing open stops failed: " + describe(e));
     }

@@ -150,6 +150,13 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   private final Deque<OrderRequestInFlight> landingLate = new ArrayDeque<>();
   private BigDecimal nextFillRatio;
   private String nextSnapshotIncompleteReason;
+  // Off (0) unless a test asks for it: how many reads over how long prove a doubted stop absent.
+  private int stopDoubtQueries;
+  private Duration stopDoubtWindow = Duration.ZERO;
+  private final Map<Symbol, StopDoubt> stopDoubts = new HashMap<>();
+
+  /** A stop placement answered "unknown", and the reads that found nothing since. */
+  private record StopDoubt(ClientOrderId clientId, Instant since, int absentReads) {}
 
   // Streams
   private StreamListener listener;
@@ -220,6 +227,25 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       throw new IllegalArgumentException("a late landing needs a positive delay on a ManualClock");
     }
     this.nextOrderLandsAfter = delay;
+    return this;
+  }
+
+  /**
+   * From now on a stop placement answered "unknown" (an injected {@link
+   * io.positionkeeper.ports.OutcomeUnknownException}, before or after its effect) leaves its symbol
+   * in doubt as both venue adapters hold it: while that stop is not listed, reading the symbol's
+   * open stops is {@link io.positionkeeper.ports.OutcomeUnknownException} until {@code queries}
+   * reads over at least {@code window} found nothing, as the port promises. Both adapters' defaults
+   * are 3 reads over 10 s (Binance's order service and Bybit's asynchronous writes can show a write
+   * late). Off unless asked for, so that the seeded simulator's histories stay as they were.
+   */
+  public synchronized FakeExchange stopDoubtProvenAbsentAfter(int queries, Duration window) {
+    if (queries < 1 || window.isNegative()) {
+      throw new IllegalArgumentException(
+          "an absence proof needs queries >= 1 and a window >= 0: " + queries + ", " + window);
+    }
+    this.stopDoubtQueries = queries;
+    this.stopDoubtWindow = window;
     return this;
   }
 
@@ -616,7 +642,16 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
-    return call(Op.PLACE_STOP, events -> placeStop(request, events));
+    try {
+      return call(Op.PLACE_STOP, events -> placeStop(request, events));
+    } catch (io.positionkeeper.ports.OutcomeUnknownException e) {
+      synchronized (this) {
+        if (stopDoubtQueries > 0) {
+          stopDoubts.put(request.symbol(), new StopDoubt(request.clientId(), clock.now(), 0));
+        }
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -685,7 +720,43 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
 
   @Override
   public List<StopOrder> openStopLosses(Symbol symbol) {
-    return call(Op.OPEN_STOPS, events -> liveStopsOf(symbol));
+    return call(Op.OPEN_STOPS, events -> settledStops(symbol, liveStopsOf(symbol)));
+  }
+
+  /**
+   * The live stops of a symbol, or "unknown" while a stop placed on it is in doubt, not listed and
+   * not yet proven absent.
+   */
+  private List<StopOrder> settledStops(Symbol symbol, List<StopOrder> live) {
+    StopDoubt doubt = stopDoubts.get(symbol);
+    if (doubt == null) {
+      return live;
+    }
+    if (live.stream().anyMatch(s -> s.clientId().equals(doubt.clientId()))) {
+      stopDoubts.remove(symbol);
+      return live;
+    }
+    StopDoubt now = new StopDoubt(doubt.clientId(), doubt.since(), doubt.absentReads() + 1);
+    Duration waited = Duration.between(now.since(), clock.now());
+    if (now.absentReads() >= stopDoubtQueries && waited.compareTo(stopDoubtWindow) >= 0) {
+      stopDoubts.remove(symbol);
+      return live;
+    }
+    stopDoubts.put(symbol, now);
+    throw new io.positionkeeper.ports.OutcomeUnknownException(
+        "stop-loss "
+            + doubt.clientId()
+            + " on "
+            + symbol
+            + " not listed "
+            + now.absentReads()
+            + " time(s) in "
+            + waited.toMillis()
+            + " ms after an ambiguous answer; it counts as absent only after "
+            + stopDoubtQueries
+            + " such reads over at least "
+            + stopDoubtWindow.toMillis()
+            + " ms");
   }
 
   /** Every live stop of the account; an {@link Op#OPEN_STOPS} fault strikes this read too. */
@@ -693,11 +764,15 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
   public List<StopOrder> allOpenStopLosses() {
     return call(
         Op.OPEN_STOPS,
-        events ->
-            liveStops.values().stream()
-                .flatMap(m -> m.values().stream())
-                .sorted(Comparator.comparing(StopOrder::symbol))
-                .toList());
+        events -> {
+          for (Symbol doubted : List.copyOf(stopDoubts.keySet())) {
+            settledStops(doubted, liveStopsOf(doubted));
+          }
+          return liveStops.values().stream()
+              .flatMap(m -> m.values().stream())
+              .sorted(Comparator.comparing(StopOrder::symbol))
+              .toList();
+        });
   }
 
   @Override

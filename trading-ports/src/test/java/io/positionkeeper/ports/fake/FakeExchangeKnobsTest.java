@@ -200,6 +200,62 @@ class FakeExchangeKnobsTest {
     assertThat(exchange.positionSize(BTC)).isZero();
   }
 
+  private StopLossRequest stop(String id) {
+    return new StopLossRequest(
+        BTC, PositionSide.LONG, new BigDecimal("63000.0"), ClientOrderId.of(id));
+  }
+
+  @Test
+  void stopDoubt_anAmbiguousStopThatDidNotLand_isUnknownUntilItsAbsenceIsProven() {
+    exchange.stopDoubtProvenAbsentAfter(3, Duration.ofSeconds(10));
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.faults().failNext(FakeExchange.Op.PLACE_STOP, new OutcomeUnknownException("503"));
+    assertThatThrownBy(() -> exchange.placeStopLoss(stop("sl1")))
+        .isInstanceOf(OutcomeUnknownException.class);
+
+    // Three reads, but not yet 10 s: still unknown.
+    for (int read = 1; read <= 3; read++) {
+      venue.clock.advance(Duration.ofSeconds(1));
+      assertThatThrownBy(() -> exchange.openStopLosses(BTC))
+          .isInstanceOf(OutcomeUnknownException.class)
+          .hasMessageContaining("sl1");
+    }
+    assertThatThrownBy(() -> exchange.allOpenStopLosses())
+        .isInstanceOf(OutcomeUnknownException.class);
+    venue.clock.advance(Duration.ofSeconds(7));
+
+    assertThat(exchange.openStopLosses(BTC)).isEmpty();
+    assertThat(exchange.openStopLosses(BTC)).isEmpty(); // settled: no longer in doubt
+  }
+
+  @Test
+  void stopDoubt_anAmbiguousStopThatLanded_isListedAtOnce() {
+    exchange.stopDoubtProvenAbsentAfter(3, Duration.ofSeconds(10));
+    exchange.placeMarketOrder(buy("a1"));
+    exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.PLACE_STOP,
+            new OutcomeUnknownException("timeout"),
+            FaultKnobs.When.AFTER_EFFECT);
+    assertThatThrownBy(() -> exchange.placeStopLoss(stop("sl1")))
+        .isInstanceOf(OutcomeUnknownException.class);
+
+    assertThat(exchange.openStopLosses(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.clientId()).isEqualTo(ClientOrderId.of("sl1")));
+  }
+
+  @Test
+  void stopDoubt_isOffUnlessAskedFor() {
+    exchange.placeMarketOrder(buy("a1"));
+    exchange.faults().failNext(FakeExchange.Op.PLACE_STOP, new OutcomeUnknownException("503"));
+    assertThatThrownBy(() -> exchange.placeStopLoss(stop("sl1")))
+        .isInstanceOf(OutcomeUnknownException.class);
+
+    assertThat(exchange.openStopLosses(BTC)).isEmpty();
+  }
+
   @Test
   void exitSince_afterAStopFired_namesTheStopsClientId() {
     Instant before = venue.clock.now();
