@@ -398,6 +398,8 @@ public final class Keeper implements PositionKeeper {
       case PositionCloser.CloseOutcome.Failed failed ->
           throw new IllegalStateException(
               "closing " + key + " at its trailing level failed: " + failed.reason());
+      case PositionCloser.CloseOutcome.Underway underway ->
+          log.info("{} crossed its trailing level; its close is already being sent", key);
     }
   }
 }

@@ -502,6 +502,14 @@ public final class PositionOpener {
             failures.add("attempt " + attempt + ": " + open.detail());
         case PositionCloser.CloseOutcome.Failed failed ->
             failures.add("attempt " + attempt + ": " + failed.reason());
+        case PositionCloser.CloseOutcome.Underway underway -> {
+          // A trader's close or a reconciliation got there first; it reports how the close ended.
+          log.warn("{} has no stop-loss; its close is already being sent by another caller", a.key);
+          return new OpenResult.Failed(
+              "STOP_LOSS",
+              "stop-loss could not be placed: " + why + "; its close is already being sent",
+              failures);
+        }
       }
     }
     audit.record(

@@ -49,6 +49,10 @@ final class Protection {
   /** A stored, open position whose stop is gone from the venue. */
   ActionOutcome replaceStop(ReconcileAction.ReplaceStop a) {
     PositionRecord row = a.row();
+    if (c.closer().isUnderway(row.id())) {
+      // A stop placed now would outlive the position the close is ending.
+      return ActionOutcome.skipped(a, "its close is being sent; the next run decides");
+    }
     Instrument instrument = c.instrument(row.symbol());
     // The row keeps the first stop; the trailing rule may hold a tighter one. Re-protecting at the
     // row's level would loosen the stop the trader already had.
@@ -240,6 +244,11 @@ final class Protection {
             failures.add("attempt " + attempt + ": " + open.detail());
         case PositionCloser.CloseOutcome.Failed failed ->
             failures.add("attempt " + attempt + ": " + failed.reason());
+        case PositionCloser.CloseOutcome.Underway underway -> {
+          // Whoever is closing it reports how that ended; a second close order would only race it.
+          return ActionOutcome.skipped(
+              action, "no stop-loss (" + why + "); its close is already being sent");
+        }
       }
     }
     String detail = "no stop-loss (" + why + ") and the emergency close failed: " + failures;

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,10 @@ public final class PositionCloser {
   private final Map<Long, OwedClose> owed = new ConcurrentHashMap<>();
   // Ended positions whose stops the venue may still hold; cleared once a listing shows none.
   private final Map<Long, Position.Stored> strayStops = new ConcurrentHashMap<>();
+  // Rows whose close a caller is sending right now. A second caller (a reconciliation that finds
+  // the closing position without a stop, a trader's command) would send a second close order
+  // while the first waits out a rate limit, and report an emergency the first reports too.
+  private final Set<Long> underway = ConcurrentHashMap.newKeySet();
   private final CloseOrderIds closeIds;
   private final java.time.Duration orderDeadline;
 
@@ -92,6 +97,13 @@ public final class PositionCloser {
 
     /** The close could not be attempted or failed; the position is as it was. */
     record Failed(String reason) implements CloseOutcome {}
+
+    /**
+     * Another caller's close of this position is being sent right now; nothing was sent. That
+     * caller reports how it ended; a run that finds the position still open afterwards decides
+     * again.
+     */
+    record Underway(long dbId) implements CloseOutcome {}
   }
 
   /**
@@ -104,6 +116,24 @@ public final class PositionCloser {
     if (current.isEmpty() || !(current.get() instanceof Position.Stored position)) {
       return new CloseOutcome.Failed("no stored position on " + key);
     }
+    long dbId = position.dbId();
+    // Taken before the phase changes, so that no one sees the position CLOSING without it.
+    if (!underway.add(dbId)) {
+      return new CloseOutcome.Underway(dbId);
+    }
+    try {
+      return closeOnce(key, position, reason);
+    } finally {
+      underway.remove(dbId);
+    }
+  }
+
+  /** Whether a caller is sending the close of row {@code dbId} right now. */
+  public boolean isUnderway(long dbId) {
+    return underway.contains(dbId);
+  }
+
+  private CloseOutcome closeOnce(PositionKey key, Position.Stored position, CloseReason reason) {
     long dbId = position.dbId();
     if (book.transition(key, position.id(), Phase.ACTIVE, Phase.CLOSING).isEmpty()
         && book.transition(key, position.id(), Phase.PROTECTING, Phase.CLOSING).isEmpty()
