@@ -6,7 +6,8 @@ import java.util.Objects;
  * The counterpart understood the call and refused it for good (insufficient margin, bad precision,
  * a constraint violation); sending it again unchanged fails again.
  */
-public sealed class RejectedException extends PortException permits StaleLeaseException {
+public sealed class RejectedException extends PortException
+    permits StaleLeaseException, StopWouldTriggerException {
   private final String code;
   private final String reason;
 

@@ -5,6 +5,7 @@ import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ConnectionState;
@@ -123,6 +124,15 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
       Optional<ClientOrderId> clientId,
       Instant time,
       boolean endedPosition) {}
+
+  /** Binance's code for a stop that would trigger at once. */
+  public static final String BINANCE_WOULD_TRIGGER = "-2021";
+
+  /** Bybit's code for a rising trigger (a short's stop) at or below the current price. */
+  public static final String BYBIT_RISING_NOT_ABOVE = "110092";
+
+  /** Bybit's code for a falling trigger (a long's stop) at or above the current price. */
+  public static final String BYBIT_FALLING_NOT_BELOW = "110093";
 
   /** How long Binance keeps the trade history that {@link #exitSince} reads (3 months). */
   public static final Duration DEFAULT_TRADE_HISTORY = Duration.ofDays(90);
@@ -1207,9 +1217,51 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
           case SHORT -> mark.compareTo(request.triggerPrice()) >= 0;
         };
     if (immediately) {
-      throw new RejectedException(
-          "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.");
+      throw wouldTrigger(request, mark);
     }
+  }
+
+  /**
+   * The venue's refusal of a stop its mark has already crossed, in the venue's code. Binance: -2021
+   * "Order would immediately trigger." (error code table). Bybit: 110092 when a rising trigger (a
+   * short's stop) is not above the current price, 110093 when a falling one (a long's stop) is not
+   * below it (error code table, "trigger direction vs current price"; the message's form inferred
+   * from third-party reports of these answers). The classic flavour answers as its exchange does.
+   */
+  private StopWouldTriggerException wouldTrigger(StopLossRequest request, BigDecimal mark) {
+    Exchange venue =
+        switch (flavour) {
+          case BINANCE -> Exchange.BINANCE;
+          case BYBIT -> Exchange.BYBIT;
+          case CLASSIC -> exchange;
+        };
+    String trigger = request.triggerPrice().toPlainString();
+    return switch (venue) {
+      case BINANCE ->
+          new StopWouldTriggerException(BINANCE_WOULD_TRIGGER, "Order would immediately trigger.");
+      case BYBIT ->
+          switch (request.positionSide()) {
+            case LONG ->
+                new StopWouldTriggerException(
+                    BYBIT_FALLING_NOT_BELOW,
+                    "expect Falling, but trigger_price["
+                        + trigger
+                        + "] >= current["
+                        + mark.toPlainString()
+                        + "]");
+            case SHORT ->
+                new StopWouldTriggerException(
+                    BYBIT_RISING_NOT_ABOVE,
+                    "expect Rising, but trigger_price["
+                        + trigger
+                        + "] <= current["
+                        + mark.toPlainString()
+                        + "]");
+          };
+      case PAPER ->
+          new StopWouldTriggerException(
+              "ORDER_WOULD_IMMEDIATELY_TRIGGER", "Order would immediately trigger.");
+    };
   }
 
   private void putStop(StopOrder stop) {

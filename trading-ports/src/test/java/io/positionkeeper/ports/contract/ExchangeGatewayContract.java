@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
 import io.positionkeeper.ports.model.InstrumentRules;
@@ -251,17 +252,42 @@ public abstract class ExchangeGatewayContract {
   }
 
   @Test
-  void stopLoss_thatWouldTriggerImmediately_isRejected() {
+  void stopLoss_thatWouldTriggerImmediately_isRefusedAsACrossing_andNoStopWorks() {
     openLong();
+    BigDecimal aboveMark =
+        venue().startPrice().multiply(new BigDecimal("1.10")).setScale(0, RoundingMode.UP);
+
+    // The venue's mark is already beyond the trigger: the caller must be able to tell this
+    // refusal from the others, since it means the position is past the stop's level.
+    assertThatThrownBy(
+            () ->
+                gateway()
+                    .placeStopLoss(
+                        new StopLossRequest(symbol(), PositionSide.LONG, aboveMark, newId("sl"))))
+        .isInstanceOf(StopWouldTriggerException.class);
+    assertThat(gateway().openStopLosses(symbol())).isEmpty();
+  }
+
+  @Test
+  void moveStopLoss_toATriggerTheMarkAlreadyCrossed_isRefusedAsACrossing_andTheOldStopStays() {
+    openLong();
+    BigDecimal below = stopBelow(new BigDecimal("0.05"));
+    StopOrder first =
+        gateway()
+            .placeStopLoss(new StopLossRequest(symbol(), PositionSide.LONG, below, newId("sl")));
     BigDecimal aboveMark =
         venue().startPrice().multiply(new BigDecimal("1.10")).setScale(0, RoundingMode.UP);
 
     assertThatThrownBy(
             () ->
                 gateway()
-                    .placeStopLoss(
+                    .moveStopLoss(
+                        first,
                         new StopLossRequest(symbol(), PositionSide.LONG, aboveMark, newId("sl"))))
-        .isInstanceOf(RejectedException.class);
+        .isInstanceOf(StopWouldTriggerException.class);
+    assertThat(gateway().openStopLosses(symbol()))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(below));
   }
 
   @Test
