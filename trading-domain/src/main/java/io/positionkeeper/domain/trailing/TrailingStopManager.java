@@ -15,6 +15,7 @@ import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.model.ClientOrderId;
@@ -162,6 +163,14 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     int exitFailures;
 
     Instant nextExitAt = Instant.MIN;
+
+    /**
+     * When the venue last refused a move as a stop that would trigger at once: its mark was then
+     * beyond the level asked for, which the marks the keeper holds may not show (two marks of one
+     * instant can arrive in either order, and no venue time tells which is newer). The rule has
+     * fired: the exit is owed until it succeeds or a mark newer than the refusal is evaluated.
+     */
+    Instant venueCrossedAt;
 
     Tracked(
         long dbId,
@@ -341,6 +350,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         t.lastMark = price;
         t.lastMarkAt = now;
       }
+      if (t.venueCrossedAt != null && now.isAfter(t.venueCrossedAt)) {
+        // A mark newer than the venue's refusal says where the mark is now.
+        t.venueCrossedAt = null;
+      }
       TrailingStopState s = t.state;
       if (!TrailingRule.isNewPeak(t.side, price, t.peak)) {
         Decision activation = Decision.NONE;
@@ -440,15 +453,21 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     }
     t.exitInFlight = true;
     BigDecimal level = t.triggerLevel;
-    io.execute(() -> exitAtMarket(t, price, level, placed));
+    String action =
+        t.venueCrossedAt == null
+            ? "closing at market"
+            : "the venue refused the stop at "
+                + t.desired.toPlainString()
+                + " as triggering at once (its mark is beyond it); closing at market";
+    io.execute(() -> exitAtMarket(t, price, level, placed, action));
     return Decision.EXIT;
   }
 
-  private void exitAtMarket(Tracked t, BigDecimal price, BigDecimal level, BigDecimal placed) {
+  private void exitAtMarket(
+      Tracked t, BigDecimal price, BigDecimal level, BigDecimal placed, String action) {
     boolean failed = true;
     try {
-      audit.record(
-          new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, "closing at market"));
+      audit.record(new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, action));
       exit.closeAtMarket(t.key, t.dbId);
       failed = false;
     } catch (RuntimeException e) {
@@ -474,6 +493,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         if (!failed) {
           t.exitFailures = 0;
           t.nextExitAt = Instant.MIN;
+          t.venueCrossedAt = null;
         }
       }
     }
@@ -548,11 +568,14 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
    * again on the timer while it is: marks may stay still for minutes, and the move the keeper would
    * try instead is one the venue refuses (a stop on the wrong side of the mark would trigger at
    * once), which left the position behind a stop looser than the rule for as long as marks stayed.
+   * A venue that refused a move as triggering at once has said the same of its own mark, which the
+   * last mark the keeper holds may not show.
    */
   private static boolean stillCrossed(Tracked t) {
-    return t.lastMark != null
-        && t.triggerLevel != null
-        && TrailingRule.triggers(t.side, t.lastMark, t.triggerLevel);
+    if (t.lastMark == null || t.triggerLevel == null) {
+      return false;
+    }
+    return t.venueCrossedAt != null || TrailingRule.triggers(t.side, t.lastMark, t.triggerLevel);
   }
 
   private void move(Tracked t) {
@@ -569,6 +592,21 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           gateway.moveStopLoss(current, new StopLossRequest(t.key.symbol(), t.side, target, newId));
       recordMoved(t, current, moved);
       failed = false;
+    } catch (StopWouldTriggerException e) {
+      // Not a failure to try again: the venue says its mark is already beyond the level the rule
+      // asks for, so the rule has fired. Nothing changed on the venue (the replacement was refused
+      // before the old stop was touched), and the old stop keeps guarding until the close ends the
+      // position. Asking again would be refused again for as long as the marks stand still.
+      log.warn(
+          "the venue refused the stop of position {} at {} as triggering at once ({}): the rule"
+              + " has fired, closing at market",
+          t.dbId,
+          target,
+          e.code());
+      synchronized (t) {
+        t.venueCrossedAt = clock.now();
+        crossed(t, Objects.requireNonNullElse(t.lastMark, target));
+      }
     } catch (PortException e) {
       int inARow;
       synchronized (t) {

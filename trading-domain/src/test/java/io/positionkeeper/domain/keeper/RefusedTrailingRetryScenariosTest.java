@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A trailing stop move the venue keeps refusing, and an exit at a crossed level that keeps failing,
  * were sent again on every one-second tick for as long as they failed (the Binance soak's seed 1003
- * showed a -2021 "would immediately trigger" loop): request weight spent on asking again, and the
- * failure lost in the noise. They are retried with a growing wait (1 s doubling to 30 s), the stop
- * placed keeps guarding the position meanwhile, and the fifth failure in a row is recorded as
- * critical (an alert).
+ * showed a refusal loop): request weight spent on asking again, and the failure lost in the noise.
+ * They are retried with a growing wait (1 s doubling to 30 s), the stop placed keeps guarding the
+ * position meanwhile, and the fifth failure in a row is recorded as critical (an alert). A refusal
+ * that says the stop would trigger at once is not one of these: it means the level is crossed and
+ * the position is closed at market ({@code StopLevelCrossedTest}).
  */
 class RefusedTrailingRetryScenariosTest {
   private final Harness h = new Harness();
@@ -46,15 +47,14 @@ class RefusedTrailingRetryScenariosTest {
   }
 
   @Test
-  void aMoveRefusedAsWouldTriggerAtOnce_isRetriedWithBackoff_andTheOldStopStillGuards() {
+  void aMoveTheVenueKeepsRefusing_isRetriedWithBackoff_andTheOldStopStillGuards() {
     StopOrder first = openLong();
-    // The venue's mark is already beyond the new level (its mark leads the one the keeper last
-    // got): every move is refused with Binance's -2021.
+    // A refusal that says nothing about the mark: every move is refused with Binance's -4045.
     h.exchange
         .faults()
         .failAlways(
             FakeExchange.Op.MOVE_STOP,
-            new RejectedException("-2021", "Order would immediately trigger."));
+            new RejectedException("-4045", "Reach max stop order limit."));
     int before = h.exchange.faults().calls(FakeExchange.Op.MOVE_STOP);
 
     h.exchange.setMarkPrice(BTC, new BigDecimal("65000")); // activates: the stop should go up
