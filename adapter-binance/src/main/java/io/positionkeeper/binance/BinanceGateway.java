@@ -16,6 +16,7 @@ import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.ExchangeOrderId;
@@ -63,6 +64,7 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
   static final String UNKNOWN_ORDER = "-2011";
   static final String INVALID_SYMBOL = "-1121";
   static final String STOP_TRIGGERING = "-4117";
+  static final String WOULD_TRIGGER = "-2021";
   static final String MARGIN_TYPE_UNCHANGED = "-4046";
   static final String HEDGE_MODE = "HEDGE_MODE";
   static final String CLIENT_ID_USED = "CLIENT_ID_USED";
@@ -411,6 +413,10 @@ public final class BinanceGateway implements ExchangeGateway, AutoCloseable {
       ids.doubts().ambiguous(InDoubt.Space.ALGO, request.symbol().value(), id);
       throw e;
     } catch (RejectedException e) {
+      if (e.code().equals(WOULD_TRIGGER)) {
+        // The venue's mark is already beyond the trigger: the caller learns the level is crossed.
+        throw new StopWouldTriggerException(e.code(), e.reason(), e);
+      }
       if (!e.code().equals(DUPLICATE_CLIENT_ID)) {
         throw e;
       }

@@ -9,6 +9,7 @@ import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.fake.ManualClock;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.MarketOrderRequest;
@@ -380,7 +381,7 @@ class BinanceGatewayFaultTest {
   }
 
   @Test
-  void placingTheReplacementFails_leavesTheOldStopWorking() {
+  void placingTheReplacementFails_asACrossing_leavesTheOldStopWorking() {
     gateway.placeMarketOrder(buy("e-mv2"));
     var old =
         gateway.placeStopLoss(
@@ -397,7 +398,7 @@ class BinanceGatewayFaultTest {
                         new BigDecimal("50500.0"),
                         ClientOrderId.of("sl-d"))))
         .isInstanceOfSatisfying(
-            RejectedException.class, e -> assertThat(e.code()).isEqualTo("-2021"));
+            StopWouldTriggerException.class, e -> assertThat(e.code()).isEqualTo("-2021"));
     assertThat(venue.algoStatus("sl-c")).hasValue("NEW");
     assertThat(venue.requestCount("DELETE", "/fapi/v1/algoOrder")).isZero();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.binance.emulator.BinanceEmulator;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.ExchangeOrderId;
 import io.positionkeeper.ports.model.ExchangePosition;
@@ -214,9 +215,11 @@ class BinanceGatewayTest {
   }
 
   @Test
-  void stopLoss_thatWouldTriggerImmediately_isRejected() {
+  void stopLoss_thatWouldTriggerImmediately_isRefusedAsACrossing_withTheVenuesCode() {
     gateway.placeMarketOrder(buy("0.010", "entry-t"));
 
+    // -2021 "Order would immediately trigger." (the venue's error code table): the venue's mark is
+    // already beyond the trigger, which the caller must read as the level crossed.
     assertThatThrownBy(
             () ->
                 gateway.placeStopLoss(
@@ -226,7 +229,36 @@ class BinanceGatewayTest {
                         new BigDecimal("50100.0"),
                         ClientOrderId.of("sl-bad"))))
         .isInstanceOfSatisfying(
-            RejectedException.class, e -> assertThat(e.code()).isEqualTo("-2021"));
+            StopWouldTriggerException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("-2021");
+              assertThat(e.reason()).isEqualTo("Order would immediately trigger.");
+            });
+  }
+
+  @Test
+  void stopLoss_refusedForAnotherReason_isNoCrossing() {
+    gateway.placeMarketOrder(buy("0.010", "entry-t2"));
+    venue.allowOpenAlgoOrders(1);
+    gateway.placeStopLoss(
+        new StopLossRequest(
+            BTC, PositionSide.LONG, new BigDecimal("49000.0"), ClientOrderId.of("sl-one")));
+
+    // -4045 "Reach max stop order limit.": a refusal that says nothing about the mark.
+    assertThatThrownBy(
+            () ->
+                gateway.placeStopLoss(
+                    new StopLossRequest(
+                        BTC,
+                        PositionSide.LONG,
+                        new BigDecimal("49100.0"),
+                        ClientOrderId.of("sl-two"))))
+        .isInstanceOfSatisfying(
+            RejectedException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("-4045");
+              assertThat(e).isNotInstanceOf(StopWouldTriggerException.class);
+            });
   }
 
   /** {@code n} close-position stops on ETHUSDT placed by hand, far below its mark. */

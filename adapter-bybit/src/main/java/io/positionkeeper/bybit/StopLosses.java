@@ -6,6 +6,7 @@ import io.positionkeeper.bybit.parse.Rest;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopLossRequest;
@@ -29,6 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StopLosses {
   private static final String PATH = "/v5/position/trading-stop";
+  private static final String RISING_NOT_ABOVE = "110092";
+  private static final String FALLING_NOT_BELOW = "110093";
+  private static final String PARAMETER_ERROR = "10001";
 
   private final Calls calls;
   private final StopIds ids;
@@ -217,7 +221,30 @@ final class StopLosses {
   }
 
   private void set(Symbol symbol, BigDecimal trigger) {
-    setRaw(symbol, trigger.toPlainString());
+    try {
+      setRaw(symbol, trigger.toPlainString());
+    } catch (RejectedException e) {
+      if (wouldTrigger(e)) {
+        // The venue's price is already beyond the stop: the caller learns the level is crossed.
+        throw new StopWouldTriggerException(e.code(), e.reason(), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether a refusal says the stop would trigger at once: 110092 / 110093 (the error code table:
+   * the trigger on the wrong side of the current price), or the position endpoint's 10001 whose
+   * message names the {@code base_price} the stop must stay beyond (inferred from third-party
+   * reports of this answer, e.g. "sl:... set for Sell position should greater base_price:...";
+   * 10001 is otherwise the generic parameter error, so only that message counts).
+   */
+  static boolean wouldTrigger(RejectedException e) {
+    return switch (e.code()) {
+      case RISING_NOT_ABOVE, FALLING_NOT_BELOW -> true;
+      case PARAMETER_ERROR -> e.reason().contains("base_price");
+      default -> false;
+    };
   }
 
   private void setRaw(Symbol symbol, String stopLoss) {
