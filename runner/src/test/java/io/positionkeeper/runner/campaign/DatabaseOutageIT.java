@@ -57,17 +57,17 @@ class DatabaseOutageIT {
 
   /**
    * Scenario 14: the database cut while the entry order's answer is on its way, so the fill cannot
-   * be stored. The position is never left on the venue without a stop, and what the keeper did is
-   * in the database once it returns: the state matches the venue and the audit trail is whole.
+   * be stored when it is known. The stop is placed all the same, while the database is still cut,
+   * and the position is not closed; when the database returns, the row is written with its stop,
+   * the signal is opened and the audit trail is whole.
    *
    * <p>The entry's answer is held until the database is cut. A hold of a fixed 2 s (as this
    * scenario had first) let a loaded machine see the fill only after the answer had come and the
-   * runner had opened, recorded and protected the position: nothing was cut mid-opening, and the
-   * wait for a failed or refused outcome ran out on an opened one.
+   * runner had opened, recorded and protected the position: nothing was cut mid-opening.
    */
   @ParameterizedTest
   @EnumSource(CampaignVenue.class)
-  void databaseDownAfterTheFill_noPositionWithoutAStop_andTheTrailWrittenWhenItReturns(
+  void databaseDownAfterTheFill_theStopIsPlacedAnyway_andTheRowWrittenWhenItReturns(
       CampaignVenue venue) throws Exception {
     try (RunnerRig rig = venue.start(home);
         TcpProxy proxy = TcpProxy.to(rig.databasePort())) {
@@ -79,20 +79,30 @@ class DatabaseOutageIT {
       rig.await("the entry order on the venue", SETTLE, () -> rig.positionAmount().signum() != 0);
       proxy.down();
       rig.clearFaults();
-      rig.await("the signal to be acted on", OUTAGE, () -> settled(rig));
-      assertThat(rig.logsContain(OUTCOME + ": opened"))
-          .as("an opening recorded although the database was cut before the fill was known")
-          .isFalse();
+      rig.await(
+          "the stop placed while the database is cut", OUTAGE, () -> !rig.workingStops().isEmpty());
       CampaignInvariants.oneStopPerPosition(rig).forEach(v -> fail(v));
+      assertThat(settled(rig)).as("an outcome before the row could be written").isFalse();
       proxy.up();
 
+      rig.await("the signal opened", OUTAGE, () -> settled(rig));
+      assertThat(rig.logsContain(OUTCOME + ": opened")).as("the signal opened").isTrue();
       CampaignInvariants.assertSettle(rig, SETTLE);
+      assertThat(rig.positionAmount()).as("the position kept, not closed").isPositive();
+      assertThat(
+              rig.one(
+                  "SELECT status || ' ' || (stop_client_id IS NOT NULL)"
+                      + " FROM monitoring.positions"))
+          .as("the row, written after the outage with its stop")
+          .isEqualTo("ACTIVE true");
       rig.await(
           "the opening's events written after the outage",
           SETTLE,
           () ->
-              rig.count("SELECT count(*) FROM monitoring.events WHERE type = 'ENTRY_ORDER_PLACED'")
-                  == 1);
+              rig.count(
+                      "SELECT count(*) FROM monitoring.events"
+                          + " WHERE type IN ('ENTRY_ORDER_PLACED', 'POSITION_CREATED')")
+                  == 2);
     }
   }
 

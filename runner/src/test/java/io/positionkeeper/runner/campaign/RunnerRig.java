@@ -471,7 +471,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
     Instant until = Instant.now().plus(within);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(until)) {
-        fail("timed out after %s waiting for: %s", within, what);
+        fail("timed out after %s waiting for: %s%s", within, what, outputTails());
       }
       Thread.sleep(50);
     }
@@ -530,6 +530,19 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(err.toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
     return pb.start();
+  }
+
+  /** The last lines of every output of the newest incarnation, for a timed-out wait's history. */
+  private String outputTails() {
+    StringBuilder tails = new StringBuilder();
+    for (Path out : outputs.subList(Math.max(0, outputs.size() - 2), outputs.size())) {
+      try {
+        tails.append("\n--- ").append(out.getFileName()).append(" (tail):\n").append(tail(out));
+      } catch (IOException e) {
+        tails.append("\n--- ").append(out.getFileName()).append(": unreadable: ").append(e);
+      }
+    }
+    return tails.toString();
   }
 
   private static String tail(Path file) throws IOException {

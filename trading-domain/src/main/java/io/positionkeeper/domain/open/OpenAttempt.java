@@ -31,6 +31,10 @@ final class OpenAttempt {
   boolean mayHaveFilled;
   Optional<Long> dbId = Optional.empty();
   Optional<StopOrder> stop = Optional.empty();
+
+  /** How many placements the working stop took. */
+  int stopAttempts;
+
   String stopFailure = "no attempt";
   private int stopIds;
 

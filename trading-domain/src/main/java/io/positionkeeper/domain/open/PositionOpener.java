@@ -23,8 +23,11 @@ import io.positionkeeper.domain.venue.StopPlacement;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.PositionStore;
+import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
@@ -34,12 +37,15 @@ import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionRecord;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * the store answers, so that the fill can be recorded), pre-register, market order, verify the
  * fill, persist, protect with a stop-loss on the exchange, start the trailing stop. Whatever fails
  * or is thrown after pre-registration, {@link OpenRollback} undoes what was done; a position that
- * cannot be protected is closed at market. Every step is an audit event, and recording one never
+ * cannot be protected is closed at market, and a filled position whose store is away is protected
+ * first and stored when the store is back. Every step is an audit event, and recording one never
  * fails a step.
  */
 public final class PositionOpener {
@@ -150,7 +157,11 @@ public final class PositionOpener {
   private OpenResult proceed(OpenAttempt a) {
     OrderReport report = placeEntry(a);
     Verification.Verified fill = verifyFill(a, report);
-    long dbId = persist(a, fill, report);
+    OptionalLong stored = persist(a, fill, report);
+    if (stored.isEmpty()) {
+      return keptWithoutRow(a);
+    }
+    long dbId = stored.getAsLong();
     Position position = promote(a, fill, dbId);
     Optional<StopOrder> stop = protect(a, position);
     if (stop.isEmpty()) {
@@ -324,9 +335,11 @@ public final class PositionOpener {
 
   /**
    * Inserts the row with its creation event. A commit whose outcome is unknown is settled by
-   * reading the row back by its entry order id, never by inserting again and never by guessing.
+   * reading the row back by its entry order id, never by inserting again before a read shows no row
+   * and never by guessing. Empty when the store stayed away for the whole wait and the position is
+   * left on the venue under its stop, for reconciliation to adopt.
    */
-  private long persist(OpenAttempt a, Verification.Verified fill, OrderReport report) {
+  private OptionalLong persist(OpenAttempt a, Verification.Verified fill, OrderReport report) {
     NewPosition row =
         new NewPosition(
             a.intent.exchange(),
@@ -338,33 +351,129 @@ public final class PositionOpener {
             Optional.of(a.entryId),
             a.intent.signalId(),
             clock.now());
+    AuditRecord created =
+        audit.toRecord(
+            a.subject(),
+            () ->
+                new AuditEvent.PositionCreated(
+                    a.subject(),
+                    a.intent.side(),
+                    fill.quantity(),
+                    fill.averagePrice(),
+                    report.orderId(),
+                    a.intent.signalId()));
     try {
-      long dbId =
-          store.insert(
-              row,
-              audit.toRecord(
-                  a.subject(),
-                  () ->
-                      new AuditEvent.PositionCreated(
-                          a.subject(),
-                          a.intent.side(),
-                          fill.quantity(),
-                          fill.averagePrice(),
-                          report.orderId(),
-                          a.intent.signalId())));
-      a.dbId = Optional.of(dbId);
-      return dbId;
+      return OptionalLong.of(stored(a, store.insert(row, created)));
     } catch (OutcomeUnknownException e) {
-      long dbId = readBack(a, e);
-      a.dbId = Optional.of(dbId);
-      return dbId;
+      return readBack(a, fill, row, created, e);
+    } catch (PersistenceException | RetryableException e) {
+      return persistUnderStop(a, fill, row, created, e, false);
     } catch (PortException e) {
       failed(a, "insert", describe(e), Severity.ERROR);
       throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(e));
     }
   }
 
-  private long readBack(OpenAttempt a, OutcomeUnknownException unknown) {
+  private long stored(OpenAttempt a, long dbId) {
+    a.dbId = Optional.of(dbId);
+    return dbId;
+  }
+
+  /**
+   * The store is away or asks to be tried again (nothing was written, or, when {@code maybeStored},
+   * a commit whose outcome it could not tell) and the venue holds the fill. Closing a good position
+   * at market because the database blinked costs the trader a round trip for nothing; leaving it
+   * unprotected until the database returns is worse. The stop needs no row: it is placed now, and
+   * the row is written when the store comes back (the same record, so the trail is whole). A store
+   * that stays away for the whole wait leaves the position under its stop, handed to
+   * reconciliation, which adopts it with that stop once the store answers again.
+   */
+  private OptionalLong persistUnderStop(
+      OpenAttempt a,
+      Verification.Verified fill,
+      NewPosition row,
+      AuditRecord created,
+      PortException away,
+      boolean maybeStored) {
+    failed(
+        a,
+        "insert",
+        describe(away) + "; protecting the position on the venue until the store is back",
+        Severity.ERROR);
+    if (!placeStop(a, fill.averagePrice())) {
+      throw new OpenAttempt.Abort(
+          "PERSIST",
+          "storing the position failed ("
+              + describe(away)
+              + ") and its stop-loss could not be placed: "
+              + a.stopFailure);
+    }
+    Instant until = clock.now().plus(policy.storeOutageWait());
+    PortException last = away;
+    for (int attempt = 1;
+        Retries.waitUntil(clock, until, policy.backoff().delay(attempt));
+        attempt++) {
+      try {
+        if (maybeStored) {
+          Optional<PositionRecord> found = store.findByEntryOrder(a.entryId);
+          if (found.isPresent()) {
+            return OptionalLong.of(stored(a, found.get().id()));
+          }
+          maybeStored = false;
+        }
+        return OptionalLong.of(stored(a, store.insert(row, created)));
+      } catch (PersistenceException | RetryableException e) {
+        last = e;
+      } catch (OutcomeUnknownException e) {
+        // The commit may have happened: read back before any insert.
+        last = e;
+        maybeStored = true;
+      } catch (PortException e) {
+        failed(a, "insert", describe(e), Severity.ERROR);
+        throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(e));
+      }
+    }
+    failed(
+        a,
+        "insert",
+        describe(last)
+            + "; the store did not come back within "
+            + policy.storeOutageWait()
+            + ": the position stays on the venue under its stop, for reconciliation to adopt",
+        Severity.CRITICAL);
+    return OptionalLong.empty();
+  }
+
+  /** The filled position, protected on the venue, handed to reconciliation without a row. */
+  private OpenResult keptWithoutRow(OpenAttempt a) {
+    StopOrder stop = a.stop.orElseThrow();
+    audit.record(
+        a.subject(),
+        () ->
+            new AuditEvent.StopPlaced(
+                a.subject(),
+                stop.clientId(),
+                stop.triggerPrice(),
+                a.stopAttempts,
+                "opening, the store away"));
+    List<String> kept = new ArrayList<>();
+    rollback.keepProtected(a, "the store is away", kept);
+    log.error("{} is open under stop {} without a row: the store is away", a.key, stop.clientId());
+    return new OpenResult.Failed(
+        "PERSIST", "the store did not come back: the position was kept, not stored", kept);
+  }
+
+  /**
+   * Settles a commit whose outcome is unknown by reading the row back by its entry order id. A
+   * store that went away with the answer cannot say: the position is protected first and read back
+   * when the store is back.
+   */
+  private OptionalLong readBack(
+      OpenAttempt a,
+      Verification.Verified fill,
+      NewPosition row,
+      AuditRecord created,
+      OutcomeUnknownException unknown) {
     Optional<PositionRecord> stored;
     try {
       stored =
@@ -373,6 +482,8 @@ public final class PositionOpener {
               policy.orderDeadline(),
               policy.backoff(),
               () -> store.findByEntryOrder(a.entryId));
+    } catch (PersistenceException | RetryableException | OutcomeUnknownException e) {
+      return persistUnderStop(a, fill, row, created, e, true);
     } catch (PortException e) {
       failed(
           a,
@@ -386,7 +497,7 @@ public final class PositionOpener {
       failed(a, "insert", describe(unknown) + "; read back: not stored", Severity.ERROR);
       throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(unknown));
     }
-    return stored.get().id();
+    return OptionalLong.of(stored(a, stored.get().id()));
   }
 
   private Position promote(OpenAttempt a, Verification.Verified fill, long dbId) {
@@ -419,25 +530,12 @@ public final class PositionOpener {
 
   /** Places and records the stop-loss; empty when it could not be placed. */
   private Optional<StopOrder> protect(OpenAttempt a, Position position) {
-    Price stopPrice =
-        a.instrument.stopLossFor(
-            a.intent.side(), new Price(position.entryPrice()), a.intent.stopLossPercent());
-    var target =
-        new StopPlacement.Target(
-            a.gateway, a.intent.symbol(), a.intent.side(), a::nextStopId, a.subject());
-    StopOrder stop;
-    int attempts;
-    switch (stops.place(target, stopPrice)) {
-      case StopPlacement.Outcome.Placed placed -> {
-        stop = placed.stop();
-        attempts = placed.attempts();
-      }
-      case StopPlacement.Outcome.Failed failed -> {
-        a.stopFailure = failed.reason();
-        return Optional.empty();
-      }
+    // Placed already when the store was away at first.
+    if (a.stop.isEmpty() && !placeStop(a, position.entryPrice())) {
+      return Optional.empty();
     }
-    a.stop = Optional.of(stop);
+    StopOrder stop = a.stop.orElseThrow();
+    int attempts = a.stopAttempts;
     long dbId = a.dbId.orElseThrow();
     try {
       store.recordStop(
@@ -449,11 +547,39 @@ public final class PositionOpener {
               () ->
                   new AuditEvent.StopPlaced(
                       a.subject(), stop.clientId(), stop.triggerPrice(), attempts, "opening")));
+    } catch (PersistenceException e) {
+      // The stop works on the venue whatever the row says, and reconciliation records a working
+      // stop on the row that names none: the store being away is no reason to close.
+      failed(
+          a,
+          "recordStop",
+          "stop " + stop.clientId() + " works on the exchange; " + describe(e),
+          Severity.ERROR);
     } catch (PortException e) {
       failed(a, "recordStop", describe(e), Severity.ERROR);
       throw new OpenAttempt.Abort("PERSIST_STOP", "recording the stop-loss failed: " + describe(e));
     }
     return Optional.of(stop);
+  }
+
+  /** Places the opening's stop-loss at the intent's distance from {@code entry}; false if not. */
+  private boolean placeStop(OpenAttempt a, BigDecimal entry) {
+    Price stopPrice =
+        a.instrument.stopLossFor(a.intent.side(), new Price(entry), a.intent.stopLossPercent());
+    var target =
+        new StopPlacement.Target(
+            a.gateway, a.intent.symbol(), a.intent.side(), a::nextStopId, a.subject());
+    switch (stops.place(target, stopPrice)) {
+      case StopPlacement.Outcome.Placed placed -> {
+        a.stop = Optional.of(placed.stop());
+        a.stopAttempts = placed.attempts();
+        return true;
+      }
+      case StopPlacement.Outcome.Failed failed -> {
+        a.stopFailure = failed.reason();
+        return false;
+      }
+    }
   }
 
   /** The stop is working and stored: the position leaves the opener's hands. */

@@ -9,7 +9,6 @@ import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OldOpenings;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.reconcile.OldReconcileRules;
-import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
@@ -48,7 +47,9 @@ class OldSafetyRulesTest {
     Harness h = with(Safeguards.standard().withRollback(OldOpenings.rollbackStrippingTheStop()));
     h.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("down"));
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            new RejectedException("23514", "check constraint refused the stop"));
     h.exchange
         .faults()
         .failAfter(FakeExchange.Op.PLACE_ORDER, 1, new RejectedException("-1008", "overloaded"));

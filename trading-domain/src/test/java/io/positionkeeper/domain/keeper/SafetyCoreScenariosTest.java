@@ -118,7 +118,9 @@ class SafetyCoreScenariosTest {
   void recordingTheStopFails_andClosingTheFillFails_theStopStays_andTheRowStaysActive() {
     h.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("down"));
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            new RejectedException("23514", "check constraint refused the stop"));
     h.exchange
         .faults()
         .failAfter(FakeExchange.Op.PLACE_ORDER, 1, new RejectedException("-1008", "overloaded"));
@@ -137,7 +139,11 @@ class SafetyCoreScenariosTest {
 
   @Test
   void theInsertFails_andClosingTheFillFails_thePositionIsLeftUnderOneStopForReconciliation() {
-    h.store.faults().failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("down"));
+    h.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new RejectedException("23514", "check constraint refused the row"));
     h.exchange
         .faults()
         .failAfter(FakeExchange.Op.PLACE_ORDER, 1, new RejectedException("-1008", "overloaded"));

@@ -200,10 +200,12 @@ class PositionOpenerTest {
   }
 
   @Test
-  void aStoreFailureAfterTheFill_closesTheFilledQuantity_andRollsBack() {
+  void aStoreThatRefusesTheRow_closesTheFilledQuantity_andRollsBack() {
     h.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("connection refused"));
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new RejectedException("23514", "check constraint refused the row"));
 
     var failed = (OpenResult.Failed) openBtc();
 
@@ -212,6 +214,142 @@ class PositionOpenerTest {
     assertNothingLeft();
     assertThat(h.store.all()).isEmpty();
     assertThat(h.types()).contains("OPERATION_FAILED", "ROLLBACK_STEP");
+  }
+
+  /**
+   * The database away after the fill (crash campaign scenario 14): the stop is placed at once and
+   * the row written when the store is back, with its stop; the position is not closed.
+   */
+  @Test
+  void aStoreAwayAfterTheFill_protectsThePositionFirst_andStoresItWhenTheStoreIsBack() {
+    h.store
+        .faults()
+        .failTimes(
+            InMemoryPositionStore.Op.INSERT, 3, new PersistenceException("connection refused"));
+
+    var opened = (OpenResult.Opened) openBtc();
+
+    assertThat(h.exchange.orderRequests()).as("the entry, and no close").hasSize(1);
+    assertThat(h.exchange.positionSize(BTC)).isEqualByComparingTo("0.015");
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+    var row = h.store.find(opened.positionId()).orElseThrow();
+    assertThat(row.status()).isEqualTo(PositionStatus.ACTIVE);
+    assertThat(row.stopClientId()).contains(h.exchange.workingStops(BTC).get(0).clientId());
+    assertThat(h.types().stream().filter(t -> t.equals("POSITION_CREATED"))).hasSize(1);
+    assertThat(h.types().stream().filter(t -> t.equals("STOP_PLACED"))).hasSize(1);
+    assertThat(h.types()).doesNotContain("ROLLBACK_STEP", "EMERGENCY_CLOSE");
+  }
+
+  @Test
+  void aCommitLostAsTheStoreGoesAway_isReadBackWhenItReturns_underTheStop_andStoredOnce() {
+    h.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new OutcomeUnknownException("connection lost while committing"),
+            FaultKnobs.When.AFTER_EFFECT)
+        // The intent guard's look-up before the order answers; every read after it fails.
+        .failAfter(
+            InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
+            1,
+            new PersistenceException("connection refused"));
+    h.clock.schedule(
+        Duration.ofSeconds(20),
+        () -> h.store.faults().endFailAfter(InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER));
+
+    var opened = (OpenResult.Opened) openBtc();
+
+    assertThat(h.store.all()).as("rows: the lost commit's, not a second").hasSize(1);
+    assertThat(h.exchange.orderRequests()).as("the entry, and no close").hasSize(1);
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(h.store.find(opened.positionId()).orElseThrow().stopClientId())
+        .contains(h.exchange.workingStops(BTC).get(0).clientId());
+  }
+
+  @Test
+  void aCommitLostBeforeItLanded_asTheStoreGoesAway_isStoredOnceWhenItReturns() {
+    h.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new OutcomeUnknownException("connection lost while committing"),
+            FaultKnobs.When.BEFORE_EFFECT)
+        .failAfter(
+            InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
+            1,
+            new PersistenceException("connection refused"));
+    h.clock.schedule(
+        Duration.ofSeconds(20),
+        () -> h.store.faults().endFailAfter(InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER));
+
+    var opened = (OpenResult.Opened) openBtc();
+
+    assertThat(h.store.all()).hasSize(1);
+    assertThat(h.exchange.orderRequests()).as("the entry, and no close").hasSize(1);
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+    assertThat(h.store.find(opened.positionId()).orElseThrow().status())
+        .isEqualTo(PositionStatus.ACTIVE);
+  }
+
+  @Test
+  void aStoreAwayForTheWholeWait_leavesThePositionUnderItsStop_andReconciliationAdoptsIt() {
+    h.store
+        .faults()
+        .failAlways(
+            InMemoryPositionStore.Op.INSERT, new PersistenceException("connection refused"));
+
+    var failed = (OpenResult.Failed) openBtc();
+
+    assertThat(failed.stage()).isEqualTo("PERSIST");
+    assertThat(failed.cleanlyRolledBack()).as("a position is left on the venue").isFalse();
+    assertThat(h.exchange.positionSize(BTC)).isEqualByComparingTo("0.015");
+    assertThat(h.everyOpenPositionHasExactlyOneStop()).isTrue();
+    var stop = h.exchange.workingStops(BTC).get(0);
+    assertThat(h.book.all()).isEmpty();
+    assertThat(h.store.all()).isEmpty();
+
+    h.store.faults().clear(InMemoryPositionStore.Op.INSERT);
+    h.keeper.reconcile();
+
+    assertThat(h.exchange.orderRequests()).as("the entry, and no close").hasSize(1);
+    assertThat(h.exchange.workingStops(BTC)).containsExactly(stop);
+    assertThat(h.store.loadOpen())
+        .singleElement()
+        .satisfies(r -> assertThat(r.stopClientId()).contains(stop.clientId()));
+  }
+
+  @Test
+  void aStoreAwayAfterTheFill_whenTheStopCannotBePlacedEither_closesThePosition() {
+    h.store
+        .faults()
+        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("connection refused"));
+    h.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_STOP, new RejectedException("-2010", "stop refused"));
+
+    var failed = (OpenResult.Failed) openBtc();
+
+    assertThat(failed.stage()).isEqualTo("PERSIST");
+    assertNothingLeft();
+  }
+
+  @Test
+  void recordingTheStopWhileTheStoreIsAway_keepsThePosition_andReconciliationRecordsTheStop() {
+    h.store
+        .faults()
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("connection refused"));
+
+    var opened = (OpenResult.Opened) openBtc();
+
+    var stop = h.exchange.workingStops(BTC).get(0);
+    assertThat(h.store.find(opened.positionId()).orElseThrow().stopClientId()).isEmpty();
+
+    h.keeper.reconcile();
+
+    assertThat(h.exchange.workingStops(BTC)).containsExactly(stop);
+    assertThat(h.store.find(opened.positionId()).orElseThrow().stopClientId())
+        .contains(stop.clientId());
   }
 
   @Test
@@ -280,7 +418,9 @@ class PositionOpenerTest {
   void aCloseRefusedDuringRollback_keepsThePositionProtected_andHandsItToReconciliation() {
     h.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("connection refused"));
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new RejectedException("23514", "check constraint refused the row"));
     // The entry goes through; every close order of the rollback is then refused.
     h.exchange
         .faults()

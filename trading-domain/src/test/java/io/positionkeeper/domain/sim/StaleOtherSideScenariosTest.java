@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.position.Position;
-import io.positionkeeper.ports.PersistenceException;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.PositionSide;
@@ -37,7 +37,9 @@ class StaleOtherSideScenariosTest {
     h.exchange.delayStream(Duration.ofSeconds(2));
     h.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("db down"));
+        .failNext(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            new RejectedException("23514", "check constraint refused the stop"));
     assertThat(h.keeper.open(intent(BTC, PositionSide.SHORT, "300", "s-1")))
         .isInstanceOf(OpenResult.Failed.class);
     assertThat(h.exchange.openPositions()).isEmpty();
