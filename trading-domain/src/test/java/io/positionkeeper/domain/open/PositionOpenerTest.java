@@ -27,6 +27,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PositionOpenerTest {
   private final Harness h = new Harness();
@@ -240,14 +242,20 @@ class PositionOpenerTest {
     assertThat(h.types()).doesNotContain("ROLLBACK_STEP", "EMERGENCY_CLOSE");
   }
 
-  @Test
-  void aCommitLostAsTheStoreGoesAway_isReadBackWhenItReturns_underTheStop_andStoredOnce() {
+  /**
+   * The commit's answer lost as the store goes away, after the row landed or before: the read-back
+   * waits for the store under the stop, and the position is stored once either way.
+   */
+  @ParameterizedTest
+  @EnumSource(FaultKnobs.When.class)
+  void aCommitLostAsTheStoreGoesAway_isReadBackWhenItReturns_underTheStop_andStoredOnce(
+      FaultKnobs.When when) {
     h.store
         .faults()
         .failNext(
             InMemoryPositionStore.Op.INSERT,
             new OutcomeUnknownException("connection lost while committing"),
-            FaultKnobs.When.AFTER_EFFECT)
+            when)
         // The intent guard's look-up before the order answers; every read after it fails.
         .failAfter(
             InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
@@ -259,36 +267,12 @@ class PositionOpenerTest {
 
     var opened = (OpenResult.Opened) openBtc();
 
-    assertThat(h.store.all()).as("rows: the lost commit's, not a second").hasSize(1);
+    assertThat(h.store.all()).as("rows: one, whether the lost commit landed or not").hasSize(1);
     assertThat(h.exchange.orderRequests()).as("the entry, and no close").hasSize(1);
     assertThat(h.exchange.workingStops(BTC)).hasSize(1);
-    assertThat(h.store.find(opened.positionId()).orElseThrow().stopClientId())
-        .contains(h.exchange.workingStops(BTC).get(0).clientId());
-  }
-
-  @Test
-  void aCommitLostBeforeItLanded_asTheStoreGoesAway_isStoredOnceWhenItReturns() {
-    h.store
-        .faults()
-        .failNext(
-            InMemoryPositionStore.Op.INSERT,
-            new OutcomeUnknownException("connection lost while committing"),
-            FaultKnobs.When.BEFORE_EFFECT)
-        .failAfter(
-            InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER,
-            1,
-            new PersistenceException("connection refused"));
-    h.clock.schedule(
-        Duration.ofSeconds(20),
-        () -> h.store.faults().endFailAfter(InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER));
-
-    var opened = (OpenResult.Opened) openBtc();
-
-    assertThat(h.store.all()).hasSize(1);
-    assertThat(h.exchange.orderRequests()).as("the entry, and no close").hasSize(1);
-    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
-    assertThat(h.store.find(opened.positionId()).orElseThrow().status())
-        .isEqualTo(PositionStatus.ACTIVE);
+    var row = h.store.find(opened.positionId()).orElseThrow();
+    assertThat(row.status()).isEqualTo(PositionStatus.ACTIVE);
+    assertThat(row.stopClientId()).contains(h.exchange.workingStops(BTC).get(0).clientId());
   }
 
   @Test
