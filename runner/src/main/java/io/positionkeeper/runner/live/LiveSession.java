@@ -18,7 +18,6 @@ import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.ExchangeStreams;
 import io.positionkeeper.ports.PositionStore;
-import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.SignalSource;
 import io.positionkeeper.ports.StaleLeaseException;
 import io.positionkeeper.ports.model.AccountId;
@@ -33,6 +32,7 @@ import io.positionkeeper.postgres.JooqPositionStore;
 import io.positionkeeper.postgres.JooqSignalSource;
 import io.positionkeeper.postgres.PostgresConfig;
 import io.positionkeeper.postgres.PostgresPool;
+import io.positionkeeper.runner.live.LeaseAcquisition.Taken;
 import io.positionkeeper.runner.ops.Observability;
 import io.positionkeeper.runner.ops.OpsSettings;
 import io.positionkeeper.runner.wiring.KeeperModule;
@@ -51,7 +51,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -124,7 +123,7 @@ public final class LiveSession {
         AccountLease leases = new JooqAccountLease(pool);
         // The lease comes first: a second runner on the account stops (or waits) here, before it
         // touches the account's audit spool or the venue.
-        Optional<Taken> taken = acquire(leases);
+        Optional<Taken> taken = acquire(leases, pool);
         if (taken.isEmpty()) {
           return; // stopped while standing by
         }
@@ -241,33 +240,11 @@ public final class LiveSession {
     return this;
   }
 
-  /** A lease and when the request that took it was sent ({@link System#nanoTime()}). */
-  private record Taken(Lease lease, long sentNanos) {}
-
   /** The lease, or empty when stopped while standing by; LEASE_HELD unless a standby. */
-  private Optional<Taken> acquire(AccountLease leases) throws InterruptedException {
-    String holder = holder();
-    boolean announced = false;
-    while (true) {
-      long sent = System.nanoTime();
-      try {
-        Lease lease = leases.acquire(AccountId.of(config.account()), holder, leaseTtl);
-        return Optional.of(new Taken(lease, sent));
-      } catch (RejectedException e) {
-        Duration retry = standbyRetry;
-        if (retry == null || !"LEASE_HELD".equals(e.code())) {
-          throw e;
-        }
-        if (!announced) {
-          log.warn("standby: {}; taking over when that lease expires", e.getMessage());
-          announced = true;
-        }
-      }
-      if (stopRequested.await(standbyRetry.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.info("stopped while standing by for account {}", config.account());
-        return Optional.empty();
-      }
-    }
+  private Optional<Taken> acquire(AccountLease leases, HikariDataSource pool)
+      throws InterruptedException {
+    return new LeaseAcquisition(leases, () -> PostgresPool.warmUp(pool), leaseTtl)
+        .take(AccountId.of(config.account()), holder(), standbyRetry, stopRequested);
   }
 
   /** Gives the lease up at the end; a failure is logged, the lease then simply expires. */

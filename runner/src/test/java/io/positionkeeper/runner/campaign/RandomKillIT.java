@@ -71,11 +71,20 @@ class RandomKillIT {
     for (int s = 0; s < SESSIONS; s++) {
       long seed = SEED + s;
       Instant sessionBegan = Instant.now();
-      kills += session(venue, seed, home.resolve("session-" + seed), planned, reached);
+      SessionFigures session =
+          session(venue, seed, home.resolve("session-" + seed), planned, reached);
+      kills += session.kills();
       record(
           String.format(
-              "  %s session seed %d: %d kills, 0 violations, %d s%n",
-              venue, seed, KILLS, Duration.between(sessionBegan, Instant.now()).toSeconds()));
+              "  %s session seed %d: %d kills, 0 violations, %d s; %d incarnations for %d starts,"
+                  + " %d stopped for their lease at start%n",
+              venue,
+              seed,
+              session.kills(),
+              Duration.between(sessionBegan, Instant.now()).toSeconds(),
+              session.incarnations(),
+              session.kills() + 1,
+              session.leaseStopsAtStart()));
     }
     Duration wall = Duration.between(began, Instant.now());
     String figures =
@@ -109,7 +118,13 @@ class RandomKillIT {
     }
   }
 
-  private int session(
+  /**
+   * A session's kills, and how many runner processes its starts took: a start whose runner stopped
+   * for the account's lease (on a loaded machine) is followed by another.
+   */
+  private record SessionFigures(int kills, int incarnations, int leaseStopsAtStart) {}
+
+  private SessionFigures session(
       CampaignVenue venue,
       long seed,
       Path dir,
@@ -159,7 +174,7 @@ class RandomKillIT {
       if (!secrets.isEmpty()) {
         failWith(rig, venue, seed, "the end of the session", secrets);
       }
-      return KILLS;
+      return new SessionFigures(KILLS, rig.incarnations(), rig.leaseStopsAtStart());
     }
   }
 

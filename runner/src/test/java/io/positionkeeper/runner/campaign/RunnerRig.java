@@ -85,6 +85,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
   private final HikariDataSource pool;
   private final Path config;
   private final List<Path> outputs = new ArrayList<>();
+  private int leaseStopsAtStart;
   private final Map<String, String> env = new LinkedHashMap<>();
   private Duration leaseTtl = Duration.ofSeconds(10);
   private Process runner;
@@ -380,6 +381,7 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
       if (!why.toLowerCase(Locale.ROOT).contains("lease") || attempt == LEASE_ATTEMPTS) {
         fail("runner %d exited with %d before it started: %s", n, p.exitValue(), why);
       }
+      leaseStopsAtStart++;
       await(
           "the account's lease free for runner " + (n + 1),
           leaseTtl.plus(START),
@@ -390,6 +392,19 @@ abstract class RunnerRig implements CampaignView, AutoCloseable {
                           + "' AND expires_at > now()")
                   == 0);
     }
+  }
+
+  /** How many incarnations so far were started (each has an output of its own). */
+  int incarnations() {
+    return outputs.size() / 2;
+  }
+
+  /**
+   * How many incarnations so far stopped for the account's lease before they started (their lease
+   * was lost, or never taken, while they started), each followed by another.
+   */
+  int leaseStopsAtStart() {
+    return leaseStopsAtStart;
   }
 
   /** Whether any output of any incarnation so far contains {@code text}. */

@@ -2,16 +2,27 @@ package io.positionkeeper.runner.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.positionkeeper.ports.AccountLease;
 import io.positionkeeper.ports.Clock;
 import io.positionkeeper.ports.StaleLeaseException;
+import io.positionkeeper.ports.model.AccountId;
+import io.positionkeeper.postgres.JooqAccountLease;
+import io.positionkeeper.postgres.PostgresPool;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +142,92 @@ class LeaseLostAtStartIT {
     assertThat(process.stderr())
         .contains("lease of account it-account is lost")
         .contains("start it again");
+  }
+
+  @Test
+  void aFreshPoolWhoseFirstUseIsSlow_keepsTheLeaseItIsThenGranted() throws Exception {
+    // A fresh runner's first statement also pays for loading and compiling the database path
+    // (about 2 s at load 10-14 on 2 cores, against a few ms for the next one): modelled by a pool
+    // whose first connection takes longer than the lease's whole time-to-live. That cost must not
+    // be counted against the lease the acquisition is then granted.
+    AtomicBoolean first = new AtomicBoolean(true);
+    DataSource slowFirst = slowFirstConnection(live.pool, first, TTL.plusMillis(500));
+    AccountLease leases = new JooqAccountLease(slowFirst);
+
+    LeaseAcquisition.Taken taken =
+        new LeaseAcquisition(leases, () -> PostgresPool.warmUp(slowFirst), TTL)
+            .take(AccountId.of("it-account"), "runner", null, new CountDownLatch(1))
+            .orElseThrow();
+
+    assertThat(first).as("the slow first connection was used").isFalse();
+    AtomicBoolean lost = new AtomicBoolean();
+    try (LeaseRenewal renewal =
+        new LeaseRenewal(leases, taken.lease(), taken.sentNanos(), TTL, () -> lost.set(true))) {
+      assertThat(renewal.lost()).as("the lease held after a slow first connection").isNull();
+      renewal.ensureHeld("connect to the venue");
+      assertThat(lost).isFalse();
+    }
+    assertThat(taken.lease().epoch()).isEqualTo(11);
+    assertThat(live.one(LEASE_EPOCH)).isEqualTo("11");
+  }
+
+  /** {@code pool}, except that the first connection it hands out comes {@code delay} late. */
+  private static DataSource slowFirstConnection(
+      DataSource pool, AtomicBoolean first, Duration delay) {
+    return new DataSource() {
+      @Override
+      public Connection getConnection() throws SQLException {
+        if (first.getAndSet(false)) {
+          try {
+            Thread.sleep(delay.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while connecting", e);
+          }
+        }
+        return pool.getConnection();
+      }
+
+      @Override
+      public Connection getConnection(String user, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("the pool's own credentials only");
+      }
+
+      @Override
+      public PrintWriter getLogWriter() throws SQLException {
+        return pool.getLogWriter();
+      }
+
+      @Override
+      public void setLogWriter(PrintWriter out) throws SQLException {
+        pool.setLogWriter(out);
+      }
+
+      @Override
+      public void setLoginTimeout(int seconds) throws SQLException {
+        pool.setLoginTimeout(seconds);
+      }
+
+      @Override
+      public int getLoginTimeout() throws SQLException {
+        return pool.getLoginTimeout();
+      }
+
+      @Override
+      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return pool.getParentLogger();
+      }
+
+      @Override
+      public <T> T unwrap(Class<T> type) throws SQLException {
+        return pool.unwrap(type);
+      }
+
+      @Override
+      public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return pool.isWrapperFor(type);
+      }
+    };
   }
 
   private LiveSession session() {
