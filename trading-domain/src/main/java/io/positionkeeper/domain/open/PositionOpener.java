@@ -355,16 +355,25 @@ public final class PositionOpener {
       a.dbId = Optional.of(dbId);
       return dbId;
     } catch (OutcomeUnknownException e) {
-      long dbId = readBack(a, e);
+      long dbId = readBack(a, describe(e));
       a.dbId = Optional.of(dbId);
       return dbId;
     } catch (PortException e) {
       failed(a, "insert", describe(e), Severity.ERROR);
       throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(e));
+    } catch (RuntimeException e) {
+      // Thrown outside the store's taxonomy (a driver's bug building the statement or reading its
+      // answer): the row may have been committed all the same. Taken for "not stored", the
+      // opening would roll back a position whose row reconciliation then finds and protects a
+      // second time; the row is read back instead, as for an outcome the store says is unknown.
+      log.error("storing {} failed unexpectedly; reading the row back", a.key, e);
+      long dbId = readBack(a, unexpected(e));
+      a.dbId = Optional.of(dbId);
+      return dbId;
     }
   }
 
-  private long readBack(OpenAttempt a, OutcomeUnknownException unknown) {
+  private long readBack(OpenAttempt a, String insertFailure) {
     Optional<PositionRecord> stored;
     try {
       stored =
@@ -377,14 +386,23 @@ public final class PositionOpener {
       failed(
           a,
           "insert",
-          describe(unknown) + "; reading it back failed: " + describe(e),
+          insertFailure + "; reading it back failed: " + describe(e),
           Severity.CRITICAL);
       throw new OpenAttempt.Abort(
           "PERSIST", "whether the position was stored is unknown: " + describe(e));
+    } catch (RuntimeException e) {
+      log.error("reading back the row of {} failed unexpectedly", a.key, e);
+      failed(
+          a,
+          "insert",
+          insertFailure + "; reading it back failed: " + unexpected(e),
+          Severity.CRITICAL);
+      throw new OpenAttempt.Abort(
+          "PERSIST", "whether the position was stored is unknown: " + unexpected(e));
     }
     if (stored.isEmpty()) {
-      failed(a, "insert", describe(unknown) + "; read back: not stored", Severity.ERROR);
-      throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(unknown));
+      failed(a, "insert", insertFailure + "; read back: not stored", Severity.ERROR);
+      throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + insertFailure);
     }
     return stored.get().id();
   }
