@@ -19,12 +19,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The row's INSERT of an opening committed and its driver then threw (a bug outside the ports'
- * taxonomy), found by the simulator's OUTAGE and UNEXPECTED classes together (seed 35, Binance,
- * step 139, and eight more seeds of the CI plan): the opening took the row for never written and
+ * A call of an opening that throws outside the ports' taxonomy (a driver's bug) after its effect,
+ * found by the simulator's OUTAGE and UNEXPECTED classes together (the CI plan's "2 stops each
+ * placed as a new stop", all on Binance): the opening took the call for one without effect and
  * rolled back; the order endpoint was down, so the rollback's close was refused and it kept the
- * position with a stop of its own, while the periodic reconciliation, run during the close's
- * retries, had found the committed row without a stop and placed a second one.
+ * position with a stop of its own, beside the one the opening, or reconciliation, had placed.
  */
 class OpeningDriverBugScenariosTest {
   private final Harness raw = new Harness();
@@ -40,7 +39,6 @@ class OpeningDriverBugScenariosTest {
             .build();
     raw.keeper.stop();
     keeper.start();
-    bugs.armStore(InMemoryPositionStore.Op.INSERT, FaultKnobs.When.AFTER_EFFECT);
     // The order endpoint goes down after the entry: any close at market is refused.
     raw.exchange
         .faults()
@@ -64,8 +62,15 @@ class OpeningDriverBugScenariosTest {
         .satisfies(row -> assertThat(row.stopClientId()).contains(working().get(0).clientId()));
   }
 
+  /**
+   * Seed 35 (Binance, step 139): the row's INSERT committed and its driver threw; the periodic
+   * reconciliation, run during the rollback's close retries, found the committed row, which nobody
+   * knew of, without a stop and placed one; the rollback then placed its own.
+   */
   @Test
   void anInsertThatThrewABugAfterItsCommit_isReadBack_andTheOpeningGoesOn() {
+    bugs.armStore(InMemoryPositionStore.Op.INSERT, FaultKnobs.When.AFTER_EFFECT);
+
     OpenResult result = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
 
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
@@ -75,6 +80,7 @@ class OpeningDriverBugScenariosTest {
 
   @Test
   void anInsertWhoseCommitCannotBeReadBack_rollsBackWithOneStop_notTwo() {
+    bugs.armStore(InMemoryPositionStore.Op.INSERT, FaultKnobs.When.AFTER_EFFECT);
     // The store goes down after the opening checked its intent is new: the row cannot be read
     // back, so whether it was written stays unknown.
     raw.store
@@ -91,6 +97,34 @@ class OpeningDriverBugScenariosTest {
     assertThat(working()).as("stops right after the opening (%s)", result).hasSize(1);
     raw.exchange.faults().endFailAfter(FakeExchange.Op.PLACE_ORDER);
     raw.store.faults().endFailAfter(InMemoryPositionStore.Op.FIND_BY_ENTRY_ORDER);
+    assertOneStopNamedByTheRow();
+  }
+
+  /**
+   * Seed 859 (Binance, step 35; and 319, 629, 671, 907): the opening's stop landed and the driver
+   * then threw reading the venue's answer. The opening took it for a failure of its own and rolled
+   * back; the close was refused (order endpoint down), so the rollback kept the position and placed
+   * a stop, beside the one that had landed.
+   */
+  @Test
+  void aStopThatLandedBeforeItsDriverThrew_isFoundOnTheVenue_notPlacedAgain() {
+    bugs.armVenue(FakeExchange.Op.PLACE_STOP, FaultKnobs.When.AFTER_EFFECT);
+
+    OpenResult result = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
+
+    assertThat(working()).as("stops right after the opening (%s)", result).hasSize(1);
+    assertThat(result).isInstanceOf(OpenResult.Opened.class);
+    assertOneStopNamedByTheRow();
+  }
+
+  @Test
+  void aStopWhoseDriverThrewBeforeSendingIt_isPlacedWithTheNextAttempt() {
+    bugs.armVenue(FakeExchange.Op.PLACE_STOP, FaultKnobs.When.BEFORE_EFFECT);
+
+    OpenResult result = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
+
+    assertThat(working()).as("stops right after the opening (%s)", result).hasSize(1);
+    assertThat(result).isInstanceOf(OpenResult.Opened.class);
     assertOneStopNamedByTheRow();
   }
 }
