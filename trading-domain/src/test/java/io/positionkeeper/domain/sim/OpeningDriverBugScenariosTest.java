@@ -52,6 +52,21 @@ class OpeningDriverBugScenariosTest {
   }
 
   private void assertOneStopNamedByTheRow() {
+    raw.journal
+        .records()
+        .forEach(
+            r ->
+                System.out.println(
+                    "DBG "
+                        + r.time()
+                        + " "
+                        + r.positionId()
+                        + " "
+                        + r.correlationKey()
+                        + " "
+                        + r.type()
+                        + " "
+                        + r.payload()));
     for (int i = 0; i < 3; i++) {
       raw.clock.advance(Duration.ofSeconds(61));
       keeper.reconcile();
@@ -125,6 +140,34 @@ class OpeningDriverBugScenariosTest {
 
     assertThat(working()).as("stops right after the opening (%s)", result).hasSize(1);
     assertThat(result).isInstanceOf(OpenResult.Opened.class);
+    assertOneStopNamedByTheRow();
+  }
+
+  /**
+   * Seed 228 (Bybit, step 834): the row's INSERT was refused, the rollback's close too (order
+   * endpoint down), so the rollback kept the position with a stop of its own and left it to
+   * reconciliation, which adopted it; reading the stops to record that stop threw a driver's bug
+   * (here: the store refuses to record it), and the next run cancelled the stop as an orphan (not
+   * one of the adopted row's ids) while it was the only one protecting the position.
+   */
+  @Test
+  void aRollbacksLeftoverStop_protectsThePositionReconciliationAdopts_andIsNotCancelled() {
+    raw.store
+        .faults()
+        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("store outage"));
+
+    OpenResult result = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
+
+    assertThat(result).isInstanceOf(OpenResult.Failed.class);
+    assertThat(working()).as("stops right after the opening (%s)", result).hasSize(1);
+    raw.exchange.faults().endFailAfter(FakeExchange.Op.PLACE_ORDER);
+    // The adoption cannot record the stop it finds (in the seed, reading the stops threw).
+    raw.store
+        .faults()
+        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("store outage"));
+    keeper.reconcile();
+    assertThat(raw.store.loadOpen()).as("adopted").hasSize(1);
+    assertThat(working()).as("stops after the adoption").hasSize(1);
     assertOneStopNamedByTheRow();
   }
 }
