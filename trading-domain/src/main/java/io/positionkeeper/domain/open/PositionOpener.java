@@ -32,7 +32,6 @@ import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionRecord;
-import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import java.util.ArrayList;
@@ -197,44 +196,9 @@ public final class PositionOpener {
               + intent.stopLossPercent().toPlainString()
               + " % is within one tick of the price");
     }
-    return heldByTheVenue(gateway, intent)
-        .or(() -> alreadyUsed(gateway, intent, entryId))
+    return alreadyUsed(gateway, intent, entryId)
         .<Plan>map(Plan.Refused::new)
         .orElse(new Plan.Ready(gateway, instrument, quantity));
-  }
-
-  /**
-   * Asks the venue whether it holds a position on the symbol that the book does not (a rolled-back
-   * opening that could not close its fill and left it, stop and all, for reconciliation to adopt; a
-   * position opened by hand). An entry would add to it (one net position per symbol) and its
-   * opening stop would replace or join the stop already guarding it. A list that cannot be read
-   * refuses nothing: the book is the guard of record, and this read only catches what it has not
-   * taken over yet (the failure is logged).
-   */
-  private Optional<String> heldByTheVenue(ExchangeGateway gateway, OpenIntent intent) {
-    PositionSnapshot snapshot;
-    try {
-      // One read, no retries: an opening is not held up by a list it does without when it fails.
-      snapshot = gateway.positions();
-    } catch (PortException e) {
-      log.warn("the positions could not be read before opening {}: {}", intent.key(), describe(e));
-      return Optional.empty();
-    } catch (RuntimeException e) {
-      log.error("reading the positions before opening {} failed unexpectedly", intent.key(), e);
-      return Optional.empty();
-    }
-    return switch (snapshot) {
-      case PositionSnapshot.Complete complete ->
-          complete
-              .find(intent.symbol())
-              .filter(p -> !p.isFlat())
-              .map(
-                  p ->
-                      "the venue holds a position on "
-                          + intent.key()
-                          + " that the keeper has not taken over yet (reconciliation adopts it)");
-      case PositionSnapshot.Incomplete incomplete -> Optional.empty();
-    };
   }
 
   /**

@@ -166,11 +166,9 @@ class PositionOpenerTest {
   void aFillNeverSeenBeforeTheDeadline_isClosedAtMarketAndRolledBack() {
     h.exchange.responseMode(FakeExchange.ResponseMode.ACK);
     h.exchange.holdStream();
-    // The intent's own check goes through; every later order query fails. The position list
-    // fails 21 times: once for the check that the venue holds nothing on the symbol before the
-    // entry, then for every read of the verification.
+    // The intent's own check goes through; every later order query fails.
     h.exchange.faults().failAfter(FakeExchange.Op.QUERY_ORDER, 1, new RetryableException("503"));
-    h.exchange.faults().failTimes(FakeExchange.Op.POSITIONS, 21, new RetryableException("503"));
+    h.exchange.faults().failTimes(FakeExchange.Op.POSITIONS, 20, new RetryableException("503"));
     Instant start = h.clock.now();
 
     var failed = (OpenResult.Failed) openBtc();
