@@ -32,6 +32,7 @@ import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import java.util.ArrayList;
@@ -196,9 +197,44 @@ public final class PositionOpener {
               + intent.stopLossPercent().toPlainString()
               + " % is within one tick of the price");
     }
-    return alreadyUsed(gateway, intent, entryId)
+    return heldByTheVenue(gateway, intent)
+        .or(() -> alreadyUsed(gateway, intent, entryId))
         .<Plan>map(Plan.Refused::new)
         .orElse(new Plan.Ready(gateway, instrument, quantity));
+  }
+
+  /**
+   * Asks the venue whether it holds a position on the symbol that the book does not (a rolled-back
+   * opening that could not close its fill and left it, stop and all, for reconciliation to adopt;
+   * an entry in doubt that landed late; a position opened by hand). An entry would add to it or
+   * flip it (one net position per symbol) and its opening stop would replace or join the stop
+   * guarding it. Fail closed: a venue that cannot say is not known to be flat there.
+   */
+  private Optional<String> heldByTheVenue(ExchangeGateway gateway, OpenIntent intent) {
+    String unknown = "could not check that the venue holds no position on " + intent.symbol();
+    PositionSnapshot snapshot;
+    try {
+      snapshot =
+          Retries.idempotent(clock, policy.orderDeadline(), policy.backoff(), gateway::positions);
+    } catch (PortException e) {
+      return Optional.of(unknown + ": " + describe(e));
+    } catch (RuntimeException e) {
+      log.error("reading the positions before opening {} failed unexpectedly", intent.key(), e);
+      return Optional.of(unknown + ": " + unexpected(e));
+    }
+    return switch (snapshot) {
+      case PositionSnapshot.Complete complete ->
+          complete
+              .find(intent.symbol())
+              .filter(p -> !p.isFlat())
+              .map(
+                  p ->
+                      "the venue holds a position on "
+                          + intent.key()
+                          + " that the keeper has not taken over yet (reconciliation adopts it)");
+      case PositionSnapshot.Incomplete incomplete ->
+          Optional.of(unknown + ": its position list is incomplete");
+    };
   }
 
   /**

@@ -170,4 +170,29 @@ class OpeningDriverBugScenariosTest {
     assertThat(working()).as("stops after the adoption").hasSize(1);
     assertOneStopNamedByTheRow();
   }
+
+  /**
+   * Seeds 124 and 748 (Bybit, I5_STOP_LOOSENED): a rolled-back opening kept its fill with a stop of
+   * its own and left it to reconciliation (streams down, so not adopted yet); the trader's next
+   * intent on the symbol found the book empty and opened: its entry added to the venue's position
+   * and its opening stop replaced the tighter one guarding it.
+   */
+  @Test
+  void anIntentOnASymbolWhosePositionAwaitsAdoption_isRefused_andSendsNothing() {
+    raw.store
+        .faults()
+        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("store outage"));
+    OpenResult first = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
+    assertThat(first).isInstanceOf(OpenResult.Failed.class);
+    List<StopOrder> kept = working();
+    assertThat(kept).hasSize(1);
+    var size = raw.exchange.positionSize(DBR);
+    raw.exchange.faults().endFailAfter(FakeExchange.Op.PLACE_ORDER);
+
+    OpenResult second = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-2"));
+
+    assertThat(second).isInstanceOf(OpenResult.Refused.class);
+    assertThat(raw.exchange.positionSize(DBR)).isEqualByComparingTo(size);
+    assertThat(working()).isEqualTo(kept);
+  }
 }
