@@ -290,7 +290,16 @@ public final class Keeper implements PositionKeeper {
    */
   private ReconcileResult reconcileVenue(VenueParts v) {
     long seen = v.protection().mark();
-    ReconcileResult result = v.reconciler().reconcile();
+    ReconcileResult result;
+    try {
+      result = v.reconciler().reconcile();
+    } catch (RuntimeException e) {
+      // Thrown outside the ports' taxonomy (a driver's bug reading the venue or the store): the
+      // run decided nothing, so what it was to repair (an extra stop beside a position's own, a
+      // position without one) is owed to the timer's next tick, not to the next period.
+      v.protection().failed(clock.now());
+      throw e;
+    }
     boolean settled =
         switch (result) {
           // A failed action (an adoption the store refused, a stop that could not be placed)

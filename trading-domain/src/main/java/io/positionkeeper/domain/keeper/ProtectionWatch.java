@@ -49,6 +49,8 @@ final class ProtectionWatch implements StreamListener {
   private final Map<PositionKey, PositionSide> lastSide = new HashMap<>();
   private final Set<PositionKey> flipped = new HashSet<>();
   private boolean resynced;
+  // A reconciliation threw before it could decide anything: one is owed until a run completes.
+  private boolean runFailed;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
   // Runs that ended without settling what was owed, and when the next owed run may start.
@@ -201,6 +203,7 @@ final class ProtectionWatch implements StreamListener {
     openingsEnded();
     boolean owed =
         resynced
+            || runFailed
             || !gone.isEmpty()
             || !untracked.isEmpty()
             || !unconfirmedFlat.isEmpty()
@@ -225,6 +228,7 @@ final class ProtectionWatch implements StreamListener {
       unconfirmedFlat.clear();
       flipped.clear();
     }
+    runFailed = false;
     unsettledRuns = 0;
     nextRun = Instant.MIN;
   }
@@ -238,5 +242,14 @@ final class ProtectionWatch implements StreamListener {
   synchronized void unsettled(Instant now) {
     unsettledRuns++;
     nextRun = now.plus(RETRY.delay(unsettledRuns));
+  }
+
+  /**
+   * A reconciliation threw before it decided anything (a driver's bug, not a refusal): the periodic
+   * run is owed again, with the same wait as an unsettled one, whether or not the stream had news.
+   */
+  synchronized void failed(Instant now) {
+    runFailed = true;
+    unsettled(now);
   }
 }

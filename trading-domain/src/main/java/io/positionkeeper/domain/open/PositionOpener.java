@@ -35,6 +35,7 @@ import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.NewPosition;
 import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionRecord;
+import io.positionkeeper.ports.model.PositionSnapshot;
 import io.positionkeeper.ports.model.Severity;
 import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
@@ -207,9 +208,44 @@ public final class PositionOpener {
               + intent.stopLossPercent().toPlainString()
               + " % is within one tick of the price");
     }
-    return alreadyUsed(gateway, intent, entryId)
+    return heldByTheVenue(gateway, intent)
+        .or(() -> alreadyUsed(gateway, intent, entryId))
         .<Plan>map(Plan.Refused::new)
         .orElse(new Plan.Ready(gateway, instrument, quantity));
+  }
+
+  /**
+   * Asks the venue whether it holds a position on the symbol that the book does not (a rolled-back
+   * opening that could not close its fill and left it, stop and all, for reconciliation to adopt;
+   * an entry in doubt that landed late; a position opened by hand). An entry would add to it or
+   * flip it (one net position per symbol) and its opening stop would replace or join the stop
+   * guarding it. Fail closed: a venue that cannot say is not known to be flat there.
+   */
+  private Optional<String> heldByTheVenue(ExchangeGateway gateway, OpenIntent intent) {
+    String unknown = "could not check that the venue holds no position on " + intent.symbol();
+    PositionSnapshot snapshot;
+    try {
+      snapshot =
+          Retries.idempotent(clock, policy.orderDeadline(), policy.backoff(), gateway::positions);
+    } catch (PortException e) {
+      return Optional.of(unknown + ": " + describe(e));
+    } catch (RuntimeException e) {
+      log.error("reading the positions before opening {} failed unexpectedly", intent.key(), e);
+      return Optional.of(unknown + ": " + unexpected(e));
+    }
+    return switch (snapshot) {
+      case PositionSnapshot.Complete complete ->
+          complete
+              .find(intent.symbol())
+              .filter(p -> !p.isFlat())
+              .map(
+                  p ->
+                      "the venue holds a position on "
+                          + intent.key()
+                          + " that the keeper has not taken over yet (reconciliation adopts it)");
+      case PositionSnapshot.Incomplete incomplete ->
+          Optional.of(unknown + ": its position list is incomplete");
+    };
   }
 
   /**
@@ -365,12 +401,19 @@ public final class PositionOpener {
     try {
       return OptionalLong.of(stored(a, store.insert(row, created)));
     } catch (OutcomeUnknownException e) {
-      return readBack(a, fill, row, created, e);
+      return readBack(a, fill, row, created, describe(e));
     } catch (PersistenceException | RetryableException e) {
       return persistUnderStop(a, fill, row, created, e, false);
     } catch (PortException e) {
       failed(a, "insert", describe(e), Severity.ERROR);
       throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(e));
+    } catch (RuntimeException e) {
+      // Thrown outside the store's taxonomy (a driver's bug building the statement or reading its
+      // answer): the row may have been committed all the same. Taken for "not stored", the
+      // opening would roll back a position whose row reconciliation then finds and protects a
+      // second time; the row is read back instead, as for an outcome the store says is unknown.
+      log.error("storing {} failed unexpectedly; reading the row back", a.key, e);
+      return readBack(a, fill, row, created, unexpected(e));
     }
   }
 
@@ -473,7 +516,7 @@ public final class PositionOpener {
       Verification.Verified fill,
       NewPosition row,
       AuditRecord created,
-      OutcomeUnknownException unknown) {
+      String insertFailure) {
     Optional<PositionRecord> stored;
     try {
       stored =
@@ -488,14 +531,23 @@ public final class PositionOpener {
       failed(
           a,
           "insert",
-          describe(unknown) + "; reading it back failed: " + describe(e),
+          insertFailure + "; reading it back failed: " + describe(e),
           Severity.CRITICAL);
       throw new OpenAttempt.Abort(
           "PERSIST", "whether the position was stored is unknown: " + describe(e));
+    } catch (RuntimeException e) {
+      log.error("reading back the row of {} failed unexpectedly", a.key, e);
+      failed(
+          a,
+          "insert",
+          insertFailure + "; reading it back failed: " + unexpected(e),
+          Severity.CRITICAL);
+      throw new OpenAttempt.Abort(
+          "PERSIST", "whether the position was stored is unknown: " + unexpected(e));
     }
     if (stored.isEmpty()) {
-      failed(a, "insert", describe(unknown) + "; read back: not stored", Severity.ERROR);
-      throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + describe(unknown));
+      failed(a, "insert", insertFailure + "; read back: not stored", Severity.ERROR);
+      throw new OpenAttempt.Abort("PERSIST", "storing the position failed: " + insertFailure);
     }
     return OptionalLong.of(stored(a, stored.get().id()));
   }

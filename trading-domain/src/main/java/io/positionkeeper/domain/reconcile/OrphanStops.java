@@ -82,7 +82,9 @@ final class OrphanStops {
         continue;
       }
       ClientOrderId entry = PositionLoader.correlationOf(row);
+      PositionSide side = venue.side().orElse(row.side());
       List<StopOrder> own = new ArrayList<>();
+      List<StopOrder> others = new ArrayList<>();
       List<StopOrder> unnamed = new ArrayList<>();
       for (StopOrder stop : stops) {
         ClientOrderId id = stop.clientId();
@@ -98,10 +100,23 @@ final class OrphanStops {
         if (row.stopClientId().equals(Optional.of(id)) || ClientIds.isStopOf(entry, row.id(), id)) {
           own.add(stop);
         } else {
+          others.add(stop);
+        }
+      }
+      boolean ownOnSide = own.stream().anyMatch(s -> s.positionSide() == side);
+      for (StopOrder stop : others) {
+        if (!ownOnSide && stop.positionSide() == side) {
+          // None of the row's own stops works on the venue's side, so this one is what protects
+          // the position: an opening that rolled back without learning its row (or leaving none)
+          // kept the position with a stop under its entry's ids, and the row reconciliation then
+          // adopted has ids of its own. Cancelled, it would leave the position without a stop;
+          // it is the row's, kept (the tightest, if several) and recorded.
+          own.add(stop);
+        } else {
           found.add(new ReconcileAction.CancelOrphanStop(stop));
         }
       }
-      found.addAll(extra(row, venue.side().orElse(row.side()), own));
+      found.addAll(extra(row, side, own));
       if (own.isEmpty() && row.stopClientId().isEmpty() && unnamed.size() == 1) {
         // A row that names no stop, on a position protected by exactly one stop under no id of
         // ours: a venue that keeps the stop on the position and gives it no client id (Bybit)

@@ -188,16 +188,22 @@ public final class ReconcileDecision {
 
   /**
    * Whether the book says someone else owns the row's stop right now: its opener is placing the
-   * first one (two stops otherwise), or it has just ended.
+   * first one (two stops otherwise), or it has just ended. An opener still holding its pending
+   * registration owns the row its entry order made: the row was committed but the opener could not
+   * learn its id (a driver's bug after the commit, a read-back that failed), and its rollback
+   * protects the position itself when the venue still holds it, then lets the book go.
    */
   private static boolean busy(List<Position> book, PositionRecord row) {
     return book.stream()
         .anyMatch(
             p ->
                 p.key().symbol().equals(row.symbol())
-                    && p instanceof Position.Stored stored
-                    && stored.dbId() == row.id()
-                    && ownedElsewhere(p.phase()));
+                    && switch (p) {
+                      case Position.Stored stored ->
+                          stored.dbId() == row.id() && ownedElsewhere(p.phase());
+                      case Position.Pending pending ->
+                          row.entryClientOrderId().equals(Optional.of(pending.entryOrderId()));
+                    });
   }
 
   private static boolean ownedElsewhere(Phase phase) {

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Places a position's stop-loss, retrying within a deadline; the opener, its rollback and
@@ -39,6 +41,7 @@ import java.util.function.Supplier;
  * the venue could say the stop is not there.
  */
 public final class StopPlacement {
+  private static final Logger log = LoggerFactory.getLogger(StopPlacement.class);
   private final AuditTrail audit;
   private final Clock clock;
 
@@ -148,6 +151,14 @@ public final class StopPlacement {
             last = describe(e);
           } catch (PortException e) {
             last = describe(e);
+          } catch (RuntimeException e) {
+            // Thrown outside the port's answers (a driver's bug building the request or reading
+            // the answer): the stop may be working all the same, so the venue's open stops are
+            // read before any other attempt, as after an ambiguous answer. The venue owes no
+            // answer here, so the wait does not run past the deadline.
+            log.error("placing stop {} of {} failed unexpectedly", stopId, target.symbol(), e);
+            ambiguous = true;
+            last = unexpected(e);
           }
           int n = attempt;
           String failure = last;
@@ -206,6 +217,13 @@ public final class StopPlacement {
       return new Landed.Unsettled("still in doubt: " + describe(e));
     } catch (PortException e) {
       return new Landed.CannotTell("listing open stops failed: " + describe(e));
+    } catch (RuntimeException e) {
+      log.error("listing the open stops of {} failed unexpectedly", target.symbol(), e);
+      return new Landed.CannotTell("listing open stops failed: " + unexpected(e));
     }
+  }
+
+  private static String unexpected(RuntimeException e) {
+    return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

@@ -9,10 +9,14 @@ import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OldOpenings;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.reconcile.OldReconcileRules;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.ForwardingGateway;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
+import io.positionkeeper.ports.model.MarketOrderRequest;
+import io.positionkeeper.ports.model.OrderReport;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
 import java.time.Duration;
@@ -79,12 +83,19 @@ class OldSafetyRulesTest {
   @Test
   void aRollbackSkippedOnTheUnexpected_leavesTheFillUnprotected() {
     Harness raw = new Harness();
+    // The entry order lands and the driver throws reading its answer: a bug outside the ports'
+    // taxonomy after the fill, before any stop.
+    ExchangeGateway throwingAfterTheEntry =
+        new ForwardingGateway(raw.exchange) {
+          @Override
+          public OrderReport placeMarketOrder(MarketOrderRequest request) {
+            venue().placeMarketOrder(request);
+            throw new IllegalStateException("driver bug reading the entry's answer");
+          }
+        };
     Keeper keeper =
-        Keeper.builder(
-                raw.clock,
-                new SafetyCoreScenariosTest.ThrowingOnInsert(raw.store),
-                raw.trailingStore)
-            .venue(raw.exchange, raw.exchange)
+        Keeper.builder(raw.clock, raw.store, raw.trailingStore)
+            .venue(throwingAfterTheEntry, raw.exchange)
             .safeguards(
                 Safeguards.standard().withRollback(OldOpenings.rollbackSkippedOnTheUnexpected()))
             .audit(raw.sink)

@@ -194,7 +194,10 @@ class SafetyCoreScenariosTest {
 
     var failed = (OpenResult.Failed) keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
 
-    assertThat(failed.stage()).isEqualTo("UNEXPECTED");
+    // The insert threw before writing: read back by its entry order, the row is not there, so the
+    // opening is rolled back as one whose row could not be stored.
+    assertThat(failed.stage()).isEqualTo("PERSIST");
+    assertThat(failed.reason()).contains("unexpected");
     assertThat(raw.exchange.positionSize(BTC)).isZero();
     assertThat(raw.exchange.workingStops(BTC)).isEmpty();
     assertThat(keeper.positions()).isEmpty();

@@ -168,9 +168,12 @@ class PositionOpenerTest {
   void aFillNeverSeenBeforeTheDeadline_isClosedAtMarketAndRolledBack() {
     h.exchange.responseMode(FakeExchange.ResponseMode.ACK);
     h.exchange.holdStream();
-    // The intent's own check goes through; every later order query fails.
+    // The intent's own checks go through (its order, the venue's positions on the symbol); every
+    // later order query fails, and the position list until the verification's deadline passed.
     h.exchange.faults().failAfter(FakeExchange.Op.QUERY_ORDER, 1, new RetryableException("503"));
-    h.exchange.faults().failTimes(FakeExchange.Op.POSITIONS, 20, new RetryableException("503"));
+    h.exchange.faults().failAfter(FakeExchange.Op.POSITIONS, 1, new RetryableException("503"));
+    h.clock.schedule(
+        Duration.ofSeconds(11), () -> h.exchange.faults().endFailAfter(FakeExchange.Op.POSITIONS));
     Instant start = h.clock.now();
 
     var failed = (OpenResult.Failed) openBtc();
@@ -188,7 +191,8 @@ class PositionOpenerTest {
     h.exchange.responseMode(FakeExchange.ResponseMode.ACK);
     h.exchange.holdStream();
     h.exchange.faults().failAfter(FakeExchange.Op.QUERY_ORDER, 1, new RetryableException("503"));
-    h.exchange.faults().failAlways(FakeExchange.Op.POSITIONS, new RetryableException("503"));
+    // The position list answers the intent's check, then never again.
+    h.exchange.faults().failAfter(FakeExchange.Op.POSITIONS, 1, new RetryableException("503"));
 
     var failed = (OpenResult.Failed) openBtc();
 

@@ -7,16 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.keeper.Keeper;
+import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.domain.tracking.PositionCloser.CloseOutcome;
+import io.positionkeeper.domain.venue.ClientIds;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.fake.InMemoryPositionStore;
+import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopOrder;
 import io.positionkeeper.ports.model.StreamEvent;
 import java.math.BigDecimal;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,5 +114,34 @@ class DriverBugScenariosTest {
     SimConfig config = SimConfig.of(656, 160, FakeExchange.Flavour.BYBIT);
 
     assertThat(new Simulation(config).run()).as("%s", config).isEmpty();
+  }
+
+  /**
+   * Seed 901 (Binance, every fault class on, I1 at step 465: two stops for 75.7 s): a trailing move
+   * left a second stop of the position working (its settlement's cancel threw a driver's bug),
+   * which only reconciliation removes; the next periodic run threw a bug reading the venue's
+   * positions, and nothing ran again until the period after it, two minutes after the move.
+   */
+  @Test
+  void aPeriodicReconciliationThatThrewABug_runsAgainAtTheNextTicks_notAPeriodLater() {
+    openLong();
+    ClientOrderId own = raw.exchange.workingStops(BTC).get(0).clientId();
+    ClientOrderId entry = keeper.book().get(key(BTC)).orElseThrow().entryOrderId();
+    raw.exchange.placeStopLoss(
+        new StopLossRequest(
+            BTC,
+            PositionSide.LONG,
+            new BigDecimal("63000"),
+            ClientIds.stopMove(entry, raw.clock.now())));
+    assertThat(raw.exchange.workingStops(BTC)).hasSize(2);
+    Duration period = KeeperPolicy.standard().reconcileEvery();
+    raw.clock.advance(period.minusSeconds(1));
+
+    // The periodic run throws; the extra stop must go within a few timer ticks after it.
+    bugs.armVenue(FakeExchange.Op.POSITIONS, FaultKnobs.When.BEFORE_EFFECT);
+    raw.clock.advance(Duration.ofSeconds(1));
+    assertThat(raw.exchange.workingStops(BTC)).as("the periodic run threw").hasSize(2);
+    raw.clock.advance(Duration.ofSeconds(10));
+    assertThat(raw.exchange.workingStops(BTC)).extracting(StopOrder::clientId).containsExactly(own);
   }
 }

@@ -165,15 +165,20 @@ class SimulatorTeethTest {
 
   @Test
   void aRollbackSkippedByAnUnexpectedException_isCaught_theStandardRuleIsNot() {
-    // Measured (session 6, same plan, seeds 1-12, 1,000 steps): 11 of 12 caught, each an
-    // exception escaping the opening without its rollback; seeds 11 (step 76) and 12 (step 77)
-    // are the shortest.
+    // Measured (same plan, seeds 1-40, 1,000 steps): 22 of 40 caught, each an exception escaping
+    // the opening without its rollback (a driver's bug on the entry order or on recording the
+    // stop); seeds 21 (step 48) and 11 (step 76) are the shortest. A bug on the row's insert or
+    // on placing the stop no longer escapes the opening (it is settled by reading the store or the
+    // venue), so seed 12 (step 77), caught before that, is not.
     Safeguards old =
         Safeguards.standard().withRollback(OldOpenings.rollbackSkippedOnTheUnexpected());
-    Map<Long, Violation> withOld = caught(Set.of(), old, FAULTY_CALLS, 11, 2, 78);
-    assertThat(withOld).containsOnlyKeys(11L, 12L);
+    Map<Long, Violation> withOld =
+        new LinkedHashMap<>(caught(Set.of(), old, FAULTY_CALLS, 11, 1, 77));
+    withOld.putAll(caught(Set.of(), old, FAULTY_CALLS, 21, 1, 49));
+    assertThat(withOld).containsOnlyKeys(11L, 21L);
     assertThat(withOld.values())
         .allSatisfy(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.ESCAPED_EXCEPTION));
-    assertThat(caught(Set.of(), Safeguards.standard(), FAULTY_CALLS, 11, 2, 78)).isEmpty();
+    assertThat(caught(Set.of(), Safeguards.standard(), FAULTY_CALLS, 11, 1, 77)).isEmpty();
+    assertThat(caught(Set.of(), Safeguards.standard(), FAULTY_CALLS, 21, 1, 49)).isEmpty();
   }
 }
