@@ -67,7 +67,10 @@ class TcpProxyTest {
         proxy.down();
         await("no connection left open after down(), cycle " + c, () -> targetOpen.get() == 0);
         assertThat(connects(proxy.port())).as("a connection taken while down").isEmpty();
-        assertThat(targetOpen.get()).as("connections open while down, cycle %d", c).isZero();
+        // Awaited, not read once: on a loaded machine the target may accept from its backlog a
+        // connection the proxy had already cut, and count it open until it reads the cut. A
+        // connection forwarded while down would be held open by the proxy and never return to 0.
+        await("no connection open while down, cycle " + c, () -> targetOpen.get() == 0);
         proxy.up();
       }
     }
