@@ -8,6 +8,7 @@ import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.keeper.Keeper;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.PersistenceException;
+import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
@@ -52,21 +53,6 @@ class OpeningDriverBugScenariosTest {
   }
 
   private void assertOneStopNamedByTheRow() {
-    raw.journal
-        .records()
-        .forEach(
-            r ->
-                System.out.println(
-                    "DBG "
-                        + r.time()
-                        + " "
-                        + r.positionId()
-                        + " "
-                        + r.correlationKey()
-                        + " "
-                        + r.type()
-                        + " "
-                        + r.payload()));
     for (int i = 0; i < 3; i++) {
       raw.clock.advance(Duration.ofSeconds(61));
       keeper.reconcile();
@@ -154,7 +140,9 @@ class OpeningDriverBugScenariosTest {
   void aRollbacksLeftoverStop_protectsThePositionReconciliationAdopts_andIsNotCancelled() {
     raw.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("store outage"));
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new RejectedException("23514", "check constraint refused the row"));
 
     OpenResult result = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
 
@@ -181,7 +169,9 @@ class OpeningDriverBugScenariosTest {
   void anIntentOnASymbolWhosePositionAwaitsAdoption_isRefused_andSendsNothing() {
     raw.store
         .faults()
-        .failNext(InMemoryPositionStore.Op.INSERT, new PersistenceException("store outage"));
+        .failNext(
+            InMemoryPositionStore.Op.INSERT,
+            new RejectedException("23514", "check constraint refused the row"));
     OpenResult first = keeper.open(intent(DBR, PositionSide.SHORT, "20", "i-1"));
     assertThat(first).isInstanceOf(OpenResult.Failed.class);
     List<StopOrder> kept = working();
