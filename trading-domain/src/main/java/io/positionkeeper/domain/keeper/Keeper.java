@@ -300,17 +300,21 @@ public final class Keeper implements PositionKeeper {
       v.protection().failed(clock.now());
       throw e;
     }
-    boolean settled =
-        switch (result) {
+    switch (result) {
+      case ReconcileResult.Completed c -> {
+        if (!c.stopsUnread().isEmpty() || c.errors() > 0) {
           // A failed action (an adoption the store refused, a stop that could not be placed)
           // left a position as unprotected as before: it is owed again, not a period later.
-          case ReconcileResult.Completed c -> c.stopsUnread().isEmpty() && c.errors() == 0;
-          case ReconcileResult.Refused r -> false;
-        };
-    if (settled) {
-      v.protection().reconciled(seen);
-    } else {
-      v.protection().unsettled(clock.now());
+          v.protection().unsettled(clock.now());
+        } else if (c.deferred() > 0) {
+          // A re-protection left to a close being sent: if that close is refused, the position
+          // has no stop, so the news stays owed until a run after the close finds it settled.
+          v.protection().deferred(clock.now());
+        } else {
+          v.protection().reconciled(seen);
+        }
+      }
+      case ReconcileResult.Refused r -> v.protection().unsettled(clock.now());
     }
     return result;
   }

@@ -245,6 +245,16 @@ final class ProtectionWatch implements StreamListener {
   }
 
   /**
+   * A reconciliation left a position's repair to another caller of the keeper still at it (a close
+   * being sent): the news stays owed, and the next run may start a timer tick later. The wait does
+   * not grow as it does for {@link #unsettled}: the venue refused nothing, and a close that ends
+   * refused leaves the position without a stop, so the run after it must not wait up to 30 s.
+   */
+  synchronized void deferred(Instant now) {
+    nextRun = now.plus(RETRY.delay(1));
+  }
+
+  /**
    * A reconciliation threw before it decided anything (a driver's bug, not a refusal): the periodic
    * run is owed again, with the same wait as an unsettled one, whether or not the stream had news.
    */

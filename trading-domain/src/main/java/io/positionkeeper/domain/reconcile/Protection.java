@@ -50,8 +50,10 @@ final class Protection {
   ActionOutcome replaceStop(ReconcileAction.ReplaceStop a) {
     PositionRecord row = a.row();
     if (c.closer().isUnderway(row.id())) {
-      // A stop placed now would outlive the position the close is ending.
-      return ActionOutcome.skipped(a, "its close is being sent; the next run decides");
+      // A stop placed now would outlive the position the close is ending. Deferred, not skipped:
+      // the close may yet be refused, and the position then stands without a stop until a run
+      // that is still owed re-protects it, not one a reconciliation period later.
+      return ActionOutcome.deferred(a, "its close is being sent; the next run decides");
     }
     Instrument instrument = c.instrument(row.symbol());
     // The row keeps the first stop; the trailing rule may hold a tighter one. Re-protecting at the
@@ -246,7 +248,7 @@ final class Protection {
             failures.add("attempt " + attempt + ": " + failed.reason());
         case PositionCloser.CloseOutcome.Underway underway -> {
           // Whoever is closing it reports how that ended; a second close order would only race it.
-          return ActionOutcome.skipped(
+          return ActionOutcome.deferred(
               action, "no stop-loss (" + why + "); its close is already being sent");
         }
       }

@@ -59,6 +59,11 @@ public sealed interface ReconcileResult {
           .count();
     }
 
+    /** How many actions were left to a caller still at them (see {@code DEFERRED}). */
+    public long deferred() {
+      return outcomes.stream().filter(o -> o.status() == ActionOutcome.Status.DEFERRED).count();
+    }
+
     /** How many actions failed. */
     public long errors() {
       return outcomes.stream().filter(o -> o.status() == ActionOutcome.Status.FAILED).count();

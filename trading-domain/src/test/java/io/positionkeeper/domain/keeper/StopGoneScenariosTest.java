@@ -109,6 +109,39 @@ class StopGoneScenariosTest {
   }
 
   /**
+   * Simulator seed 9007590 (Bybit): the stop was cancelled by hand and, in the same instant, the
+   * trader closed the position; the close order timed out and was then found absent. The timer's
+   * reconciliation inside the close's wait skipped the re-protection (a stop placed then would
+   * outlive the position the close was ending) yet counted as settled, so the news of the gone stop
+   * was dropped and, with the close refused, nothing re-protected the position until the periodic
+   * run: 18.5 s without a stop.
+   */
+  @Test
+  void aStopCancelledByHand_thenACloseThatFails_isReprotectedWithinSeconds() {
+    openBtc();
+    StopOrder stop = h.exchange.workingStops(BTC).get(0);
+    // Past the first periodic run, so only the stream's news can bring the re-protection soon.
+    h.clock.advance(Duration.ofSeconds(61));
+    h.exchange
+        .faults()
+        .failNext(FakeExchange.Op.PLACE_ORDER, new OutcomeUnknownException("timeout"));
+    // The first query of the order in doubt is rate limited: the close waits 2 s on the clock, and
+    // the timer's reconciliation runs inside that wait.
+    h.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.QUERY_ORDER, new RateLimitedException("429", Duration.ofSeconds(2)));
+
+    h.exchange.cancelStopExternally(stop.clientId());
+    var outcome = h.keeper.close(new PositionKey(Exchange.BINANCE, BTC));
+    assertThat(outcome).isInstanceOf(PositionCloser.CloseOutcome.Failed.class);
+    assertThat(h.exchange.positionSize(BTC).signum()).isPositive();
+    h.clock.advance(Duration.ofSeconds(10));
+
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /**
    * Simulator (I3, seed 17): a re-placed stop works on the venue but recording it on the row
    * failed; every later reconciliation saw a working stop and left the row naming the cancelled
    * one.
