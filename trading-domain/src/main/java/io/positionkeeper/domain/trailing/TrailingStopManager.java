@@ -623,7 +623,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
                   + e.getMessage()
                   + retrying(inARow, current.triggerPrice()),
               inARow == ALERT_AFTER ? Severity.CRITICAL : Severity.WARNING));
-      settleFromVenue(t, current);
+      // A move the venue made all the same (its cancel half timed out after the new stop was
+      // placed) ends the failures in a row: counted on, they made the next lone refusal, minutes
+      // later, wait as if the venue had refused every move since.
+      failed = !settleFromVenue(t, current);
     } finally {
       synchronized (t) {
         t.moveInFlight = false;
@@ -644,19 +647,24 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     }
   }
 
-  /** A failed move may have happened all the same: the venue says which stop now works. */
-  private void settleFromVenue(Tracked t, StopOrder current) {
+  /**
+   * A failed move may have happened all the same: the venue says which stop now works. True when it
+   * did and the move is recorded, as a move that answered would be.
+   */
+  private boolean settleFromVenue(Tracked t, StopOrder current) {
     MoveSettlement.Outcome outcome = settlement.settle(current, t.side, t.correlation, t.dbId);
     Optional<StopOrder> replaced = MoveSettlement.replaced(outcome);
     if (replaced.isPresent()) {
       try {
         recordMoved(t, current, replaced.get());
+        return true;
       } catch (PortException e) {
         log.warn("recording the settled move of position {} failed", t.dbId, e);
       }
     } else if (outcome instanceof MoveSettlement.Outcome.Unknown unknown) {
       log.warn("the move of position {} stays in doubt: {}", t.dbId, unknown.reason());
     }
+    return false;
   }
 
   private void recordMoved(Tracked t, StopOrder current, StopOrder moved) {

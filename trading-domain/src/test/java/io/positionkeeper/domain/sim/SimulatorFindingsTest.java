@@ -169,6 +169,45 @@ class SimulatorFindingsTest {
   }
 
   /**
+   * Seed 9002675 (binance): a trailing move failed three times, then its cancel half timed out
+   * after the new stop was placed; the settlement took the new stop, yet the move still counted as
+   * a failure, so the failures "in a row" ran on past a move that had worked. Six minutes later a
+   * single 429 on the next move was failure number five and waited 4 s instead of a timer tick: the
+   * stop lagged the rule once the marks went quiet.
+   */
+  @Test
+  void aMoveSettledAfterItsCancelHalfFailed_endsTheFailuresInARow() {
+    SimWorld w = new SimWorld(FakeExchange.Flavour.BINANCE);
+    w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    w.exchange.faults().failTimes(FakeExchange.Op.MOVE_STOP, 3, new RetryableException("503"));
+    w.exchange
+        .faults()
+        .failNext(FakeExchange.Op.CANCEL_STOP, new OutcomeUnknownException("timeout"));
+    w.clock.advance(Duration.ofSeconds(2));
+    w.exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    w.clock.advance(Duration.ofSeconds(10));
+    assertThat(tightestStop(w)).isGreaterThanOrEqualTo(new BigDecimal("65600"));
+
+    w.clock.advance(Duration.ofMinutes(5));
+    w.exchange
+        .faults()
+        .failNext(
+            FakeExchange.Op.MOVE_STOP, new RateLimitedException("429", Duration.ofSeconds(1)));
+    w.exchange.setMarkPrice(BTC, new BigDecimal("67000"));
+    w.clock.advance(Invariants.MOVE_CADENCE);
+
+    // The rule's level for the peak 67000 at a 0.5 % callback: 66665.
+    assertThat(tightestStop(w)).isGreaterThanOrEqualTo(new BigDecimal("66600"));
+  }
+
+  private static BigDecimal tightestStop(SimWorld w) {
+    return w.exchange.workingStops(BTC).stream()
+        .map(StopOrder::triggerPrice)
+        .max(BigDecimal::compareTo)
+        .orElseThrow();
+  }
+
+  /**
    * Seeds 800 and 820 (bybit): a trailing move's answer was lost after the venue amended the stop
    * in place (same id, new level). The settlement saw its own id still working and took the move
    * for not done, so the row and the state kept the old level; a restart then trailed from the old
