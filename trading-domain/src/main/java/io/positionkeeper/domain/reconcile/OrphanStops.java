@@ -116,7 +116,12 @@ final class OrphanStops {
           found.add(new ReconcileAction.CancelOrphanStop(stop));
         }
       }
-      found.addAll(extra(row, side, own));
+      Optional<ClientOrderId> bookStop =
+          c.book()
+              .get(c.key(row.symbol()))
+              .filter(p -> p instanceof Position.Stored s && s.dbId() == row.id())
+              .flatMap(Position::stopId);
+      found.addAll(extra(row, side, own, bookStop));
       if (own.isEmpty() && row.stopClientId().isEmpty() && unnamed.size() == 1) {
         // A row that names no stop, on a position protected by exactly one stop under no id of
         // ours: a venue that keeps the stop on the position and gives it no client id (Bybit)
@@ -135,7 +140,10 @@ final class OrphanStops {
    * old side until this run follows the venue, and the old side's stop then protects nothing.
    */
   private static List<ReconcileAction> extra(
-      PositionRecord row, PositionSide side, List<StopOrder> own) {
+      PositionRecord row,
+      PositionSide side,
+      List<StopOrder> own,
+      Optional<ClientOrderId> bookStop) {
     List<StopOrder> sameSide =
         own.stream()
             .filter(s -> s.positionSide() == side)
@@ -156,7 +164,13 @@ final class OrphanStops {
     own.stream()
         .filter(s -> s.positionSide() != side)
         .forEach(s -> found.add(new ReconcileAction.CancelExtraStop(row, s, kept)));
-    if (!row.stopClientId().equals(Optional.of(kept.clientId()))) {
+    // The book (and with it the trailing stop) may name another stop than the row: a move whose
+    // row write failed, its new stop then cancelled by hand while the row's older, looser one
+    // still works. The trailing stop then takes the cancelled stop for its own at the rule's
+    // level, and neither moves nor exits when the mark crosses that level; recording the working
+    // stop makes it trail from the stop that really guards the position.
+    boolean bookNamesAnother = bookStop.filter(id -> !id.equals(kept.clientId())).isPresent();
+    if (!row.stopClientId().equals(Optional.of(kept.clientId())) || bookNamesAnother) {
       found.add(new ReconcileAction.RecordWorkingStop(row, kept));
     }
     return found;

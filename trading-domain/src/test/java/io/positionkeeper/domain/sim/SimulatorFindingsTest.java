@@ -11,10 +11,12 @@ import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.tracking.PositionCloser;
 import io.positionkeeper.domain.trailing.TrailingParams;
 import io.positionkeeper.ports.OutcomeUnknownException;
+import io.positionkeeper.ports.PersistenceException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.FaultKnobs;
+import io.positionkeeper.ports.fake.InMemoryPositionStore;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionRecord;
@@ -198,6 +200,50 @@ class SimulatorFindingsTest {
 
     // The rule's level for the peak 67000 at a 0.5 % callback: 66665.
     assertThat(tightestStop(w)).isGreaterThanOrEqualTo(new BigDecimal("66600"));
+  }
+
+  /**
+   * Seed 9002675 (binance, as first seen on the session-9 branch): a trailing move placed its new
+   * stop, its cancel half timed out and the row's write of the move failed; the book and the
+   * trailing stop named the new stop, the row the old, looser one, both working. The new stop was
+   * cancelled by hand before a reconciliation removed the old one: reconciliation saw the row's
+   * stop working and did nothing, and the trailing stop took the cancelled stop for its own at the
+   * rule's level, so it neither moved nor exited when the mark crossed that level.
+   */
+  @Test
+  void aTrailedStopCancelledByHand_whileTheRowNamesTheOldOne_isExitedOnceTheMarkCrossesTheLevel() {
+    SimWorld w = new SimWorld(FakeExchange.Flavour.BINANCE);
+    w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+    StopOrder first = w.exchange.workingStops(BTC).get(0);
+    // The move's cancel half times out, and so does the settlement's cancel of the old stop.
+    w.exchange
+        .faults()
+        .failNext(FakeExchange.Op.CANCEL_STOP, new OutcomeUnknownException("timeout"))
+        .failNext(FakeExchange.Op.CANCEL_STOP, new OutcomeUnknownException("timeout"));
+    w.store
+        .faults()
+        .failNext(InMemoryPositionStore.Op.RECORD_STOP, new PersistenceException("db down"));
+    w.clock.advance(Duration.ofSeconds(2));
+    w.exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    w.clock.advance(Duration.ofSeconds(1));
+    assertThat(w.exchange.workingStops(BTC)).hasSize(2);
+    StopOrder trailed =
+        w.exchange.workingStops(BTC).stream()
+            .filter(s -> !s.clientId().equals(first.clientId()))
+            .findFirst()
+            .orElseThrow();
+
+    w.exchange.cancelStopExternally(trailed.clientId());
+    w.clock.advance(Duration.ofSeconds(2));
+    // Through the trailed level (65670), still above the row's first stop (62720).
+    w.exchange.setMarkPrice(BTC, new BigDecimal("65600"));
+    w.clock.advance(Duration.ofSeconds(5));
+
+    assertThat(w.exchange.positionSize(BTC).signum())
+        .as(
+            "closed at market once the mark crossed the trailed level; stops %s",
+            w.exchange.workingStops(BTC))
+        .isZero();
   }
 
   private static BigDecimal tightestStop(SimWorld w) {
