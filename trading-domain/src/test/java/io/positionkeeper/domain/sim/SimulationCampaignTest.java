@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulationCampaignTest {
   /** Fault classes whose findings are not yet fixed (RELIABILITY.md, "Open findings"). */
-  static final EnumSet<FaultClass> OFF_IN_CI = EnumSet.of(FaultClass.OUTAGE, FaultClass.UNEXPECTED);
+  static final EnumSet<FaultClass> OFF_IN_CI = EnumSet.noneOf(FaultClass.class);
 
   /** Violation kinds found and not yet fixed (RELIABILITY.md, "Open findings"). */
   static final EnumSet<Violation.Kind> QUARANTINED = EnumSet.noneOf(Violation.Kind.class);
