@@ -106,6 +106,27 @@ public record Instrument(InstrumentRules rules) {
   }
 
   /**
+   * The tightest stop the venue takes for a position of {@code side} while its mark is at {@code
+   * mark}: the nearest tick strictly beyond the mark on the losing side (below it for a long, above
+   * it for a short). Both venues refuse a stop at or past their mark as one that would trigger at
+   * once (Binance -2021 "Order would immediately trigger"; Bybit 110093 a falling trigger not below
+   * the current price, 110092 a rising one not above it) and state no other minimum distance for a
+   * stop-market order, so one tick beyond the mark is the closest level that exists. It is what a
+   * position gets when the level its rule asks for is already crossed and the exit at market cannot
+   * go out: looser than that level, which no longer exists, and tighter than any other.
+   */
+  public Price tightestStopBeyond(PositionSide side, BigDecimal mark) {
+    BigDecimal tick = rules.tickSize();
+    BigDecimal level =
+        switch (side) {
+          case LONG -> mark.subtract(tick).divide(tick, 0, RoundingMode.CEILING).multiply(tick);
+          case SHORT -> mark.add(tick).divide(tick, 0, RoundingMode.FLOOR).multiply(tick);
+        };
+    // A long's mark within a tick of zero leaves no level below it; the smallest price is a tick.
+    return new Price((level.signum() > 0 ? level : tick).stripTrailingZeros());
+  }
+
+  /**
    * The stop-loss trigger for a position entered at {@code entry}, {@code percent} away from it on
    * the losing side, rounded safe.
    */

@@ -188,6 +188,8 @@ class OpenRollback {
     return switch (stops.place(target, price)) {
       case StopPlacement.Outcome.Placed placed -> placed.stop();
       case StopPlacement.Outcome.Failed failed -> throw new IllegalStateException(failed.reason());
+      case StopPlacement.Outcome.Crossed crossed ->
+          throw new IllegalStateException(crossed.reason());
     };
   }
 

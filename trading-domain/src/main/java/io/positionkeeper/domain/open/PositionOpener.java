@@ -631,6 +631,12 @@ public final class PositionOpener {
         a.stopFailure = failed.reason();
         return false;
       }
+      case StopPlacement.Outcome.Crossed crossed -> {
+        // Closed at market like any stop that cannot be placed; a position whose close fails is
+        // then reconciliation's, which gives it the tightest stop the venue takes.
+        a.stopFailure = crossed.reason();
+        return false;
+      }
     }
   }
 

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
 final class Protection {
   private static final Logger log = LoggerFactory.getLogger(Protection.class);
 
+  /**
+   * Placements of the tightest stop beyond the mark, each against a fresh read of the mark: a mark
+   * racing away outruns a few, and the close is tried again at the next run.
+   */
+  private static final int TIGHTEST_STOP_ATTEMPTS = 3;
+
   private final ReconcileContext c;
   private final StopPlacement stops;
 
@@ -163,7 +169,68 @@ final class Protection {
       }
       case StopPlacement.Outcome.Failed failed ->
           unprotected(action, key, subject, failed.reason());
+      case StopPlacement.Outcome.Crossed crossed ->
+          crossed(action, key, dbId, subject, side, crossed.reason(), target, whenWorking);
     };
+  }
+
+  /**
+   * The venue refused the level because its mark is already beyond it: the rule has fired, so the
+   * position is closed at market. While that close cannot go out the position still needs a stop,
+   * and the only ones left are beyond the mark: it gets the tightest the venue takes ({@link
+   * Instrument#tightestStopBeyond}), read against the venue's own mark. A mark that moved on
+   * between the read and the placement makes that level crossed too; it is read again, a bounded
+   * number of times.
+   */
+  private ActionOutcome crossed(
+      ReconcileAction action,
+      PositionKey key,
+      long dbId,
+      Subject subject,
+      PositionSide side,
+      String why,
+      StopPlacement.Target target,
+      Consumer<StopOrder> whenWorking) {
+    List<String> failures = new ArrayList<>();
+    Optional<ActionOutcome> closed = closeAtMarket(action, key, subject, why, failures);
+    if (closed.isPresent()) {
+      return closed.get();
+    }
+    Instrument instrument = c.instrument(key.symbol());
+    String last = why;
+    for (int attempt = 1; attempt <= TIGHTEST_STOP_ATTEMPTS; attempt++) {
+      BigDecimal mark;
+      try {
+        mark = c.read(() -> c.gateway().markPrice(key.symbol())).price();
+      } catch (PortException e) {
+        last = "reading the venue's mark failed: " + describe(e);
+        break;
+      }
+      Price level = instrument.tightestStopBeyond(side, mark);
+      String context =
+          "tightest the venue takes, mark "
+              + mark.toPlainString()
+              + ": the rule's level is crossed ("
+              + why
+              + ") and the exit at market failed";
+      switch (stops.place(target, level)) {
+        case StopPlacement.Outcome.Placed placed -> {
+          log.warn("{}: stop {} at {}; {}", key, placed.stop().clientId(), level, context);
+          ActionOutcome recorded =
+              recordProtection(
+                  action, key, dbId, subject, placed.stop(), placed.attempts(), context);
+          whenWorking.accept(placed.stop());
+          return recorded;
+        }
+        case StopPlacement.Outcome.Crossed again -> last = again.reason();
+        case StopPlacement.Outcome.Failed failed -> {
+          last = failed.reason();
+          attempt = TIGHTEST_STOP_ATTEMPTS;
+        }
+      }
+    }
+    return emergency(
+        action, key, subject, why + "; the tightest stop failed too: " + last, failures);
   }
 
   /** The stop of {@code side} already working on {@code symbol}, if the venue shows one. */
@@ -229,8 +296,19 @@ final class Protection {
   /** The stop could not be placed: close at market, never leave the position unprotected. */
   private ActionOutcome unprotected(
       ReconcileAction action, PositionKey key, Subject subject, String why) {
-    // Each failed attempt is already in the trail, recorded where it was made.
     List<String> failures = new ArrayList<>();
+    return closeAtMarket(action, key, subject, why, failures)
+        .orElseGet(() -> emergency(action, key, subject, why, failures));
+  }
+
+  /**
+   * The emergency close at market, a few attempts: the outcome when it closed the position or
+   * someone else is closing it; empty, with each attempt's failure added to {@code failures}, when
+   * the position is still open.
+   */
+  private Optional<ActionOutcome> closeAtMarket(
+      ReconcileAction action, PositionKey key, Subject subject, String why, List<String> failures) {
+    // Each failed attempt is already in the trail, recorded where it was made.
     for (int attempt = 1; attempt <= c.policy().emergencyCloseAttempts(); attempt++) {
       switch (c.closer().close(key, CloseReason.EMERGENCY)) {
         case PositionCloser.CloseOutcome.Closed closed -> {
@@ -240,7 +318,7 @@ final class Protection {
                   + "); closed at market at "
                   + closed.exitPrice().toPlainString();
           c.audit().record(new AuditEvent.EmergencyClose(subject, why, true, detail));
-          return ActionOutcome.failed(action, detail);
+          return Optional.of(ActionOutcome.failed(action, detail));
         }
         case PositionCloser.CloseOutcome.StillOpen open ->
             failures.add("attempt " + attempt + ": " + open.detail());
@@ -248,11 +326,18 @@ final class Protection {
             failures.add("attempt " + attempt + ": " + failed.reason());
         case PositionCloser.CloseOutcome.Underway underway -> {
           // Whoever is closing it reports how that ended; a second close order would only race it.
-          return ActionOutcome.deferred(
-              action, "no stop-loss (" + why + "); its close is already being sent");
+          return Optional.of(
+              ActionOutcome.deferred(
+                  action, "no stop-loss (" + why + "); its close is already being sent"));
         }
       }
     }
+    return Optional.empty();
+  }
+
+  /** Neither a stop nor the close: the position may be open unprotected, said loudly. */
+  private ActionOutcome emergency(
+      ReconcileAction action, PositionKey key, Subject subject, String why, List<String> failures) {
     String detail = "no stop-loss (" + why + ") and the emergency close failed: " + failures;
     c.audit()
         .record(new AuditEvent.EmergencyClose(subject, why, false, String.join("; ", failures)));

@@ -13,6 +13,7 @@ import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RejectedException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.model.ClientOrderId;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopLossRequest;
@@ -77,6 +78,12 @@ public final class StopPlacement {
     record Placed(StopOrder stop, int attempts) implements Outcome {}
 
     record Failed(String reason, int attempts) implements Outcome {}
+
+    /**
+     * The venue refused the level because its mark is already at or beyond it: the position is past
+     * that stop, and the same level fails again while the mark stays there.
+     */
+    record Crossed(String reason, int attempts) implements Outcome {}
   }
 
   /**
@@ -141,7 +148,10 @@ public final class StopPlacement {
             audit.record(
                 target.subject(),
                 () -> new AuditEvent.StopPlacementFailed(target.subject(), n, describe(e), false));
-            return new Outcome.Failed("refused: " + e.code() + " " + e.reason(), attempt);
+            String refused = "refused: " + e.code() + " " + e.reason();
+            return e instanceof StopWouldTriggerException
+                ? new Outcome.Crossed(refused, attempt)
+                : new Outcome.Failed(refused, attempt);
           } catch (RateLimitedException e) {
             last = describe(e);
             wait = e.retryAfter();

@@ -4,14 +4,19 @@ import static io.positionkeeper.domain.Harness.BTC;
 import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.positionkeeper.domain.open.OpenIntent;
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.RateLimitedException;
+import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The rule's level crossed while the venue's stop lagged behind it. */
 class CrossedLevelScenariosTest {
@@ -40,6 +45,62 @@ class CrossedLevelScenariosTest {
 
     w.clock.advance(Duration.ofSeconds(10));
 
+    assertThat(w.exchange.positionSize(BTC).signum()).isZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+  }
+
+  /**
+   * Seed 227 (Binance, I1: no stop for 30 s; 7000889 the same road): the position's stop was
+   * cancelled by hand while the mark was already beyond its level and the order endpoint was down.
+   * The venue refuses a stop at the crossed level (it would trigger at once) and the exit at market
+   * gets a 503, so the position must get the tightest stop the venue takes, one tick beyond the
+   * mark, until it can be closed; never none.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aCrossedStopWhoseExitIsRefused_getsTheTightestPlaceableStop_notNone(
+      FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    OpenIntent binance = intent(BTC, PositionSide.LONG, "1000", "l-1");
+    OpenIntent onTheVenue =
+        new OpenIntent(
+            w.exchange.exchange(),
+            binance.symbol(),
+            binance.side(),
+            binance.size(),
+            binance.sizeUnit(),
+            binance.stopLossPercent(),
+            binance.trailing(),
+            binance.signalId(),
+            binance.intentId());
+    assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
+    w.clock.advance(Duration.ofSeconds(2));
+    StopOrder first = w.exchange.workingStops(BTC).get(0);
+    BigDecimal mark = first.triggerPrice().subtract(new BigDecimal("100"));
+    w.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
+
+    w.exchange.cancelStopExternally(first.clientId());
+    w.exchange.setMarkPrice(BTC, mark);
+    w.clock.advance(Duration.ofSeconds(10));
+
+    assertThat(w.exchange.positionSize(BTC).signum()).as("the exit is refused").isPositive();
+    assertThat(w.exchange.workingStops(BTC))
+        .as("the tightest stop the venue takes: one tick (0.10) below the mark")
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.positionSide()).isEqualTo(PositionSide.LONG);
+              assertThat(s.triggerPrice())
+                  .isEqualByComparingTo(mark.subtract(new BigDecimal("0.1")));
+            });
+
+    w.exchange.faults().clear(FakeExchange.Op.PLACE_ORDER);
+    w.exchange.setMarkPrice(BTC, mark.subtract(new BigDecimal("5")));
+    w.clock.advance(Duration.ofSeconds(5));
     assertThat(w.exchange.positionSize(BTC).signum()).isZero();
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
   }

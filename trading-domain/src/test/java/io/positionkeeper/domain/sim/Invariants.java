@@ -384,7 +384,9 @@ final class Invariants {
    * position on the symbol is not this one's, and cancelling it is right even when it was tighter),
    * and the tightest level they reached. A re-placement after every stop went must be at least as
    * tight. A stop cancelled by hand may leave a looser one of the position's working; the keeper
-   * then has {@link #RESTORE_WINDOW} to bring the stop back to the tightest level it reached.
+   * then has {@link #RESTORE_WINDOW} to bring the stop back to the tightest level it reached. A
+   * level the venue's mark has crossed no longer exists on the venue: the tightest stop it takes,
+   * one tick beyond its mark, is no loosening ({@link #placedBeyondACrossedBest}).
    */
   private Optional<Violation> stopNeverLoosens(int step) {
     for (Symbol symbol : SimWorld.SYMBOLS) {
@@ -419,6 +421,9 @@ final class Invariants {
         life.best = trigger;
         life.bestId = now.get().clientId().value();
         life.restoringSince = null;
+        continue;
+      }
+      if (placedBeyondACrossedBest(symbol, side, now.get(), life.best)) {
         continue;
       }
       if (byHand && life.restoringSince == null) {
@@ -500,6 +505,35 @@ final class Invariants {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The one stop looser than the tightest level reached that is no loosening: when its level last
+   * reached the venue, the venue's mark had already crossed that tightest level (at or below it for
+   * a long, at or above it for a short), so the venue refuses a stop there ("would immediately
+   * trigger"), and the stop lies on the nearest tick beyond that mark (strictly beyond it, and no
+   * tick between the two). No tighter stop could exist then. A stop a tick further, or one placed
+   * while the tightest level was still above the mark, is a loosening.
+   */
+  private boolean placedBeyondACrossedBest(
+      Symbol symbol, PositionSide side, StopOrder stop, BigDecimal best) {
+    Optional<BigDecimal> sent = w.stopOrigins.markWhenSent(stop.clientId().value());
+    if (sent.isEmpty()) {
+      return false;
+    }
+    BigDecimal mark = sent.get();
+    BigDecimal tick = SimWorld.TICKS.get(symbol);
+    BigDecimal trigger = stop.triggerPrice();
+    return switch (side) {
+      case LONG ->
+          mark.compareTo(best) <= 0
+              && trigger.compareTo(mark) < 0
+              && trigger.add(tick).compareTo(mark) >= 0;
+      case SHORT ->
+          mark.compareTo(best) >= 0
+              && trigger.compareTo(mark) > 0
+              && trigger.subtract(tick).compareTo(mark) <= 0;
+    };
   }
 
   /** A stop was cancelled by hand on {@code symbol} in this step. */

@@ -18,6 +18,7 @@ import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,6 +29,13 @@ import java.util.Set;
 final class SimWorld {
   static final List<Symbol> SYMBOLS =
       List.of(Symbol.of("BTCUSDT"), Symbol.of("SKLUSDT"), Symbol.of("DBRUSDT"));
+
+  /** Each symbol's tick, the price step of its rules below. */
+  static final Map<Symbol, BigDecimal> TICKS =
+      Map.of(
+          SYMBOLS.get(0), new BigDecimal("0.10"),
+          SYMBOLS.get(1), new BigDecimal("0.00001"),
+          SYMBOLS.get(2), new BigDecimal("0.000001"));
 
   final ManualClock clock = ManualClock.atDefaultStart();
   final FakeExchange exchange;
@@ -75,9 +83,12 @@ final class SimWorld {
             .flavour(flavour);
     streams = new SwitchableStreams(exchange);
     stopOrigins = new StopOrigins(exchange);
-    exchange.addInstrument(rules(SYMBOLS.get(0), "0.10", "0.001", "0.001", "120", "100"));
-    exchange.addInstrument(rules(SYMBOLS.get(1), "0.00001", "1", "1", "1000000", "5"));
-    exchange.addInstrument(rules(SYMBOLS.get(2), "0.000001", "1", "1", "10000000", "5"));
+    exchange.addInstrument(
+        rules(SYMBOLS.get(0), TICKS.get(SYMBOLS.get(0)), "0.001", "0.001", "120", "100"));
+    exchange.addInstrument(
+        rules(SYMBOLS.get(1), TICKS.get(SYMBOLS.get(1)), "1", "1", "1000000", "5"));
+    exchange.addInstrument(
+        rules(SYMBOLS.get(2), TICKS.get(SYMBOLS.get(2)), "1", "1", "10000000", "5"));
     exchange.setMarkPrice(SYMBOLS.get(0), new BigDecimal("64000"));
     exchange.setMarkPrice(SYMBOLS.get(1), new BigDecimal("0.03245"));
     exchange.setMarkPrice(SYMBOLS.get(2), new BigDecimal("0.012345"));
@@ -123,10 +134,10 @@ final class SimWorld {
   }
 
   private static InstrumentRules rules(
-      Symbol s, String tick, String step, String min, String max, String notional) {
+      Symbol s, BigDecimal tick, String step, String min, String max, String notional) {
     return new InstrumentRules(
         s,
-        new BigDecimal(tick),
+        tick,
         new BigDecimal(step),
         new BigDecimal(min),
         new BigDecimal(max),

@@ -1,10 +1,14 @@
 package io.positionkeeper.domain.sim;
 
-import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.ForwardingGateway;
+import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,23 +16,52 @@ import java.util.Set;
  * opening's first stop, a rollback's leftover, a reconciliation's re-protection) or as the
  * replacement half of a move. Sits right before the venue, so it records what reached the venue
  * whatever the answer was (a stop whose answer was lost still works there). I1 reads it to tell a
- * second stop that was placed as a new one beside another (never allowed) from a move's remnant.
+ * second stop that was placed as a new one beside another (never allowed) from a move's remnant. It
+ * also records the venue's mark as each stop's level last reached the venue, which I5 reads to tell
+ * a stop placed just beyond a mark that had crossed the rule's level from a loosening.
  */
 final class StopOrigins extends ForwardingGateway {
+  private final FakeExchange exchange;
   private final Set<String> placed = new HashSet<>();
+  private final Map<String, BigDecimal> markWhenSent = new HashMap<>();
 
-  StopOrigins(ExchangeGateway venue) {
+  StopOrigins(FakeExchange venue) {
     super(venue);
+    this.exchange = venue;
   }
 
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
     placed.add(request.clientId().value());
+    noteMark(request);
     return venue().placeStopLoss(request);
+  }
+
+  @Override
+  public StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement) {
+    noteMark(replacement);
+    if (exchange.flavour() == FakeExchange.Flavour.BYBIT) {
+      // Bybit amends the one stop in place: the new level works under the old stop's id.
+      exchange
+          .currentMark(replacement.symbol())
+          .ifPresent(m -> markWhenSent.put(current.clientId().value(), m));
+    }
+    return venue().moveStopLoss(current, replacement);
+  }
+
+  private void noteMark(StopLossRequest request) {
+    exchange
+        .currentMark(request.symbol())
+        .ifPresent(m -> markWhenSent.put(request.clientId().value(), m));
   }
 
   /** Whether the stop {@code clientId} reached the venue as a new stop, not as a move's half. */
   boolean placedAsNew(String clientId) {
     return placed.contains(clientId);
+  }
+
+  /** The venue's mark when the stop {@code clientId}'s level last reached the venue. */
+  Optional<BigDecimal> markWhenSent(String clientId) {
+    return Optional.ofNullable(markWhenSent.get(clientId));
   }
 }

@@ -504,6 +504,14 @@ public final class FakeExchange implements ExchangeGateway, ExchangeStreams {
         .toList();
   }
 
+  /**
+   * The venue's mark for {@code symbol} as an observer reads it: no fault planned for {@link
+   * #markPrice} meets it and no call is counted; empty before a first mark.
+   */
+  public synchronized Optional<BigDecimal> currentMark(Symbol symbol) {
+    return Optional.ofNullable(marks.get(symbol));
+  }
+
   /** The signed size of a symbol's position (zero when flat or unknown). */
   public synchronized BigDecimal positionSize(Symbol symbol) {
     Pos p = positions.get(symbol);

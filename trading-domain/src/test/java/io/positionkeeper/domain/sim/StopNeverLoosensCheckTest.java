@@ -1,0 +1,82 @@
+package io.positionkeeper.domain.sim;
+
+import static io.positionkeeper.domain.Harness.BTC;
+import static io.positionkeeper.domain.Harness.intent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.PositionSide;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopOrder;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * I5's first half (I5_STOP_LOOSENED) and the one looser stop that is no loosening: a level the
+ * venue's mark has crossed no longer exists there, so the tightest stop the venue takes, on the
+ * nearest tick beyond its mark, is all a position can have. A tick further is a loosening.
+ */
+class StopNeverLoosensCheckTest {
+  private static final BigDecimal TICK = SimWorld.TICKS.get(BTC);
+  private final SimWorld w = new SimWorld();
+  private final Invariants invariants = new Invariants(w);
+  private int step;
+
+  private Optional<Violation> after(Duration d) {
+    w.clock.advance(d);
+    return invariants.check(step++);
+  }
+
+  /**
+   * A long whose stop went by hand while the mark fell 100 past it and the order endpoint is down:
+   * the keeper's exit is refused and it places the tightest stop. The invariants are not told of
+   * the cancel, so no restore window covers the looser stop: only the crossed-level rule does.
+   */
+  private BigDecimal crossedWithTheExitRefused() {
+    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1")))
+        .isInstanceOf(OpenResult.Opened.class);
+    assertThat(after(Duration.ofSeconds(5))).isEmpty();
+    StopOrder first = w.exchange.workingStops(BTC).get(0);
+    BigDecimal mark = first.triggerPrice().subtract(new BigDecimal("100"));
+    w.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
+    w.exchange.cancelStopExternally(first.clientId());
+    w.exchange.setMarkPrice(BTC, mark);
+    return mark;
+  }
+
+  @Test
+  void theTightestStopBeyondAMarkThatCrossedTheLevel_isNoLoosening() {
+    BigDecimal mark = crossedWithTheExitRefused();
+
+    assertThat(after(Duration.ofSeconds(10))).isEmpty();
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(mark.subtract(TICK)));
+  }
+
+  @Test
+  void aStopATickFurtherThanTheTightest_isALoosening() {
+    BigDecimal mark = crossedWithTheExitRefused();
+    assertThat(after(Duration.ofSeconds(10))).isEmpty();
+    StopOrder tightest = w.exchange.workingStops(BTC).get(0);
+
+    // Another stop of the position's life, two ticks below the mark, then the tightest one gone.
+    w.stopOrigins.placeStopLoss(
+        new StopLossRequest(
+            BTC,
+            PositionSide.LONG,
+            mark.subtract(TICK.multiply(BigDecimal.TWO)),
+            new ClientOrderId("pkr-test-looser")));
+    w.exchange.cancelStopExternally(tightest.clientId());
+
+    assertThat(invariants.check(step++))
+        .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_LOOSENED));
+  }
+}
