@@ -91,8 +91,14 @@ public final class Harness {
 
   public static OpenIntent intent(
       Symbol symbol, PositionSide side, String quoteSize, String intentId) {
+    return intent(Exchange.BINANCE, symbol, side, quoteSize, intentId);
+  }
+
+  /** The same intent, addressed to {@code exchange} (a fake of another flavour). */
+  public static OpenIntent intent(
+      Exchange exchange, Symbol symbol, PositionSide side, String quoteSize, String intentId) {
     return new OpenIntent(
-        Exchange.BINANCE,
+        exchange,
         symbol,
         side,
         new BigDecimal(quoteSize),

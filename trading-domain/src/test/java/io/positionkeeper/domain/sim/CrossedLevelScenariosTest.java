@@ -63,18 +63,7 @@ class CrossedLevelScenariosTest {
   void aCrossedStopWhoseExitIsRefused_getsTheTightestPlaceableStop_notNone(
       FakeExchange.Flavour flavour) {
     SimWorld w = new SimWorld(flavour);
-    OpenIntent binance = intent(BTC, PositionSide.LONG, "1000", "l-1");
-    OpenIntent onTheVenue =
-        new OpenIntent(
-            w.exchange.exchange(),
-            binance.symbol(),
-            binance.side(),
-            binance.size(),
-            binance.sizeUnit(),
-            binance.stopLossPercent(),
-            binance.trailing(),
-            binance.signalId(),
-            binance.intentId());
+    OpenIntent onTheVenue = intent(w.exchange.exchange(), BTC, PositionSide.LONG, "1000", "l-1");
     assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
     w.clock.advance(Duration.ofSeconds(2));
     StopOrder first = w.exchange.workingStops(BTC).get(0);

@@ -197,18 +197,7 @@ class StoreFaultScenariosTest {
   void anAmendWhoseLevelTheStoreRefused_isNeverLoosenedByARestart() {
     SimWorld bybit = new SimWorld(FakeExchange.Flavour.BYBIT);
     bybit.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
-    OpenIntent binance = intent(BTC, PositionSide.LONG, "1000", "trailed");
-    OpenIntent intent =
-        new OpenIntent(
-            Exchange.BYBIT,
-            binance.symbol(),
-            binance.side(),
-            binance.size(),
-            binance.sizeUnit(),
-            binance.stopLossPercent(),
-            binance.trailing(),
-            binance.signalId(),
-            binance.intentId());
+    OpenIntent intent = intent(Exchange.BYBIT, BTC, PositionSide.LONG, "1000", "trailed");
     assertThat(bybit.keeper.open(intent)).isInstanceOf(OpenResult.Opened.class);
     // A peak whose moves all fail is saved with the trailing state after a while.
     bybit.exchange.faults().failAlways(FakeExchange.Op.MOVE_STOP, new RetryableException("503"));
