@@ -201,6 +201,10 @@ class OpenRollback {
   }
 
   private void recordKeptStop(OpenAttempt a, long dbId, StopOrder stop) {
+    // The book follows the venue first: the stop works whatever the store answers, and the
+    // stream's news of its cancellation is news for this position only while the book names it
+    // (reconciliation records it on the row later when this write fails).
+    book.recordStop(a.key, a.id(), stop.clientId());
     store.recordStop(
         dbId,
         stop.clientId(),
@@ -210,7 +214,6 @@ class OpenRollback {
             () ->
                 new AuditEvent.StopPlaced(
                     a.subject(), stop.clientId(), stop.triggerPrice(), 1, "kept after rollback")));
-    book.recordStop(a.key, a.id(), stop.clientId());
   }
 
   /** Moves the stored position out of whatever phase the opener had it in. */

@@ -238,6 +238,44 @@ class StopGoneScenariosTest {
     assertThat(h.everyOpenPositionHasExactlyOneStop()).isTrue();
   }
 
+  /**
+   * Simulator seed 1000052 (Bybit, the soak's plan, step 2577): recording an opening's stop lost
+   * its commit answer, so the opening rolled back; its close was refused (order endpoint down), so
+   * the rollback kept the position ACTIVE under its stop, and recording the kept stop on the row
+   * lost its answer too. The book was left naming no stop, so the stream's news that the stop was
+   * cancelled by hand was no news for the position: it stood without a stop until the periodic
+   * reconciliation.
+   */
+  @Test
+  void aStopKeptByARollbackWhoseRecordingWasLost_isReplacedWithinSecondsWhenCancelledByHand() {
+    // Past the first periodic run, so only the stream's news can bring the re-protection soon.
+    h.clock.advance(Duration.ofSeconds(61));
+    h.store
+        .faults()
+        .failTimes(
+            InMemoryPositionStore.Op.RECORD_STOP,
+            2,
+            new OutcomeUnknownException("commit outcome lost"));
+    // The entry fills; every market order after it (the rollback's close) is refused.
+    h.exchange
+        .faults()
+        .failAfter(FakeExchange.Op.PLACE_ORDER, 1, new RetryableException("order endpoint 503"));
+
+    OpenResult result = h.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
+
+    assertThat(result).isInstanceOf(OpenResult.Failed.class);
+    assertThat(h.exchange.positionSize(BTC).signum()).as("kept on the venue").isPositive();
+    assertThat(h.store.loadOpen()).as("its row stays open").hasSize(1);
+    List<StopOrder> kept = h.exchange.workingStops(BTC);
+    assertThat(kept).as("kept under its stop (%s)", result).hasSize(1);
+
+    h.exchange.cancelStopExternally(kept.get(0).clientId());
+    h.clock.advance(Duration.ofSeconds(10));
+
+    assertThat(h.exchange.positionSize(BTC).signum()).isPositive();
+    assertThat(h.exchange.workingStops(BTC)).as("stops 10 s after the cancel").hasSize(1);
+  }
+
   @Test
   void aStopMovedByTheTrailingRule_causesNoExtraReconciliation() {
     openBtc();
