@@ -3,11 +3,14 @@ package io.positionkeeper.domain.sim;
 import static io.positionkeeper.domain.Harness.BTC;
 import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
@@ -78,5 +81,50 @@ class StopNeverLoosensCheckTest {
 
     assertThat(invariants.check(step++))
         .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_LOOSENED));
+  }
+
+  /**
+   * Seed 1000128 (Bybit, the soak's plan, step 2805): the tightest stop went out one tick beyond
+   * the mark; the mark then came back a little (still beyond the rule's level) and the keeper's
+   * moves to the rule's level were refused ("would trigger"). A refused amend leaves the stop's
+   * level where it was, so the mark it was placed at still stands: the checker took the mark of the
+   * refused amend for the stop's and called the tightest stop a loosening.
+   */
+  @Test
+  void aRefusedAmendOfTheTightestStop_leavesItNoLoosening() {
+    SimWorld bybit = new SimWorld(FakeExchange.Flavour.BYBIT);
+    Invariants checks = new Invariants(bybit);
+    assertThat(bybit.keeper.open(intent(Exchange.BYBIT, BTC, PositionSide.LONG, "1000", "i-1")))
+        .isInstanceOf(OpenResult.Opened.class);
+    bybit.clock.advance(Duration.ofSeconds(5));
+    assertThat(checks.check(step++)).isEmpty();
+    StopOrder first = bybit.exchange.workingStops(BTC).get(0);
+    BigDecimal level = first.triggerPrice();
+    BigDecimal mark = level.subtract(new BigDecimal("100"));
+    bybit
+        .exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
+    bybit.exchange.cancelStopExternally(first.clientId());
+    bybit.exchange.setMarkPrice(BTC, mark);
+    bybit.clock.advance(Duration.ofSeconds(10));
+    assertThat(checks.check(step++)).isEmpty();
+    StopOrder tightest = bybit.exchange.workingStops(BTC).get(0);
+    assertThat(tightest.triggerPrice()).isEqualByComparingTo(mark.subtract(TICK));
+
+    // The mark comes back 30 ticks, still below the level; an amend back to it is refused.
+    bybit.exchange.setMarkPrice(BTC, mark.add(TICK.multiply(new BigDecimal("30"))));
+    assertThatThrownBy(
+            () ->
+                bybit.stopOrigins.moveStopLoss(
+                    tightest,
+                    new StopLossRequest(
+                        BTC, PositionSide.LONG, level, new ClientOrderId("pkm-test-back"))))
+        .isInstanceOf(StopWouldTriggerException.class);
+
+    assertThat(bybit.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(mark.subtract(TICK)));
+    assertThat(checks.check(step++)).isEmpty();
   }
 }

@@ -33,26 +33,44 @@ final class StopOrigins extends ForwardingGateway {
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
     placed.add(request.clientId().value());
-    noteMark(request);
-    return venue().placeStopLoss(request);
+    BigDecimal mark = exchange.currentMark(request.symbol()).orElse(null);
+    try {
+      return venue().placeStopLoss(request);
+    } finally {
+      noteIfLanded(request, request.clientId().value(), mark);
+    }
   }
 
   @Override
   public StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement) {
-    noteMark(replacement);
-    if (exchange.flavour() == FakeExchange.Flavour.BYBIT) {
-      // Bybit amends the one stop in place: the new level works under the old stop's id.
-      exchange
-          .currentMark(replacement.symbol())
-          .ifPresent(m -> markWhenSent.put(current.clientId().value(), m));
+    BigDecimal mark = exchange.currentMark(replacement.symbol()).orElse(null);
+    try {
+      return venue().moveStopLoss(current, replacement);
+    } finally {
+      noteIfLanded(replacement, replacement.clientId().value(), mark);
+      if (exchange.flavour() == FakeExchange.Flavour.BYBIT) {
+        // Bybit amends the one stop in place: the new level works under the old stop's id.
+        noteIfLanded(replacement, current.clientId().value(), mark);
+      }
     }
-    return venue().moveStopLoss(current, replacement);
   }
 
-  private void noteMark(StopLossRequest request) {
-    exchange
-        .currentMark(request.symbol())
-        .ifPresent(m -> markWhenSent.put(request.clientId().value(), m));
+  /**
+   * Notes {@code mark} for the stop {@code clientId} only when the request's level now works under
+   * that id: whatever the answer said (an answer lost after the effect still moved the stop), a
+   * request the venue refused (a level its mark has crossed) left the stop's level, and the mark it
+   * was sent at, as they were.
+   */
+  private void noteIfLanded(StopLossRequest request, String clientId, BigDecimal mark) {
+    boolean landed =
+        exchange.workingStops(request.symbol()).stream()
+            .anyMatch(
+                s ->
+                    s.clientId().value().equals(clientId)
+                        && s.triggerPrice().compareTo(request.triggerPrice()) == 0);
+    if (landed && mark != null) {
+      markWhenSent.put(clientId, mark);
+    }
   }
 
   /** Whether the stop {@code clientId} reached the venue as a new stop, not as a move's half. */
