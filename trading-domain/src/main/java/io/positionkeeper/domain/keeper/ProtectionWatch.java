@@ -49,8 +49,10 @@ final class ProtectionWatch implements StreamListener {
   private final Map<PositionKey, PositionSide> lastSide = new HashMap<>();
   private final Set<PositionKey> flipped = new HashSet<>();
   private boolean resynced;
-  // A reconciliation threw before it could decide anything: one is owed until a run completes.
-  private boolean runFailed;
+  // A reconciliation threw, was refused, or ended with an action failed or a read refused: what it
+  // was to repair (an extra stop beside a position's own, a position without one) may still stand,
+  // whether or not the stream had news, so one is owed until a run completes and settles.
+  private boolean runUnsettled;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
   // Runs that ended without settling what was owed, and when the next owed run may start.
@@ -193,17 +195,17 @@ final class ProtectionWatch implements StreamListener {
   }
 
   /**
-   * Whether a reconciliation is owed now: after a resync, or while an active position still names a
-   * stop the venue reported gone, unless the last owed run did not settle and its wait has not
-   * passed. Suspicions the book has moved past (the stop was replaced, the position closed) are
-   * dropped here.
+   * Whether a reconciliation is owed now: after a resync, after a run that did not settle, or while
+   * an active position still names a stop the venue reported gone, unless the last owed run did not
+   * settle and its wait has not passed. Suspicions the book has moved past (the stop was replaced,
+   * the position closed) are dropped here.
    */
   synchronized boolean due(Instant now) {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
     openingsEnded();
     boolean owed =
         resynced
-            || runFailed
+            || runUnsettled
             || !gone.isEmpty()
             || !untracked.isEmpty()
             || !unconfirmedFlat.isEmpty()
@@ -228,18 +230,21 @@ final class ProtectionWatch implements StreamListener {
       unconfirmedFlat.clear();
       flipped.clear();
     }
-    runFailed = false;
+    runUnsettled = false;
     unsettledRuns = 0;
     nextRun = Instant.MIN;
   }
 
   /**
-   * A reconciliation ended without settling what was owed: it was refused, or it could not read
-   * some positions' stops, so it neither saw nor repaired them. The news stays owed, and the next
-   * run waits 1 s, doubling up to 30 s: a venue refusing the read is not asked again on every timer
-   * tick (on Binance a read of all the account's stops weighs 40 of the minute's 2,400).
+   * A reconciliation ended without settling what was owed: it was refused, an action failed, or it
+   * could not read some positions' stops, so it neither saw nor repaired them. A run is owed again,
+   * whether or not the stream had news (a periodic run's failed cancel of an extra stop leaves two
+   * stops working until a run succeeds), and it waits 1 s, doubling up to 30 s: a venue refusing
+   * the read is not asked again on every timer tick (on Binance a read of all the account's stops
+   * weighs 40 of the minute's 2,400).
    */
   synchronized void unsettled(Instant now) {
+    runUnsettled = true;
     unsettledRuns++;
     nextRun = now.plus(RETRY.delay(unsettledRuns));
   }
@@ -259,7 +264,6 @@ final class ProtectionWatch implements StreamListener {
    * run is owed again, with the same wait as an unsettled one, whether or not the stream had news.
    */
   synchronized void failed(Instant now) {
-    runFailed = true;
     unsettled(now);
   }
 }

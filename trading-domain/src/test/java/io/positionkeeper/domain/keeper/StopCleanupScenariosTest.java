@@ -111,4 +111,34 @@ class StopCleanupScenariosTest {
     assertThat(h.exchange.workingStops(BTC)).isEmpty();
     assertThat(h.types()).contains("STOP_CANCELLED");
   }
+
+  /**
+   * Simulator seed 1000379 (Binance, the soak's plan, step 4524): a trailing move whose cancel half
+   * failed left the old stop working beside the new one. The periodic reconciliation's cancel of
+   * that extra stop failed too (a driver's bug), and a run whose action failed settled nothing yet
+   * owed nothing either: the extra stop stood until the next period, 79.6 s in all.
+   */
+  @Test
+  void anExtraStopWhoseCancelFailsInThePeriodicRun_isCancelledWithinSecondsOfTheVenueTakingIt() {
+    // Binance's move: the replacement placed, then the old stop cancelled by a call of its own.
+    h.exchange.flavour(FakeExchange.Flavour.BINANCE);
+    open("i-1");
+    h.clock.advance(Duration.ofSeconds(61)); // past the first periodic run
+    // The move's cancel half fails, and so does every cancel after it until the venue is back.
+    h.exchange.faults().failNext(FakeExchange.Op.CANCEL_STOP, new RetryableException("503"));
+    h.exchange.faults().failAlways(FakeExchange.Op.CANCEL_STOP, new RetryableException("503"));
+    h.exchange.setMarkPrice(BTC, new BigDecimal("66000"));
+    h.clock.advance(Duration.ofSeconds(2));
+    assertThat(h.exchange.workingStops(BTC)).as("the move left the old stop").hasSize(2);
+    // The periodic run (two minutes after the start) cannot cancel it either.
+    h.clock.advance(Duration.ofSeconds(62));
+    assertThat(h.exchange.workingStops(BTC)).hasSize(2);
+
+    h.exchange.faults().clear(FakeExchange.Op.CANCEL_STOP);
+    h.clock.advance(Duration.ofSeconds(10));
+
+    assertThat(h.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("65670"));
+  }
 }
