@@ -627,6 +627,18 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       // placed) ends the failures in a row: counted on, they made the next lone refusal, minutes
       // later, wait as if the venue had refused every move since.
       failed = !settleFromVenue(t, current);
+    } catch (RuntimeException e) {
+      // Thrown outside the ports' taxonomy (a driver's bug reading the answer): as ambiguous as a
+      // lost answer, since the venue may have taken the move. Left unsettled, the state names the
+      // old level; after a restart the stop trails from there and can amend the venue's tighter
+      // stop looser (Bybit keeps the stop's id, so reconciliation sees nothing wrong).
+      log.error("moving the stop of position {} to {} failed unexpectedly", t.dbId, target, e);
+      try {
+        failed = !settleFromVenue(t, current);
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
     } finally {
       synchronized (t) {
         t.moveInFlight = false;

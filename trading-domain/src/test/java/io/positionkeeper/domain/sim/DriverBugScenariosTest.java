@@ -4,6 +4,7 @@ import static io.positionkeeper.domain.Harness.BTC;
 import static io.positionkeeper.domain.Harness.intent;
 import static io.positionkeeper.domain.Harness.key;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.keeper.Keeper;
@@ -143,5 +144,56 @@ class DriverBugScenariosTest {
     assertThat(raw.exchange.workingStops(BTC)).as("the periodic run threw").hasSize(2);
     raw.clock.advance(Duration.ofSeconds(10));
     assertThat(raw.exchange.workingStops(BTC)).extracting(StopOrder::clientId).containsExactly(own);
+  }
+
+  /**
+   * Seed 1000864 (Bybit, the soak's plan, I5_STOP_LOOSENED at step 2079): a trailing amend landed
+   * on the venue and the driver then threw reading its answer, outside the ports' taxonomy, so the
+   * move was not settled from the venue: neither the row nor the trailing state took the new level,
+   * and the new peak was not saved. The mark came back a little and the process restarted before
+   * the next timer tick; the restored trailing stop trailed from the older state, that mark was a
+   * new peak for it, and it amended the venue's tighter stop to its looser level (Bybit keeps the
+   * stop's id through amends, so reconciliation saw nothing wrong).
+   */
+  @Test
+  void aTrailingAmendWhoseDriverThrewAfterItLanded_isNeverUndoneByARestart() {
+    keeper.stop();
+    raw.exchange.flavour(FakeExchange.Flavour.BYBIT);
+    Keeper bybit =
+        Keeper.builder(raw.clock, bugs.store(raw.store), raw.trailingStore)
+            .venue(bugs.gateway(raw.exchange), raw.exchange)
+            .audit(raw.sink)
+            .io(Runnable::run)
+            .build();
+    bybit.start();
+    assertThat(bybit.open(intent(BTC, PositionSide.LONG, "1000", "i-1")))
+        .isInstanceOf(OpenResult.Opened.class);
+    raw.exchange.setMarkPrice(BTC, new BigDecimal("67000"));
+    raw.clock.advance(Duration.ofSeconds(5));
+    assertThat(raw.exchange.workingStops(BTC).get(0).triggerPrice()).isEqualByComparingTo("66665");
+    bugs.armVenue(FakeExchange.Op.MOVE_STOP, FaultKnobs.When.AFTER_EFFECT);
+
+    assertThatThrownBy(() -> raw.exchange.setMarkPrice(BTC, new BigDecimal("68000")))
+        .as("the driver's bug reaches the caller that delivered the mark")
+        .isInstanceOf(UnexpectedFaults.SimulatedBug.class);
+    assertThat(raw.exchange.workingStops(BTC).get(0).triggerPrice())
+        .as("the venue took the amend")
+        .isEqualByComparingTo("67660");
+    // Below the peak the venue's stop was trailed from, above the one saved before it.
+    raw.exchange.setMarkPrice(BTC, new BigDecimal("67800"));
+    bybit.stop(); // the process ends before the next timer tick
+    Keeper restarted =
+        Keeper.builder(raw.clock, raw.store, raw.trailingStore)
+            .venue(raw.exchange, raw.exchange)
+            .audit(raw.sink)
+            .io(Runnable::run)
+            .build();
+    restarted.start();
+    raw.clock.advance(Duration.ofSeconds(10));
+
+    assertThat(raw.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(
+            s -> assertThat(s.triggerPrice()).isGreaterThanOrEqualTo(new BigDecimal("67660")));
   }
 }
