@@ -3,11 +3,14 @@ package io.positionkeeper.domain.sim;
 import static io.positionkeeper.domain.Harness.BTC;
 import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.positionkeeper.domain.open.OpenResult;
 import io.positionkeeper.ports.RetryableException;
+import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
@@ -23,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class StopNeverLoosensCheckTest {
   private static final BigDecimal TICK = SimWorld.TICKS.get(BTC);
-  private final SimWorld w = new SimWorld();
-  private final Invariants invariants = new Invariants(w);
+  private SimWorld w = new SimWorld();
+  private Invariants invariants = new Invariants(w);
   private int step;
 
   private Optional<Violation> after(Duration d) {
@@ -38,7 +41,9 @@ class StopNeverLoosensCheckTest {
    * the cancel, so no restore window covers the looser stop: only the crossed-level rule does.
    */
   private BigDecimal crossedWithTheExitRefused() {
-    assertThat(w.keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1")))
+    Exchange venue =
+        w.exchange.flavour() == FakeExchange.Flavour.BYBIT ? Exchange.BYBIT : Exchange.BINANCE;
+    assertThat(w.keeper.open(intent(venue, BTC, PositionSide.LONG, "1000", "i-1")))
         .isInstanceOf(OpenResult.Opened.class);
     assertThat(after(Duration.ofSeconds(5))).isEmpty();
     StopOrder first = w.exchange.workingStops(BTC).get(0);
@@ -78,5 +83,29 @@ class StopNeverLoosensCheckTest {
 
     assertThat(invariants.check(step++))
         .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_LOOSENED));
+  }
+
+  @Test
+  void aRefusedAmendOfTheTightestStop_leavesItTheTightest_onBybit() {
+    w = new SimWorld(FakeExchange.Flavour.BYBIT);
+    invariants = new Invariants(w);
+    BigDecimal mark = crossedWithTheExitRefused();
+    assertThat(after(Duration.ofSeconds(10))).isEmpty();
+    StopOrder tightest = w.exchange.workingStops(BTC).get(0);
+
+    // The mark comes back toward the crossed level; an amend to a level it has already passed is
+    // refused, and the venue still holds the tightest stop, placed against the earlier mark.
+    BigDecimal later = mark.add(new BigDecimal("50"));
+    w.exchange.setMarkPrice(BTC, later);
+    StopLossRequest crossedAgain =
+        new StopLossRequest(
+            BTC, PositionSide.LONG, later.add(TICK), new ClientOrderId("pkm-test-refused"));
+    assertThatThrownBy(() -> w.stopOrigins.moveStopLoss(tightest, crossedAgain))
+        .isInstanceOf(StopWouldTriggerException.class);
+
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo(mark.subtract(TICK)));
+    assertThat(invariants.check(step++)).isEmpty();
   }
 }

@@ -4,6 +4,7 @@ import io.positionkeeper.ports.ForwardingGateway;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,26 +34,43 @@ final class StopOrigins extends ForwardingGateway {
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
     placed.add(request.clientId().value());
-    noteMark(request);
-    return venue().placeStopLoss(request);
+    Optional<BigDecimal> mark = exchange.currentMark(request.symbol());
+    try {
+      return venue().placeStopLoss(request);
+    } finally {
+      noteMarkIfWorking(request.symbol(), request.clientId().value(), request.triggerPrice(), mark);
+    }
   }
 
   @Override
   public StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement) {
-    noteMark(replacement);
-    if (exchange.flavour() == FakeExchange.Flavour.BYBIT) {
-      // Bybit amends the one stop in place: the new level works under the old stop's id.
-      exchange
-          .currentMark(replacement.symbol())
-          .ifPresent(m -> markWhenSent.put(current.clientId().value(), m));
+    Optional<BigDecimal> mark = exchange.currentMark(replacement.symbol());
+    // Bybit amends the one stop in place: the new level works under the old stop's id.
+    String id =
+        exchange.flavour() == FakeExchange.Flavour.BYBIT
+            ? current.clientId().value()
+            : replacement.clientId().value();
+    try {
+      return venue().moveStopLoss(current, replacement);
+    } finally {
+      noteMarkIfWorking(replacement.symbol(), id, replacement.triggerPrice(), mark);
     }
-    return venue().moveStopLoss(current, replacement);
   }
 
-  private void noteMark(StopLossRequest request) {
-    exchange
-        .currentMark(request.symbol())
-        .ifPresent(m -> markWhenSent.put(request.clientId().value(), m));
+  /**
+   * Notes the mark of the moment a level was sent only once the venue holds it, whatever the answer
+   * said: a refused move ("would immediately trigger", a 503 before its effect) leaves the stop at
+   * the level it had, reached against the mark noted then.
+   */
+  private void noteMarkIfWorking(
+      Symbol symbol, String id, BigDecimal level, Optional<BigDecimal> mark) {
+    boolean holds =
+        exchange.workingStops(symbol).stream()
+            .anyMatch(
+                s -> s.clientId().value().equals(id) && s.triggerPrice().compareTo(level) == 0);
+    if (holds) {
+      mark.ifPresent(m -> markWhenSent.put(id, m));
+    }
   }
 
   /** Whether the stop {@code clientId} reached the venue as a new stop, not as a move's half. */
