@@ -51,6 +51,9 @@ final class ProtectionWatch implements StreamListener {
   private boolean resynced;
   // A reconciliation threw before it could decide anything: one is owed until a run completes.
   private boolean runFailed;
+  // A completed reconciliation left a repair undone (an action failed, or some stops were unread):
+  // one is owed until a run completes without that, whether or not the stream had news.
+  private boolean repairOwed;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
   // Runs that ended without settling what was owed, and when the next owed run may start.
@@ -227,6 +230,7 @@ final class ProtectionWatch implements StreamListener {
     boolean owed =
         resynced
             || runFailed
+            || repairOwed
             || !gone.isEmpty()
             || !untracked.isEmpty()
             || !unconfirmedFlat.isEmpty()
@@ -252,6 +256,7 @@ final class ProtectionWatch implements StreamListener {
       flipped.clear();
     }
     runFailed = false;
+    repairOwed = false;
     unsettledRuns = 0;
     nextRun = Instant.MIN;
   }
@@ -265,6 +270,18 @@ final class ProtectionWatch implements StreamListener {
   synchronized void unsettled(Instant now) {
     unsettledRuns++;
     nextRun = now.plus(RETRY.delay(unsettledRuns));
+  }
+
+  /**
+   * A reconciliation completed, but an action it decided failed (an adoption whose row the store
+   * refused, a stop that could not be placed) or it could not read some positions' stops: what it
+   * found is as unprotected as before, or unknown. A run is owed again whether or not the stream
+   * had news (the periodic run that found a position the stream never reported has none to keep
+   * owed), with the same growing wait as {@link #unsettled}, not a reconciliation period later.
+   */
+  synchronized void unrepaired(Instant now) {
+    repairOwed = true;
+    unsettled(now);
   }
 
   /**
