@@ -291,6 +291,8 @@ final class ProtectionWatch implements StreamListener {
    * refused leaves the position without a stop, so the run after it must not wait up to 30 s.
    */
   synchronized void deferred(Instant now) {
+    // Owed even without news: the periodic run that found the position has none to keep owed.
+    repairOwed = true;
     nextRun = now.plus(RETRY.delay(1));
   }
 
