@@ -305,7 +305,7 @@ public final class Keeper implements PositionKeeper {
         if (!c.stopsUnread().isEmpty() || c.errors() > 0) {
           // A failed action (an adoption the store refused, a stop that could not be placed)
           // left a position as unprotected as before: it is owed again, not a period later.
-          v.protection().unsettled(clock.now());
+          v.protection().unrepaired(clock.now());
         } else if (c.deferred() > 0) {
           // A re-protection left to a close being sent: if that close is refused, the position
           // has no stop, so the news stays owed until a run after the close finds it settled.

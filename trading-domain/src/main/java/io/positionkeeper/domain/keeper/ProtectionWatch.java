@@ -24,12 +24,12 @@ import java.util.Set;
 /**
  * Notices, from one venue's stream, when a reconciliation is owed before the periodic one: the stop
  * a stored, active position relies on was cancelled or expired on the venue (by hand, by the
- * venue), a position the book does not hold appeared (an entry that landed after its open gave up,
- * a position opened by hand), a flat the closer could not confirm left a row open, a held position
- * changed side (a net flip), or the streams were resynced after a gap in which such news may have
- * been lost. The keeper's timer asks {@link #due(Instant)} and reconciles; reconciliation reads the
- * venue and re-protects through the same path as always, so this watch never places a stop itself
- * and cannot make a second one.
+ * venue), a position the book does not hold appeared or an order filled on its symbol (an entry
+ * that landed after its open gave up, a position opened by hand), a flat the closer could not
+ * confirm left a row open, a held position changed side (a net flip), or the streams were resynced
+ * after a gap in which such news may have been lost. The keeper's timer asks {@link #due(Instant)}
+ * and reconciles; reconciliation reads the venue and re-protects through the same path as always,
+ * so this watch never places a stop itself and cannot make a second one.
  *
  * <p>A stop cancelled because the keeper moved it is not news: by the time the timer asks, the book
  * names the replacement, and the suspicion is dropped without a venue call. What it holds is
@@ -49,10 +49,11 @@ final class ProtectionWatch implements StreamListener {
   private final Map<PositionKey, PositionSide> lastSide = new HashMap<>();
   private final Set<PositionKey> flipped = new HashSet<>();
   private boolean resynced;
-  // A reconciliation threw, was refused, or ended with an action failed or a read refused: what it
-  // was to repair (an extra stop beside a position's own, a position without one) may still stand,
-  // whether or not the stream had news, so one is owed until a run completes and settles.
-  private boolean runUnsettled;
+  // A reconciliation threw before it could decide anything: one is owed until a run completes.
+  private boolean runFailed;
+  // A completed reconciliation left a repair undone (an action failed, or some stops were unread):
+  // one is owed until a run completes without that, whether or not the stream had news.
+  private boolean repairOwed;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
   // Runs that ended without settling what was owed, and when the next owed run may start.
@@ -80,7 +81,7 @@ final class ProtectionWatch implements StreamListener {
         }
       }
       case StreamEvent.PositionChanged position -> onPosition(position);
-      case StreamEvent.OrderChanged order -> {}
+      case StreamEvent.OrderChanged order -> onOrder(order);
       case StreamEvent.MarkPriceChanged mark -> {}
     }
   }
@@ -114,6 +115,29 @@ final class ProtectionWatch implements StreamListener {
       // the venue settles whether the row's position is gone.
       unconfirmedFlat.add(key);
       news++;
+    }
+  }
+
+  /**
+   * A fill that can open or add to a position (not reduce-only) on a symbol the book does not hold:
+   * the same news as the position update it comes with, and the only news when that update is lost.
+   * The venues report the two apart (Binance's {@code ORDER_TRADE_UPDATE} and {@code
+   * ACCOUNT_UPDATE}, Bybit's {@code order} and {@code position} topics), so one can be lost while
+   * the other arrives: an entry whose answer was lost and that landed just after its open gave up
+   * must not wait for the periodic reconciliation because its position update was the one lost.
+   * While an open holds the symbol, its fill waits for how the open ends, as a size does.
+   */
+  private void onOrder(StreamEvent.OrderChanged order) {
+    if (order.reduceOnly() || order.lastFilledQuantity().signum() == 0) {
+      return;
+    }
+    PositionKey key = new PositionKey(exchange, order.symbol());
+    Optional<Position> holder = book.get(key);
+    if (holder.isEmpty()) {
+      untracked.add(key);
+      news++;
+    } else if (!settled(holder.get())) {
+      landedWhileOpening.add(key);
     }
   }
 
@@ -195,17 +219,18 @@ final class ProtectionWatch implements StreamListener {
   }
 
   /**
-   * Whether a reconciliation is owed now: after a resync, after a run that did not settle, or while
-   * an active position still names a stop the venue reported gone, unless the last owed run did not
-   * settle and its wait has not passed. Suspicions the book has moved past (the stop was replaced,
-   * the position closed) are dropped here.
+   * Whether a reconciliation is owed now: after a resync, or while an active position still names a
+   * stop the venue reported gone, unless the last owed run did not settle and its wait has not
+   * passed. Suspicions the book has moved past (the stop was replaced, the position closed) are
+   * dropped here.
    */
   synchronized boolean due(Instant now) {
     gone.entrySet().removeIf(e -> !reliesOn(e.getKey(), e.getValue()));
     openingsEnded();
     boolean owed =
         resynced
-            || runUnsettled
+            || runFailed
+            || repairOwed
             || !gone.isEmpty()
             || !untracked.isEmpty()
             || !unconfirmedFlat.isEmpty()
@@ -230,23 +255,33 @@ final class ProtectionWatch implements StreamListener {
       unconfirmedFlat.clear();
       flipped.clear();
     }
-    runUnsettled = false;
+    runFailed = false;
+    repairOwed = false;
     unsettledRuns = 0;
     nextRun = Instant.MIN;
   }
 
   /**
-   * A reconciliation ended without settling what was owed: it was refused, an action failed, or it
-   * could not read some positions' stops, so it neither saw nor repaired them. A run is owed again,
-   * whether or not the stream had news (a periodic run's failed cancel of an extra stop leaves two
-   * stops working until a run succeeds), and it waits 1 s, doubling up to 30 s: a venue refusing
-   * the read is not asked again on every timer tick (on Binance a read of all the account's stops
-   * weighs 40 of the minute's 2,400).
+   * A reconciliation ended without settling what was owed: it was refused, or it could not read
+   * some positions' stops, so it neither saw nor repaired them. The news stays owed, and the next
+   * run waits 1 s, doubling up to 30 s: a venue refusing the read is not asked again on every timer
+   * tick (on Binance a read of all the account's stops weighs 40 of the minute's 2,400).
    */
   synchronized void unsettled(Instant now) {
-    runUnsettled = true;
     unsettledRuns++;
     nextRun = now.plus(RETRY.delay(unsettledRuns));
+  }
+
+  /**
+   * A reconciliation completed, but an action it decided failed (an adoption whose row the store
+   * refused, a stop that could not be placed) or it could not read some positions' stops: what it
+   * found is as unprotected as before, or unknown. A run is owed again whether or not the stream
+   * had news (the periodic run that found a position the stream never reported has none to keep
+   * owed), with the same growing wait as {@link #unsettled}, not a reconciliation period later.
+   */
+  synchronized void unrepaired(Instant now) {
+    repairOwed = true;
+    unsettled(now);
   }
 
   /**
@@ -256,6 +291,8 @@ final class ProtectionWatch implements StreamListener {
    * refused leaves the position without a stop, so the run after it must not wait up to 30 s.
    */
   synchronized void deferred(Instant now) {
+    // Owed even without news: the periodic run that found the position has none to keep owed.
+    repairOwed = true;
     nextRun = now.plus(RETRY.delay(1));
   }
 
@@ -264,6 +301,7 @@ final class ProtectionWatch implements StreamListener {
    * run is owed again, with the same wait as an unsettled one, whether or not the stream had news.
    */
   synchronized void failed(Instant now) {
+    runFailed = true;
     unsettled(now);
   }
 }

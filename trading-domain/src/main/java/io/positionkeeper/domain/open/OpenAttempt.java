@@ -29,6 +29,8 @@ final class OpenAttempt {
 
   BigDecimal filled = BigDecimal.ZERO;
   boolean mayHaveFilled;
+  // The entry may reach the venue after this attempt ends: its answer never said what became of it.
+  boolean entryInDoubt;
   Optional<Long> dbId = Optional.empty();
   Optional<StopOrder> stop = Optional.empty();
 

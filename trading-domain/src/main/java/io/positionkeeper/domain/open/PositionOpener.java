@@ -75,6 +75,7 @@ public final class PositionOpener {
   private final StopPlacement stops;
   private final OpenRollback rollback;
   private final IntentGuard guard;
+  private final EntryDoubts doubts = new EntryDoubts();
 
   /** An opener with the given intent guard and rollback (the keeper passes the standard ones). */
   public PositionOpener(
@@ -144,13 +145,24 @@ public final class PositionOpener {
     try {
       return proceed(a);
     } catch (OpenAttempt.Abort abort) {
-      return rollback.undo(a, abort.stage, abort.getMessage());
+      return rolledBack(a, abort.stage, abort.getMessage());
     } catch (RuntimeException e) {
       log.error("opening {} failed unexpectedly; rolling back", a.key, e);
-      return rollback.undo(a, "UNEXPECTED", e.getClass().getSimpleName() + ": " + e.getMessage());
+      return rolledBack(a, "UNEXPECTED", e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (Error e) {
-      rollback.undo(a, "UNEXPECTED", e.getClass().getSimpleName() + ": " + e.getMessage());
+      rolledBack(a, "UNEXPECTED", e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
+    }
+  }
+
+  /** Rolls the attempt back; an entry whose fate is unknown then holds its symbol. */
+  private OpenResult.Failed rolledBack(OpenAttempt a, String stage, String reason) {
+    try {
+      return rollback.undo(a, stage, reason);
+    } finally {
+      if (a.entryInDoubt) {
+        doubts.hold(a.key, a.entryId);
+      }
     }
   }
 
@@ -208,7 +220,9 @@ public final class PositionOpener {
               + intent.stopLossPercent().toPlainString()
               + " % is within one tick of the price");
     }
-    return heldByTheVenue(gateway, intent)
+    return doubts
+        .refusal(gateway, intent.key())
+        .or(() -> heldByTheVenue(gateway, intent))
         .or(() -> alreadyUsed(gateway, intent, entryId))
         .<Plan>map(Plan.Refused::new)
         .orElse(new Plan.Ready(gateway, instrument, quantity));
@@ -308,6 +322,7 @@ public final class PositionOpener {
       // Thrown outside the port's answers (a driver or parse bug): the order may have landed, so
       // the rollback asks the venue instead of taking "nothing was filled" for granted.
       a.mayHaveFilled = true;
+      a.entryInDoubt = true;
       throw e;
     }
     switch (placement) {
@@ -334,6 +349,7 @@ public final class PositionOpener {
       }
       case Orders.Placement.Unresolved unresolved -> {
         a.mayHaveFilled = true;
+        a.entryInDoubt = true;
         audit.record(
             a.subject(),
             () -> new AuditEvent.EntryOrderFailed(a.subject(), "UNRESOLVED", unresolved.reason()));

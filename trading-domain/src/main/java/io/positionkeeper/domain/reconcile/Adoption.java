@@ -121,6 +121,14 @@ final class Adoption {
       // would (the row exists, so the position is no longer missing) and the book would lack it.
       dbId = writtenAfterAll(key, orderId).orElseThrow(() -> e);
       log.warn("adoption of {} as #{} was written though its answer was lost", key, dbId);
+    } catch (RuntimeException e) {
+      // Thrown outside the store's taxonomy (a driver's bug reading the answer): the row may be
+      // committed all the same, and then the same holds as for a lost answer. A row the book
+      // lacks is protected by later runs, but its stop going is no news to the keeper, and the
+      // trader cannot close it.
+      log.error("adopting {} failed unexpectedly; reading the row back", key, e);
+      dbId = writtenAfterAll(key, orderId).orElseThrow(() -> e);
+      log.warn("adoption of {} as #{} was written though reading its answer failed", key, dbId);
     }
     reported.remove(key);
     return dbId;

@@ -56,6 +56,12 @@ final class MoveSettlement {
       }
     } catch (PortException e) {
       return new Outcome.Unknown(e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Outside the port's answers (a driver or parse bug): the venue was not read, so the move
+      // stays in doubt for the next move or reconciliation to read again, as for a refusal.
+      log.error("reading the stops of {} to settle a move failed unexpectedly", current, e);
+      return new Outcome.Unknown(
+          "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     if (ours.isEmpty()) {
       return new Outcome.None();
@@ -89,6 +95,11 @@ final class MoveSettlement {
         gateway.cancelStopLoss(s.symbol(), s.clientId());
       } catch (PortException e) {
         log.warn("cancelling the extra stop {} failed; the next settlement retries", s, e);
+      } catch (RuntimeException e) {
+        // A bug in the cancel's answer must not lose which stop counts, which the caller records:
+        // the extra stop, cancelled or not, is read again and cancelled by the next settlement or
+        // by reconciliation.
+        log.error("cancelling the extra stop {} failed unexpectedly; it is read again later", s, e);
       }
     }
   }

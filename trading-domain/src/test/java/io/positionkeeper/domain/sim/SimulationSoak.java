@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +29,9 @@ import org.junit.jupiter.api.Test;
 class SimulationSoak {
   private static final String START = "<!-- soak:start -->";
   private static final String END = "<!-- soak:end -->";
+  private static final int LISTED = 200;
+  private static final Pattern REPLAY =
+      Pattern.compile("-Dsim\\.seed=\\S+ -Dsim\\.steps=\\S+ -Dsim\\.flavour=\\w+");
 
   @Test
   void everyFaultClass_bothVenues_forTheTimeGiven() throws IOException {
@@ -36,6 +42,8 @@ class SimulationSoak {
     Instant until = Instant.now().plus(budget);
     Map<String, Integer> kinds = new TreeMap<>();
     Map<String, String> examples = new TreeMap<>();
+    List<String> every = new ArrayList<>();
+    long firstSeed = seed;
     long histories = 0;
     long totalSteps = 0;
     long nanos = 0;
@@ -58,29 +66,35 @@ class SimulationSoak {
         String kind = q.substring(0, q.indexOf(' '));
         kinds.merge(kind, 1, Integer::sum);
         examples.putIfAbsent(kind, q);
+        every.add(q);
       }
     }
-    write(report(histories, totalSteps, nanos, steps, kinds, examples));
+    write(
+        report(
+            new Figures(firstSeed, seed - 1, histories, totalSteps, nanos, steps),
+            kinds,
+            examples,
+            every));
     assertThat(histories).isPositive();
     assertThat(kinds).as("violations found by the soak (see RELIABILITY.md)").isEmpty();
   }
 
+  private record Figures(
+      long firstSeed, long lastSeed, long histories, long steps, long nanos, int perHistory) {}
+
   private static String report(
-      long histories,
-      long steps,
-      long nanos,
-      int perHistory,
-      Map<String, Integer> kinds,
-      Map<String, String> examples) {
+      Figures f, Map<String, Integer> kinds, Map<String, String> examples, List<String> every) {
     StringBuilder out = new StringBuilder();
     out.append(START).append('\n');
     out.append("Last soak: ").append(Instant.now()).append(", every fault class, both flavours, ");
-    out.append(perHistory).append(" steps per history.\n\n");
+    out.append(f.perHistory()).append(" steps per history, seeds ").append(f.firstSeed());
+    out.append(" to ").append(f.lastSeed()).append(".\n\n");
     out.append("| histories | steps | violations | steps/s |\n|---|---|---|---|\n");
     int total = kinds.values().stream().mapToInt(Integer::intValue).sum();
     out.append(
         String.format(
-            "| %d | %d | %d | %.0f |%n%n", histories, steps, total, steps / (nanos / 1e9)));
+            "| %d | %d | %d | %.0f |%n%n",
+            f.histories(), f.steps(), total, f.steps() / (f.nanos() / 1e9)));
     kinds.forEach(
         (kind, n) ->
             out.append("- ")
@@ -90,8 +104,23 @@ class SimulationSoak {
                 .append(", e.g. `")
                 .append(examples.get(kind).replace('`', '\''))
                 .append("`\n"));
+    if (!every.isEmpty()) {
+      out.append("\nEvery violation, in seed order (replay each with the properties given):\n\n");
+      every.stream().limit(LISTED).forEach(q -> out.append("- ").append(headline(q)).append('\n'));
+      if (every.size() > LISTED) {
+        out.append("- and ").append(every.size() - LISTED).append(" more\n");
+      }
+    }
     out.append(END).append('\n');
     return out.toString();
+  }
+
+  /** The kind, step and replay properties of a violation, without the state it printed. */
+  static String headline(String violation) {
+    int colon = violation.indexOf(':');
+    String head = colon > 0 ? violation.substring(0, colon) : violation;
+    Matcher replay = REPLAY.matcher(violation);
+    return "`" + head + "`" + (replay.find() ? ": `" + replay.group() + "`" : "");
   }
 
   private static void write(String section) throws IOException {

@@ -4,6 +4,7 @@ import io.positionkeeper.ports.ForwardingGateway;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.StopLossRequest;
 import io.positionkeeper.ports.model.StopOrder;
+import io.positionkeeper.ports.model.Symbol;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,43 +34,42 @@ final class StopOrigins extends ForwardingGateway {
   @Override
   public StopOrder placeStopLoss(StopLossRequest request) {
     placed.add(request.clientId().value());
-    BigDecimal mark = exchange.currentMark(request.symbol()).orElse(null);
+    Optional<BigDecimal> mark = exchange.currentMark(request.symbol());
     try {
       return venue().placeStopLoss(request);
     } finally {
-      noteIfLanded(request, request.clientId().value(), mark);
+      noteMarkIfWorking(request.symbol(), request.clientId().value(), request.triggerPrice(), mark);
     }
   }
 
   @Override
   public StopOrder moveStopLoss(StopOrder current, StopLossRequest replacement) {
-    BigDecimal mark = exchange.currentMark(replacement.symbol()).orElse(null);
+    Optional<BigDecimal> mark = exchange.currentMark(replacement.symbol());
+    // Bybit amends the one stop in place: the new level works under the old stop's id.
+    String id =
+        exchange.flavour() == FakeExchange.Flavour.BYBIT
+            ? current.clientId().value()
+            : replacement.clientId().value();
     try {
       return venue().moveStopLoss(current, replacement);
     } finally {
-      noteIfLanded(replacement, replacement.clientId().value(), mark);
-      if (exchange.flavour() == FakeExchange.Flavour.BYBIT) {
-        // Bybit amends the one stop in place: the new level works under the old stop's id.
-        noteIfLanded(replacement, current.clientId().value(), mark);
-      }
+      noteMarkIfWorking(replacement.symbol(), id, replacement.triggerPrice(), mark);
     }
   }
 
   /**
-   * Notes {@code mark} for the stop {@code clientId} only when the request's level now works under
-   * that id: whatever the answer said (an answer lost after the effect still moved the stop), a
-   * request the venue refused (a level its mark has crossed) left the stop's level, and the mark it
-   * was sent at, as they were.
+   * Notes the mark of the moment a level was sent only once the venue holds it, whatever the answer
+   * said: a refused move ("would immediately trigger", a 503 before its effect) leaves the stop at
+   * the level it had, reached against the mark noted then.
    */
-  private void noteIfLanded(StopLossRequest request, String clientId, BigDecimal mark) {
-    boolean landed =
-        exchange.workingStops(request.symbol()).stream()
+  private void noteMarkIfWorking(
+      Symbol symbol, String id, BigDecimal level, Optional<BigDecimal> mark) {
+    boolean holds =
+        exchange.workingStops(symbol).stream()
             .anyMatch(
-                s ->
-                    s.clientId().value().equals(clientId)
-                        && s.triggerPrice().compareTo(request.triggerPrice()) == 0);
-    if (landed && mark != null) {
-      markWhenSent.put(clientId, mark);
+                s -> s.clientId().value().equals(id) && s.triggerPrice().compareTo(level) == 0);
+    if (holds) {
+      mark.ifPresent(m -> markWhenSent.put(id, m));
     }
   }
 

@@ -159,6 +159,9 @@ class StoreFaultScenariosTest {
     w.exchange.nextOrderLandsAfter(Duration.ofMillis(5_000));
     assertThat(w.keeper.open(intent(BTC, PositionSide.SHORT, "300", "in-doubt")))
         .isInstanceOf(OpenResult.Failed.class);
+    // A keeper that remembers the entry in doubt refuses the next open on the symbol until the
+    // venue settles it; one restarted in between has forgotten it.
+    w.restart();
     w.store
         .faults()
         .failNext(
