@@ -712,6 +712,9 @@ public final class PositionOpener {
         }
       }
     }
+    // Given up: a refused close leaves the position PROTECTING, the opener's; from here it is
+    // reconciliation's to protect or close.
+    a.inBook.ifPresent(id -> book.transition(a.key, id, Phase.PROTECTING, Phase.ACTIVE));
     audit.record(
         a.subject(),
         () -> new AuditEvent.EmergencyClose(a.subject(), why, false, String.join("; ", failures)));

@@ -135,9 +135,14 @@ public final class PositionCloser {
 
   private CloseOutcome closeOnce(PositionKey key, Position.Stored position, CloseReason reason) {
     long dbId = position.dbId();
-    if (book.transition(key, position.id(), Phase.ACTIVE, Phase.CLOSING).isEmpty()
-        && book.transition(key, position.id(), Phase.PROTECTING, Phase.CLOSING).isEmpty()
-        && position.phase() != Phase.CLOSING) {
+    Phase before;
+    if (book.transition(key, position.id(), Phase.ACTIVE, Phase.CLOSING).isPresent()) {
+      before = Phase.ACTIVE;
+    } else if (book.transition(key, position.id(), Phase.PROTECTING, Phase.CLOSING).isPresent()) {
+      before = Phase.PROTECTING;
+    } else if (position.phase() == Phase.CLOSING) {
+      before = Phase.CLOSING;
+    } else {
       return new CloseOutcome.Failed(key + " is " + position.phase() + ", not closable");
     }
     ClientOrderId closeId = closeIds.next(position.entryOrderId());
@@ -168,7 +173,11 @@ public final class PositionCloser {
     switch (Orders.place(gateway, request, clock, orderDeadline)) {
       case Orders.Placement.Placed placed -> report = placed.report();
       case Orders.Placement.Refused refused -> {
-        book.transition(key, position.id(), Phase.CLOSING, Phase.ACTIVE);
+        // Back to whoever held it: a position still PROTECTING is its opener's, which tries the
+        // close again or hands it over. Made ACTIVE here, it looked unowned and stopless between
+        // the opener's attempts, and a reconciliation in that gap started a close of its own.
+        book.transition(
+            key, position.id(), Phase.CLOSING, before == Phase.PROTECTING ? before : Phase.ACTIVE);
         requested.remove(dbId);
         return new CloseOutcome.Failed(
             "close order refused: " + refused.code() + " " + refused.reason());

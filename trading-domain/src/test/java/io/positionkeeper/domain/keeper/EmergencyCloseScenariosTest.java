@@ -7,13 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.Harness;
 import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.tracking.PositionCloser;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.ForwardingGateway;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RejectedException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.AuditRecord;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.PositionStatus;
+import io.positionkeeper.ports.model.StopLossRequest;
+import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -76,5 +81,78 @@ class EmergencyCloseScenariosTest {
         .isEqualTo(3);
     assertThat(h.store.find(opened.positionId()).orElseThrow().status())
         .isEqualTo(PositionStatus.CLOSED);
+  }
+
+  /**
+   * The runner's fault campaign saw it again with reconciliation owed every second: the opener's
+   * emergency close was refused once; the refusal made the stopless position ACTIVE, so a
+   * reconciliation between the opener's two attempts took it for unowned, tried a stop and a close
+   * of its own, and recorded a second (failed) emergency close after the opener's went through. A
+   * refused close gives the position back to whoever held it: a position still PROTECTING is its
+   * opener's.
+   */
+  @Test
+  void aCloseRefusedWhileTheOpenerStillProtectsThePosition_leavesItTheOpeners() {
+    h.clock.advance(Duration.ofSeconds(1));
+    h.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    Keeper[] keeper = new Keeper[1];
+    PositionCloser.CloseOutcome[] refused = new PositionCloser.CloseOutcome[1];
+    Phase[] afterRefusal = new Phase[1];
+    ExchangeGateway gateway =
+        new ForwardingGateway(h.exchange) {
+          private boolean once;
+
+          @Override
+          public StopOrder placeStopLoss(StopLossRequest request) {
+            if (!once) {
+              once = true;
+              // A close sent, and refused, while the opener places the position's first stop.
+              h.exchange
+                  .faults()
+                  .failNext(
+                      FakeExchange.Op.PLACE_ORDER, new RejectedException("-2022", "close refused"));
+              refused[0] = keeper[0].close(key(BTC));
+              afterRefusal[0] = keeper[0].positions().get(0).phase();
+            }
+            return venue().placeStopLoss(request);
+          }
+        };
+    keeper[0] =
+        Keeper.builder(h.clock, h.store, h.trailingStore)
+            .venue(gateway, h.exchange)
+            .audit(h.sink)
+            .io(Runnable::run)
+            .build();
+    h.keeper.stop();
+    keeper[0].start();
+
+    var result = keeper[0].open(intent(BTC, PositionSide.LONG, "300", "l-1"));
+
+    assertThat(refused[0]).isInstanceOf(PositionCloser.CloseOutcome.Failed.class);
+    assertThat(afterRefusal[0]).isEqualTo(Phase.PROTECTING);
+    assertThat(result).isInstanceOf(OpenResult.Opened.class);
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
+  }
+
+  /** An opener that gives its emergency close up hands the position to reconciliation. */
+  @Test
+  void anOpenerWhoseEmergencyCloseIsRefusedEveryTime_handsThePositionToReconciliation() {
+    h.clock.advance(Duration.ofSeconds(1));
+    h.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
+    h.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_STOP, new RejectedException("-2010", "stop refused"))
+        .failAfter(FakeExchange.Op.PLACE_ORDER, 1, new RejectedException("-2022", "close refused"));
+
+    var result = h.keeper.open(intent(BTC, PositionSide.LONG, "300", "l-1"));
+
+    assertThat(result).isInstanceOf(OpenResult.Failed.class);
+    assertThat(h.keeper.positions())
+        .singleElement()
+        .satisfies(p -> assertThat(p.phase()).isEqualTo(Phase.ACTIVE));
+    h.exchange.faults().endFailAfter(FakeExchange.Op.PLACE_ORDER);
+    h.exchange.faults().clear(FakeExchange.Op.PLACE_STOP);
+    h.clock.advance(Duration.ofSeconds(70));
+    assertThat(h.exchange.workingStops(BTC)).hasSize(1);
   }
 }
