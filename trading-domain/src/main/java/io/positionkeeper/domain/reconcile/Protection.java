@@ -198,6 +198,7 @@ final class Protection {
     }
     Instrument instrument = c.instrument(key.symbol());
     String last = why;
+    attempts:
     for (int attempt = 1; attempt <= TIGHTEST_STOP_ATTEMPTS; attempt++) {
       BigDecimal mark;
       try {
@@ -225,7 +226,7 @@ final class Protection {
         case StopPlacement.Outcome.Crossed again -> last = again.reason();
         case StopPlacement.Outcome.Failed failed -> {
           last = failed.reason();
-          attempt = TIGHTEST_STOP_ATTEMPTS;
+          break attempts;
         }
       }
     }
