@@ -9,6 +9,8 @@ import io.positionkeeper.domain.open.OpenPolicy;
 import io.positionkeeper.domain.position.PositionBook;
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.domain.trailing.TrailingParams;
+import io.positionkeeper.ports.ExchangeGateway;
+import io.positionkeeper.ports.PositionStore;
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.fake.InMemoryAuditJournal;
@@ -76,6 +78,23 @@ public final class Harness {
     keeper.start();
     book = keeper.book();
     stream = keeper.listener(Exchange.BINANCE);
+  }
+
+  /**
+   * A keeper on this harness's clock, stores, venue and audit trail that calls the venue through
+   * {@code gateway} and the position store through {@code positions} (a fault or a hook in front of
+   * the fakes), started in place of the harness's own, which is stopped.
+   */
+  public Keeper keeperOver(ExchangeGateway gateway, PositionStore positions) {
+    Keeper over =
+        Keeper.builder(clock, positions, trailingStore)
+            .venue(gateway, exchange)
+            .audit(sink)
+            .io(Runnable::run)
+            .build();
+    keeper.stop();
+    over.start();
+    return over;
   }
 
   public static InstrumentRules rules(

@@ -117,14 +117,7 @@ class EmergencyCloseScenariosTest {
             return venue().placeStopLoss(request);
           }
         };
-    keeper[0] =
-        Keeper.builder(h.clock, h.store, h.trailingStore)
-            .venue(gateway, h.exchange)
-            .audit(h.sink)
-            .io(Runnable::run)
-            .build();
-    h.keeper.stop();
-    keeper[0].start();
+    keeper[0] = h.keeperOver(gateway, h.store);
 
     var result = keeper[0].open(intent(BTC, PositionSide.LONG, "300", "l-1"));
 

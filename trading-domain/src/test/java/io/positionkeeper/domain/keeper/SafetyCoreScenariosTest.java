@@ -183,14 +183,7 @@ class SafetyCoreScenariosTest {
   @Test
   void aStoreThrowingAnUnexpectedException_stillRollsBack() {
     Harness raw = new Harness();
-    Keeper keeper =
-        Keeper.builder(raw.clock, new ThrowingOnInsert(raw.store), raw.trailingStore)
-            .venue(raw.exchange, raw.exchange)
-            .audit(raw.sink)
-            .io(Runnable::run)
-            .build();
-    raw.keeper.stop();
-    keeper.start();
+    Keeper keeper = raw.keeperOver(raw.exchange, new ThrowingOnInsert(raw.store));
 
     var failed = (OpenResult.Failed) keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
 

@@ -36,23 +36,10 @@ class UnexpectedEntryScenariosTest {
     }
   }
 
-  /** A keeper on the harness's fakes that sees the venue through {@code gateway}, started. */
-  private static Keeper startedOver(Harness raw, ExchangeGateway gateway) {
-    Keeper keeper =
-        Keeper.builder(raw.clock, raw.store, raw.trailingStore)
-            .venue(gateway, raw.exchange)
-            .audit(raw.sink)
-            .io(Runnable::run)
-            .build();
-    raw.keeper.stop();
-    keeper.start();
-    return keeper;
-  }
-
   @Test
   void anEntryCallThrowingAfterTheOrderLanded_isRolledBackOnTheVenue_neverLeftWithoutAStop() {
     Harness raw = new Harness();
-    Keeper keeper = startedOver(raw, new ThrowsAfterTheEntryLands(raw.exchange));
+    Keeper keeper = raw.keeperOver(new ThrowsAfterTheEntryLands(raw.exchange), raw.store);
 
     var result = keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
 
@@ -80,7 +67,7 @@ class UnexpectedEntryScenariosTest {
     // Found by the simulator's UNEXPECTED fault class: the check that an intent is new caught only
     // the port's exceptions, so open() threw to the bot instead of answering.
     Harness raw = new Harness();
-    Keeper keeper = startedOver(raw, new ThrowsOnTheLookUp(raw.exchange));
+    Keeper keeper = raw.keeperOver(new ThrowsOnTheLookUp(raw.exchange), raw.store);
 
     var result = keeper.open(intent(BTC, PositionSide.LONG, "1000", "i-1"));
 

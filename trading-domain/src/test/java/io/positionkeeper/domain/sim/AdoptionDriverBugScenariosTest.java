@@ -28,14 +28,7 @@ class AdoptionDriverBugScenariosTest {
   private final Keeper keeper;
 
   AdoptionDriverBugScenariosTest() {
-    keeper =
-        Keeper.builder(raw.clock, bugs.store(raw.store), raw.trailingStore)
-            .venue(bugs.gateway(raw.exchange), raw.exchange)
-            .audit(raw.sink)
-            .io(Runnable::run)
-            .build();
-    raw.keeper.stop();
-    keeper.start();
+    keeper = raw.keeperOver(bugs.gateway(raw.exchange), bugs.store(raw.store));
     raw.exchange.setMarkPrice(SKL, new BigDecimal("0.03208"));
   }
 

@@ -37,14 +37,7 @@ class DriverBugScenariosTest {
   private final Keeper keeper;
 
   DriverBugScenariosTest() {
-    keeper =
-        Keeper.builder(raw.clock, bugs.store(raw.store), raw.trailingStore)
-            .venue(bugs.gateway(raw.exchange), raw.exchange)
-            .audit(raw.sink)
-            .io(Runnable::run)
-            .build();
-    raw.keeper.stop();
-    keeper.start();
+    keeper = raw.keeperOver(bugs.gateway(raw.exchange), bugs.store(raw.store));
     raw.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
   }
 

@@ -83,14 +83,7 @@ class HandCloseReasonScenariosTest {
     Harness raw = new Harness();
     raw.exchange.setMarkPrice(BTC, new BigDecimal("65000"));
     UnexpectedFaults bugs = new UnexpectedFaults();
-    Keeper keeper =
-        Keeper.builder(raw.clock, bugs.store(raw.store), raw.trailingStore)
-            .venue(raw.exchange, raw.exchange)
-            .audit(raw.sink)
-            .io(Runnable::run)
-            .build();
-    raw.keeper.stop();
-    keeper.start();
+    Keeper keeper = raw.keeperOver(raw.exchange, bugs.store(raw.store));
     var opened = open(keeper, "i-1");
     bugs.armStore(InMemoryPositionStore.Op.MARK_CLOSING, FaultKnobs.When.BEFORE_EFFECT);
 

@@ -32,14 +32,7 @@ class OpeningDriverBugScenariosTest {
   private final Keeper keeper;
 
   OpeningDriverBugScenariosTest() {
-    keeper =
-        Keeper.builder(raw.clock, bugs.store(raw.store), raw.trailingStore)
-            .venue(bugs.gateway(raw.exchange), raw.exchange)
-            .audit(raw.sink)
-            .io(Runnable::run)
-            .build();
-    raw.keeper.stop();
-    keeper.start();
+    keeper = raw.keeperOver(bugs.gateway(raw.exchange), bugs.store(raw.store));
     // The order endpoint goes down after the entry: any close at market is refused.
     raw.exchange
         .faults()
