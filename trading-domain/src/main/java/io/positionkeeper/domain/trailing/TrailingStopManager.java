@@ -69,8 +69,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
    */
   static final int QUICK_RETRIES = 3;
 
-  /** The wait after failure number {@code inARow} of a move or an exit. */
-  static Duration retryDelay(int inARow) {
+  /**
+   * The wait after failure number {@code inARow} of a move or an exit. Public so that a checker of
+   * the keeper's promises can allow for it: a stop lags the rule during this wait by design.
+   */
+  public static Duration retryDelay(int inARow) {
     return inARow <= QUICK_RETRIES ? RETRY.initial() : RETRY.delay(inARow - QUICK_RETRIES + 1);
   }
 

@@ -6,6 +6,7 @@ import io.positionkeeper.domain.position.Position;
 import io.positionkeeper.domain.sim.Violation.Kind;
 import io.positionkeeper.domain.trailing.TrailingRule;
 import io.positionkeeper.domain.trailing.TrailingStopManager;
+import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.ConnectionState;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.PositionSide;
@@ -82,8 +83,10 @@ final class Invariants {
   /**
    * I5's settling time after the marks or the venue last gave the keeper something to do: a new
    * peak's move held back by the minimum interval (2 s since the last move) is applied by the first
-   * trailing-timer tick (every 1 s) after the interval; a move that met a venue fault is tried
-   * again at the next tick, which this covers too (the failed move did not restart the interval).
+   * trailing-timer tick (every 1 s) after the interval; a move that met a venue fault up to three
+   * times in a row is tried again at the next tick, which this covers too (the failed move did not
+   * restart the interval). Longer runs of faults wait for the keeper's backoff ({@code
+   * settlingTime}).
    */
   static final Duration MOVE_CADENCE =
       KeeperPolicy.standard()
@@ -111,6 +114,9 @@ final class Invariants {
   private long droppedSeen;
   private final Map<Symbol, BigDecimal> marksSeen = new HashMap<>();
   private long faultsSeen;
+  private int moveCallsSeen;
+  private long moveFaultsSeen;
+  private long movesFailedInARow;
   private long storeFaultsSeen;
   private Instant unsettledSince;
   // When each working stop was first seen working, for I3's RECORD_WINDOW; stops that stopped
@@ -130,6 +136,7 @@ final class Invariants {
   Optional<Violation> check(int step) {
     noteBlindness();
     noteUnsettled();
+    noteMovesFailed();
     noteStoreFaults();
     Optional<Violation> v = stopCount(step);
     if (v.isEmpty()) {
@@ -146,7 +153,7 @@ final class Invariants {
     }
     if (v.isEmpty() && !w.clock.now().isBefore(quietSince.plus(QUIET))) {
       v = RowsMatchVenue.check(w, step, recentStops());
-      if (v.isEmpty() && !w.clock.now().isBefore(unsettledSince.plus(MOVE_CADENCE))) {
+      if (v.isEmpty() && !w.clock.now().isBefore(unsettledSince.plus(settlingTime()))) {
         v = stopFollowsRule(step);
       }
     }
@@ -215,6 +222,39 @@ final class Invariants {
     if (changed) {
       unsettledSince = w.clock.now();
     }
+  }
+
+  /**
+   * I5's settling time after the last disturbance: {@link #MOVE_CADENCE}, or, after moves failed
+   * several times in a row, the keeper's backoff before its next try plus the timer tick that sends
+   * it (three quick retries a tick apart, then 2 s doubling to 30 s: waiting out a venue that keeps
+   * refusing is by design, and a stop lags the rule meanwhile). The count is the venue's, never the
+   * keeper's: the move calls the fake's faults struck since a move call last went through, an upper
+   * bound on any one position's failures in a row. A keeper that stops trying is still caught once
+   * its longest wait has passed.
+   */
+  private Duration settlingTime() {
+    Duration backoff =
+        movesFailedInARow == 0
+            ? Duration.ZERO
+            : TrailingStopManager.retryDelay((int) Math.min(movesFailedInARow, 64))
+                .plus(KeeperPolicy.standard().trailingTimerEvery());
+    return backoff.compareTo(MOVE_CADENCE) > 0 ? backoff : MOVE_CADENCE;
+  }
+
+  /**
+   * Counts the move calls the venue's faults struck in a row. Within one step the order of calls is
+   * not known: when more move calls were made than failed, one went through and at most the failed
+   * ones came after it.
+   */
+  private void noteMovesFailed() {
+    int calls = w.exchange.faults().calls(FakeExchange.Op.MOVE_STOP);
+    long failed = w.exchange.faults().struck(FakeExchange.Op.MOVE_STOP);
+    long newCalls = calls - moveCallsSeen;
+    long newFailures = failed - moveFaultsSeen;
+    moveCallsSeen = calls;
+    moveFaultsSeen = failed;
+    movesFailedInARow = newCalls > newFailures ? newFailures : movesFailedInARow + newFailures;
   }
 
   /** Blindness (held events released reversed count too) starts the stream's window again. */

@@ -91,6 +91,29 @@ class StopFollowsRuleCheckTest {
   }
 
   @Test
+  void aMoveWhoseFaultsStruckSixInARow_isNotALag_whileTheKeepersBackoffRuns() {
+    // Soak seeds 4001695 and 4001322: single faults planned far apart wait for the next move and
+    // strike one after another. After three quick retries the keeper waits 2 s, then 4 s, then
+    // 8 s before the seventh try (its documented backoff), so 3 s after the sixth fault it is not
+    // yet due; the stop must follow once that wait and a timer tick have passed.
+    activeLong(Set.of());
+    w.exchange.faults().failTimes(FakeExchange.Op.MOVE_STOP, 6, new RetryableException("503"));
+    BigDecimal opened = venueStop();
+
+    assertThat(mark("65000")).isEmpty(); // activation: fault 1; the ticks at +1, +2, +3: 2-4
+    assertThat(after(Duration.ofSeconds(4))).isEmpty(); // fault 5 at +5, fault 6 at +9
+    assertThat(after(Duration.ofSeconds(4))).isEmpty();
+    assertThat(after(Duration.ofSeconds(4))).isEmpty();
+    assertThat(venueStop()).isEqualByComparingTo(opened);
+    assertThat(after(Duration.ofSeconds(4))).isEmpty(); // +16: the keeper tries again at +17
+    assertThat(venueStop()).isEqualByComparingTo(opened);
+
+    assertThat(after(Duration.ofSeconds(2))).isEmpty();
+    assertThat(venueStop()).isEqualByComparingTo("64675"); // 65000 x 0.995
+    assertThat(after(Duration.ofMinutes(5))).isEmpty();
+  }
+
+  @Test
   void aStopLessThanOneMinimumMoveBehind_isAtRest() {
     activeLong(Set.of());
     assertThat(mark("65000")).isEmpty();

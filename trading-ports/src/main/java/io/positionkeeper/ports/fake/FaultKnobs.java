@@ -33,6 +33,7 @@ public final class FaultKnobs<O extends Enum<O>> {
   private final Map<O, FailAfter> failAfter;
   private final Map<O, Duration> delays;
   private final Map<O, Integer> calls;
+  private final Map<O, Long> struckOf;
   private long struck;
   private long plannedStruck;
 
@@ -41,6 +42,7 @@ public final class FaultKnobs<O extends Enum<O>> {
     failAfter = new EnumMap<>(operations);
     delays = new EnumMap<>(operations);
     calls = new EnumMap<>(operations);
+    struckOf = new EnumMap<>(operations);
   }
 
   /** The next call of {@code op} fails with {@code exception} and has no effect. */
@@ -120,6 +122,7 @@ public final class FaultKnobs<O extends Enum<O>> {
     if (fa != null) {
       if (fa.remainingSuccesses() == 0) {
         struck++;
+        struckOf.merge(op, 1L, Long::sum);
         throw fa.exception();
       }
       failAfter.put(op, new FailAfter(fa.remainingSuccesses() - 1, fa.exception()));
@@ -130,6 +133,7 @@ public final class FaultKnobs<O extends Enum<O>> {
       return null;
     }
     struck++;
+    struckOf.merge(op, 1L, Long::sum);
     plannedStruck++;
     return switch (fault.when()) {
       case BEFORE_EFFECT -> throw fault.exception();
@@ -148,6 +152,7 @@ public final class FaultKnobs<O extends Enum<O>> {
       return null;
     }
     struck++;
+    struckOf.merge(op, 1L, Long::sum);
     plannedStruck++;
     return fault.exception();
   }
@@ -158,6 +163,14 @@ public final class FaultKnobs<O extends Enum<O>> {
    */
   public synchronized long struck() {
     return struck;
+  }
+
+  /**
+   * How many faults have struck calls of {@code op} so far, planned ones and those of an outage
+   * alike: lets an observer tell how many calls of one operation failed in a row.
+   */
+  public synchronized long struck(O op) {
+    return struckOf.getOrDefault(op, 0L);
   }
 
   /**
