@@ -455,7 +455,9 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       return Decision.EXIT;
     }
     t.exitInFlight = true;
-    BigDecimal level = t.triggerLevel;
+    // A trailing stop not yet activated has no trigger level of its own: the level crossed is the
+    // stop it asks for (the opening's), which the venue just refused as triggering at once.
+    BigDecimal level = t.triggerLevel != null ? t.triggerLevel : t.desired;
     String action =
         t.venueCrossedAt == null
             ? "closing at market"
@@ -470,7 +472,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       Tracked t, BigDecimal price, BigDecimal level, BigDecimal placed, String action) {
     boolean failed = true;
     try {
-      audit.record(new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, action));
+      // Bookkeeping never stops the exit: an event that cannot be built is recorded as such.
+      audit.record(
+          t.subject(),
+          () -> new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, action));
       exit.closeAtMarket(t.key, t.dbId);
       failed = false;
     } catch (RuntimeException e) {

@@ -93,4 +93,47 @@ class CrossedLevelScenariosTest {
     assertThat(w.exchange.positionSize(BTC).signum()).isZero();
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
   }
+
+  /**
+   * Seed 4000084 (Bybit, I5_STOP_LOOSENED): an opening's stop cancelled by hand while the mark fell
+   * through its level and the order endpoint was down got the tightest stop the venue takes, as
+   * above. The trailing stop, not yet activated, still asked for the opening's level; its move
+   * there was refused as crossed, which means the rule has fired, but the exit at market it then
+   * owed never went out (its audit event asked for the level of an activated trailing stop, and the
+   * failure of that bookkeeping ended the exit). The endpoint came back, the mark stayed below the
+   * opening's level, and the position stayed open behind the looser stand-in for good.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aCrossedLevelBehindATightestStandIn_isExitedAtMarketOnceTheVenueTakesOrders(
+      FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    OpenIntent onTheVenue = intent(w.exchange.exchange(), BTC, PositionSide.LONG, "1000", "l-1");
+    assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
+    w.clock.advance(Duration.ofSeconds(2));
+    StopOrder first = w.exchange.workingStops(BTC).get(0);
+    BigDecimal mark = first.triggerPrice().subtract(new BigDecimal("100"));
+    w.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
+    w.exchange.cancelStopExternally(first.clientId());
+    w.exchange.setMarkPrice(BTC, mark);
+    w.clock.advance(Duration.ofSeconds(10));
+    assertThat(w.exchange.workingStops(BTC))
+        .as("the tightest stop the venue takes stands in while the exit is refused")
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isLessThan(first.triggerPrice()));
+
+    w.exchange.faults().clear(FakeExchange.Op.PLACE_ORDER);
+    // Back up a little, still below the opening's level: the stand-in does not fire.
+    w.exchange.setMarkPrice(BTC, mark.add(new BigDecimal("5")));
+    w.clock.advance(Duration.ofSeconds(30));
+
+    assertThat(w.exchange.positionSize(BTC).signum())
+        .as("the rule's level is crossed and the venue takes orders again: closed at market")
+        .isZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+  }
 }
