@@ -63,18 +63,8 @@ class CrossedLevelScenariosTest {
   void aCrossedStopWhoseExitIsRefused_getsTheTightestPlaceableStop_notNone(
       FakeExchange.Flavour flavour) {
     SimWorld w = new SimWorld(flavour);
-    OpenIntent onTheVenue = intent(w.exchange.exchange(), BTC, PositionSide.LONG, "1000", "l-1");
-    assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
-    w.clock.advance(Duration.ofSeconds(2));
-    StopOrder first = w.exchange.workingStops(BTC).get(0);
-    BigDecimal mark = first.triggerPrice().subtract(new BigDecimal("100"));
-    w.exchange
-        .faults()
-        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
-
-    w.exchange.cancelStopExternally(first.clientId());
-    w.exchange.setMarkPrice(BTC, mark);
-    w.clock.advance(Duration.ofSeconds(10));
+    Crossing c = crossedWithTheOrderEndpointDown(w);
+    BigDecimal mark = c.mark();
 
     assertThat(w.exchange.positionSize(BTC).signum()).as("the exit is refused").isPositive();
     assertThat(w.exchange.workingStops(BTC))
@@ -110,17 +100,9 @@ class CrossedLevelScenariosTest {
   void aCrossedLevelBehindATightestStandIn_isExitedAtMarketOnceTheVenueTakesOrders(
       FakeExchange.Flavour flavour) {
     SimWorld w = new SimWorld(flavour);
-    OpenIntent onTheVenue = intent(w.exchange.exchange(), BTC, PositionSide.LONG, "1000", "l-1");
-    assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
-    w.clock.advance(Duration.ofSeconds(2));
-    StopOrder first = w.exchange.workingStops(BTC).get(0);
-    BigDecimal mark = first.triggerPrice().subtract(new BigDecimal("100"));
-    w.exchange
-        .faults()
-        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
-    w.exchange.cancelStopExternally(first.clientId());
-    w.exchange.setMarkPrice(BTC, mark);
-    w.clock.advance(Duration.ofSeconds(10));
+    Crossing c = crossedWithTheOrderEndpointDown(w);
+    StopOrder first = c.first();
+    BigDecimal mark = c.mark();
     assertThat(w.exchange.workingStops(BTC))
         .as("the tightest stop the venue takes stands in while the exit is refused")
         .singleElement()
@@ -135,5 +117,27 @@ class CrossedLevelScenariosTest {
         .as("the rule's level is crossed and the venue takes orders again: closed at market")
         .isZero();
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
+  }
+
+  /** The opening's stop and the mark 100 below its level. */
+  private record Crossing(StopOrder first, BigDecimal mark) {}
+
+  /**
+   * A LONG opened; its stop cancelled by hand while the mark falls 100 past the stop's level and
+   * the order endpoint refuses every market order; 10 s for the keeper to answer.
+   */
+  private static Crossing crossedWithTheOrderEndpointDown(SimWorld w) {
+    OpenIntent onTheVenue = intent(w.exchange.exchange(), BTC, PositionSide.LONG, "1000", "l-1");
+    assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
+    w.clock.advance(Duration.ofSeconds(2));
+    StopOrder first = w.exchange.workingStops(BTC).get(0);
+    BigDecimal mark = first.triggerPrice().subtract(new BigDecimal("100"));
+    w.exchange
+        .faults()
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
+    w.exchange.cancelStopExternally(first.clientId());
+    w.exchange.setMarkPrice(BTC, mark);
+    w.clock.advance(Duration.ofSeconds(10));
+    return new Crossing(first, mark);
   }
 }
