@@ -49,11 +49,9 @@ final class ProtectionWatch implements StreamListener {
   private final Map<PositionKey, PositionSide> lastSide = new HashMap<>();
   private final Set<PositionKey> flipped = new HashSet<>();
   private boolean resynced;
-  // A reconciliation threw before it could decide anything: one is owed until a run completes.
-  private boolean runFailed;
-  // A completed reconciliation left a repair undone (an action failed, or some stops were unread):
-  // one is owed until a run completes without that, whether or not the stream had news.
-  private boolean repairOwed;
+  // The last run threw, left a repair undone (an action failed, some stops were unread) or deferred
+  // one: another is owed until a run completes cleanly, whether or not the stream had news.
+  private boolean runOwed;
   // Counts what was noticed, so a reconciliation clears only the news it started after.
   private long news;
   // Runs that ended without settling what was owed, and when the next owed run may start.
@@ -229,8 +227,7 @@ final class ProtectionWatch implements StreamListener {
     openingsEnded();
     boolean owed =
         resynced
-            || runFailed
-            || repairOwed
+            || runOwed
             || !gone.isEmpty()
             || !untracked.isEmpty()
             || !unconfirmedFlat.isEmpty()
@@ -255,8 +252,7 @@ final class ProtectionWatch implements StreamListener {
       unconfirmedFlat.clear();
       flipped.clear();
     }
-    runFailed = false;
-    repairOwed = false;
+    runOwed = false;
     unsettledRuns = 0;
     nextRun = Instant.MIN;
   }
@@ -280,7 +276,7 @@ final class ProtectionWatch implements StreamListener {
    * owed), with the same growing wait as {@link #unsettled}, not a reconciliation period later.
    */
   synchronized void unrepaired(Instant now) {
-    repairOwed = true;
+    runOwed = true;
     unsettled(now);
   }
 
@@ -292,7 +288,7 @@ final class ProtectionWatch implements StreamListener {
    */
   synchronized void deferred(Instant now) {
     // Owed even without news: the periodic run that found the position has none to keep owed.
-    repairOwed = true;
+    runOwed = true;
     nextRun = now.plus(RETRY.delay(1));
   }
 
@@ -301,7 +297,6 @@ final class ProtectionWatch implements StreamListener {
    * run is owed again, with the same wait as an unsettled one, whether or not the stream had news.
    */
   synchronized void failed(Instant now) {
-    runFailed = true;
-    unsettled(now);
+    unrepaired(now);
   }
 }

@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.open;
 
 import static io.positionkeeper.domain.venue.Failures.describe;
+import static io.positionkeeper.domain.venue.Failures.unexpected;
 
 import io.positionkeeper.domain.position.PositionKey;
 import io.positionkeeper.ports.ExchangeGateway;
@@ -53,12 +54,7 @@ final class EntryDoubts {
     } catch (RuntimeException e) {
       log.error("asking the venue about the entry {} in doubt on {} failed", entry, key, e);
       return Optional.of(
-          doubt
-              + " (unexpected "
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + "): an entry now could meet it on the venue");
+          doubt + " (" + unexpected(e) + "): an entry now could meet it on the venue");
     }
     if (report.isPresent() && !report.get().status().isFinal()) {
       return Optional.of(doubt + ": the venue shows it " + report.get().status());

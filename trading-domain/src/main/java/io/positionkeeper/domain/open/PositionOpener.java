@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.open;
 
 import static io.positionkeeper.domain.venue.Failures.describe;
+import static io.positionkeeper.domain.venue.Failures.unexpected;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
@@ -728,10 +729,6 @@ public final class PositionOpener {
     audit.record(
         a.subject(),
         () -> new AuditEvent.OperationFailed(a.subject(), operation, detail, severity));
-  }
-
-  private static String unexpected(RuntimeException e) {
-    return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   private OpenResult refuse(OpenIntent intent, ClientOrderId entryId, String reason) {

@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.tracking;
 
 import static io.positionkeeper.domain.venue.Failures.describe;
+import static io.positionkeeper.domain.venue.Failures.unexpected;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
@@ -585,9 +586,7 @@ public final class PositionCloser {
   }
 
   private static String failure(RuntimeException e) {
-    return e instanceof PortException port
-        ? describe(port)
-        : "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e instanceof PortException port ? describe(port) : unexpected(e);
   }
 
   private static BigDecimal pnlOf(Position p, BigDecimal exitPrice, BigDecimal quantity) {

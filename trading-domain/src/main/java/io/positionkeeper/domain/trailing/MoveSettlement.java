@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.trailing;
 
 import io.positionkeeper.domain.venue.ClientIds;
+import io.positionkeeper.domain.venue.Failures;
 import io.positionkeeper.ports.ExchangeGateway;
 import io.positionkeeper.ports.PortException;
 import io.positionkeeper.ports.model.ClientOrderId;
@@ -60,8 +61,7 @@ final class MoveSettlement {
       // Outside the port's answers (a driver or parse bug): the venue was not read, so the move
       // stays in doubt for the next move or reconciliation to read again, as for a refusal.
       log.error("reading the stops of {} to settle a move failed unexpectedly", current, e);
-      return new Outcome.Unknown(
-          "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new Outcome.Unknown(Failures.unexpected(e));
     }
     if (ours.isEmpty()) {
       return new Outcome.None();

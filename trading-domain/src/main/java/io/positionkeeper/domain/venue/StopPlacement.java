@@ -1,6 +1,7 @@
 package io.positionkeeper.domain.venue;
 
 import static io.positionkeeper.domain.venue.Failures.describe;
+import static io.positionkeeper.domain.venue.Failures.unexpected;
 
 import io.positionkeeper.domain.audit.AuditEvent;
 import io.positionkeeper.domain.audit.AuditTrail;
@@ -231,9 +232,5 @@ public final class StopPlacement {
       log.error("listing the open stops of {} failed unexpectedly", target.symbol(), e);
       return new Landed.CannotTell("listing open stops failed: " + unexpected(e));
     }
-  }
-
-  private static String unexpected(RuntimeException e) {
-    return "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }
