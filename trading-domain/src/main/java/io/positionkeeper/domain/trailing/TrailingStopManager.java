@@ -248,10 +248,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     TrailingStopState updated;
     synchronized (t) {
       t.placed = Optional.of(stop);
+      // The state keeps the tighter level: a stand-in below a crossed level (the tightest stop the
+      // venue takes) is not the trader's stop, and a restart must still owe that level's exit. If
+      // the trailing stop is tighter than the new stop, the next tick or timer moves it there.
       t.state = TrailingTransitions.withCurrentStop(t.state, stop.triggerPrice());
       updated = t.state;
-      // If the trailing stop was already tighter than the new stop, the next tick or timer moves
-      // it.
     }
     store.save(updated);
   }
@@ -307,8 +308,9 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   }
 
   /**
-   * The tighter of the stop last known to work and the level the peak calls for: after a move whose
-   * answer was lost, the venue may hold the new level while the state still names the old.
+   * The tighter of the trader's level (the state's, which a stand-in below a crossed level never
+   * lowers) and the level the peak calls for: after a move whose answer was lost, the venue may
+   * hold the new level while the state still names the old.
    */
   private static Optional<BigDecimal> trailedStop(TrailingStopState s) {
     if (s.status() != TrailingStatus.ACTIVE) {

@@ -119,6 +119,64 @@ class CrossedLevelScenariosTest {
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
   }
 
+  /**
+   * The stand-in above, then a restart before the exit went out (the road left open after 4000084):
+   * the stand-in was saved as the trailing stop's level, so the restarted keeper took it for the
+   * trader's stop and owed nothing. The trader's level (the opening's, the trailing stop not yet
+   * activated) is kept across the restart: the exit is owed again and goes out once the venue takes
+   * orders.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aCrossedLevelBehindAStandIn_isStillExitedAfterARestart(FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    Crossing c = crossedWithTheOrderEndpointDown(w);
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isLessThan(c.first().triggerPrice()));
+
+    w.restart();
+    w.clock.advance(Duration.ofSeconds(5));
+    w.exchange.faults().clear(FakeExchange.Op.PLACE_ORDER);
+    // Back up a little, still below the opening's level: the stand-in does not fire.
+    w.exchange.setMarkPrice(BTC, c.mark().add(new BigDecimal("5")));
+    w.clock.advance(Duration.ofSeconds(30));
+
+    assertThat(w.exchange.positionSize(BTC).signum())
+        .as("the opening's level is crossed and the venue takes orders again: closed at market")
+        .isZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+  }
+
+  /**
+   * As above, but the market comes back over the opening's level while orders are still refused: no
+   * exit is owed any more, and the stop goes back to the trader's level instead of staying on the
+   * looser stand-in.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aStandInAfterARestart_movesBackToTheTradersLevelWhenMarksReturn(
+      FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    Crossing c = crossedWithTheOrderEndpointDown(w);
+
+    w.restart();
+    w.clock.advance(Duration.ofSeconds(5));
+    w.exchange.setMarkPrice(BTC, c.first().triggerPrice().add(new BigDecimal("50")));
+    w.clock.advance(Duration.ofSeconds(30));
+
+    assertThat(w.exchange.positionSize(BTC).signum()).isPositive();
+    assertThat(w.exchange.workingStops(BTC))
+        .as("the opening's level again, not the stand-in")
+        .singleElement()
+        .satisfies(
+            s -> assertThat(s.triggerPrice()).isEqualByComparingTo(c.first().triggerPrice()));
+  }
+
   /** The opening's stop and the mark 100 below its level. */
   private record Crossing(StopOrder first, BigDecimal mark) {}
 
