@@ -536,6 +536,16 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           t.dbId,
           e);
       return;
+    } catch (RuntimeException e) {
+      // A driver's bug reading the answer: a read asks nothing of the venue, so nothing is in
+      // doubt. Thrown on, it would end the caller's pass over the other positions.
+      log.error(
+          "reading the mark of {} failed unexpectedly; the stop of position {} waits for the next"
+              + " failed exit to move beyond it",
+          t.key.symbol(),
+          t.dbId,
+          e);
+      return;
     }
     BigDecimal level = instrument.get().tightestStopBeyond(t.side, mark).value();
     synchronized (t) {
