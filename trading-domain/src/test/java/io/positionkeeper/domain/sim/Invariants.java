@@ -67,7 +67,10 @@ final class Invariants {
    * I5's window for bringing a stop back to the tightest level its position reached, after a stop
    * was cancelled by hand and a looser one of the position's still works (two stops left by a move
    * whose cancel half failed): the trailing timer (1 s) moves it once the minimum interval (2 s)
-   * allows, or a reconciliation (1 min) records it first.
+   * allows, or a reconciliation (1 min) records it first. Counted, as {@link #STOP_WINDOW} is, in
+   * time the keeper can see the venue: the cancel is news only on the stream, and while the streams
+   * are down the keeper does not reconcile; a looser stop of the position's guards it meanwhile, so
+   * I1 holds.
    */
   static final Duration RESTORE_WINDOW = Duration.ofSeconds(75);
 
@@ -109,6 +112,8 @@ final class Invariants {
   private final Set<String> recordIds = new HashSet<>();
   private Instant lastCheck;
   private boolean wasReady;
+  // The time the last step gave the keeper with its streams resynced (I1's and I5's clock).
+  private Duration resyncedStep = Duration.ZERO;
   private Instant quietSince;
   private Instant lastBlind = Instant.MIN;
   private long droppedSeen;
@@ -269,6 +274,7 @@ final class Invariants {
     Duration seen =
         lastCheck == null || !wasReady ? Duration.ZERO : Duration.between(lastCheck, now);
     lastCheck = now;
+    resyncedStep = seen;
     wasReady = w.exchange.connectionState() == ConnectionState.RESYNCED;
     for (Symbol symbol : SimWorld.SYMBOLS) {
       Optional<Violation> placedTwice = placedTwice(step, symbol);
@@ -460,17 +466,18 @@ final class Invariants {
       if (life.best == null || !looser(side, trigger, life.best)) {
         life.best = trigger;
         life.bestId = now.get().clientId().value();
-        life.restoringSince = null;
+        life.restoringFor = null;
         continue;
       }
       if (placedBeyondACrossedBest(symbol, side, now.get(), life.best)) {
         continue;
       }
-      if (byHand && life.restoringSince == null) {
-        life.restoringSince = w.clock.now();
+      if (life.restoringFor != null) {
+        life.restoringFor = life.restoringFor.plus(resyncedStep);
+      } else if (byHand) {
+        life.restoringFor = Duration.ZERO;
       }
-      if (life.restoringSince != null
-          && !w.clock.now().isAfter(life.restoringSince.plus(RESTORE_WINDOW))) {
+      if (life.restoringFor != null && life.restoringFor.compareTo(RESTORE_WINDOW) <= 0) {
         continue;
       }
       return Optional.of(
@@ -489,9 +496,11 @@ final class Invariants {
                   + " ("
                   + now.get().clientId().value()
                   + ")"
-                  + (life.restoringSince == null
+                  + (life.restoringFor == null
                       ? ""
-                      : ", not restored within " + RESTORE_WINDOW + " of a cancel by hand")));
+                      : ", not restored within "
+                          + RESTORE_WINDOW
+                          + " of resynced time after a cancel by hand")));
     }
     return Optional.empty();
   }
@@ -589,7 +598,8 @@ final class Invariants {
     private long ended;
     BigDecimal best;
     String bestId;
-    Instant restoringSince;
+    // Resynced time since a cancel by hand left a looser stop of this life working.
+    Duration restoringFor;
 
     StopLife(PositionSide side, long ended) {
       this.side = side;
@@ -616,7 +626,7 @@ final class Invariants {
       seen.clear();
       best = null;
       bestId = null;
-      restoringSince = null;
+      restoringFor = null;
     }
 
     /** Another position on the symbol (closed and reopened between two checks). */
