@@ -57,6 +57,8 @@ final class ProtectionWatch implements StreamListener {
   // Runs that ended without settling what was owed, and when the next owed run may start.
   private int unsettledRuns;
   private Instant nextRun = Instant.MIN;
+  // While the streams are down no news comes at all: the venue is read by REST on a cadence.
+  private Instant nextBlindRun = Instant.MIN;
 
   ProtectionWatch(Exchange exchange, PositionBook book) {
     this.exchange = Objects.requireNonNull(exchange, "exchange");
@@ -76,6 +78,7 @@ final class ProtectionWatch implements StreamListener {
           // looks for what the gap hid.
           unsettledRuns = 0;
           nextRun = Instant.MIN;
+          nextBlindRun = Instant.MIN;
         }
       }
       case StreamEvent.PositionChanged position -> onPosition(position);
@@ -233,6 +236,20 @@ final class ProtectionWatch implements StreamListener {
             || !unconfirmedFlat.isEmpty()
             || !flipped.isEmpty();
     return owed && !now.isBefore(nextRun);
+  }
+
+  /**
+   * Whether a reconciliation by REST alone is due while the streams are down (the caller knows they
+   * have been for long enough): one now, then one every {@code every} until they are resynced. The
+   * stream tells nothing meanwhile, so this cadence is what bounds how long a stop cancelled on the
+   * venue during an outage goes unnoticed.
+   */
+  synchronized boolean blindRunDue(Instant now, Duration every) {
+    if (now.isBefore(nextBlindRun)) {
+      return false;
+    }
+    nextBlindRun = now.plus(every);
+    return true;
   }
 
   /** What has been noticed so far, to hand to {@link #reconciled} after a reconciliation. */
