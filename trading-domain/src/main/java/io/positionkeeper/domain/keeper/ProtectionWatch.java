@@ -88,6 +88,21 @@ final class ProtectionWatch implements StreamListener {
   }
 
   /**
+   * Counts news. News not held before (a stop newly gone, a position newly untracked) also ends the
+   * wait that failed runs built up: that wait keeps a venue refusing reads from being asked on
+   * every tick, and earlier failures (a row the store keeps refusing to close on another symbol)
+   * must not make a position whose stop just went wait up to 30 s for its re-protection. The same
+   * news repeated (a position that cannot be adopted, updated again) does not end it.
+   */
+  private void noticed(boolean fresh) {
+    news++;
+    if (fresh) {
+      unsettledRuns = 0;
+      nextRun = Instant.MIN;
+    }
+  }
+
+  /**
    * A position the book does not hold appeared on the venue: an entry whose answer was lost and
    * that landed after its open gave up, or one opened by hand. Nothing protects it until a
    * reconciliation adopts it.
@@ -96,8 +111,7 @@ final class ProtectionWatch implements StreamListener {
     PositionKey key = new PositionKey(exchange, position.symbol());
     Optional<Position> holder = book.get(key);
     if (position.signedSize().signum() != 0 && holder.isEmpty()) {
-      untracked.add(key);
-      news++;
+      noticed(untracked.add(key));
     }
     // An earlier entry in doubt can land while a later open holds the symbol: if that open then
     // rolls back, its close leaves the late size behind with no stop and no row, and the landing
@@ -114,8 +128,7 @@ final class ProtectionWatch implements StreamListener {
     if (position.signedSize().signum() == 0 && stillOpen(key)) {
       // A flat the closer did not take (stale, or the venue could not confirm it): only a read of
       // the venue settles whether the row's position is gone.
-      unconfirmedFlat.add(key);
-      news++;
+      noticed(unconfirmedFlat.add(key));
     }
   }
 
@@ -135,8 +148,7 @@ final class ProtectionWatch implements StreamListener {
     PositionKey key = new PositionKey(exchange, order.symbol());
     Optional<Position> holder = book.get(key);
     if (holder.isEmpty()) {
-      untracked.add(key);
-      news++;
+      noticed(untracked.add(key));
     } else if (!settled(holder.get())) {
       landedWhileOpening.add(key);
     }
@@ -152,8 +164,7 @@ final class ProtectionWatch implements StreamListener {
     PositionSide before = lastSide.put(key, side);
     Optional<Position> holder = book.get(key);
     if (before != null && before != side && holder.isPresent() && settled(holder.get())) {
-      flipped.add(key);
-      news++;
+      noticed(flipped.add(key));
     }
   }
 
@@ -174,8 +185,7 @@ final class ProtectionWatch implements StreamListener {
       PositionKey key = it.next();
       Optional<Position> holder = book.get(key);
       if (holder.isEmpty()) {
-        untracked.add(key);
-        news++;
+        noticed(untracked.add(key));
         it.remove();
       } else if (settled(holder.get())) {
         it.remove();
@@ -198,8 +208,7 @@ final class ProtectionWatch implements StreamListener {
     }
     PositionKey key = new PositionKey(exchange, stop.symbol());
     if (reliesOn(key, stop.clientId())) {
-      gone.put(key, stop.clientId());
-      news++;
+      noticed(!stop.clientId().equals(gone.put(key, stop.clientId())));
     }
   }
 
