@@ -28,6 +28,8 @@ import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionRecord;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -274,10 +276,21 @@ public final class Keeper implements PositionKeeper {
   /**
    * Reconciles one venue before its period when its stream said a position's stop is gone or the
    * stream was resynced after a gap: the position is re-protected within a timer tick, not a
-   * reconciliation period. A refused run (streams not ready, a read failed) stays owed.
+   * reconciliation period. A refused run (streams not ready, a read failed) stays owed. While the
+   * streams have been down for the policy's {@code blindAfter}, the venue is read by REST alone on
+   * that cadence: no stream tells of a stop cancelled by hand during an outage of any length.
    */
   private void reconcileIfOwed(VenueParts v) {
-    if (v.monitor().isReady() && v.protection().due(clock.now())) {
+    Instant now = clock.now();
+    if (v.monitor().isReady()) {
+      if (v.protection().due(now)) {
+        reconcileVenue(v);
+      }
+      return;
+    }
+    Duration blindAfter = policy.reconcile().blindAfter();
+    if (v.monitor().blindFor(now).compareTo(blindAfter) >= 0
+        && (v.protection().due(now) || v.protection().blindRunDue(now, blindAfter))) {
       reconcileVenue(v);
     }
   }

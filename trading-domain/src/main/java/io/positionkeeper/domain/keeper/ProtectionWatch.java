@@ -57,6 +57,8 @@ final class ProtectionWatch implements StreamListener {
   // Runs that ended without settling what was owed, and when the next owed run may start.
   private int unsettledRuns;
   private Instant nextRun = Instant.MIN;
+  // While the streams are down no news comes at all: the venue is read by REST on a cadence.
+  private Instant nextBlindRun = Instant.MIN;
 
   ProtectionWatch(Exchange exchange, PositionBook book) {
     this.exchange = Objects.requireNonNull(exchange, "exchange");
@@ -76,11 +78,27 @@ final class ProtectionWatch implements StreamListener {
           // looks for what the gap hid.
           unsettledRuns = 0;
           nextRun = Instant.MIN;
+          nextBlindRun = Instant.MIN;
         }
       }
       case StreamEvent.PositionChanged position -> onPosition(position);
       case StreamEvent.OrderChanged order -> onOrder(order);
       case StreamEvent.MarkPriceChanged mark -> {}
+    }
+  }
+
+  /**
+   * Counts news. News not held before (a stop newly gone, a position newly untracked) also ends the
+   * wait that failed runs built up: that wait keeps a venue refusing reads from being asked on
+   * every tick, and earlier failures (a row the store keeps refusing to close on another symbol)
+   * must not make a position whose stop just went wait up to 30 s for its re-protection. The same
+   * news repeated (a position that cannot be adopted, updated again) does not end it.
+   */
+  private void noticed(boolean fresh) {
+    news++;
+    if (fresh) {
+      unsettledRuns = 0;
+      nextRun = Instant.MIN;
     }
   }
 
@@ -93,8 +111,7 @@ final class ProtectionWatch implements StreamListener {
     PositionKey key = new PositionKey(exchange, position.symbol());
     Optional<Position> holder = book.get(key);
     if (position.signedSize().signum() != 0 && holder.isEmpty()) {
-      untracked.add(key);
-      news++;
+      noticed(untracked.add(key));
     }
     // An earlier entry in doubt can land while a later open holds the symbol: if that open then
     // rolls back, its close leaves the late size behind with no stop and no row, and the landing
@@ -111,8 +128,7 @@ final class ProtectionWatch implements StreamListener {
     if (position.signedSize().signum() == 0 && stillOpen(key)) {
       // A flat the closer did not take (stale, or the venue could not confirm it): only a read of
       // the venue settles whether the row's position is gone.
-      unconfirmedFlat.add(key);
-      news++;
+      noticed(unconfirmedFlat.add(key));
     }
   }
 
@@ -132,8 +148,7 @@ final class ProtectionWatch implements StreamListener {
     PositionKey key = new PositionKey(exchange, order.symbol());
     Optional<Position> holder = book.get(key);
     if (holder.isEmpty()) {
-      untracked.add(key);
-      news++;
+      noticed(untracked.add(key));
     } else if (!settled(holder.get())) {
       landedWhileOpening.add(key);
     }
@@ -149,8 +164,7 @@ final class ProtectionWatch implements StreamListener {
     PositionSide before = lastSide.put(key, side);
     Optional<Position> holder = book.get(key);
     if (before != null && before != side && holder.isPresent() && settled(holder.get())) {
-      flipped.add(key);
-      news++;
+      noticed(flipped.add(key));
     }
   }
 
@@ -171,8 +185,7 @@ final class ProtectionWatch implements StreamListener {
       PositionKey key = it.next();
       Optional<Position> holder = book.get(key);
       if (holder.isEmpty()) {
-        untracked.add(key);
-        news++;
+        noticed(untracked.add(key));
         it.remove();
       } else if (settled(holder.get())) {
         it.remove();
@@ -195,8 +208,7 @@ final class ProtectionWatch implements StreamListener {
     }
     PositionKey key = new PositionKey(exchange, stop.symbol());
     if (reliesOn(key, stop.clientId())) {
-      gone.put(key, stop.clientId());
-      news++;
+      noticed(!stop.clientId().equals(gone.put(key, stop.clientId())));
     }
   }
 
@@ -233,6 +245,20 @@ final class ProtectionWatch implements StreamListener {
             || !unconfirmedFlat.isEmpty()
             || !flipped.isEmpty();
     return owed && !now.isBefore(nextRun);
+  }
+
+  /**
+   * Whether a reconciliation by REST alone is due while the streams are down (the caller knows they
+   * have been for long enough): one now, then one every {@code every} until they are resynced. The
+   * stream tells nothing meanwhile, so this cadence is what bounds how long a stop cancelled on the
+   * venue during an outage goes unnoticed.
+   */
+  synchronized boolean blindRunDue(Instant now, Duration every) {
+    if (now.isBefore(nextBlindRun)) {
+      return false;
+    }
+    nextBlindRun = now.plus(every);
+    return true;
   }
 
   /** What has been noticed so far, to hand to {@link #reconciled} after a reconciliation. */

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param stopDeadline how long placing a stop-loss may be retried before closing at market
  * @param backoff the waits between retries
  * @param emergencyCloseAttempts close orders tried when a position cannot be protected
+ * @param blindAfter how long the streams may be down (not resynced) before the venue is reconciled
+ *     by REST alone, and how often it is while they stay down: nothing else sees a stop cancelled
+ *     on the venue then
  */
 public record ReconcilePolicy(
     MissingPositionPolicy missing,
@@ -27,7 +30,8 @@ public record ReconcilePolicy(
     Duration callDeadline,
     Duration stopDeadline,
     Backoff backoff,
-    int emergencyCloseAttempts) {
+    int emergencyCloseAttempts,
+    Duration blindAfter) {
 
   public ReconcilePolicy {
     Objects.requireNonNull(missing, "missing");
@@ -49,6 +53,7 @@ public record ReconcilePolicy(
     if (emergencyCloseAttempts < 1) {
       throw new IllegalArgumentException("emergencyCloseAttempts must be >= 1");
     }
+    positive(blindAfter, "blindAfter");
   }
 
   private static void positive(Duration d, String field) {
@@ -60,7 +65,7 @@ public record ReconcilePolicy(
 
   /**
    * Adopt and protect at 2 %; pending registrations expire after 2 minutes; phantoms confirmed 2 s
-   * later; 5 s for reads and stops.
+   * later; 5 s for reads and stops; by REST alone after 30 s without resynced streams, every 30 s.
    */
   public static ReconcilePolicy standard() {
     return new ReconcilePolicy(
@@ -71,7 +76,8 @@ public record ReconcilePolicy(
         Duration.ofSeconds(5),
         Duration.ofSeconds(5),
         Backoff.standard(),
-        3);
+        3,
+        Duration.ofSeconds(30));
   }
 
   /** The same policy with another rule for missing positions. */
@@ -84,6 +90,7 @@ public record ReconcilePolicy(
         callDeadline,
         stopDeadline,
         backoff,
-        emergencyCloseAttempts);
+        emergencyCloseAttempts,
+        blindAfter);
   }
 }

@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -44,10 +43,13 @@ import org.slf4j.LoggerFactory;
  * startup after the positions and trailing stops are restored and before signals are taken, then
  * periodically.
  *
- * <p>It trusts only what it can: it refuses to run unless the streams are {@code RESYNCED}, on an
- * incomplete snapshot, when a read fails, or when the connection's ready generation changed while
- * reading. A refusal changes nothing. A phantom needs two complete snapshots to agree. Every change
- * to a row is written with its event in one store call; everything else is an audit event too.
+ * <p>It trusts only what it can: it refuses to run on an incomplete snapshot, when a read fails,
+ * when the connection changed while reading, and while the streams are down (not {@code RESYNCED})
+ * for less than the policy's {@code blindAfter}: a reconnect's resync, with its own run, is likely
+ * first. Past that it reads the venue by REST alone, since no stream tells of a stop cancelled on
+ * the venue meanwhile. A refusal changes nothing. A phantom needs two complete snapshots to agree.
+ * Every change to a row is written with its event in one store call; everything else is an audit
+ * event too.
  */
 public final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -130,14 +132,27 @@ public final class Reconciler {
 
   private ReconcileResult runOnce(boolean dryRun) {
     ReconcileInputs inputs;
-    long generation;
+    ConnectionMonitor.Sight sight;
     try {
-      OptionalLong ready = monitor.readyGeneration();
-      if (ready.isEmpty()) {
-        return refuse("the streams are " + monitor.state() + ", not RESYNCED");
+      Optional<ConnectionMonitor.Sight> now = monitor.sight(clock.now(), policy.blindAfter());
+      if (now.isEmpty()) {
+        return refuse(
+            "the streams are "
+                + monitor.state()
+                + ", not RESYNCED (by REST alone once they have been down for "
+                + policy.blindAfter()
+                + ")");
       }
-      generation = ready.getAsLong();
-      inputs = read(generation);
+      sight = now.get();
+      if (sight instanceof ConnectionMonitor.Sight.Blind blind) {
+        log.warn(
+            "reconciling {} by REST alone: its streams have been {} for {}, so no stream tells"
+                + " of a stop cancelled or a position changed on the venue",
+            exchange,
+            blind.state(),
+            blind.blind());
+      }
+      inputs = read(sight);
     } catch (Refusal r) {
       return refuse(r.getMessage());
     }
@@ -155,7 +170,7 @@ public final class Reconciler {
         outcomes.add(new ActionOutcome(action, ActionOutcome.Status.PLANNED, ""));
         continue;
       }
-      if (!monitor.readyGeneration().equals(OptionalLong.of(generation))) {
+      if (!monitor.unchanged(sight)) {
         outcomes.add(
             new ActionOutcome(
                 action,
@@ -241,7 +256,7 @@ public final class Reconciler {
     }
   }
 
-  private ReconcileInputs read(long generation) throws Refusal {
+  private ReconcileInputs read(ConnectionMonitor.Sight sight) throws Refusal {
     // Rows first, then the exchange: a row that exists now and is absent from a later snapshot
     // really is gone (or was closed meanwhile, which the close re-checks).
     List<PositionRecord> stored =
@@ -265,10 +280,10 @@ public final class Reconciler {
     List<Position> bookNow =
         book.all().stream().filter(p -> p.key().exchange() == exchange).toList();
     Map<Symbol, List<StopOrder>> stops = openStops(stopsWanted(stored, live, first, bookNow));
-    if (!monitor.readyGeneration().equals(OptionalLong.of(generation))) {
+    if (!monitor.unchanged(sight)) {
       throw new Refusal(
-          "the connection changed while reading (ready generation "
-              + generation
+          "the connection changed while reading (read on "
+              + sight
               + ", now "
               + monitor.state()
               + ")");

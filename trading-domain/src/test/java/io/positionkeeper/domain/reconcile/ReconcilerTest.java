@@ -79,6 +79,39 @@ class ReconcilerTest {
   }
 
   @Test
+  void streamsDownLongerThanBlindAfter_reconcileByRestAlone() {
+    long id = phantomBtc();
+    f.exchange.disconnect("socket closed");
+    f.clock.advance(ReconcilePolicy.standard().blindAfter().minusSeconds(1));
+    assertThat(f.reconciler().reconcile()).isInstanceOf(ReconcileResult.Refused.class);
+    f.clock.advance(Duration.ofSeconds(1));
+
+    var result = f.reconciler().reconcile();
+
+    // Nothing stream-borne is needed to see a phantom: two complete snapshots agree.
+    assertThat(result).isInstanceOf(ReconcileResult.Completed.class);
+    assertThat(row(id).status()).isEqualTo(PositionStatus.CLOSED);
+  }
+
+  @Test
+  void aReconnectWhileReadingBlind_refusesToRun_theResyncBringsItsOwnRun() {
+    long id = phantomBtc();
+    f.exchange.resyncOnConnect(false);
+    f.exchange.disconnect("socket closed");
+    f.clock.advance(ReconcilePolicy.standard().blindAfter());
+    f.exchange.faults().delay(FakeExchange.Op.POSITIONS, Duration.ofMillis(800));
+    f.clock.schedule(Duration.ofMillis(400), f.exchange::reconnect);
+
+    var result = f.reconciler().reconcile();
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ReconcileResult.Refused.class,
+            r -> assertThat(r.reason()).contains("connection changed while reading"));
+    assertThat(row(id).status()).isEqualTo(PositionStatus.ACTIVE);
+  }
+
+  @Test
   void connectedButNotYetResynced_refusesToRun() {
     long id = phantomBtc();
     f.exchange.resyncOnConnect(false);

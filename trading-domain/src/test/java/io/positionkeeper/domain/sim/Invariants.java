@@ -3,6 +3,7 @@ package io.positionkeeper.domain.sim;
 import io.positionkeeper.domain.keeper.KeeperPolicy;
 import io.positionkeeper.domain.position.Phase;
 import io.positionkeeper.domain.position.Position;
+import io.positionkeeper.domain.reconcile.ReconcilePolicy;
 import io.positionkeeper.domain.sim.Violation.Kind;
 import io.positionkeeper.domain.trailing.TrailingRule;
 import io.positionkeeper.domain.trailing.TrailingStopManager;
@@ -30,18 +31,24 @@ import java.util.Set;
  */
 final class Invariants {
   /**
-   * I1's bounded window, counted in time the keeper can see the venue (its streams resynced).
-   * Opening, closing and moving a stop finish inside the step that starts them; a stop that
-   * disappears on the venue is re-protected at the next trailing-timer tick (1 s) by a
-   * reconciliation that may wait out its confirmation read (2 s) and its stop deadline (5 s). While
-   * the streams are down the keeper does not reconcile (it cannot trust what it reads), so that
-   * time does not count; the resync is followed by a reconciliation at once.
+   * I1's bounded window, counted in time the keeper can see the venue ({@link #visible}). Opening,
+   * closing and moving a stop finish inside the step that starts them; a stop that disappears on
+   * the venue is re-protected at the next trailing-timer tick (1 s) by a reconciliation that may
+   * wait out its confirmation read (2 s) and its stop deadline (5 s). The resync after an outage is
+   * followed by a reconciliation at once.
    */
   static final Duration STOP_WINDOW = Duration.ofSeconds(15);
 
   /**
-   * I1's window when the stream lost news silently (an event dropped, or held back) while the
-   * position was unprotected: nothing tells the keeper but the periodic reconciliation (1 min).
+   * The time the streams may be down before the keeper reads the venue by REST alone, on that same
+   * cadence: until then a reconnect's resync is likely first, and that time does not count.
+   */
+  static final Duration BLIND_AFTER = ReconcilePolicy.standard().blindAfter();
+
+  /**
+   * I1's window when the stream lost news silently (an event dropped, or held back) or was down
+   * while the position was unprotected: nothing tells the keeper but the periodic reconciliation (1
+   * min), or during an outage its reconciliation by REST alone (every {@link #BLIND_AFTER}).
    */
   static final Duration BLIND_STOP_WINDOW = Duration.ofSeconds(75);
 
@@ -67,7 +74,9 @@ final class Invariants {
    * I5's window for bringing a stop back to the tightest level its position reached, after a stop
    * was cancelled by hand and a looser one of the position's still works (two stops left by a move
    * whose cancel half failed): the trailing timer (1 s) moves it once the minimum interval (2 s)
-   * allows, or a reconciliation (1 min) records it first.
+   * allows, or a reconciliation (1 min) records it first. Counted, as {@link #STOP_WINDOW} is, in
+   * time the keeper can see the venue ({@link #visible}): the cancel is news only on the stream or
+   * to a reconciliation; a looser stop of the position's guards it meanwhile, so I1 holds.
    */
   static final Duration RESTORE_WINDOW = Duration.ofSeconds(75);
 
@@ -109,6 +118,10 @@ final class Invariants {
   private final Set<String> recordIds = new HashSet<>();
   private Instant lastCheck;
   private boolean wasReady;
+  // The time the last step gave the keeper to see the venue (I1's and I5's clock), and since when
+  // the streams have been down (null while resynced).
+  private Duration visibleStep = Duration.ZERO;
+  private Instant blindSince;
   private Instant quietSince;
   private Instant lastBlind = Instant.MIN;
   private long droppedSeen;
@@ -203,7 +216,9 @@ final class Invariants {
 
   private void noteBlindness() {
     long dropped = w.exchange.droppedEvents();
-    if (dropped != droppedSeen || w.exchange.heldEvents() > 0) {
+    if (dropped != droppedSeen
+        || w.exchange.heldEvents() > 0
+        || w.exchange.connectionState() != ConnectionState.RESYNCED) {
       lastBlind = w.clock.now();
     }
     droppedSeen = dropped;
@@ -313,12 +328,38 @@ final class Invariants {
 
   // ------------------------------------------------------------------ I1
 
-  private Optional<Violation> stopCount(int step) {
-    Instant now = w.clock.now();
-    Duration seen =
-        lastCheck == null || !wasReady ? Duration.ZERO : Duration.between(lastCheck, now);
+  /**
+   * The part of the step just ended in which the keeper could see the venue: all of it when its
+   * streams were resynced at its start; while they are down, what lies past {@link #BLIND_AFTER} of
+   * the outage (the keeper then reads the venue by REST alone). The state is the venue's, read at
+   * each check: an outage that began inside a step counts from the check that first sees it, at
+   * most a step late.
+   */
+  private Duration visible(Instant now) {
+    Duration seen = Duration.ZERO;
+    if (lastCheck != null && wasReady) {
+      seen = Duration.between(lastCheck, now);
+    } else if (lastCheck != null && blindSince != null) {
+      Instant from = blindSince.plus(BLIND_AFTER);
+      if (from.isBefore(lastCheck)) {
+        from = lastCheck;
+      }
+      seen = from.isBefore(now) ? Duration.between(from, now) : Duration.ZERO;
+    }
     lastCheck = now;
     wasReady = w.exchange.connectionState() == ConnectionState.RESYNCED;
+    if (wasReady) {
+      blindSince = null;
+    } else if (blindSince == null) {
+      blindSince = now;
+    }
+    return seen;
+  }
+
+  private Optional<Violation> stopCount(int step) {
+    Instant now = w.clock.now();
+    Duration seen = visible(now);
+    visibleStep = seen;
     for (Symbol symbol : SimWorld.SYMBOLS) {
       Optional<Violation> placedTwice = placedTwice(step, symbol);
       if (placedTwice.isPresent()) {
@@ -364,7 +405,7 @@ final class Invariants {
                         : "")
                     + " for "
                     + unprotected
-                    + " of resynced time since "
+                    + " of visible time since "
                     + since
                     + " (window "
                     + window
@@ -509,17 +550,18 @@ final class Invariants {
       if (life.best == null || !looser(side, trigger, life.best)) {
         life.best = trigger;
         life.bestId = now.get().clientId().value();
-        life.restoringSince = null;
+        life.restoringFor = null;
         continue;
       }
       if (placedBeyondACrossedBest(symbol, side, now.get(), life.best)) {
         continue;
       }
-      if (byHand && life.restoringSince == null) {
-        life.restoringSince = w.clock.now();
+      if (life.restoringFor != null) {
+        life.restoringFor = life.restoringFor.plus(visibleStep);
+      } else if (byHand) {
+        life.restoringFor = Duration.ZERO;
       }
-      if (life.restoringSince != null
-          && !w.clock.now().isAfter(life.restoringSince.plus(RESTORE_WINDOW))) {
+      if (life.restoringFor != null && life.restoringFor.compareTo(RESTORE_WINDOW) <= 0) {
         continue;
       }
       return Optional.of(
@@ -538,9 +580,11 @@ final class Invariants {
                   + " ("
                   + now.get().clientId().value()
                   + ")"
-                  + (life.restoringSince == null
+                  + (life.restoringFor == null
                       ? ""
-                      : ", not restored within " + RESTORE_WINDOW + " of a cancel by hand")));
+                      : ", not restored within "
+                          + RESTORE_WINDOW
+                          + " of visible time after a cancel by hand")));
     }
     return Optional.empty();
   }
@@ -675,7 +719,8 @@ final class Invariants {
     private long ended;
     BigDecimal best;
     String bestId;
-    Instant restoringSince;
+    // Visible time since a cancel by hand left a looser stop of this life working.
+    Duration restoringFor;
 
     StopLife(PositionSide side, long ended) {
       this.side = side;
@@ -702,7 +747,7 @@ final class Invariants {
       seen.clear();
       best = null;
       bestId = null;
-      restoringSince = null;
+      restoringFor = null;
     }
 
     /** Another position on the symbol (closed and reopened between two checks). */

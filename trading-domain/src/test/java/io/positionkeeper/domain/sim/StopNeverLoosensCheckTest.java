@@ -85,6 +85,51 @@ class StopNeverLoosensCheckTest {
         .hasValueSatisfying(v -> assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_LOOSENED));
   }
 
+  /**
+   * Seed 6002471: a move whose cancel half failed left the opening's looser stop beside the trailed
+   * one, and the trailed one was cancelled by hand inside a long stream outage. The keeper hears of
+   * the cancel from no stream then; it reads the venue by REST alone once the streams have been
+   * down for {@link Invariants#BLIND_AFTER}. The restore window counts from there, as I1's does,
+   * and still ends: a keeper that never restores the level is caught, outage or not.
+   */
+  @Test
+  void aCancelByHandInsideAnOutage_isOwedItsRestoreOnceTheKeeperReadsByRest() {
+    assertThat(w.keeper.open(intent(Exchange.BINANCE, BTC, PositionSide.LONG, "1000", "i-1")))
+        .isInstanceOf(OpenResult.Opened.class);
+    assertThat(after(Duration.ofSeconds(5))).isEmpty();
+    StopOrder opening = w.exchange.workingStops(BTC).get(0);
+    w.exchange.disconnect("test: a long outage of the streams");
+    // A move the keeper does not know of, whose cancel half fails: the replacement works beside
+    // the stop it was to replace, and the keeper will never restore its level.
+    w.exchange
+        .faults()
+        .failNext(FakeExchange.Op.CANCEL_STOP, new RetryableException("503 service unavailable"));
+    ClientOrderId trailed = new ClientOrderId("pkm-test-trailed");
+    BigDecimal tighter = opening.triggerPrice().add(new BigDecimal("50"));
+    assertThatThrownBy(
+            () ->
+                w.stopOrigins.moveStopLoss(
+                    opening, new StopLossRequest(BTC, PositionSide.LONG, tighter, trailed)))
+        .isInstanceOf(RetryableException.class);
+    assertThat(w.exchange.workingStops(BTC)).hasSize(2);
+    assertThat(invariants.check(step++)).isEmpty();
+    w.exchange.cancelStopExternally(trailed);
+    invariants.cancelledByHand(BTC);
+    assertThat(invariants.check(step++)).isEmpty();
+
+    // The outage's first 30 s do not count, the next 75 s are the window.
+    for (int i = 0; i < 10; i++) {
+      assertThat(after(Duration.ofSeconds(10))).as("%d s into the outage", 10 * (i + 1)).isEmpty();
+    }
+
+    assertThat(after(Duration.ofSeconds(10)))
+        .hasValueSatisfying(
+            v -> {
+              assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_LOOSENED);
+              assertThat(v.detail()).contains("of visible time after a cancel by hand");
+            });
+  }
+
   @Test
   void aRefusedAmendOfTheTightestStop_leavesItTheTightest_onBybit() {
     w = new SimWorld(FakeExchange.Flavour.BYBIT);
