@@ -515,10 +515,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   /**
    * The exit at a crossed level failed: until it goes out, the stop moves to the tightest level the
    * venue takes, one tick beyond its mark (read just before), when that beats the placed stop by
-   * the minimum step. The trader's level cannot be placed (the venue refuses a stop that would
-   * trigger at once), and the stop still working may be far looser (the opening's, a move held
-   * back). Each failed exit looks again, so the stand-in follows the mark back toward the level.
-   * Never a loosening: only a tighter stop is asked for. The state keeps the trader's level.
+   * the minimum step and the minimum interval since the last move allows. The trader's level cannot
+   * be placed (the venue refuses a stop that would trigger at once), and the stop still working may
+   * be far looser (the opening's, a move held back). Each failed exit looks again, so the stand-in
+   * follows the mark back toward the level. Never a loosening: only a tighter stop is asked for.
+   * The state keeps the trader's level.
    */
   private void standIn(Tracked t) {
     Optional<Instrument> instrument = instruments.find(exchange, t.key.symbol());
@@ -559,6 +560,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       BigDecimal gain = TrailingRule.improvement(t.side, level, placed);
       if (gain.signum() <= 0 || gain.compareTo(minStep(placed)) < 0) {
         return;
+      }
+      Optional<Instant> last = t.state.lastMovedAt();
+      if (last.isPresent()
+          && Duration.between(last.get(), clock.now()).compareTo(policy.minMoveInterval()) < 0) {
+        return; // the minimum interval between moves holds for a stand-in too; the next try looks
       }
       t.moveInFlight = true;
     }
