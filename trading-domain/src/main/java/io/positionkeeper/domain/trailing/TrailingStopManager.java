@@ -248,10 +248,11 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     TrailingStopState updated;
     synchronized (t) {
       t.placed = Optional.of(stop);
+      // The state keeps the tighter level: a stand-in below a crossed level (the tightest stop the
+      // venue takes) is not the trader's stop, and a restart must still owe that level's exit. If
+      // the trailing stop is tighter than the new stop, the next tick or timer moves it there.
       t.state = TrailingTransitions.withCurrentStop(t.state, stop.triggerPrice());
       updated = t.state;
-      // If the trailing stop was already tighter than the new stop, the next tick or timer moves
-      // it.
     }
     store.save(updated);
   }
@@ -307,8 +308,9 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
   }
 
   /**
-   * The tighter of the stop last known to work and the level the peak calls for: after a move whose
-   * answer was lost, the venue may hold the new level while the state still names the old.
+   * The tighter of the trader's level (the state's, which a stand-in below a crossed level never
+   * lowers) and the level the peak calls for: after a move whose answer was lost, the venue may
+   * hold the new level while the state still names the old.
    */
   private static Optional<BigDecimal> trailedStop(TrailingStopState s) {
     if (s.status() != TrailingStatus.ACTIVE) {
@@ -505,6 +507,82 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         }
       }
     }
+    if (failed) {
+      standIn(t);
+    }
+  }
+
+  /**
+   * The exit at a crossed level failed: until it goes out, the stop moves to the tightest level the
+   * venue takes, one tick beyond its mark (read just before), when that beats the placed stop by
+   * the minimum step and the minimum interval since the last move allows. The trader's level cannot
+   * be placed (the venue refuses a stop that would trigger at once), and the stop still working may
+   * be far looser (the opening's, a move held back). Each failed exit looks again, so the stand-in
+   * follows the mark back toward the level. Never a loosening: only a tighter stop is asked for.
+   * The state keeps the trader's level.
+   */
+  private void standIn(Tracked t) {
+    Optional<Instrument> instrument = instruments.find(exchange, t.key.symbol());
+    if (instrument.isEmpty()) {
+      return; // no tick to place it on; the timer loads the rules and the next failure looks again
+    }
+    BigDecimal mark;
+    try {
+      mark = gateway.markPrice(t.key.symbol()).price();
+    } catch (PortException e) {
+      log.warn(
+          "reading the mark of {} failed; the stop of position {} waits for the next failed exit"
+              + " to move beyond it",
+          t.key.symbol(),
+          t.dbId,
+          e);
+      return;
+    } catch (RuntimeException e) {
+      // A driver's bug reading the answer: a read asks nothing of the venue, so nothing is in
+      // doubt. Thrown on, it would end the caller's pass over the other positions.
+      log.error(
+          "reading the mark of {} failed unexpectedly; the stop of position {} waits for the next"
+              + " failed exit to move beyond it",
+          t.key.symbol(),
+          t.dbId,
+          e);
+      return;
+    }
+    BigDecimal level = instrument.get().tightestStopBeyond(t.side, mark).value();
+    synchronized (t) {
+      if (t.moveInFlight || t.placed.isEmpty() || t.desired == null) {
+        return;
+      }
+      if (TrailingRule.improvement(t.side, level, t.desired).signum() >= 0) {
+        return; // the mark is back over the trader's level: the rule's own move takes it there
+      }
+      BigDecimal placed = t.placed.get().triggerPrice();
+      BigDecimal gain = TrailingRule.improvement(t.side, level, placed);
+      if (gain.signum() <= 0 || gain.compareTo(minStep(placed)) < 0) {
+        return;
+      }
+      Optional<Instant> last = t.state.lastMovedAt();
+      if (last.isPresent()
+          && Duration.between(last.get(), clock.now()).compareTo(policy.minMoveInterval()) < 0) {
+        return; // the minimum interval between moves holds for a stand-in too; the next try looks
+      }
+      t.moveInFlight = true;
+    }
+    move(t, new MoveTarget.StandIn(level, mark));
+  }
+
+  private BigDecimal minStep(BigDecimal placed) {
+    return placed.multiply(policy.minStepPercent()).movePointLeft(2);
+  }
+
+  /**
+   * Where a move takes the stop: the trader's level (read when the move runs, so a newer peak's
+   * level is the one applied), or a stand-in beyond the venue's mark while that level is crossed.
+   */
+  private sealed interface MoveTarget {
+    record Desired() implements MoveTarget {}
+
+    record StandIn(BigDecimal level, BigDecimal mark) implements MoveTarget {}
   }
 
   /**
@@ -532,8 +610,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     }
     BigDecimal placed = t.placed.get().triggerPrice();
     BigDecimal gain = TrailingRule.improvement(t.side, t.desired, placed);
-    BigDecimal minStep = placed.multiply(policy.minStepPercent()).movePointLeft(2);
-    if (gain.signum() <= 0 || gain.compareTo(minStep) < 0) {
+    if (gain.signum() <= 0 || gain.compareTo(minStep(placed)) < 0) {
       return Decision.NONE;
     }
     Optional<Instant> last = t.state.lastMovedAt();
@@ -547,7 +624,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       return Decision.MOVE_PENDING;
     }
     t.moveInFlight = true;
-    io.execute(() -> move(t));
+    io.execute(() -> move(t, new MoveTarget.Desired()));
     return Decision.MOVE;
   }
 
@@ -586,21 +663,39 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     return t.venueCrossedAt != null || TrailingRule.triggers(t.side, t.lastMark, t.triggerLevel);
   }
 
-  private void move(Tracked t) {
+  private void move(Tracked t, MoveTarget to) {
     StopOrder current;
     BigDecimal target;
     synchronized (t) {
       current = t.placed.orElseThrow();
-      target = t.desired;
+      target =
+          switch (to) {
+            case MoveTarget.Desired d -> t.desired;
+            case MoveTarget.StandIn s -> s.level();
+          };
     }
     ClientOrderId newId = ClientIds.stopMove(t.correlation, clock.now());
     boolean failed = true;
+    boolean counted = true;
     try {
       StopOrder moved =
           gateway.moveStopLoss(current, new StopLossRequest(t.key.symbol(), t.side, target, newId));
       recordMoved(t, current, moved);
       failed = false;
     } catch (StopWouldTriggerException e) {
+      if (to instanceof MoveTarget.StandIn s) {
+        // The mark moved on past the stand-in between the read and the move: no failure of the
+        // venue's, and the exit the crossing owes is already being retried, which looks again.
+        counted = false;
+        log.info(
+            "the stand-in stop of position {} at {} (mark {}) was refused as triggering at once"
+                + " ({}); the next failed exit looks again",
+            t.dbId,
+            target,
+            s.mark(),
+            e.code());
+        return;
+      }
       // Not a failure to try again: the venue says its mark is already beyond the level the rule
       // asks for, so the rule has fired. Nothing changed on the venue (the replacement was refused
       // before the old stop was touched), and the old stop keeps guarding until the close ends the
@@ -650,7 +745,8 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     } finally {
       synchronized (t) {
         t.moveInFlight = false;
-        if (failed) {
+        // A stand-in the mark outran is neither a failure nor a success: the count stays.
+        if (failed && counted) {
           // A refused move is not sent again on every tick: a venue that says the new level would
           // trigger at once (its mark already beyond it) or that keeps failing is asked again
           // with a growing wait. The stop placed keeps guarding the position meanwhile, and a
@@ -658,7 +754,7 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           t.moveFailures++;
           t.failedTarget = target;
           t.nextMoveAt = clock.now().plus(retryDelay(t.moveFailures));
-        } else {
+        } else if (!failed) {
           t.moveFailures = 0;
           t.failedTarget = null;
           t.nextMoveAt = Instant.MIN;

@@ -43,6 +43,8 @@ final class TrailingTransitions {
 
   /**
    * The state after the exchange stop moved to {@code stop} at {@code at} (a move is also a save).
+   * The state's level stays the tighter of the two: a move to a stand-in looser than the trader's
+   * level (the tightest stop the venue takes while that level is crossed) does not lower it.
    */
   static TrailingStopState moved(TrailingStopState s, BigDecimal stop, Instant at) {
     return new TrailingStopState(
@@ -54,7 +56,7 @@ final class TrailingTransitions {
         s.callbackRate(),
         s.status(),
         s.peak(),
-        Optional.of(stop),
+        Optional.of(neverLooser(s, stop)),
         s.updateCount() + 1,
         s.activatedAt(),
         Optional.of(at),
@@ -62,7 +64,10 @@ final class TrailingTransitions {
         at);
   }
 
-  /** The state trailing from another exchange stop (one placed outside the trailing stop). */
+  /**
+   * The state trailing from another exchange stop (one placed outside the trailing stop), keeping
+   * the tighter level as {@link #moved} does.
+   */
   static TrailingStopState withCurrentStop(TrailingStopState s, BigDecimal stop) {
     return new TrailingStopState(
         s.positionId(),
@@ -73,12 +78,22 @@ final class TrailingTransitions {
         s.callbackRate(),
         s.status(),
         s.peak(),
-        Optional.of(stop),
+        Optional.of(neverLooser(s, stop)),
         s.updateCount(),
         s.activatedAt(),
         s.lastMovedAt(),
         s.lastSavedPeak(),
         s.lastSavedAt());
+  }
+
+  /**
+   * Within one position's trailing life its level never loosens: the state names the tightest level
+   * the stop was asked to hold (the trader's), while the stop that works on the venue may be looser
+   * for a while. A stand-in saved as the level would, after a restart, be taken for the trader's
+   * stop: the exit owed at the crossed level forgotten, and the stop left looser for good.
+   */
+  private static BigDecimal neverLooser(TrailingStopState s, BigDecimal stop) {
+    return s.currentStop().map(c -> TrailingRule.tighter(s.side(), c, stop)).orElse(stop);
   }
 
   /** The state once saved with {@code savedPeak} at {@code at}. */

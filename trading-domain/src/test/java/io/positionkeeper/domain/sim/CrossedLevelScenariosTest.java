@@ -119,6 +119,115 @@ class CrossedLevelScenariosTest {
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
   }
 
+  /**
+   * The stand-in above, then a restart before the exit went out (the road left open after 4000084):
+   * the stand-in was saved as the trailing stop's level, so the restarted keeper took it for the
+   * trader's stop and owed nothing. The trader's level (the opening's, the trailing stop not yet
+   * activated) is kept across the restart: the exit is owed again and goes out once the venue takes
+   * orders.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aCrossedLevelBehindAStandIn_isStillExitedAfterARestart(FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    Crossing c = crossedWithTheOrderEndpointDown(w);
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isLessThan(c.first().triggerPrice()));
+
+    w.restart();
+    w.clock.advance(Duration.ofSeconds(5));
+    w.exchange.faults().clear(FakeExchange.Op.PLACE_ORDER);
+    // Back up a little, still below the opening's level: the stand-in does not fire.
+    w.exchange.setMarkPrice(BTC, c.mark().add(new BigDecimal("5")));
+    w.clock.advance(Duration.ofSeconds(30));
+
+    assertThat(w.exchange.positionSize(BTC).signum())
+        .as("the opening's level is crossed and the venue takes orders again: closed at market")
+        .isZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+  }
+
+  /**
+   * As above, but the market comes back over the opening's level while orders are still refused: no
+   * exit is owed any more, and the stop goes back to the trader's level instead of staying on the
+   * looser stand-in.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aStandInAfterARestart_movesBackToTheTradersLevelWhenMarksReturn(
+      FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    Crossing c = crossedWithTheOrderEndpointDown(w);
+
+    w.restart();
+    w.clock.advance(Duration.ofSeconds(5));
+    w.exchange.setMarkPrice(BTC, c.first().triggerPrice().add(new BigDecimal("50")));
+    w.clock.advance(Duration.ofSeconds(30));
+
+    assertThat(w.exchange.positionSize(BTC).signum()).isPositive();
+    assertThat(w.exchange.workingStops(BTC))
+        .as("the opening's level again, not the stand-in")
+        .singleElement()
+        .satisfies(
+            s -> assertThat(s.triggerPrice()).isEqualByComparingTo(c.first().triggerPrice()));
+  }
+
+  /**
+   * Seed 4000208 (Bybit, I5_STOP_BEHIND_RULE): a short's activation move met a 429, the next mark
+   * crossed the rule's level, and the exit at market met the order endpoint's outage (market orders
+   * only; stops are another endpoint) for the rest of the history. The keeper retried the exit with
+   * its backoff and left the opening's stop, 3 % looser, in place. While the exit cannot go out,
+   * the stop goes to the tightest level the venue takes (one tick beyond its mark), and follows the
+   * mark back toward the rule's level at the next failed exit.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = FakeExchange.Flavour.class,
+      names = {"BINANCE", "BYBIT"})
+  void aCrossedTrailingLevelWhoseExitIsRefused_movesTheStopToTheTightestTheVenueTakes(
+      FakeExchange.Flavour flavour) {
+    SimWorld w = new SimWorld(flavour);
+    OpenIntent onTheVenue = intent(w.exchange.exchange(), BTC, PositionSide.SHORT, "1000", "s-1");
+    assertThat(w.keeper.open(onTheVenue)).isInstanceOf(OpenResult.Opened.class);
+    w.clock.advance(Duration.ofSeconds(5));
+    BigDecimal opening = w.exchange.workingStops(BTC).get(0).triggerPrice();
+    w.exchange
+        .faults()
+        .failNext(FakeExchange.Op.MOVE_STOP, new RateLimitedException("429", Duration.ZERO))
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503 service unavailable"));
+
+    w.exchange.setMarkPrice(BTC, new BigDecimal("62900")); // activates; the move meets the 429
+    w.exchange.setMarkPrice(BTC, new BigDecimal("63300")); // over 62900 x 1.005: the rule fired
+    w.clock.advance(Duration.ofSeconds(5));
+
+    assertThat(w.exchange.positionSize(BTC).signum()).as("the exit is refused").isNegative();
+    assertThat(w.exchange.workingStops(BTC))
+        .as(
+            "not the opening's %s: the tightest stop the venue takes, a tick over the mark",
+            opening)
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("63300.1"));
+
+    // Back toward the rule's level (62900 x 1.005 = 63214.5), still beyond it, by more than the
+    // minimum step (0.1 % of the stop): the next failed exit (its backoff grows to 30 s) takes the
+    // stop along.
+    w.exchange.setMarkPrice(BTC, new BigDecimal("63230"));
+    w.clock.advance(Duration.ofSeconds(35));
+    assertThat(w.exchange.workingStops(BTC))
+        .singleElement()
+        .satisfies(s -> assertThat(s.triggerPrice()).isEqualByComparingTo("63230.1"));
+
+    w.exchange.faults().clear(FakeExchange.Op.PLACE_ORDER);
+    w.clock.advance(Duration.ofSeconds(35));
+    assertThat(w.exchange.positionSize(BTC).signum()).isZero();
+    assertThat(w.exchange.workingStops(BTC)).isEmpty();
+  }
+
   /** The opening's stop and the mark 100 below its level. */
   private record Crossing(StopOrder first, BigDecimal mark) {}
 

@@ -130,8 +130,13 @@ final class Invariants {
   private int moveCallsSeen;
   private long moveFaultsSeen;
   private long movesFailedInARow;
+  private int orderCallsSeen;
+  private long orderFaultsSeen;
+  private long ordersFailedInARow;
   private long storeFaultsSeen;
   private Instant unsettledSince;
+  private long otherFaultsSeen;
+  private Instant crossedUnsettledSince;
   // When each working stop was first seen working, for I3's RECORD_WINDOW; stops that stopped
   // working are dropped, so it holds at most the working ones.
   private final Map<String, Instant> stopsFirstSeen = new HashMap<>();
@@ -150,6 +155,7 @@ final class Invariants {
     noteBlindness();
     noteUnsettled();
     noteMovesFailed();
+    noteOrdersFailed();
     noteStoreFaults();
     Optional<Violation> v = stopCount(step);
     if (v.isEmpty()) {
@@ -232,11 +238,21 @@ final class Invariants {
       changed |= seen == null || seen.compareTo(mark) != 0;
     }
     long struck = w.exchange.faults().struck();
-    changed |= struck != faultsSeen;
+    boolean struckNow = struck != faultsSeen;
     faultsSeen = struck;
-    if (changed) {
+    if (changed || struckNow) {
       unsettledSince = w.clock.now();
     }
+    // The exit's own order faults recur at each of its tries for as long as the order endpoint is
+    // down; they are what the stand-in waits out, not a reason to wait again.
+    long other =
+        struck
+            - w.exchange.faults().struck(FakeExchange.Op.PLACE_ORDER)
+            - w.exchange.faults().struck(FakeExchange.Op.QUERY_ORDER);
+    if (changed || other != otherFaultsSeen || crossedUnsettledSince == null) {
+      crossedUnsettledSince = w.clock.now();
+    }
+    otherFaultsSeen = other;
   }
 
   /**
@@ -249,12 +265,34 @@ final class Invariants {
    * its longest wait has passed.
    */
   private Duration settlingTime() {
-    Duration backoff =
-        movesFailedInARow == 0
-            ? Duration.ZERO
-            : TrailingStopManager.retryDelay((int) Math.min(movesFailedInARow, 64))
-                .plus(KeeperPolicy.standard().trailingTimerEvery());
+    Duration backoff = backoffAfter(movesFailedInARow);
     return backoff.compareTo(MOVE_CADENCE) > 0 ? backoff : MOVE_CADENCE;
+  }
+
+  /**
+   * I5's settling time for a position whose rule's level the venue's mark has crossed: the keeper
+   * owes an exit at market, and while that exit fails it moves the stop to the tightest level the
+   * venue takes at each failed try, so the stop follows the mark only as often as the exit is
+   * tried: after the exit's own backoff (the same as a move's) plus the timer tick that sends it,
+   * counted from the last mark change or venue fault other than the exit's own market orders (those
+   * strike at every try while the order endpoint is down: counted, they would postpone the check
+   * for as long as the outage lasts). The count is the venue's: the market orders its faults struck
+   * since one last went through, an upper bound on the failed exits in a row (an exit sends its
+   * order more than once within its deadline, and an open's or an emergency close's orders count
+   * too).
+   */
+  private Duration crossedSettlingTime() {
+    Duration exit = backoffAfter(ordersFailedInARow);
+    Duration moves = settlingTime();
+    return exit.compareTo(moves) > 0 ? exit : moves;
+  }
+
+  /** The keeper's wait after {@code inARow} failures, and the timer tick that tries again. */
+  private static Duration backoffAfter(long inARow) {
+    return inARow == 0
+        ? Duration.ZERO
+        : TrailingStopManager.retryDelay((int) Math.min(inARow, 64))
+            .plus(KeeperPolicy.standard().trailingTimerEvery());
   }
 
   /**
@@ -270,6 +308,17 @@ final class Invariants {
     moveCallsSeen = calls;
     moveFaultsSeen = failed;
     movesFailedInARow = newCalls > newFailures ? newFailures : movesFailedInARow + newFailures;
+  }
+
+  /** Counts the market orders the venue's faults struck in a row, as {@link #noteMovesFailed}. */
+  private void noteOrdersFailed() {
+    int calls = w.exchange.faults().calls(FakeExchange.Op.PLACE_ORDER);
+    long failed = w.exchange.faults().struck(FakeExchange.Op.PLACE_ORDER);
+    long newCalls = calls - orderCallsSeen;
+    long newFailures = failed - orderFaultsSeen;
+    orderCallsSeen = calls;
+    orderFaultsSeen = failed;
+    ordersFailedInARow = newCalls > newFailures ? newFailures : ordersFailedInARow + newFailures;
   }
 
   /** Blindness (held events released reversed count too) starts the stream's window again. */
@@ -547,6 +596,12 @@ final class Invariants {
    * keeper holds, or tighter. A trailing stop that froze (its moves refused, never settled) trails
    * the marks on the keeper's side only and lags here. The peak is the keeper's: one lost in a
    * restart before it was saved is not asked for.
+   *
+   * <p>While the venue's mark is beyond the rule's level no venue takes a stop there (it would
+   * trigger at once): the rule has fired, the keeper owes an exit at market, and while that exit
+   * fails the tightest stop the venue takes, the nearest tick beyond its mark, is what a trader
+   * wants and what is asked for, once the exit's backoff has passed ({@link #crossedSettlingTime}).
+   * The opening's stop left working 3 % away was seed 4000208.
    */
   private Optional<Violation> stopFollowsRule(int step) {
     TrailingStopManager trailing = w.keeper.trailing(w.exchange.exchange());
@@ -570,8 +625,15 @@ final class Invariants {
         continue; // I1's business
       }
       BigDecimal rule = TrailingRule.triggerLevel(side, s.peak(), s.callbackRate());
+      BigDecimal mark = w.exchange.markPrice(s.symbol()).price();
+      boolean crossed = TrailingRule.triggers(side, mark, rule);
+      if (crossed && w.clock.now().isBefore(crossedUnsettledSince.plus(crossedSettlingTime()))) {
+        continue;
+      }
+      BigDecimal asked =
+          crossed ? nearestTickBeyond(side, mark, SimWorld.TICKS.get(s.symbol())) : rule;
       BigDecimal minMove = venue.get().multiply(MIN_MOVE);
-      if (TrailingRule.improvement(side, rule, venue.get()).compareTo(minMove) >= 0) {
+      if (TrailingRule.improvement(side, asked, venue.get()).compareTo(minMove) >= 0) {
         return Optional.of(
             new Violation(
                 Kind.I5_STOP_BEHIND_RULE,
@@ -581,8 +643,15 @@ final class Invariants {
                     + side
                     + " stop "
                     + venue.get().toPlainString()
-                    + " lags the rule's "
-                    + rule.stripTrailingZeros().toPlainString()
+                    + (crossed
+                        ? " lags the tightest the venue takes, "
+                            + asked.toPlainString()
+                            + " (its mark "
+                            + mark.toPlainString()
+                            + " is beyond the rule's "
+                            + rule.stripTrailingZeros().toPlainString()
+                            + ")"
+                        : " lags the rule's " + rule.stripTrailingZeros().toPlainString())
                     + " for peak "
                     + s.peak().toPlainString()
                     + " after a quiet period"));
@@ -618,6 +687,23 @@ final class Invariants {
               && trigger.compareTo(mark) > 0
               && trigger.subtract(tick).compareTo(mark) <= 0;
     };
+  }
+
+  /**
+   * The tightest stop the venue takes against {@code mark}: the nearest tick strictly beyond it (a
+   * stop at the mark would trigger at once). Worked out here from the tick, not by the keeper's
+   * instrument rules, so that the check does not share the keeper's arithmetic.
+   */
+  static BigDecimal nearestTickBeyond(PositionSide side, BigDecimal mark, BigDecimal tick) {
+    BigDecimal[] ticks = mark.divideAndRemainder(tick);
+    BigDecimal whole = ticks[0];
+    boolean onATick = ticks[1].signum() == 0;
+    BigDecimal n =
+        switch (side) {
+          case LONG -> onATick ? whole.subtract(BigDecimal.ONE) : whole;
+          case SHORT -> whole.add(BigDecimal.ONE);
+        };
+    return n.multiply(tick).stripTrailingZeros();
   }
 
   /** A stop was cancelled by hand on {@code symbol} in this step. */

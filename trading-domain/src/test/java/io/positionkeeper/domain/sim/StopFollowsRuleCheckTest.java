@@ -5,6 +5,7 @@ import static io.positionkeeper.domain.Harness.intent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.positionkeeper.domain.open.OpenResult;
+import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
 import io.positionkeeper.ports.model.PositionSide;
@@ -144,5 +145,63 @@ class StopFollowsRuleCheckTest {
               assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_BEHIND_RULE);
               assertThat(v.step()).isEqualTo(3);
             });
+  }
+
+  /**
+   * Seed 4000208's road: the rule's level crossed while market orders are refused. No venue takes a
+   * stop at the rule's level then; the keeper retries its exit with a growing wait and, at each
+   * failed try, moves the stop to the tightest level the venue takes. The check asks for that
+   * level, not the rule's, once the exit's wait has passed since the mark last changed.
+   */
+  @Test
+  void aCrossedLevelWhoseExitIsRefused_isHeldToTheTightestStopTheVenueTakes() {
+    activeLong(Set.of());
+    w.exchange
+        .faults()
+        .failNext(FakeExchange.Op.MOVE_STOP, new RateLimitedException("429", Duration.ZERO))
+        .failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503"));
+
+    assertThat(mark("65000")).isEmpty(); // activation: the rule asks for 64675, the move a 429
+    assertThat(mark("64600")).isEmpty(); // beyond it: the exit is refused
+    for (int second = 0; second < 120; second++) {
+      assertThat(after(Duration.ofSeconds(1))).isEmpty();
+    }
+    assertThat(venueStop()).isEqualByComparingTo("64599.9");
+
+    assertThat(mark("64670")).isEmpty(); // back toward the rule's level, still beyond it
+    for (int second = 0; second < 120; second++) {
+      assertThat(after(Duration.ofSeconds(1))).isEmpty();
+    }
+    assertThat(venueStop()).isEqualByComparingTo("64669.9");
+    assertThat(w.exchange.positionSize(BTC).signum()).isPositive();
+  }
+
+  @Test
+  void aStopLeftBehindACrossedLevel_isCaughtOnceTheExitsWaitHasPassed() {
+    // The same road with every move refused (no fault of the plan): the stop stays at the
+    // opening's level, 3 % below the mark, while the exit keeps failing. The exit's own failures
+    // recur at each of its tries and do not postpone the check; its backoff after the last mark
+    // change is waited out (13 s here), then the frozen stop is reported.
+    activeLong(Set.of(TeethGateway.Switch.MOVES_REFUSED));
+    w.exchange.faults().failAlways(FakeExchange.Op.PLACE_ORDER, new RetryableException("503"));
+    BigDecimal opened = venueStop();
+
+    assertThat(mark("65000")).isEmpty();
+    assertThat(mark("64600")).isEmpty();
+    Optional<Violation> found = Optional.empty();
+    int seconds = 0;
+    while (found.isEmpty() && seconds < 120) {
+      found = after(Duration.ofSeconds(1));
+      seconds++;
+    }
+
+    assertThat(venueStop()).isEqualByComparingTo(opened);
+    assertThat(found)
+        .hasValueSatisfying(
+            v -> {
+              assertThat(v.kind()).isEqualTo(Violation.Kind.I5_STOP_BEHIND_RULE);
+              assertThat(v.detail()).contains("tightest the venue takes, 64599.9");
+            });
+    assertThat(seconds).as("not within the exit's quick retries").isGreaterThan(3);
   }
 }

@@ -201,6 +201,9 @@ class TrailingStopManagerTest {
             f.clock.now());
 
     f.manager.onStopPlaced(position, f.positionId, replaced);
+    // The state keeps the trader's level (a restart asks for it again); the row names the 99.00.
+    assertThat(f.manager.stateOf(f.positionId).flatMap(s -> s.currentStop()))
+        .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("100.98"));
     f.clock.advance(Duration.ofSeconds(3));
     f.manager
         .onTimer(); // the trailing level (100.98) is tighter than the replacement: move it back up

@@ -8,7 +8,11 @@ import java.util.Optional;
 /**
  * The persisted state of one position's trailing stop (one row per position). {@code callbackRate}
  * is a percent, as on Binance: 1 means 1 %. {@code peak} is the best price since the start: the
- * highest for a long, the lowest for a short. A plain value: how it changes is the domain's rule.
+ * highest for a long, the lowest for a short. {@code currentStop} is the tightest level the
+ * position's stop was asked to hold in this trailing life (the trader's level): it never loosens,
+ * even while a looser stop stands in on the venue because that level is crossed and the exit at
+ * market cannot go out; the position's row names the stop that works. A plain value: how it changes
+ * is the domain's rule.
  */
 public record TrailingStopState(
     long positionId,
