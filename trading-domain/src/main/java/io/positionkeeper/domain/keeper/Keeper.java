@@ -416,8 +416,8 @@ public final class Keeper implements PositionKeeper {
     return audit;
   }
 
-  private void closeOnTrailingLevel(PositionKey key, long dbId) {
-    switch (closer.close(key, CloseReason.TRAILING_STOP)) {
+  private void closeOnTrailingLevel(PositionKey key, long dbId, CloseReason reason) {
+    switch (closer.close(key, reason)) {
       case PositionCloser.CloseOutcome.Closed closed -> {}
       case PositionCloser.CloseOutcome.StillOpen open ->
           log.warn("{} crossed its trailing level; still open: {}", key, open.detail());

@@ -19,6 +19,7 @@ import io.positionkeeper.ports.StopWouldTriggerException;
 import io.positionkeeper.ports.StreamListener;
 import io.positionkeeper.ports.TrailingStopStore;
 import io.positionkeeper.ports.model.ClientOrderId;
+import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.Exchange;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.Severity;
@@ -287,7 +288,9 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       return false;
     }
     synchronized (t) {
-      return t.state.updateCount() > 0;
+      // Before activation the only moves are the stop-loss's own (a stand-in beyond its crossed
+      // level, a return to it): a stop that fires then is the stop-loss, not the trail.
+      return t.state.updateCount() > 0 && t.state.status() == TrailingStatus.ACTIVE;
     }
   }
 
@@ -460,25 +463,31 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     // A trailing stop not yet activated has no trigger level of its own: the level crossed is the
     // stop it asks for (the opening's), which the venue just refused as triggering at once.
     BigDecimal level = t.triggerLevel != null ? t.triggerLevel : t.desired;
+    CloseReason reason = t.triggerLevel != null ? CloseReason.TRAILING_STOP : CloseReason.STOP_LOSS;
     String action =
         t.venueCrossedAt == null
             ? "closing at market"
             : "the venue refused the stop at "
                 + t.desired.toPlainString()
                 + " as triggering at once (its mark is beyond it); closing at market";
-    io.execute(() -> exitAtMarket(t, price, level, placed, action));
+    io.execute(() -> exitAtMarket(t, price, level, placed, action, reason));
     return Decision.EXIT;
   }
 
   private void exitAtMarket(
-      Tracked t, BigDecimal price, BigDecimal level, BigDecimal placed, String action) {
+      Tracked t,
+      BigDecimal price,
+      BigDecimal level,
+      BigDecimal placed,
+      String action,
+      CloseReason reason) {
     boolean failed = true;
     try {
       // Bookkeeping never stops the exit: an event that cannot be built is recorded as such.
       audit.record(
           t.subject(),
           () -> new AuditEvent.TrailingTriggered(t.subject(), price, level, placed, action));
-      exit.closeAtMarket(t.key, t.dbId);
+      exit.closeAtMarket(t.key, t.dbId, reason);
       failed = false;
     } catch (RuntimeException e) {
       int inARow;

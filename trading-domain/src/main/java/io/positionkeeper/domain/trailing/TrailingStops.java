@@ -27,7 +27,10 @@ public interface TrailingStops {
   /** Stops trailing a position that is closed or rolled back, and removes its state. */
   void stop(long dbId);
 
-  /** Whether the trailing stop has moved the exchange stop of this position at least once. */
+  /**
+   * Whether the trailing stop, once activated, has moved the exchange stop of this position at
+   * least once: a stop that fires then closes it TRAILING_STOP, otherwise STOP_LOSS.
+   */
   boolean hasMovedStop(long dbId);
 
   /**

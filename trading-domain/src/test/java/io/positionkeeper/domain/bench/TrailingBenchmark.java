@@ -78,7 +78,10 @@ public class TrailingBenchmark {
       manager =
           new TrailingStopManager(
               new TrailingStopManager.Venue(
-                  exchange, new PositionBook(clock, new OwnExits()), instruments, (key, id) -> {}),
+                  exchange,
+                  new PositionBook(clock, new OwnExits()),
+                  instruments,
+                  (key, id, reason) -> {}),
               new InMemoryPositionStore(new InMemoryAuditJournal()),
               new InMemoryTrailingStopStore(),
               audit,
@@ -225,7 +228,7 @@ public class TrailingBenchmark {
                 r.exchange,
                 new PositionBook(r.clock, new OwnExits()),
                 new InstrumentCatalog(),
-                (key, id) -> {}),
+                (key, id, reason) -> {}),
             r.positions,
             r.states,
             audit,

@@ -10,6 +10,7 @@ import io.positionkeeper.ports.OutcomeUnknownException;
 import io.positionkeeper.ports.RateLimitedException;
 import io.positionkeeper.ports.RetryableException;
 import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.model.CloseReason;
 import io.positionkeeper.ports.model.PositionSide;
 import io.positionkeeper.ports.model.StopOrder;
 import java.math.BigDecimal;
@@ -47,6 +48,7 @@ class CrossedLevelScenariosTest {
 
     assertThat(w.exchange.positionSize(BTC).signum()).isZero();
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
+    assertThat(closeReasonOf(w)).isEqualTo(CloseReason.TRAILING_STOP);
   }
 
   /**
@@ -117,6 +119,9 @@ class CrossedLevelScenariosTest {
         .as("the rule's level is crossed and the venue takes orders again: closed at market")
         .isZero();
     assertThat(w.exchange.workingStops(BTC)).isEmpty();
+    assertThat(closeReasonOf(w))
+        .as("the stop-loss's level was crossed, the trail never activated")
+        .isEqualTo(CloseReason.STOP_LOSS);
   }
 
   /**
@@ -175,6 +180,12 @@ class CrossedLevelScenariosTest {
         .singleElement()
         .satisfies(
             s -> assertThat(s.triggerPrice()).isEqualByComparingTo(c.first().triggerPrice()));
+
+    // That stop fires: the stop-loss closed it, though the trailing stop moved it back there.
+    w.exchange.setMarkPrice(BTC, c.first().triggerPrice().subtract(new BigDecimal("10")));
+    w.clock.advance(Duration.ofSeconds(5));
+    assertThat(w.exchange.positionSize(BTC).signum()).isZero();
+    assertThat(closeReasonOf(w)).isEqualTo(CloseReason.STOP_LOSS);
   }
 
   /**
@@ -230,6 +241,15 @@ class CrossedLevelScenariosTest {
 
   /** The opening's stop and the mark 100 below its level. */
   private record Crossing(StopOrder first, BigDecimal mark) {}
+
+  /** The reason the one position of the history was closed with. */
+  private static CloseReason closeReasonOf(SimWorld w) {
+    return w.store.all().stream()
+        .filter(r -> r.symbol().equals(BTC))
+        .map(r -> r.closeReason().orElseThrow())
+        .findFirst()
+        .orElseThrow();
+  }
 
   /**
    * A LONG opened; its stop cancelled by hand while the mark falls 100 past the stop's level and

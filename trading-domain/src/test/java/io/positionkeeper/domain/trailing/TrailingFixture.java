@@ -135,7 +135,8 @@ final class TrailingFixture {
   }
 
   /** What the keeper's exit does, in short: a reduce-only market close of the whole position. */
-  private void closeAtMarket(PositionKey key, long dbId) {
+  private void closeAtMarket(
+      PositionKey key, long dbId, io.positionkeeper.ports.model.CloseReason reason) {
     exits.add(dbId);
     BigDecimal size = exchange.positionSize(SYM);
     exchange.placeMarketOrder(

@@ -47,7 +47,7 @@ class TrailingRestoreTest {
               exchange,
               new PositionBook(clock, new OwnExits()),
               new InstrumentCatalog(),
-              (key, id) -> {}),
+              (key, id, reason) -> {}),
           positions,
           states,
           audit,
