@@ -41,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Keeps the trailing stops of one exchange's stored positions. Every mark-price tick is evaluated
@@ -538,23 +539,17 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     BigDecimal mark;
     try {
       mark = gateway.markPrice(t.key.symbol()).price();
-    } catch (PortException e) {
-      log.warn(
-          "reading the mark of {} failed; the stop of position {} waits for the next failed exit"
-              + " to move beyond it",
-          t.key.symbol(),
-          t.dbId,
-          e);
-      return;
     } catch (RuntimeException e) {
-      // A driver's bug reading the answer: a read asks nothing of the venue, so nothing is in
-      // doubt. Thrown on, it would end the caller's pass over the other positions.
-      log.error(
-          "reading the mark of {} failed unexpectedly; the stop of position {} waits for the next"
-              + " failed exit to move beyond it",
-          t.key.symbol(),
-          t.dbId,
-          e);
+      // A read asks nothing of the venue, so nothing is in doubt, whether the venue refused it or
+      // a driver's bug (logged as an error) read its answer wrong. Thrown on, it would end the
+      // caller's pass over the other positions.
+      log.atLevel(e instanceof PortException ? Level.WARN : Level.ERROR)
+          .setCause(e)
+          .log(
+              "reading the mark of {} failed; the stop of position {} waits for the next failed"
+                  + " exit to move beyond it",
+              t.key.symbol(),
+              t.dbId);
       return;
     }
     BigDecimal level = instrument.get().tightestStopBeyond(t.side, mark).value();

@@ -8,6 +8,7 @@ import io.positionkeeper.domain.sim.Violation.Kind;
 import io.positionkeeper.domain.trailing.TrailingRule;
 import io.positionkeeper.domain.trailing.TrailingStopManager;
 import io.positionkeeper.ports.fake.FakeExchange;
+import io.positionkeeper.ports.fake.FaultKnobs;
 import io.positionkeeper.ports.model.ConnectionState;
 import io.positionkeeper.ports.model.MarketOrderRequest;
 import io.positionkeeper.ports.model.PositionSide;
@@ -127,12 +128,8 @@ final class Invariants {
   private long droppedSeen;
   private final Map<Symbol, BigDecimal> marksSeen = new HashMap<>();
   private long faultsSeen;
-  private int moveCallsSeen;
-  private long moveFaultsSeen;
-  private long movesFailedInARow;
-  private int orderCallsSeen;
-  private long orderFaultsSeen;
-  private long ordersFailedInARow;
+  private final InARow movesFailed = new InARow(FakeExchange.Op.MOVE_STOP);
+  private final InARow ordersFailed = new InARow(FakeExchange.Op.PLACE_ORDER);
   private long storeFaultsSeen;
   private Instant unsettledSince;
   private long otherFaultsSeen;
@@ -154,8 +151,8 @@ final class Invariants {
   Optional<Violation> check(int step) {
     noteBlindness();
     noteUnsettled();
-    noteMovesFailed();
-    noteOrdersFailed();
+    movesFailed.note(w.exchange.faults());
+    ordersFailed.note(w.exchange.faults());
     noteStoreFaults();
     Optional<Violation> v = stopCount(step);
     if (v.isEmpty()) {
@@ -265,7 +262,7 @@ final class Invariants {
    * its longest wait has passed.
    */
   private Duration settlingTime() {
-    Duration backoff = backoffAfter(movesFailedInARow);
+    Duration backoff = backoffAfter(movesFailed.count);
     return backoff.compareTo(MOVE_CADENCE) > 0 ? backoff : MOVE_CADENCE;
   }
 
@@ -282,7 +279,7 @@ final class Invariants {
    * too).
    */
   private Duration crossedSettlingTime() {
-    Duration exit = backoffAfter(ordersFailedInARow);
+    Duration exit = backoffAfter(ordersFailed.count);
     Duration moves = settlingTime();
     return exit.compareTo(moves) > 0 ? exit : moves;
   }
@@ -296,29 +293,30 @@ final class Invariants {
   }
 
   /**
-   * Counts the move calls the venue's faults struck in a row. Within one step the order of calls is
-   * not known: when more move calls were made than failed, one went through and at most the failed
-   * ones came after it.
+   * Counts the calls of one venue operation its faults struck in a row (moves, market orders), an
+   * upper bound on any one position's failures in a row. Within one step the order of calls is not
+   * known: when more calls were made than failed, one went through and at most the failed ones came
+   * after it.
    */
-  private void noteMovesFailed() {
-    int calls = w.exchange.faults().calls(FakeExchange.Op.MOVE_STOP);
-    long failed = w.exchange.faults().struck(FakeExchange.Op.MOVE_STOP);
-    long newCalls = calls - moveCallsSeen;
-    long newFailures = failed - moveFaultsSeen;
-    moveCallsSeen = calls;
-    moveFaultsSeen = failed;
-    movesFailedInARow = newCalls > newFailures ? newFailures : movesFailedInARow + newFailures;
-  }
+  private static final class InARow {
+    private final FakeExchange.Op op;
+    private int callsSeen;
+    private long faultsSeen;
+    long count;
 
-  /** Counts the market orders the venue's faults struck in a row, as {@link #noteMovesFailed}. */
-  private void noteOrdersFailed() {
-    int calls = w.exchange.faults().calls(FakeExchange.Op.PLACE_ORDER);
-    long failed = w.exchange.faults().struck(FakeExchange.Op.PLACE_ORDER);
-    long newCalls = calls - orderCallsSeen;
-    long newFailures = failed - orderFaultsSeen;
-    orderCallsSeen = calls;
-    orderFaultsSeen = failed;
-    ordersFailedInARow = newCalls > newFailures ? newFailures : ordersFailedInARow + newFailures;
+    InARow(FakeExchange.Op op) {
+      this.op = op;
+    }
+
+    void note(FaultKnobs<FakeExchange.Op> faults) {
+      int calls = faults.calls(op);
+      long failed = faults.struck(op);
+      long newCalls = calls - callsSeen;
+      long newFailures = failed - faultsSeen;
+      callsSeen = calls;
+      faultsSeen = failed;
+      count = newCalls > newFailures ? newFailures : count + newFailures;
+    }
   }
 
   /** Blindness (held events released reversed count too) starts the stream's window again. */
