@@ -327,7 +327,14 @@ public final class Keeper implements PositionKeeper {
           v.protection().reconciled(seen);
         }
       }
-      case ReconcileResult.Refused r -> v.protection().unsettled(clock.now());
+      case ReconcileResult.Refused r -> {
+        // A run asked for inside another (the clock ran the timer while that run waited) is no
+        // venue refusing reads: counted, it grew the wait before the next owed run, and a stop
+        // cancelled while the outer run waited was re-protected only after it (seed 17003117).
+        if (!r.alreadyRunning()) {
+          v.protection().unsettled(clock.now());
+        }
+      }
     }
     return result;
   }

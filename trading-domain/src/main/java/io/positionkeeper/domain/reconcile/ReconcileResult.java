@@ -12,9 +12,12 @@ public sealed interface ReconcileResult {
 
   /**
    * Nothing was read to a conclusion and nothing was changed: the streams were not resynced, a
-   * snapshot was incomplete, a read failed, or the connection changed while reading.
+   * snapshot was incomplete, a read failed, or the connection changed while reading; or ({@code
+   * alreadyRunning}) a run was under way on this thread already, which says nothing about the venue
+   * (the outer run reads it, and news that came in meanwhile stays owed after it).
    */
-  record Refused(Exchange exchange, String reason) implements ReconcileResult {
+  record Refused(Exchange exchange, String reason, boolean alreadyRunning)
+      implements ReconcileResult {
     public Refused {
       Objects.requireNonNull(exchange, "exchange");
       Objects.requireNonNull(reason, "reason");

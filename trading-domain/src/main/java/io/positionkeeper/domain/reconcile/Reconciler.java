@@ -120,7 +120,10 @@ public final class Reconciler {
     // (a clock whose sleep runs due work, a listener called back while we act). A nested run
     // would read the venue before the outer one's stop lands and place a second one.
     if (running) {
-      return refuse("a reconciliation is already running on this thread");
+      log.debug(
+          "reconciliation of {} not started: one is already running on this thread", exchange);
+      return new ReconcileResult.Refused(
+          exchange, "a reconciliation is already running on this thread", true);
     }
     running = true;
     try {
@@ -246,7 +249,7 @@ public final class Reconciler {
 
   private ReconcileResult refuse(String reason) {
     log.warn("reconciliation of {} refused, nothing changed: {}", exchange, reason);
-    return new ReconcileResult.Refused(exchange, reason);
+    return new ReconcileResult.Refused(exchange, reason, false);
   }
 
   /** A reason not to trust what was read. */
