@@ -734,6 +734,9 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       // placed) ends the failures in a row: counted on, they made the next lone refusal, minutes
       // later, wait as if the venue had refused every move since.
       failed = !settleFromVenue(t, current);
+      if (failed && to instanceof MoveTarget.Desired) {
+        keepAskedLevel(t, target);
+      }
     } catch (RuntimeException e) {
       // Thrown outside the ports' taxonomy (a driver's bug reading the answer): as ambiguous as a
       // lost answer, since the venue may have taken the move. Left unsettled, the state names the
@@ -744,6 +747,9 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
         failed = !settleFromVenue(t, current);
       } catch (RuntimeException again) {
         e.addSuppressed(again);
+      }
+      if (failed && to instanceof MoveTarget.Desired) {
+        keepAskedLevel(t, target);
       }
       throw e;
     } finally {
@@ -764,6 +770,31 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
           t.nextMoveAt = Instant.MIN;
         }
       }
+    }
+  }
+
+  /**
+   * A move to the trader's level failed or stays in doubt: the venue may hold that level all the
+   * same (Bybit amends the stop in place, under its id), and the peak that asked for it may not be
+   * saved yet (peaks are saved on a cadence). The state's level, the trader's whether or not the
+   * venue took it, is saved now: after a restart with the stop gone, the re-placement is at that
+   * level, never at an older, looser one. A save that fails is logged; the next save retries.
+   */
+  private void keepAskedLevel(Tracked t, BigDecimal target) {
+    TrailingStopState toSave;
+    synchronized (t) {
+      t.state = TrailingTransitions.withCurrentStop(t.state, target);
+      toSave = t.state;
+    }
+    try {
+      store.save(toSave);
+    } catch (RuntimeException e) {
+      log.warn(
+          "saving the level {} asked of position {} after its move failed did not succeed; the next"
+              + " save retries",
+          target,
+          t.dbId,
+          e);
     }
   }
 
