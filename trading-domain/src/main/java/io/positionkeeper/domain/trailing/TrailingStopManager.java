@@ -560,23 +560,27 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
       if (TrailingRule.improvement(t.side, level, t.desired).signum() >= 0) {
         return; // the mark is back over the trader's level: the rule's own move takes it there
       }
-      BigDecimal placed = t.placed.get().triggerPrice();
-      BigDecimal gain = TrailingRule.improvement(t.side, level, placed);
-      if (gain.signum() <= 0 || gain.compareTo(minStep(placed)) < 0) {
-        return;
-      }
-      Optional<Instant> last = t.state.lastMovedAt();
-      if (last.isPresent()
-          && Duration.between(last.get(), clock.now()).compareTo(policy.minMoveInterval()) < 0) {
-        return; // the minimum interval between moves holds for a stand-in too; the next try looks
+      if (!beatsByMinStep(t, level) || movedWithinMinInterval(t, clock.now())) {
+        return; // the move rules hold for a stand-in too; the next failed exit looks again
       }
       t.moveInFlight = true;
     }
     move(t, new MoveTarget.StandIn(level, mark));
   }
 
-  private BigDecimal minStep(BigDecimal placed) {
-    return placed.multiply(policy.minStepPercent()).movePointLeft(2);
+  /** Whether {@code target} is tighter than the placed stop by at least the minimum step. */
+  private boolean beatsByMinStep(Tracked t, BigDecimal target) {
+    BigDecimal placed = t.placed.orElseThrow().triggerPrice();
+    BigDecimal gain = TrailingRule.improvement(t.side, target, placed);
+    BigDecimal minStep = placed.multiply(policy.minStepPercent()).movePointLeft(2);
+    return gain.signum() > 0 && gain.compareTo(minStep) >= 0;
+  }
+
+  /** Whether the stop last moved less than the minimum interval before {@code now}. */
+  private boolean movedWithinMinInterval(Tracked t, Instant now) {
+    Optional<Instant> last = t.state.lastMovedAt();
+    return last.isPresent()
+        && Duration.between(last.get(), now).compareTo(policy.minMoveInterval()) < 0;
   }
 
   /**
@@ -612,14 +616,10 @@ public final class TrailingStopManager implements TrailingStops, StreamListener 
     if (t.desired == null || t.placed.isEmpty() || t.moveInFlight) {
       return Decision.NONE;
     }
-    BigDecimal placed = t.placed.get().triggerPrice();
-    BigDecimal gain = TrailingRule.improvement(t.side, t.desired, placed);
-    if (gain.signum() <= 0 || gain.compareTo(minStep(placed)) < 0) {
+    if (!beatsByMinStep(t, t.desired)) {
       return Decision.NONE;
     }
-    Optional<Instant> last = t.state.lastMovedAt();
-    if (last.isPresent()
-        && Duration.between(last.get(), now).compareTo(policy.minMoveInterval()) < 0) {
+    if (movedWithinMinInterval(t, now)) {
       return Decision.MOVE_PENDING;
     }
     if (now.isBefore(t.nextMoveAt) && t.desired.compareTo(t.failedTarget) == 0) {
